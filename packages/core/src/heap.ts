@@ -1,0 +1,477 @@
+/**
+ * The heap: the mutator API that workloads and traces use, over the simulated memory, the roots and
+ * one collector. Every operation of the trace format is a method here (`new`, `set`, `del`, `put`,
+ * `get`, `call`, `ret`, `gc`, `refcount`); each validates its operands, performs the operation and
+ * calls the collector's hooks in a fixed order:
+ *
+ * - `new`: allocate (safepoint) -> format -> postAlloc -> root store -> rootWritten(old, new)
+ * - `put`: writeBarrierPre -> store -> writeBarrierPost (old and new values given to both)
+ * - `set`, `del`, `get`, `call` (arguments), `ret` (each non-null register released): store -> rootWritten
+ *
+ * In checked mode a shadow of the object graph, updated only from the operations (never from the
+ * simulated memory), is compared with the memory after every operation (see `checker.ts`).
+ */
+import { type Collector, type CollectorDescriptor, type CollectorOptions, FULL_COLLECTION } from './collector.ts';
+import { HeapChecker } from './checker.ts';
+import { MutatorError } from './errors.ts';
+import type { Memory } from './memory.ts';
+import { MAX_PAYLOAD, MAX_REFS, NREFS_MASK, ObjectModel } from './object-model.ts';
+import { Oracle } from './oracle.ts';
+import { SimulatedOS } from './os.ts';
+import { MAX_FRAMES, MAX_OUTER_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
+import { type Counters, OP_NAMES, OpCode, Telemetry } from './telemetry.ts';
+
+/** Options of a heap. */
+export interface HeapOptions {
+  /** Heap limit in bytes: the simulated OS refuses to map past it. Default: none. */
+  heapLimit?: number;
+  /** Verify the heap after every operation (slow; for tests and verification). */
+  checked?: boolean;
+  /** Options passed to the collector's `create`. */
+  collectorOptions?: CollectorOptions;
+}
+
+/** Summary figures of a heap at one moment. */
+export interface HeapStats {
+  /** Deterministic counters. */
+  counters: Counters;
+  /** Objects allocated and not yet freed. */
+  unfreedObjects: number;
+  /** Bytes in objects allocated and not yet freed. */
+  unfreedBytes: number;
+  /** Bytes the simulated OS has mapped now. */
+  reservedBytes: number;
+  /** Peak mapped bytes. */
+  peakReservedBytes: number;
+  /** Collections by kind or generation. */
+  collectionsByKind: Record<string, number>;
+  /** Number of pauses recorded. */
+  pauses: number;
+  /** The collector's own figures. */
+  collector: Record<string, number>;
+}
+
+/** The mutator's view of memory, roots and one collector. */
+export class Heap {
+  /** The simulated OS that every space maps memory from. */
+  readonly os: SimulatedOS;
+  /** The word array (through `memory.words`, which may be replaced when the OS maps more). */
+  readonly memory: Memory;
+  /** Object layout for this heap's header words. */
+  readonly model: ObjectModel;
+  /** Frames and globals. */
+  readonly roots = new Roots();
+  /** Counters, pauses, collection log. */
+  readonly telemetry = new Telemetry();
+  /** Shortcut to `telemetry.counters`. */
+  readonly counters: Counters;
+  /** The reachability oracle (independent of the collector). */
+  readonly oracle: Oracle;
+  /** The descriptor the collector came from. */
+  readonly descriptor: CollectorDescriptor;
+  /** The collector. */
+  readonly collector: Collector;
+  /** Whether checked mode is on. */
+  readonly checked: boolean;
+  /** The checked-mode verifier (present only in checked mode). */
+  readonly checker: HeapChecker | null;
+
+  private argScratch = new Int32Array(16);
+  private opA = 0;
+  private opB = 0;
+  private opC = 0;
+  private opArgs: ArrayLike<number> = EMPTY;
+  private argSerials = new Int32Array(16);
+
+  constructor(descriptor: CollectorDescriptor, options: HeapOptions = {}) {
+    this.descriptor = descriptor;
+    this.os = new SimulatedOS(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit });
+    this.memory = this.os.memory;
+    this.model = new ObjectModel(descriptor.constraints.headerWords);
+    this.counters = this.telemetry.counters;
+    this.oracle = new Oracle(this);
+    this.checked = options.checked === true;
+    this.checker = this.checked ? new HeapChecker(this) : null;
+    this.collector = descriptor.create(this, options.collectorOptions ?? {});
+  }
+
+  /** Index of the last operation started (ops are numbered from 0). */
+  get opIndex(): number {
+    return this.telemetry.opIndex;
+  }
+
+  /** Root code for global `name` (the global need not be defined yet). */
+  global(name: string): number {
+    return ~this.roots.globalSlot(name);
+  }
+
+  // ---- operations ---------------------------------------------------------------------------
+
+  /** `new ROOT REFS [BYTES]`: allocates an object and assigns it to `dst`; returns its address. */
+  new(dst: number, nrefs: number, payload = 0): number {
+    this.begin(OpCode.new, dst, nrefs, payload);
+    if (!(nrefs >= 0 && nrefs <= MAX_REFS && Number.isInteger(nrefs))) {
+      this.fail(`reference field count must be an integer from 0 to ${MAX_REFS}, got ${nrefs}`);
+    }
+    if (!(payload >= 0 && payload <= MAX_PAYLOAD && Number.isInteger(payload))) {
+      this.fail(`payload must be an integer from 0 to ${MAX_PAYLOAD} bytes, got ${payload}`);
+    }
+    this.checkWritable(dst);
+    const size = this.model.sizeOf(nrefs, payload);
+    const addr = this.collector.allocate(size, nrefs, payload);
+    this.model.format(this.memory.words, addr, nrefs, payload);
+    const c = this.counters;
+    c.objectsAllocated++;
+    c.bytesAllocated += size;
+    const serial = this.checker !== null ? this.checker.onAllocate(addr, nrefs, payload) : 0;
+    this.collector.postAlloc(addr);
+    const old = this.storeRoot(dst, addr);
+    if (this.checker !== null) this.checker.setRootSerial(dst, serial);
+    this.collector.rootWritten(old, addr);
+    if (this.checker !== null) this.checker.afterOp();
+    return addr;
+  }
+
+  /** `set ROOT SRC`: assignment `dst = src` (`src` may be `NULL_ROOT`). */
+  set(dst: number, src: number): void {
+    this.begin(OpCode.set, dst, src, 0);
+    const value = this.readSource(src);
+    this.checkWritable(dst);
+    const shadow = this.checker !== null ? this.checker.serialOfRoot(src) : 0;
+    const old = this.storeRoot(dst, value);
+    if (this.checker !== null) this.checker.setRootSerial(dst, shadow);
+    this.collector.rootWritten(old, value);
+    if (this.checker !== null) this.checker.afterOp();
+  }
+
+  /** `del ROOT`: sets a register to null, or removes a global's binding. */
+  del(dst: number): void {
+    this.begin(OpCode.del, dst, 0, 0);
+    let old: number;
+    if (dst < 0) {
+      const g = ~dst;
+      const roots = this.roots;
+      if (g >= roots.globalCount || roots.globalDefined[g] === 0) this.fail(`global '${this.rootName(dst)}' is not defined`);
+      old = roots.globals[g]!;
+      roots.globals[g] = 0;
+      roots.globalDefined[g] = 0;
+      this.counters.rootWrites++;
+    } else {
+      this.checkWritable(dst);
+      old = this.storeRoot(dst, 0);
+    }
+    if (this.checker !== null) this.checker.setRootSerial(dst, 0);
+    this.collector.rootWritten(old, 0);
+    if (this.checker !== null) this.checker.afterOp();
+  }
+
+  /** `put ROOT INDEX SRC`: field store `(object in obj).fields[index] = src`, with the write barrier. */
+  put(objRoot: number, index: number, src: number): void {
+    this.begin(OpCode.put, objRoot, index, src);
+    const obj = this.readRoot(objRoot);
+    if (obj === 0) this.fail(`field store into null (${this.rootName(objRoot)} is null)`);
+    const words = this.memory.words;
+    if (!(index >= 0 && index < (words[obj >> 2]! & NREFS_MASK))) {
+      this.fail(`field index ${index} out of range: the object has ${words[obj >> 2]! & NREFS_MASK} reference fields`);
+    }
+    const value = this.readSource(src);
+    const slot = obj + this.model.fieldOffset + 8 * index;
+    const old = words[slot >> 2]!;
+    this.counters.pointerStores++;
+    const collector = this.collector;
+    collector.writeBarrierPre(obj, slot, old, value);
+    this.memory.words[slot >> 2] = value;
+    collector.writeBarrierPost(obj, slot, old, value);
+    if (this.checker !== null) {
+      this.checker.setFieldSerial(this.checker.serialOfRoot(objRoot), index, this.checker.serialOfRoot(src));
+      this.checker.afterOp();
+    }
+  }
+
+  /** `get ROOT ROOT2 INDEX`: field load `dst = (object in src).fields[index]`. */
+  get(dst: number, srcRoot: number, index: number): void {
+    this.begin(OpCode.get, dst, srcRoot, index);
+    const obj = this.readRoot(srcRoot);
+    if (obj === 0) this.fail(`field load through null (${this.rootName(srcRoot)} is null)`);
+    const words = this.memory.words;
+    if (!(index >= 0 && index < (words[obj >> 2]! & NREFS_MASK))) {
+      this.fail(`field index ${index} out of range: the object has ${words[obj >> 2]! & NREFS_MASK} reference fields`);
+    }
+    this.checkWritable(dst);
+    const value = words[(obj + this.model.fieldOffset + 8 * index) >> 2]!;
+    this.counters.pointerLoads++;
+    const shadow = this.checker !== null ? this.checker.fieldSerial(this.checker.serialOfRoot(srcRoot), index) : 0;
+    const old = this.storeRoot(dst, value);
+    if (this.checker !== null) this.checker.setRootSerial(dst, shadow);
+    this.collector.rootWritten(old, value);
+    if (this.checker !== null) this.checker.afterOp();
+  }
+
+  /**
+   * `call NREGS [SRC ...]`: pushes a frame of `nregs` registers; `args[i]` (root codes, read in the
+   * caller's frame) are copied into r0, r1, ...
+   */
+  call(nregs: number, args: ArrayLike<number> = EMPTY): void {
+    this.begin(OpCode.call, nregs, 0, 0, args);
+    const n = args.length;
+    if (!(Number.isInteger(nregs) && nregs >= n && nregs <= MAX_OUTER_REGISTERS)) {
+      this.fail(`a frame needs from ${n} (its arguments) to ${MAX_OUTER_REGISTERS} registers, got ${nregs}`);
+    }
+    if (this.roots.depth + 1 >= MAX_FRAMES) this.fail(`call stack deeper than ${MAX_FRAMES} frames`);
+    if (n > this.argScratch.length) {
+      this.argScratch = new Int32Array(n * 2);
+      this.argSerials = new Int32Array(n * 2);
+    }
+    const scratch = this.argScratch;
+    for (let i = 0; i < n; i++) {
+      const src = args[i]!;
+      scratch[i] = this.readSource(src);
+      if (this.checker !== null) this.argSerials[i] = this.checker.serialOfRoot(src);
+    }
+    const base = this.roots.pushFrame(nregs);
+    if (this.checker !== null) this.checker.onCall(base, nregs, this.argSerials, n);
+    const regs = this.roots.regs;
+    const collector = this.collector;
+    this.counters.rootWrites += n;
+    for (let i = 0; i < n; i++) {
+      const v = scratch[i]!;
+      regs[base + i] = v;
+      if (v !== 0) collector.rootWritten(0, v);
+    }
+    if (this.checker !== null) this.checker.afterOp();
+  }
+
+  /** `ret`: pops the current frame, releasing its registers. */
+  ret(): void {
+    this.begin(OpCode.ret, 0, 0, 0);
+    const roots = this.roots;
+    if (roots.depth === 0) this.fail('ret with no called frame to return from');
+    const base = roots.frameBase[roots.depth]!;
+    const top = roots.top;
+    const collector = this.collector;
+    for (let i = base; i < top; i++) {
+      const old = roots.regs[i]!;
+      if (old !== 0) {
+        roots.regs[i] = 0;
+        this.counters.rootWrites++;
+        collector.rootWritten(old, 0);
+      }
+    }
+    roots.popFrame();
+    if (this.checker !== null) {
+      this.checker.onReturn(base, top);
+      this.checker.afterOp();
+    }
+  }
+
+  /** `gc [GENERATION]`: explicit collection; returns the number of objects found unreachable. */
+  gc(generation: number = FULL_COLLECTION): number {
+    this.begin(OpCode.gc, generation, 0, 0);
+    if (!Number.isInteger(generation) || generation < FULL_COLLECTION) {
+      this.fail(`generation must be a non-negative integer, got ${generation}`);
+    }
+    const collected = this.collector.collect(generation);
+    if (this.checker !== null) this.checker.afterOp();
+    return collected;
+  }
+
+  /** `refcount ROOT`: the reference count of the object in `src`, or null when it is not counted. */
+  refcount(src: number): number | null {
+    this.begin(OpCode.refcount, src, 0, 0);
+    const obj = this.readRoot(src);
+    const count = obj === 0 ? -1 : this.collector.referenceCount(obj);
+    if (this.checker !== null) this.checker.afterOp();
+    return count < 0 ? null : count;
+  }
+
+  // ---- reading the heap (no telemetry, no barriers: for workloads, tests and tools) -----------
+
+  /** The address held by root `code` (0 for null); throws `MutatorError` for an invalid root. */
+  peekRoot(code: number): number {
+    return this.readRoot(code);
+  }
+
+  /** Reference-field count of the object at `addr`. */
+  fieldCount(addr: number): number {
+    return this.memory.words[addr >> 2]! & NREFS_MASK;
+  }
+
+  /** Field `index` of the object at `addr` (no bounds check). */
+  peekField(addr: number, index: number): number {
+    return this.model.getField(this.memory.words, addr, index);
+  }
+
+  /** Figures of the heap now. */
+  stats(): HeapStats {
+    const c = this.counters;
+    return {
+      counters: { ...c },
+      unfreedObjects: c.objectsAllocated - c.objectsFreed,
+      unfreedBytes: c.bytesAllocated - c.bytesFreed,
+      reservedBytes: this.os.reservedBytes,
+      peakReservedBytes: this.os.peakReservedBytes,
+      collectionsByKind: { ...this.telemetry.collectionsByKind },
+      pauses: this.telemetry.pauses.length,
+      collector: this.collector.stats(),
+    };
+  }
+
+  // ---- what collectors report -----------------------------------------------------------------
+
+  /** A collector freed the object at `addr` of `size` bytes. */
+  recordFree(addr: number, size: number): void {
+    const c = this.counters;
+    c.objectsFreed++;
+    c.bytesFreed += size;
+    const t = this.telemetry;
+    t.freedDuringOp[t.opCode]!++;
+    t.bytesFreedDuringOp[t.opCode]! += size;
+    if (this.checker !== null) this.checker.onFree(addr);
+  }
+
+  /**
+   * A collector reclaimed `objects` objects of `bytes` bytes at once (a copying collector's
+   * from-space). It must also report the region with `recordFreeRange` in checked mode.
+   */
+  recordBulkFree(objects: number, bytes: number): void {
+    const c = this.counters;
+    c.objectsFreed += objects;
+    c.bytesFreed += bytes;
+    const t = this.telemetry;
+    t.freedDuringOp[t.opCode]! += objects;
+    t.bytesFreedDuringOp[t.opCode]! += bytes;
+  }
+
+  /** Checked mode: no object of `[start, end)` is valid any more (evacuated or reclaimed region). */
+  recordFreeRange(start: number, end: number): void {
+    if (this.checker !== null) this.checker.onFreeRange(start, end);
+  }
+
+  /** A moving collector moved the object at `from` to `to` (its contents already copied). */
+  recordMove(from: number, to: number): void {
+    this.counters.objectsMoved++;
+    if (this.checker !== null) this.checker.onMove(from, to);
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  /** Starts an operation, remembering its operands for error messages (no allocation). */
+  private begin(op: OpCode, a: number, b: number, c: number, args: ArrayLike<number> = EMPTY): void {
+    const t = this.telemetry;
+    t.opIndex++;
+    t.opCode = op;
+    this.counters.ops++;
+    this.opA = a;
+    this.opB = b;
+    this.opC = c;
+    this.opArgs = args;
+  }
+
+  /** Reads a root for use as a value (NULL_ROOT allowed). */
+  private readSource(src: number): number {
+    if (src === NULL_ROOT) return 0;
+    return this.readRoot(src);
+  }
+
+  /** Reads a root's value; throws `MutatorError` for an unknown register or undefined global. */
+  private readRoot(code: number): number {
+    const roots = this.roots;
+    if (code >= 0) {
+      const base = roots.frameBase[roots.depth]!;
+      if (code < roots.top - base) return roots.regs[base + code]!;
+      if (roots.depth === 0 && code < MAX_OUTER_REGISTERS) return 0;
+      this.fail(`unknown register r${code}: the frame has ${roots.top - base} registers`);
+    }
+    if (code === NULL_ROOT) this.fail('null is not a root here');
+    const g = ~code;
+    if (g >= roots.globalCount || roots.globalDefined[g] === 0) {
+      this.fail(`global '${this.rootName(code)}' is not defined`);
+    }
+    return roots.globals[g]!;
+  }
+
+  /** Throws unless `code` names a root that can be written. */
+  private checkWritable(code: number): void {
+    if (code >= 0) {
+      const roots = this.roots;
+      const size = roots.top - roots.frameBase[roots.depth]!;
+      if (code < size || (roots.depth === 0 && code < MAX_OUTER_REGISTERS)) return;
+      this.fail(`unknown register r${code}: the frame has ${size} registers`);
+    }
+    if (code === NULL_ROOT) this.fail('cannot assign to null');
+    if (~code >= this.roots.globalCount) this.fail(`unknown global slot ${~code}`);
+  }
+
+  /** Stores into a validated root and returns the old value (outer-frame registers grow). */
+  private storeRoot(code: number, value: number): number {
+    const roots = this.roots;
+    this.counters.rootWrites++;
+    if (code >= 0) {
+      let slot = roots.frameBase[roots.depth]! + code;
+      if (slot >= roots.top) {
+        // Only the outermost frame grows; checkWritable guaranteed depth 0.
+        roots.ensureRegisters(slot + 1);
+        roots.regs.fill(0, roots.top, slot + 1);
+        if (this.checker !== null) this.checker.growRegisters(roots.top, slot + 1);
+        roots.top = slot + 1;
+        slot = roots.frameBase[roots.depth]! + code;
+      }
+      const old = roots.regs[slot]!;
+      roots.regs[slot] = value;
+      return old;
+    }
+    const g = ~code;
+    const old = roots.globals[g]!;
+    roots.globals[g] = value;
+    roots.globalDefined[g] = 1;
+    return old;
+  }
+
+  /** Text of a root code: `r3`, `g:name` or `null`. */
+  rootName(code: number): string {
+    if (code === NULL_ROOT) return 'null';
+    if (code >= 0) return `r${code}`;
+    return `g:${this.roots.globalNames[~code] ?? `#${~code}`}`;
+  }
+
+  /** Throws a `MutatorError` naming the running operation and its operands. */
+  private fail(reason: string): never {
+    const t = this.telemetry;
+    throw new MutatorError(t.opIndex, this.opText(), reason);
+  }
+
+  /** The running operation in trace syntax, e.g. `put r0 1 g:x`. */
+  private opText(): string {
+    const r = (code: number) => this.rootName(code);
+    const a = this.opA;
+    const b = this.opB;
+    const c = this.opC;
+    switch (this.telemetry.opCode) {
+      case OpCode.new:
+        return `new ${r(a)} ${b}${c !== 0 ? ` ${c}` : ''}`;
+      case OpCode.set:
+        return `set ${r(a)} ${r(b)}`;
+      case OpCode.del:
+        return `del ${r(a)}`;
+      case OpCode.put:
+        return `put ${r(a)} ${b} ${r(c)}`;
+      case OpCode.get:
+        return `get ${r(a)} ${r(b)} ${c}`;
+      case OpCode.call:
+        return ['call', String(a), ...Array.from(this.opArgs, r)].join(' ');
+      case OpCode.ret:
+        return 'ret';
+      case OpCode.gc:
+        return a === FULL_COLLECTION ? 'gc' : `gc ${a}`;
+      default:
+        return `${OP_NAMES[this.telemetry.opCode]} ${r(a)}`;
+    }
+  }
+
+  private failCall(reason: string, nregs: number, args: ArrayLike<number>): never {
+    const text = ['call', String(nregs), ...Array.from(args, (a) => this.rootName(a))].join(' ');
+    throw new MutatorError(this.telemetry.opIndex, text, reason);
+  }
+}
+
+const EMPTY = new Int32Array(0);

@@ -1,0 +1,56 @@
+/**
+ * @gclab/core: the simulated machine (memory, OS, object model, roots), the heap API and collector
+ * contract, telemetry, the reachability oracle, checked mode, the trace format and `no-gc`.
+ */
+export { HeapChecker } from './checker.ts';
+export {
+  type Collector,
+  CollectorBase,
+  type CollectorConstraints,
+  type CollectorDescriptor,
+  type CollectorFamily,
+  type CollectorOptions,
+  FULL_COLLECTION,
+} from './collector.ts';
+export {
+  GclabError,
+  type HeapFigures,
+  HeapIntegrityError,
+  MemoryError,
+  MutatorError,
+  OutOfMemoryError,
+  TraceSyntaxError,
+} from './errors.ts';
+export { Heap, type HeapOptions, type HeapStats } from './heap.ts';
+export { Memory } from './memory.ts';
+export { NoGC, noGc } from './no-gc.ts';
+export {
+  GC_BIT_0,
+  GC_BITS_MASK,
+  MAX_PAYLOAD,
+  MAX_REFS,
+  NREFS_MASK,
+  ObjectModel,
+  objectSize,
+  payloadBytes,
+  payloadWordBytes,
+  refCount,
+  WORD,
+} from './object-model.ts';
+export { Oracle, type Reachability } from './oracle.ts';
+export { ADDRESS_LIMIT, FIRST_ADDRESS, type OSOptions, PAGE_SIZE, roundUp, SimulatedOS } from './os.ts';
+export { globalRoot, MAX_FRAMES, MAX_OUTER_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
+export {
+  type CollectionRecord,
+  Counters,
+  OP_NAMES,
+  OpCode,
+  PauseLog,
+  type PauseRecord,
+  Telemetry,
+} from './telemetry.ts';
+export { GLOBAL_NAME, glob, reg, TRACE_HEADER, type TraceOp, type TraceRoot, type TraceSource } from './trace/ops.ts';
+export { parseTrace, parseTraceLines, readLines, readTraceFile, TraceParser } from './trace/parser.ts';
+export { type ReplayOptions, type ReplayResult, replay } from './trace/replay.ts';
+export { formatOp, formatSource, writeTrace } from './trace/writer.ts';
+export { Worklist } from './worklist.ts';

@@ -1,0 +1,45 @@
+/**
+ * The simulated memory: one flat array of 64-bit words.
+ *
+ * A simulated word is 8 bytes and is held in two 32-bit host slots, so simulated bytes and host bytes
+ * match one to one. Addresses are simulated byte addresses (multiples of 8 for words); 0 is null.
+ * References are stored in the low slot of a word (addresses stay below 2^31); the high slot holds
+ * the upper half of non-reference words such as an object's payload length.
+ *
+ * ```
+ *  address a:   words[a >> 2]     words[(a >> 2) + 1]
+ *               low 32 bits        high 32 bits
+ * ```
+ *
+ * The array grows (by doubling, copied) when the simulated OS maps past its end, so code that keeps
+ * `words` in a local must read it again after anything that may `map`.
+ */
+export class Memory {
+  /** The word array: the low slot of the word at byte address `a` is `words[a >> 2]`. */
+  words: Int32Array;
+
+  constructor(initialBytes = 1 << 20) {
+    this.words = new Int32Array(Math.max(16, initialBytes >>> 2));
+  }
+
+  /** Simulated bytes the array currently covers. */
+  get capacityBytes(): number {
+    return this.words.length * 4;
+  }
+
+  /** Makes `[0, endByte)` addressable, growing the array by doubling. */
+  ensure(endByte: number): void {
+    const need = Math.ceil(endByte / 4);
+    if (need <= this.words.length) return;
+    let size = this.words.length;
+    while (size < need) size *= 2;
+    const grown = new Int32Array(size);
+    grown.set(this.words);
+    this.words = grown;
+  }
+
+  /** Zeroes the bytes `[start, end)` (both multiples of 8). */
+  clear(start: number, end: number): void {
+    this.words.fill(0, start >> 2, end >> 2);
+  }
+}

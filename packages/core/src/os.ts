@@ -1,0 +1,183 @@
+/**
+ * The simulated operating system: hands out address ranges with `map` and takes them back with
+ * `unmap`, like mmap/munmap. Reserved bytes (now and at peak) are counted here and only here, so
+ * "memory returned to the OS" is a measurement. A heap limit makes `map` fail.
+ *
+ * Invariants: mapped ranges never overlap; every range is page-aligned and a whole number of pages;
+ * `reservedBytes` is the sum of the mapped ranges' sizes; a newly mapped range reads as zeroes.
+ */
+import { MemoryError } from './errors.ts';
+import { Memory } from './memory.ts';
+
+/** The page size of the simulated OS, in bytes. */
+export const PAGE_SIZE = 4096;
+
+/** The lowest address the OS maps: addresses below it (null among them) are never valid. */
+export const FIRST_ADDRESS = 0x10000;
+
+/** The highest address plus one the OS can map (simulated addresses stay below 2^31). */
+export const ADDRESS_LIMIT = 0x7fff_0000;
+
+/** Options of a simulated OS. */
+export interface OSOptions {
+  /** Maximum reserved bytes; `map` fails past it. Default: no limit. */
+  heapLimit?: number;
+}
+
+/** The simulated OS: address-range mapping, reserved-byte accounting and the heap limit. */
+export class SimulatedOS {
+  /** The memory the mapped ranges live in. */
+  readonly memory: Memory;
+  /** Maximum reserved bytes (`Infinity` when unlimited). */
+  heapLimit: number;
+  /** Bytes mapped now. */
+  reservedBytes = 0;
+  /** The most bytes ever mapped at once. */
+  peakReservedBytes = 0;
+  /** Number of successful `map` calls. */
+  mapCalls = 0;
+  /** Number of `unmap` calls. */
+  unmapCalls = 0;
+  /** Number of `map` calls refused by the heap limit. */
+  refusedMaps = 0;
+
+  // Mapped ranges sorted by start, and the free holes below `top` sorted by start.
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly holeStarts: number[] = [];
+  private readonly holeEnds: number[] = [];
+  private top = FIRST_ADDRESS;
+
+  constructor(options: OSOptions = {}) {
+    this.heapLimit = options.heapLimit ?? Number.POSITIVE_INFINITY;
+    if (!(this.heapLimit > 0)) throw new MemoryError(`heap limit must be positive, got ${options.heapLimit}`);
+    this.memory = new Memory();
+  }
+
+  /**
+   * Maps `bytes` (rounded up to pages) at an address aligned to `align` (a power of two, at least a
+   * page). Returns the address, or 0 when the heap limit would be exceeded.
+   */
+  map(bytes: number, align = PAGE_SIZE): number {
+    if (!Number.isInteger(bytes) || bytes <= 0) throw new MemoryError(`map: size must be a positive integer, got ${bytes}`);
+    if (align < PAGE_SIZE || (align & (align - 1)) !== 0) throw new MemoryError(`map: bad alignment ${align}`);
+    const size = roundUp(bytes, PAGE_SIZE);
+    if (this.reservedBytes + size > this.heapLimit) {
+      this.refusedMaps++;
+      return 0;
+    }
+    let addr = 0;
+    // First fit among the holes, then the top of the address space.
+    for (let i = 0; i < this.holeStarts.length; i++) {
+      const start = roundUp(this.holeStarts[i]!, align);
+      const end = this.holeEnds[i]!;
+      if (start + size <= end) {
+        addr = start;
+        this.takeFromHole(i, start, start + size);
+        break;
+      }
+    }
+    if (addr === 0) {
+      const start = roundUp(this.top, align);
+      if (start + size > ADDRESS_LIMIT) {
+        throw new MemoryError(`map: simulated address space exhausted (${size} bytes requested)`);
+      }
+      if (start > this.top) this.addHole(this.top, start);
+      addr = start;
+      this.top = start + size;
+      this.memory.ensure(this.top);
+    }
+    this.memory.clear(addr, addr + size);
+    this.insertRange(addr, addr + size);
+    this.reservedBytes += size;
+    if (this.reservedBytes > this.peakReservedBytes) this.peakReservedBytes = this.reservedBytes;
+    this.mapCalls++;
+    return addr;
+  }
+
+  /** Unmaps exactly a range that `map` returned (same address, same byte count). */
+  unmap(addr: number, bytes: number): void {
+    const size = roundUp(bytes, PAGE_SIZE);
+    const i = this.findRange(addr);
+    if (i < 0 || this.starts[i] !== addr || this.ends[i] !== addr + size) {
+      throw new MemoryError(`unmap: [${hex(addr)}, +${size}) is not a mapped range`);
+    }
+    this.starts.splice(i, 1);
+    this.ends.splice(i, 1);
+    this.reservedBytes -= size;
+    this.unmapCalls++;
+    this.addHole(addr, addr + size);
+  }
+
+  /** Whether the byte address lies in a mapped range. */
+  isMapped(addr: number): boolean {
+    return this.findRange(addr) >= 0;
+  }
+
+  /** The mapped ranges as `[start, end)` pairs, in address order. */
+  ranges(): Array<[number, number]> {
+    return this.starts.map((s, i) => [s, this.ends[i]!]);
+  }
+
+  /** Index of the mapped range containing `addr`, or -1. */
+  private findRange(addr: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (addr < this.starts[mid]!) hi = mid - 1;
+      else if (addr >= this.ends[mid]!) lo = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
+  private insertRange(start: number, end: number): void {
+    let i = this.starts.length;
+    while (i > 0 && this.starts[i - 1]! > start) i--;
+    this.starts.splice(i, 0, start);
+    this.ends.splice(i, 0, end);
+  }
+
+  private takeFromHole(i: number, start: number, end: number): void {
+    const hs = this.holeStarts[i]!;
+    const he = this.holeEnds[i]!;
+    this.holeStarts.splice(i, 1);
+    this.holeEnds.splice(i, 1);
+    if (start > hs) this.addHole(hs, start);
+    if (end < he) this.addHole(end, he);
+  }
+
+  /** Adds a free hole, merging with neighbours; a hole reaching `top` lowers `top` instead. */
+  private addHole(start: number, end: number): void {
+    let i = 0;
+    while (i < this.holeStarts.length && this.holeStarts[i]! < start) i++;
+    this.holeStarts.splice(i, 0, start);
+    this.holeEnds.splice(i, 0, end);
+    if (i + 1 < this.holeStarts.length && this.holeStarts[i + 1] === end) {
+      this.holeEnds[i] = this.holeEnds[i + 1]!;
+      this.holeStarts.splice(i + 1, 1);
+      this.holeEnds.splice(i + 1, 1);
+    }
+    if (i > 0 && this.holeEnds[i - 1] === start) {
+      this.holeEnds[i - 1] = this.holeEnds[i]!;
+      this.holeStarts.splice(i, 1);
+      this.holeEnds.splice(i, 1);
+      i--;
+    }
+    if (this.holeEnds[i] === this.top) {
+      this.top = this.holeStarts[i]!;
+      this.holeStarts.splice(i, 1);
+      this.holeEnds.splice(i, 1);
+    }
+  }
+}
+
+/** Rounds `n` up to a multiple of `unit` (a power of two). */
+export function roundUp(n: number, unit: number): number {
+  return Math.ceil(n / unit) * unit;
+}
+
+function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}

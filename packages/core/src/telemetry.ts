@@ -1,0 +1,202 @@
+/**
+ * Telemetry with two clocks.
+ *
+ * Deterministic figures (`Counters`, the collection log, work units of pauses) are identical run to
+ * run for the same program and seed, and tests assert them. Wall-clock figures (pause nanoseconds)
+ * are measured and reported, never asserted. The allocation clock, `counters.bytesAllocated`, is the
+ * x-axis of every timeline. Every hot-path update is one field increment.
+ */
+
+/** Operation codes, shared by the heap, the trace format and per-op telemetry. */
+export const OpCode = {
+  new: 0,
+  set: 1,
+  del: 2,
+  put: 3,
+  get: 4,
+  call: 5,
+  ret: 6,
+  gc: 7,
+  refcount: 8,
+} as const;
+/** An operation code. */
+export type OpCode = (typeof OpCode)[keyof typeof OpCode];
+/** Operation names by code. */
+export const OP_NAMES = ['new', 'set', 'del', 'put', 'get', 'call', 'ret', 'gc', 'refcount'] as const;
+
+/** Deterministic counters. Collectors increment the ones that apply to them. */
+export class Counters {
+  /** Mutator operations executed. */
+  ops = 0;
+  /** Objects allocated. */
+  objectsAllocated = 0;
+  /** Bytes allocated (object sizes, headers included): the allocation clock. */
+  bytesAllocated = 0;
+  /** Objects freed. */
+  objectsFreed = 0;
+  /** Bytes freed. */
+  bytesFreed = 0;
+  /** Field stores (every `put`). */
+  pointerStores = 0;
+  /** Root writes (assignments, arguments, releases at `ret`). */
+  rootWrites = 0;
+  /** Field loads. */
+  pointerLoads = 0;
+  /** Stores on which a barrier did work beyond the fast-path check (recorded a slot, shaded...). */
+  barrierHits = 0;
+  /** Reference-count increments. */
+  rcIncrements = 0;
+  /** Reference-count decrements. */
+  rcDecrements = 0;
+  /** Objects visited by a tracing phase (marked, scanned or copied). */
+  objectsTraced = 0;
+  /** Bytes copied by moving collectors. */
+  bytesCopied = 0;
+  /** Bytes swept (visited by a sweep). */
+  bytesSwept = 0;
+  /** Objects moved. */
+  objectsMoved = 0;
+}
+
+/** One collection as a CPython `gc.callbacks` 'stop' callback would see it. */
+export interface CollectionRecord {
+  /** The operation during which the collection ran. */
+  opIndex: number;
+  /** The generation collected (0, 1, 2) or the kind of a non-generational collection ('full', ...). */
+  generation: number | string;
+  /** Objects found unreachable and freed. */
+  collected: number;
+  /** Objects found unreachable but not freed. */
+  uncollectable: number;
+}
+
+/** One pause, in a column of the pause log. */
+export interface PauseRecord {
+  /** What kind of pause ('full', 'minor', 'mark-step', 'cascade', ...). */
+  kind: string;
+  /** Wall-clock duration in nanoseconds (measured, not deterministic). */
+  nanos: number;
+  /** Work units: objects marked, bytes swept or copied, objects freed (deterministic). */
+  work: number;
+  /** The allocation clock when the pause began. */
+  clock: number;
+  /** The operation during which the pause happened. */
+  opIndex: number;
+}
+
+const now = (): number => performance.now();
+
+/**
+ * Pauses in columnar typed arrays (no object per pause). Pause kinds are interned to small numbers by
+ * `kindId` when a collector is created, never per pause.
+ */
+export class PauseLog {
+  /** Number of pauses. */
+  length = 0;
+  private kinds = new Int32Array(256);
+  private nanos = new Float64Array(256);
+  private work = new Float64Array(256);
+  private clocks = new Float64Array(256);
+  private opIndexes = new Float64Array(256);
+  private readonly kindNames: string[] = [];
+
+  /** The id of a pause kind, interned. */
+  kindId(name: string): number {
+    const i = this.kindNames.indexOf(name);
+    if (i >= 0) return i;
+    this.kindNames.push(name);
+    return this.kindNames.length - 1;
+  }
+
+  /** Appends a pause. */
+  add(kind: number, nanos: number, work: number, clock: number, opIndex: number): void {
+    if (this.length === this.kinds.length) this.grow();
+    const i = this.length++;
+    this.kinds[i] = kind;
+    this.nanos[i] = nanos;
+    this.work[i] = work;
+    this.clocks[i] = clock;
+    this.opIndexes[i] = opIndex;
+  }
+
+  /** Pause `i` as a record. */
+  get(i: number): PauseRecord {
+    return {
+      kind: this.kindNames[this.kinds[i]!]!,
+      nanos: this.nanos[i]!,
+      work: this.work[i]!,
+      clock: this.clocks[i]!,
+      opIndex: this.opIndexes[i]!,
+    };
+  }
+
+  /** All pauses as records (for reports; allocates). */
+  toArray(): PauseRecord[] {
+    const out: PauseRecord[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.get(i));
+    return out;
+  }
+
+  /** Wall-clock durations in nanoseconds, a view of the first `length` entries. */
+  durations(): Float64Array {
+    return this.nanos.subarray(0, this.length);
+  }
+
+  /** Work units per pause, a view of the first `length` entries. */
+  workUnits(): Float64Array {
+    return this.work.subarray(0, this.length);
+  }
+
+  private grow(): void {
+    const n = this.kinds.length * 2;
+    const k = new Int32Array(n);
+    k.set(this.kinds);
+    this.kinds = k;
+    for (const name of ['nanos', 'work', 'clocks', 'opIndexes'] as const) {
+      const a = new Float64Array(n);
+      a.set(this[name]);
+      this[name] = a;
+    }
+  }
+}
+
+/** All telemetry of one heap. */
+export class Telemetry {
+  /** Deterministic counters. */
+  readonly counters = new Counters();
+  /** Pause log. */
+  readonly pauses = new PauseLog();
+  /** Collections in the order they ran. */
+  readonly collections: CollectionRecord[] = [];
+  /** Collections by kind or generation name. */
+  readonly collectionsByKind: Record<string, number> = {};
+  /** Objects freed during each kind of operation, indexed by `OpCode` (which op's block freed them). */
+  readonly freedDuringOp = new Float64Array(OP_NAMES.length);
+  /** Bytes freed during each kind of operation, indexed by `OpCode`. */
+  readonly bytesFreedDuringOp = new Float64Array(OP_NAMES.length);
+  /** Listeners told of each collection as it ends (e.g. a `--gc-log` printer). */
+  readonly collectionListeners: Array<(record: CollectionRecord) => void> = [];
+  /** Index of the operation running now (set by the heap). */
+  opIndex = -1;
+  /** Code of the operation running now. */
+  opCode = 0;
+
+  /** A timestamp in milliseconds for `endPause` (performance.now()). */
+  startPause(): number {
+    return now();
+  }
+
+  /** Records a pause that began at `start` (from `startPause`) with its work units. */
+  endPause(kind: number, start: number, work: number, clockAtStart: number = this.counters.bytesAllocated): void {
+    this.pauses.add(kind, (now() - start) * 1e6, work, clockAtStart, this.opIndex);
+  }
+
+  /** Records a finished collection (for `--gc-log`, `gc.callbacks` and collection counts). */
+  recordCollection(generation: number | string, collected: number, uncollectable = 0): void {
+    const record: CollectionRecord = { opIndex: this.opIndex, generation, collected, uncollectable };
+    this.collections.push(record);
+    const key = String(generation);
+    this.collectionsByKind[key] = (this.collectionsByKind[key] ?? 0) + 1;
+    for (const listener of this.collectionListeners) listener(record);
+  }
+}
