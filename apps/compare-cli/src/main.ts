@@ -1,0 +1,1 @@
+console.log('gclab: placeholder entry, replaced by the CLI');
