@@ -164,7 +164,12 @@ export class HeapChecker {
       this.checkRef(roots.regs[i]!, this.shadowRegs[i]!, () => `register slot ${i}`, stack);
     }
     for (let g = 0; g < roots.globalCount; g++) {
-      this.checkRef(roots.globals[g]!, this.shadowGlobals[g]!, () => `global '${roots.globalNames[g]}'`, stack);
+      this.checkRef(
+        roots.globals[g]!,
+        this.shadowGlobals[g]!,
+        () => `global '${roots.globalNames[g]}'`,
+        stack,
+      );
     }
     const words = heap.memory.words;
     const model = heap.model;
@@ -196,13 +201,20 @@ export class HeapChecker {
     }
     if (ref === 0) this.fail(`${where()} should refer to object #${expected} but is null`);
     if ((ref & 7) !== 0 || !this.heap.os.isMapped(ref)) {
-      this.fail(`${where()} refers to 0x${ref.toString(16)}, which is not a mapped, aligned address (object #${expected})`);
+      this.fail(
+        `${where()} refers to 0x${ref.toString(16)}, which is not a mapped, aligned address (object #${expected})`,
+      );
     }
     const found = this.serialAt[ref >>> 3] ?? 0;
     if (found !== expected) {
       const what = found === 0 ? 'a freed or never-allocated block' : `object #${found}`;
-      const state = this.addressOf[expected] === 0 ? ' (it was freed)' : ` (it lives at 0x${this.addressOf[expected]!.toString(16)})`;
-      this.fail(`${where()} should refer to object #${expected}${state} but refers to ${what} at 0x${ref.toString(16)}`);
+      const state =
+        this.addressOf[expected] === 0
+          ? ' (it was freed)'
+          : ` (it lives at 0x${this.addressOf[expected]!.toString(16)})`;
+      this.fail(
+        `${where()} should refer to object #${expected}${state} but refers to ${what} at 0x${ref.toString(16)}`,
+      );
     }
     if (this.seen[expected] !== this.epoch) {
       this.seen[expected] = this.epoch;

@@ -11,8 +11,14 @@
  * In checked mode a shadow of the object graph, updated only from the operations (never from the
  * simulated memory), is compared with the memory after every operation (see `checker.ts`).
  */
-import { type Collector, type CollectorDescriptor, type CollectorOptions, FULL_COLLECTION } from './collector.ts';
+
 import { HeapChecker } from './checker.ts';
+import {
+  type Collector,
+  type CollectorDescriptor,
+  type CollectorOptions,
+  FULL_COLLECTION,
+} from './collector.ts';
 import { MutatorError } from './errors.ts';
 import type { Memory } from './memory.ts';
 import { MAX_PAYLOAD, MAX_REFS, NREFS_MASK, ObjectModel } from './object-model.ts';
@@ -151,7 +157,8 @@ export class Heap {
     if (dst < 0) {
       const g = ~dst;
       const roots = this.roots;
-      if (g >= roots.globalCount || roots.globalDefined[g] === 0) this.fail(`global '${this.rootName(dst)}' is not defined`);
+      if (g >= roots.globalCount || roots.globalDefined[g] === 0)
+        this.fail(`global '${this.rootName(dst)}' is not defined`);
       old = roots.globals[g]!;
       roots.globals[g] = 0;
       roots.globalDefined[g] = 0;
@@ -172,7 +179,9 @@ export class Heap {
     if (obj === 0) this.fail(`field store into null (${this.rootName(objRoot)} is null)`);
     const words = this.memory.words;
     if (!(index >= 0 && index < (words[obj >> 2]! & NREFS_MASK))) {
-      this.fail(`field index ${index} out of range: the object has ${words[obj >> 2]! & NREFS_MASK} reference fields`);
+      this.fail(
+        `field index ${index} out of range: the object has ${words[obj >> 2]! & NREFS_MASK} reference fields`,
+      );
     }
     const value = this.readSource(src);
     const slot = obj + this.model.fieldOffset + 8 * index;
@@ -195,12 +204,15 @@ export class Heap {
     if (obj === 0) this.fail(`field load through null (${this.rootName(srcRoot)} is null)`);
     const words = this.memory.words;
     if (!(index >= 0 && index < (words[obj >> 2]! & NREFS_MASK))) {
-      this.fail(`field index ${index} out of range: the object has ${words[obj >> 2]! & NREFS_MASK} reference fields`);
+      this.fail(
+        `field index ${index} out of range: the object has ${words[obj >> 2]! & NREFS_MASK} reference fields`,
+      );
     }
     this.checkWritable(dst);
     const value = words[(obj + this.model.fieldOffset + 8 * index) >> 2]!;
     this.counters.pointerLoads++;
-    const shadow = this.checker !== null ? this.checker.fieldSerial(this.checker.serialOfRoot(srcRoot), index) : 0;
+    const shadow =
+      this.checker !== null ? this.checker.fieldSerial(this.checker.serialOfRoot(srcRoot), index) : 0;
     const old = this.storeRoot(dst, value);
     if (this.checker !== null) this.checker.setRootSerial(dst, shadow);
     this.collector.rootWritten(old, value);
@@ -466,11 +478,6 @@ export class Heap {
       default:
         return `${OP_NAMES[this.telemetry.opCode]} ${r(a)}`;
     }
-  }
-
-  private failCall(reason: string, nregs: number, args: ArrayLike<number>): never {
-    const text = ['call', String(nregs), ...Array.from(args, (a) => this.rootName(a))].join(' ');
-    throw new MutatorError(this.telemetry.opIndex, text, reason);
   }
 }
 

@@ -49,7 +49,15 @@ export {
   type PauseRecord,
   Telemetry,
 } from './telemetry.ts';
-export { GLOBAL_NAME, glob, reg, TRACE_HEADER, type TraceOp, type TraceRoot, type TraceSource } from './trace/ops.ts';
+export {
+  GLOBAL_NAME,
+  glob,
+  reg,
+  TRACE_HEADER,
+  type TraceOp,
+  type TraceRoot,
+  type TraceSource,
+} from './trace/ops.ts';
 export { parseTrace, parseTraceLines, readLines, readTraceFile, TraceParser } from './trace/parser.ts';
 export { type ReplayOptions, type ReplayResult, replay } from './trace/replay.ts';
 export { formatOp, formatSource, writeTrace } from './trace/writer.ts';

@@ -59,8 +59,10 @@ export class SimulatedOS {
    * page). Returns the address, or 0 when the heap limit would be exceeded.
    */
   map(bytes: number, align = PAGE_SIZE): number {
-    if (!Number.isInteger(bytes) || bytes <= 0) throw new MemoryError(`map: size must be a positive integer, got ${bytes}`);
-    if (align < PAGE_SIZE || (align & (align - 1)) !== 0) throw new MemoryError(`map: bad alignment ${align}`);
+    if (!Number.isInteger(bytes) || bytes <= 0)
+      throw new MemoryError(`map: size must be a positive integer, got ${bytes}`);
+    if (align < PAGE_SIZE || (align & (align - 1)) !== 0)
+      throw new MemoryError(`map: bad alignment ${align}`);
     const size = roundUp(bytes, PAGE_SIZE);
     if (this.reservedBytes + size > this.heapLimit) {
       this.refusedMaps++;

@@ -187,7 +187,12 @@ export class Telemetry {
   }
 
   /** Records a pause that began at `start` (from `startPause`) with its work units. */
-  endPause(kind: number, start: number, work: number, clockAtStart: number = this.counters.bytesAllocated): void {
+  endPause(
+    kind: number,
+    start: number,
+    work: number,
+    clockAtStart: number = this.counters.bytesAllocated,
+  ): void {
     this.pauses.add(kind, (now() - start) * 1e6, work, clockAtStart, this.opIndex);
   }
 

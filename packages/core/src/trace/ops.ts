@@ -3,7 +3,9 @@
  */
 
 /** A root: register `index` of the current frame, or the global `name`. */
-export type TraceRoot = { readonly kind: 'reg'; readonly index: number } | { readonly kind: 'global'; readonly name: string };
+export type TraceRoot =
+  | { readonly kind: 'reg'; readonly index: number }
+  | { readonly kind: 'global'; readonly name: string };
 
 /** A source: a root or the constant null. */
 export type TraceSource = TraceRoot | null;

@@ -44,15 +44,24 @@ export class TraceParser {
 
   /** Checks the end of input (a trace with no header is an error). */
   end(): void {
-    if (!this.sawHeader) this.fail(1, `empty trace: expected the header '${TRACE_HEADER}'`, this.lineNumber + 1);
+    if (!this.sawHeader)
+      this.fail(1, `empty trace: expected the header '${TRACE_HEADER}'`, this.lineNumber + 1);
   }
 
   private parseOp(t: Token[], lineLength: number): TraceOp {
     const name = t[0]!;
     const at = (i: number): Token => t[i] ?? { text: '', col: lineLength + 1 };
     const arity = (min: number, max: number) => {
-      if (t.length - 1 < min) this.fail(at(t.length).col, `'${name.text}' needs ${min === max ? min : `at least ${min}`} operand${min === 1 ? '' : 's'}, got ${t.length - 1}`);
-      if (t.length - 1 > max) this.fail(t[max + 1]!.col, `unexpected operand '${t[max + 1]!.text}': '${name.text}' takes ${max === min ? max : `at most ${max}`}`);
+      if (t.length - 1 < min)
+        this.fail(
+          at(t.length).col,
+          `'${name.text}' needs ${min === max ? min : `at least ${min}`} operand${min === 1 ? '' : 's'}, got ${t.length - 1}`,
+        );
+      if (t.length - 1 > max)
+        this.fail(
+          t[max + 1]!.col,
+          `unexpected operand '${t[max + 1]!.text}': '${name.text}' takes ${max === min ? max : `at most ${max}`}`,
+        );
     };
     switch (name.text) {
       case 'new': {
@@ -70,16 +79,27 @@ export class TraceParser {
         return { op: 'del', dst: this.root(t[1]!) };
       case 'put':
         arity(3, 3);
-        return { op: 'put', obj: this.root(t[1]!), index: this.int(t[2]!, 'a field index', MAX_REFS - 1), src: this.source(t[3]!) };
+        return {
+          op: 'put',
+          obj: this.root(t[1]!),
+          index: this.int(t[2]!, 'a field index', MAX_REFS - 1),
+          src: this.source(t[3]!),
+        };
       case 'get':
         arity(3, 3);
-        return { op: 'get', dst: this.root(t[1]!), obj: this.root(t[2]!), index: this.int(t[3]!, 'a field index', MAX_REFS - 1) };
+        return {
+          op: 'get',
+          dst: this.root(t[1]!),
+          obj: this.root(t[2]!),
+          index: this.int(t[3]!, 'a field index', MAX_REFS - 1),
+        };
       case 'call': {
         arity(1, Number.POSITIVE_INFINITY);
         const nregs = this.int(t[1]!, 'a register count', MAX_INT);
         const args: TraceSource[] = [];
         for (let i = 2; i < t.length; i++) args.push(this.source(t[i]!));
-        if (args.length > nregs) this.fail(t[1]!.col, `call passes ${args.length} arguments to a frame of ${nregs} registers`);
+        if (args.length > nregs)
+          this.fail(t[1]!.col, `call passes ${args.length} arguments to a frame of ${nregs} registers`);
         return { op: 'call', nregs, args };
       }
       case 'ret':
@@ -92,7 +112,10 @@ export class TraceParser {
         arity(1, 1);
         return { op: 'refcount', src: this.root(t[1]!) };
       default:
-        return this.fail(name.col, `unknown operation '${name.text}' (expected new, set, del, put, get, call, ret, gc or refcount)`);
+        return this.fail(
+          name.col,
+          `unknown operation '${name.text}' (expected new, set, del, put, get, call, ret, gc or refcount)`,
+        );
     }
   }
 
@@ -100,7 +123,8 @@ export class TraceParser {
     const s = tok.text;
     if (s.startsWith('g:')) {
       const name = s.slice(2);
-      if (!GLOBAL_NAME.test(name)) this.fail(tok.col + 2, `bad global name '${name}' (expected [A-Za-z_][A-Za-z0-9_.]*)`);
+      if (!GLOBAL_NAME.test(name))
+        this.fail(tok.col + 2, `bad global name '${name}' (expected [A-Za-z_][A-Za-z0-9_.]*)`);
       return { kind: 'global', name };
     }
     if (/^r[0-9]+$/.test(s)) {
@@ -117,7 +141,8 @@ export class TraceParser {
   }
 
   private int(tok: Token, what: string, max: number): number {
-    if (!/^[0-9]+$/.test(tok.text)) this.fail(tok.col, `expected ${what} (a non-negative integer), got '${tok.text}'`);
+    if (!/^[0-9]+$/.test(tok.text))
+      this.fail(tok.col, `expected ${what} (a non-negative integer), got '${tok.text}'`);
     const n = Number(tok.text);
     if (n > max) this.fail(tok.col, `${what} must be at most ${max}, got ${tok.text}`);
     return n;

@@ -2,7 +2,7 @@
  * Writes trace operations in the trace format, version 1. `parseTrace(writeTrace(ops))` gives back
  * `ops` (a property test checks it).
  */
-import { type TraceOp, type TraceSource, TRACE_HEADER } from './ops.ts';
+import { TRACE_HEADER, type TraceOp, type TraceSource } from './ops.ts';
 
 /** Text of a root or source. */
 export function formatSource(src: TraceSource): string {
@@ -14,7 +14,9 @@ export function formatSource(src: TraceSource): string {
 export function formatOp(op: TraceOp): string {
   switch (op.op) {
     case 'new':
-      return op.bytes === 0 ? `new ${formatSource(op.dst)} ${op.refs}` : `new ${formatSource(op.dst)} ${op.refs} ${op.bytes}`;
+      return op.bytes === 0
+        ? `new ${formatSource(op.dst)} ${op.refs}`
+        : `new ${formatSource(op.dst)} ${op.refs} ${op.bytes}`;
     case 'set':
       return `set ${formatSource(op.dst)} ${formatSource(op.src)}`;
     case 'del':
