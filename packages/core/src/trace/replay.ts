@@ -17,6 +17,8 @@ export interface ReplayResult {
 export interface ReplayOptions {
   /** Called after each operation with its index. */
   onOp?: (index: number, op: TraceOp) => void;
+  /** Called by each `refcount` operation with the value it records and its index, as it runs. */
+  onRefcount?: (value: number | null, index: number) => void;
 }
 
 /** Runs `ops` against `heap` in order. Mutator errors propagate as `MutatorError`. */
@@ -65,9 +67,12 @@ export function replay(heap: Heap, ops: Iterable<TraceOp>, options: ReplayOption
       case 'gc':
         heap.gc(op.generation ?? -1);
         break;
-      case 'refcount':
-        output.push(heap.refcount(code(op.src)));
+      case 'refcount': {
+        const value = heap.refcount(code(op.src));
+        output.push(value);
+        options.onRefcount?.(value, count);
         break;
+      }
     }
     options.onOp?.(count, op);
     count++;
