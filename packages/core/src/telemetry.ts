@@ -82,6 +82,8 @@ export interface PauseRecord {
   clock: number;
   /** The operation during which the pause happened. */
   opIndex: number;
+  /** Wall-clock start in milliseconds (`performance.now()`; NaN when not recorded). For MMU. */
+  start: number;
 }
 
 const now = (): number => performance.now();
@@ -98,6 +100,7 @@ export class PauseLog {
   private work = new Float64Array(256);
   private clocks = new Float64Array(256);
   private opIndexes = new Float64Array(256);
+  private starts = new Float64Array(256);
   private readonly kindNames: string[] = [];
 
   /** The id of a pause kind, interned. */
@@ -108,8 +111,8 @@ export class PauseLog {
     return this.kindNames.length - 1;
   }
 
-  /** Appends a pause. */
-  add(kind: number, nanos: number, work: number, clock: number, opIndex: number): void {
+  /** Appends a pause; `start` is its wall-clock start in milliseconds (NaN when unknown). */
+  add(kind: number, nanos: number, work: number, clock: number, opIndex: number, start = Number.NaN): void {
     if (this.length === this.kinds.length) this.grow();
     const i = this.length++;
     this.kinds[i] = kind;
@@ -117,6 +120,7 @@ export class PauseLog {
     this.work[i] = work;
     this.clocks[i] = clock;
     this.opIndexes[i] = opIndex;
+    this.starts[i] = start;
   }
 
   /** Pause `i` as a record. */
@@ -127,6 +131,7 @@ export class PauseLog {
       work: this.work[i]!,
       clock: this.clocks[i]!,
       opIndex: this.opIndexes[i]!,
+      start: this.starts[i]!,
     };
   }
 
@@ -142,6 +147,11 @@ export class PauseLog {
     return this.nanos.subarray(0, this.length);
   }
 
+  /** Wall-clock starts in milliseconds (`performance.now()`), a view of the first `length` entries. */
+  startTimes(): Float64Array {
+    return this.starts.subarray(0, this.length);
+  }
+
   /** Work units per pause, a view of the first `length` entries. */
   workUnits(): Float64Array {
     return this.work.subarray(0, this.length);
@@ -152,7 +162,7 @@ export class PauseLog {
     const k = new Int32Array(n);
     k.set(this.kinds);
     this.kinds = k;
-    for (const name of ['nanos', 'work', 'clocks', 'opIndexes'] as const) {
+    for (const name of ['nanos', 'work', 'clocks', 'opIndexes', 'starts'] as const) {
       const a = new Float64Array(n);
       a.set(this[name]);
       this[name] = a;
@@ -193,7 +203,7 @@ export class Telemetry {
     work: number,
     clockAtStart: number = this.counters.bytesAllocated,
   ): void {
-    this.pauses.add(kind, (now() - start) * 1e6, work, clockAtStart, this.opIndex);
+    this.pauses.add(kind, (now() - start) * 1e6, work, clockAtStart, this.opIndex, start);
   }
 
   /** Records a finished collection (for `--gc-log`, `gc.callbacks` and collection counts). */
