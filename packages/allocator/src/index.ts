@@ -1,0 +1,15 @@
+/**
+ * @gclab/allocator: the spaces collectors allocate from, over the simulated OS of `@gclab/core`:
+ * CPython 3.11's obmalloc, bump-pointer regions, segregated size-class free lists with sweeping, and
+ * a large object space shared by all of them.
+ */
+export { AllocatorError, type AllocatorErrorKind } from './allocator-error.ts';
+export { BumpSpace } from './bump-space.ts';
+export { LargeObjectSpace } from './large-object-space.ts';
+export {
+  SEGREGATED_SIZE_CLASSES,
+  SEGREGATED_SMALL_LIMIT,
+  type SegregatedFreeListOptions,
+  SegregatedFreeListSpace,
+} from './segregated-free-list-space.ts';
+export type { SweepResult } from './sweep-result.ts';
