@@ -7,6 +7,18 @@ export { AllocatorError, type AllocatorErrorKind } from './allocator-error.ts';
 export { BumpSpace } from './bump-space.ts';
 export { LargeObjectSpace } from './large-object-space.ts';
 export {
+  OBMALLOC_ALIGNMENT,
+  OBMALLOC_ARENA_SIZE,
+  OBMALLOC_POOL_OVERHEAD,
+  OBMALLOC_POOL_SIZE,
+  OBMALLOC_SIZE_CLASSES,
+  OBMALLOC_SMALL_REQUEST_THRESHOLD,
+  type ObmallocOptions,
+  type ObmallocSizeClassStats,
+  ObmallocSpace,
+  type ObmallocStats,
+} from './obmalloc-space.ts';
+export {
   SEGREGATED_SIZE_CLASSES,
   SEGREGATED_SMALL_LIMIT,
   type SegregatedFreeListOptions,
