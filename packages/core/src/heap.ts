@@ -178,7 +178,7 @@ export class Heap {
     const obj = this.readRoot(objRoot);
     if (obj === 0) this.fail(`field store into null (${this.rootName(objRoot)} is null)`);
     const words = this.memory.words;
-    if (!(index >= 0 && index < (words[obj >> 2]! & NREFS_MASK))) {
+    if (!(index >= 0 && index < (words[obj >> 2]! & NREFS_MASK) && (index | 0) === index)) {
       this.fail(
         `field index ${index} out of range: the object has ${words[obj >> 2]! & NREFS_MASK} reference fields`,
       );
@@ -203,7 +203,7 @@ export class Heap {
     const obj = this.readRoot(srcRoot);
     if (obj === 0) this.fail(`field load through null (${this.rootName(srcRoot)} is null)`);
     const words = this.memory.words;
-    if (!(index >= 0 && index < (words[obj >> 2]! & NREFS_MASK))) {
+    if (!(index >= 0 && index < (words[obj >> 2]! & NREFS_MASK) && (index | 0) === index)) {
       this.fail(
         `field index ${index} out of range: the object has ${words[obj >> 2]! & NREFS_MASK} reference fields`,
       );
@@ -392,9 +392,8 @@ export class Heap {
       const base = roots.frameBase[roots.depth]!;
       if (code < roots.top - base) return roots.regs[base + code]!;
       if (roots.depth === 0 && code < MAX_OUTER_REGISTERS) return 0;
-      this.fail(`unknown register r${code}: the frame has ${roots.top - base} registers`);
+      this.unknownRegister(code, roots.top - base);
     }
-    if (code === NULL_ROOT) this.fail('null is not a root here');
     const g = ~code;
     if (g >= roots.globalCount || roots.globalDefined[g] === 0) {
       this.fail(`global '${this.rootName(code)}' is not defined`);
@@ -408,10 +407,21 @@ export class Heap {
       const roots = this.roots;
       const size = roots.top - roots.frameBase[roots.depth]!;
       if (code < size || (roots.depth === 0 && code < MAX_OUTER_REGISTERS)) return;
-      this.fail(`unknown register r${code}: the frame has ${size} registers`);
+      if (code === NULL_ROOT) this.fail('cannot assign to null');
+      this.unknownRegister(code, size);
     }
-    if (code === NULL_ROOT) this.fail('cannot assign to null');
     if (~code >= this.roots.globalCount) this.fail(`unknown global slot ${~code}`);
+  }
+
+  /** Throws for a register code the current frame does not have (`NULL_ROOT` included). */
+  private unknownRegister(code: number, frameSize: number): never {
+    if (code === NULL_ROOT) this.fail('null is not a root here');
+    if (this.roots.depth === 0) {
+      this.fail(
+        `unknown register r${code}: the outermost frame grows to at most ${MAX_OUTER_REGISTERS} registers`,
+      );
+    }
+    this.fail(`unknown register r${code}: the frame has ${frameSize} registers`);
   }
 
   /** Stores into a validated root and returns the old value (outer-frame registers grow). */
