@@ -87,7 +87,10 @@ export class ObjectModel {
     const i = addr >> 2;
     words[i] = nrefs;
     words[i + 1] = payload;
-    words.fill(0, i + 2, i + 2 * (1 + this.headerWords + nrefs));
+    // Small objects: a loop, since the builtin call of `fill` costs more than a few stores.
+    const end = i + 2 * (1 + this.headerWords + nrefs);
+    if (end - i > 64) words.fill(0, i + 2, end);
+    else for (let j = i + 2; j < end; j++) words[j] = 0;
   }
 
   /** Byte address of field `index` of the object at `addr`. */

@@ -4,7 +4,8 @@
  * "memory returned to the OS" is a measurement. A heap limit makes `map` fail.
  *
  * Invariants: mapped ranges never overlap; every range is page-aligned and a whole number of pages;
- * `reservedBytes` is the sum of the mapped ranges' sizes; a newly mapped range reads as zeroes.
+ * `reservedBytes` is the sum of the mapped ranges' sizes; a newly mapped range reads as zeroes (memory
+ * above the highest address ever mapped was never handed out, so only the part below it is cleared).
  */
 import { MemoryError } from './errors.ts';
 import { Memory } from './memory.ts';
@@ -47,6 +48,8 @@ export class SimulatedOS {
   private readonly holeStarts: number[] = [];
   private readonly holeEnds: number[] = [];
   private top = FIRST_ADDRESS;
+  /** The highest end of any range ever mapped: memory at and above it has never been written. */
+  private highWater = FIRST_ADDRESS;
 
   constructor(options: OSOptions = {}) {
     this.heapLimit = options.heapLimit ?? Number.POSITIVE_INFINITY;
@@ -89,7 +92,8 @@ export class SimulatedOS {
       this.top = start + size;
       this.memory.ensure(this.top);
     }
-    this.memory.clear(addr, addr + size);
+    if (addr < this.highWater) this.memory.clear(addr, Math.min(addr + size, this.highWater));
+    if (addr + size > this.highWater) this.highWater = addr + size;
     this.insertRange(addr, addr + size);
     this.reservedBytes += size;
     if (this.reservedBytes > this.peakReservedBytes) this.peakReservedBytes = this.reservedBytes;
