@@ -180,7 +180,10 @@ function tokenize(text: string): Token[] {
 export function parseTrace(text: string, file = '<string>'): TraceOp[] {
   const parser = new TraceParser(file);
   const ops: TraceOp[] = [];
-  for (const line of text.split('\n')) {
+  const lines = text.split('\n');
+  // A final newline ends the last line; it does not start another (as `readLines` reads a file).
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (const line of lines) {
     const op = parser.line(line);
     if (op !== null) ops.push(op);
   }
