@@ -1,0 +1,145 @@
+/**
+ * `gclab replay FILE --strategy NAME`: runs a trace under one collector; prints what the `refcount`
+ * ops recorded (one value a line, `null` where the collector does not count), then a summary.
+ * `--gc-log` adds one line per collection as it happens, `OPINDEX GENERATION COLLECTED
+ * UNCOLLECTABLE` (what a CPython `gc.callbacks` 'stop' callback sees; a non-generational collector
+ * prints its kind as GENERATION), and, at the end, `count C0 C1 ...` for collectors whose stats have
+ * `count0`, `count1`, ... (CPython's `gc.get_count()`).
+ */
+import type { CollectionRecord, CollectorDescriptor } from '@gclab/core';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import pc from 'picocolors';
+import { formatBytes, parseByteSize } from '../byte-size.ts';
+import { UsageError } from '../errors.ts';
+import { collectorNames, findCollector } from '../registry.ts';
+import { type ObjectsAndBytes, type ReplayReport, runReplay } from '../replay-run.ts';
+import { loadStrategyModule } from '../strategy-module.ts';
+
+/** Options of `gclab replay`, as commander parses them. */
+interface ReplayOptions {
+  strategy?: string;
+  strategyModule?: string;
+  checked?: boolean;
+  json?: boolean;
+  gcLog?: boolean;
+  heapLimit?: number;
+}
+
+/** Adds `replay` to the program. */
+export function registerReplayCommand(program: Command): void {
+  program
+    .command('replay')
+    .description('replay a trace file under one collector and summarise the run')
+    .argument('<file>', 'trace file (format: docs/trace-format.md)')
+    .option('-s, --strategy <name>', `registered collector to run (${collectorNames().join(', ')})`)
+    .addOption(
+      new Option(
+        '--strategy-module <path>',
+        "a JS or TS module exporting a collector descriptor (default export or 'descriptor')",
+      ).conflicts('strategy'),
+    )
+    .option('--checked', 'verify the heap after every operation (slow)')
+    .option('--json', 'print one JSON object with every figure')
+    .option('--gc-log', 'print one line per collection: OPINDEX GENERATION COLLECTED UNCOLLECTABLE')
+    .option(
+      '--heap-limit <bytes>',
+      'heap limit: bytes, or with a binary unit (64MB = 64 MiB)',
+      parseHeapLimit,
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  $ gclab replay examples/traces/getrefcount.trace --strategy no-gc',
+        '  $ gclab replay examples/traces/cycle.trace --strategy no-gc --gc-log --json',
+        '  $ gclab replay my.trace --strategy-module ./my-collector.ts --checked',
+        '',
+        'Exit codes: 0 ok; 1 mutator error, heap integrity error or out of memory;',
+        '2 usage error, unknown strategy, malformed trace or bad strategy module.',
+      ].join('\n'),
+    )
+    .action(async (file: string, options: ReplayOptions) => {
+      const descriptor = await chooseCollector(options);
+      runReplayCommand(file, descriptor, options);
+    });
+}
+
+/** The collector of `--strategy` or `--strategy-module` (exactly one must be given). */
+async function chooseCollector(options: ReplayOptions): Promise<CollectorDescriptor> {
+  if (options.strategyModule !== undefined) return loadStrategyModule(options.strategyModule);
+  if (options.strategy !== undefined) return findCollector(options.strategy);
+  throw new UsageError(
+    `replay needs --strategy NAME (one of ${collectorNames().join(', ')}) or --strategy-module PATH`,
+  );
+}
+
+function parseHeapLimit(text: string): number {
+  const bytes = parseByteSize(text);
+  if (bytes === null)
+    throw new InvalidArgumentError('expected a positive byte size such as 1048576, 512KB or 64MB.');
+  return bytes;
+}
+
+function runReplayCommand(file: string, descriptor: CollectorDescriptor, options: ReplayOptions): void {
+  const json = options.json === true;
+  const gcLog = options.gcLog === true;
+  let lines = 0;
+  const print = (line: string): void => {
+    process.stdout.write(`${line}\n`);
+    lines++;
+  };
+  const report = runReplay({
+    file,
+    descriptor,
+    checked: options.checked === true,
+    ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
+    ...(json ? {} : { onRefcount: (value: number | null) => print(value === null ? 'null' : String(value)) }),
+    ...(json || !gcLog ? {} : { onCollection: (r: CollectionRecord) => print(gcLogLine(r)) }),
+  });
+  if (json) {
+    print(JSON.stringify(replayJson(report, gcLog), null, 2));
+    return;
+  }
+  if (gcLog && report.generationCounts !== null) print(`count ${report.generationCounts.join(' ')}`);
+  // A blank line parts the run's output from the summary.
+  process.stdout.write(`${lines > 0 ? '\n' : ''}${summaryText(report)}`);
+}
+
+/** A `--gc-log` line: `OPINDEX GENERATION COLLECTED UNCOLLECTABLE`. */
+export function gcLogLine(r: CollectionRecord): string {
+  return `${r.opIndex} ${r.generation} ${r.collected} ${r.uncollectable}`;
+}
+
+/** The JSON object of `replay --json`; the collection log and generation counts only with `--gc-log`. */
+export function replayJson(report: ReplayReport, gcLog: boolean): object {
+  const { gcLog: log, generationCounts, ...figures } = report;
+  return gcLog ? { ...figures, gcLog: log, generationCounts } : figures;
+}
+
+/** The human-readable summary that follows the output of a replay. */
+export function summaryText(r: ReplayReport): string {
+  const kinds = Object.entries(r.collections.byKind)
+    .map(([kind, n]) => `${kind}: ${n}`)
+    .join(', ');
+  const rows: Array<[string, string]> = [
+    ['ops', String(r.ops)],
+    ['allocations', objectsAndBytes(r.allocations)],
+    ['frees', objectsAndBytes(r.frees)],
+    ['collections', r.collections.total === 0 ? '0' : `${r.collections.total} (${kinds})`],
+    ['peak reserved', formatBytes(r.peakReservedBytes)],
+    ['live at end', objectsAndBytes(r.live)],
+    [
+      'leaked at end',
+      `${objectsAndBytes(r.leaked)}: garbage outstanding at the end (unreachable, not freed)`,
+    ],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const title = `${r.strategy} on ${r.trace}${r.checked ? ', checked' : ''}${r.heapLimit === null ? '' : `, heap limit ${formatBytes(r.heapLimit)}`}`;
+  const lines = [pc.bold(`summary: ${title}`), ...rows.map(([k, v]) => `  ${pc.dim(k.padEnd(width))}  ${v}`)];
+  return `${lines.join('\n')}\n`;
+}
+
+function objectsAndBytes(x: ObjectsAndBytes): string {
+  return `${x.objects} object${x.objects === 1 ? '' : 's'}, ${formatBytes(x.bytes)}`;
+}

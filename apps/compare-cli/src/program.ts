@@ -1,0 +1,24 @@
+/**
+ * The `gclab` command line: one commander program, one file per command in `commands/`. Commander's
+ * own usage errors are turned into exceptions (`exitOverride`) so that `main.ts` decides every exit
+ * code in one place.
+ */
+import { createRequire } from 'node:module';
+import { Command } from 'commander';
+import { registerListCommand } from './commands/list.ts';
+import { registerReplayCommand } from './commands/replay.ts';
+
+/** The commands, in the order `gclab --help` lists them. Each adds itself to the program. */
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerListCommand, registerReplayCommand];
+
+/** Builds the program. Subcommands inherit `exitOverride` and the output settings. */
+export function createProgram(): Command {
+  const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+  const program = new Command('gclab')
+    .description('gclab: swappable garbage collectors over one simulated heap, compared by measurement')
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)');
+  for (const register of COMMANDS) register(program);
+  return program;
+}

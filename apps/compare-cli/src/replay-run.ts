@@ -1,0 +1,142 @@
+/**
+ * One replay of a trace file under one collector, and the figures the `replay` command reports.
+ * The trace is streamed (`readTraceFile` reads it in chunks and parses it a line at a time), so a
+ * trace of any size runs in memory proportional to the heap it builds, not to the file.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import {
+  type CollectionRecord,
+  type CollectorDescriptor,
+  type Counters,
+  Heap,
+  readTraceFile,
+  replay,
+} from '@gclab/core';
+import { UsageError } from './errors.ts';
+
+/** What to replay and how. */
+export interface ReplayRunOptions {
+  /** Path of the trace file. */
+  file: string;
+  /** The collector. */
+  descriptor: CollectorDescriptor;
+  /** Verify the heap after every operation. */
+  checked?: boolean;
+  /** Heap limit in bytes (the simulated OS refuses to map past it). */
+  heapLimit?: number;
+  /** Told each value a `refcount` op records, as it runs (null where the collector does not count). */
+  onRefcount?: (value: number | null, opIndex: number) => void;
+  /** Told of each collection as it ends. */
+  onCollection?: (record: CollectionRecord) => void;
+}
+
+/** An object count and the bytes in those objects. */
+export interface ObjectsAndBytes {
+  /** Objects. */
+  objects: number;
+  /** Bytes (object sizes, header words included). */
+  bytes: number;
+}
+
+/** The figures of a finished replay. */
+export interface ReplayReport {
+  /** The trace file replayed. */
+  trace: string;
+  /** The collector's name. */
+  strategy: string;
+  /** Whether checked mode was on. */
+  checked: boolean;
+  /** The heap limit in bytes, or null for none. */
+  heapLimit: number | null;
+  /** Operations executed. */
+  ops: number;
+  /** What the `refcount` ops recorded, in order (null where the collector does not count). */
+  output: Array<number | null>;
+  /** Objects and bytes allocated. */
+  allocations: ObjectsAndBytes;
+  /** Objects and bytes the collector freed. */
+  frees: ObjectsAndBytes;
+  /** Collections: how many, and how many of each kind or generation. */
+  collections: { total: number; byKind: Record<string, number> };
+  /** Bytes mapped from the simulated OS at the end. */
+  reservedBytes: number;
+  /** The most bytes mapped at once. */
+  peakReservedBytes: number;
+  /** Reachable from the roots at the end, by the oracle's own traversal. */
+  live: ObjectsAndBytes;
+  /** Leaked: garbage outstanding at the end (unreachable by the oracle, yet not freed). */
+  leaked: ObjectsAndBytes;
+  /** The heap's deterministic counters. */
+  counters: Counters;
+  /** The collector's own figures (`Collector.stats()`). */
+  collectorStats: Record<string, number>;
+  /** Per-generation allocation counts (`count0`, `count1`, ... of the collector's stats), or null. */
+  generationCounts: number[] | null;
+  /** Every collection in the order it ran. */
+  gcLog: CollectionRecord[];
+}
+
+/** Replays `options.file` under `options.descriptor`; errors of the run propagate (typed). */
+export function runReplay(options: ReplayRunOptions): ReplayReport {
+  const { file, descriptor } = options;
+  checkReadable(file);
+  const heap = new Heap(descriptor, {
+    checked: options.checked === true,
+    ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
+  });
+  if (options.onCollection !== undefined) heap.telemetry.collectionListeners.push(options.onCollection);
+  const result = replay(
+    heap,
+    readTraceFile(file),
+    options.onRefcount === undefined ? {} : { onRefcount: options.onRefcount },
+  );
+  const stats = heap.stats();
+  const reach = heap.oracle.traverse();
+  const c = stats.counters;
+  const byKind = stats.collectionsByKind;
+  return {
+    trace: file,
+    strategy: descriptor.name,
+    checked: heap.checked,
+    heapLimit: options.heapLimit ?? null,
+    ops: result.ops,
+    output: result.output,
+    allocations: { objects: c.objectsAllocated, bytes: c.bytesAllocated },
+    frees: { objects: c.objectsFreed, bytes: c.bytesFreed },
+    collections: { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind },
+    reservedBytes: stats.reservedBytes,
+    peakReservedBytes: stats.peakReservedBytes,
+    live: { objects: reach.reachableObjects, bytes: reach.reachableBytes },
+    leaked: { objects: reach.garbageObjects, bytes: reach.garbageBytes },
+    counters: c,
+    collectorStats: stats.collector,
+    generationCounts: generationCounts(stats.collector),
+    gcLog: heap.telemetry.collections,
+  };
+}
+
+/**
+ * `count0`, `count1`, ... from a collector's stats, as `gc.get_count()` gives them in CPython: the
+ * values of the keys present from `count0` on, or null when the collector has no `count0`.
+ */
+export function generationCounts(stats: Record<string, number>): number[] | null {
+  const counts: number[] = [];
+  for (let g = 0; typeof stats[`count${g}`] === 'number'; g++) counts.push(stats[`count${g}`]!);
+  return counts.length === 0 ? null : counts;
+}
+
+/** Throws a `UsageError` unless `file` is a readable file. */
+function checkReadable(file: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    throw new UsageError(`cannot read trace '${file}': no such file`);
+  }
+  if (!isFile) throw new UsageError(`cannot read trace '${file}': not a file`);
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    throw new UsageError(`cannot read trace '${file}': permission denied`);
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * What the command prints and which exit code it returns for an error that ended a command.
+ * A user's mistake gets a message and no stack trace; only an unexpected error (a bug in gclab or in
+ * a collector) prints its stack, with exit code 70.
+ */
+import { HeapIntegrityError, MutatorError, OutOfMemoryError, TraceSyntaxError } from '@gclab/core';
+import { UsageError } from './errors.ts';
+import { ExitCode } from './exit-codes.ts';
+
+/** The text for stderr (one or more lines, no trailing newline) and the exit code of an error. */
+export interface ErrorReport {
+  /** What to print on stderr. */
+  text: string;
+  /** The process exit code. */
+  exitCode: ExitCode;
+}
+
+/** Classifies an error thrown by a command. */
+export function reportError(error: unknown): ErrorReport {
+  // `file:line:col: message`, as compilers print it, so editors can jump to it.
+  if (error instanceof TraceSyntaxError) return { text: error.message, exitCode: ExitCode.usage };
+  if (error instanceof UsageError) return { text: `error: ${error.message}`, exitCode: ExitCode.usage };
+  // `op N (text): reason`.
+  if (error instanceof MutatorError) return { text: error.message, exitCode: ExitCode.failure };
+  if (error instanceof HeapIntegrityError) return { text: error.message, exitCode: ExitCode.failure };
+  if (error instanceof OutOfMemoryError) return { text: error.message, exitCode: ExitCode.failure };
+  const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  return {
+    text: `gclab: internal error (a bug in gclab or in the collector):\n${detail}`,
+    exitCode: ExitCode.internal,
+  };
+}
