@@ -1,0 +1,16 @@
+/**
+ * @gclab/refcount: reference-counting collectors. `refcount` counts every reference (CPython's
+ * immediate counting, cycles leak); `refcount-deferred` is Deutsch-Bobrow deferred counting with a
+ * zero-count table. `ReferenceCounting` is the shared counting and cascade that
+ * `@gclab/generational` builds CPython's cycle collector on.
+ */
+export { CollectorOptionError, integerOption } from './collector-option.ts';
+export {
+  DEFAULT_ZCT_THRESHOLD,
+  DeferredReferenceCounting,
+  type DeferredReferenceCountingOptions,
+  refcountDeferred,
+  ZCT_BIT,
+} from './deferred-refcount.ts';
+export { ImmediateReferenceCounting, refcount } from './refcount.ts';
+export { COUNT_SLOT, ReferenceCounting } from './reference-counting.ts';
