@@ -7,6 +7,14 @@ export { AllocatorError, type AllocatorErrorKind } from './allocator-error.ts';
 export { BumpSpace } from './bump-space.ts';
 export { LargeObjectSpace } from './large-object-space.ts';
 export {
+  formatMemoryRelease,
+  MEMORY_RELEASE_EXPERIMENT,
+  type MemoryReleaseOptions,
+  type MemoryReleasePhase,
+  type MemoryReleaseResult,
+  runMemoryRelease,
+} from './memory-release.ts';
+export {
   OBMALLOC_ALIGNMENT,
   OBMALLOC_ARENA_SIZE,
   OBMALLOC_POOL_OVERHEAD,

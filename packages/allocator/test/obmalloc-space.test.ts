@@ -120,6 +120,29 @@ describe('ObmallocSpace arena and pool management', () => {
     space.verify();
   });
 
+  it('slides an arena right when it gains a free pool and ties are broken by nfp2lasta', () => {
+    const space = new ObmallocSpace(new SimulatedOS());
+    const pools: number[][] = [];
+    for (let p = 0; p < 3 * POOLS_PER_ARENA; p++) {
+      const blocks: number[] = [];
+      for (let i = 0; i < 31; i++) blocks.push(space.allocate(512));
+      pools.push(blocks);
+    }
+    const arenaOf = (addr: number) => Math.floor(addr / OBMALLOC_ARENA_SIZE);
+    const [a, b] = [pools[0]![0]!, pools[POOLS_PER_ARENA]![0]!];
+    const empty = (p: number) => {
+      for (const x of pools[p]!) space.free(x);
+    };
+    empty(1); // arena A: 1 free pool (case 2: head of usable_arenas)
+    empty(POOLS_PER_ARENA + 1); // arena B: 1 free pool, at the head; nfp2lasta[1] stays A
+    empty(POOLS_PER_ARENA + 2); // arena B: 2 free pools: case 3 slides it after A
+    space.verify();
+    // The fullest arena (A) serves the next new pool, then B.
+    expect(arenaOf(space.allocate(16))).toBe(arenaOf(a));
+    expect(arenaOf(space.allocate(32))).toBe(arenaOf(b));
+    space.verify();
+  });
+
   it('keeps one wholly free arena (bpo-37257) and unmaps the others', () => {
     const os = new SimulatedOS();
     const space = new ObmallocSpace(os);
