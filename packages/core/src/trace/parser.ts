@@ -180,8 +180,9 @@ function tokenize(text: string): Token[] {
 export function parseTrace(text: string, file = '<string>'): TraceOp[] {
   const parser = new TraceParser(file);
   const ops: TraceOp[] = [];
-  const lines = text.split('\n');
-  // A final newline ends the last line; it does not start another (as `readLines` reads a file).
+  // As `readLines` reads a file: a leading byte order mark is dropped (TextDecoder does so), and a
+  // final newline ends the last line rather than starting another.
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   for (const line of lines) {
     const op = parser.line(line);
