@@ -5,11 +5,16 @@
  */
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { registerExperimentCommand } from './commands/experiment.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerReplayCommand } from './commands/replay.ts';
 
 /** The commands, in the order `gclab --help` lists them. Each adds itself to the program. */
-const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerListCommand, registerReplayCommand];
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerListCommand,
+  registerReplayCommand,
+  registerExperimentCommand,
+];
 
 /** Builds the program. Subcommands inherit `exitOverride` and the output settings. */
 export function createProgram(): Command {

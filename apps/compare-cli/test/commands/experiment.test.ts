@@ -1,0 +1,46 @@
+import type { MemoryReleaseResult } from '@gclab/allocator';
+import { describe, expect, it } from 'vitest';
+import { EXPERIMENTS } from '../../src/commands/experiment.ts';
+import { runCli } from '../run-cli.ts';
+
+describe.concurrent('gclab experiment', () => {
+  it('memory-release --json prints the three phases: pools kept after half, arenas released after all', async () => {
+    const r = await runCli(['experiment', 'memory-release', '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as MemoryReleaseResult;
+    expect(result.phases.map((p) => p.name)).toEqual(['allocated', 'freed-half', 'freed-all']);
+    const [allocated, half, all] = result.phases;
+    expect(allocated).toMatchObject({ liveBlocks: 100_000, pools: 2565, arenas: 41 });
+    expect(half).toMatchObject({ liveBlocks: 50_000, pools: 2565, arenas: 41 });
+    expect(all).toMatchObject({ liveBlocks: 0, pools: 0, arenas: 1, reservedBytes: 1 << 20 });
+    expect(result.explanation).toContain('bpo-37257');
+  });
+
+  it('memory-release prints a table and the explanation; --count and --size are honoured', async () => {
+    const r = await runCli(['experiment', 'memory-release', '--count', '1000', '--size', '64']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('memory-release: 1,000 blocks of 64 bytes (size class 3');
+    expect(r.stdout).toMatch(/freed-half\s+500\s+32,000/);
+    expect(r.stdout).toContain("This is the article's claim");
+  });
+
+  it('rejects a bad --count or --size with a usage error', async () => {
+    for (const args of [
+      ['--count', '0'],
+      ['--count', 'many'],
+      ['--size', '-5'],
+    ]) {
+      const r = await runCli(['experiment', 'memory-release', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/expected a (block count|size in bytes)/);
+    }
+  });
+
+  it('list names every experiment', async () => {
+    const r = await runCli(['experiment', 'list', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ experiments: EXPERIMENTS.map((e) => ({ ...e })) });
+    const text = await runCli(['experiment', 'list']);
+    expect(text.stdout).toMatch(/^memory-release {2}Allocate N blocks/);
+  });
+});
