@@ -28,6 +28,9 @@ export {
 } from './metrics/mmu.ts';
 export { type PauseDistribution, pauseDistribution } from './metrics/pause-distribution.ts';
 export { quantileSorted, type Spread, spread, spreadOrNull } from './metrics/spread.ts';
+// ---- micro-benchmarks ----
+export { type MicroBenchmark, type MicroOptions, microBenchmarks, REBUILD_BYTES } from './micro/micro-benchmarks.ts';
+
 // ---- runner ----
 export { writeFileAtomic } from './runner/atomic-write.ts';
 export {
@@ -90,6 +93,23 @@ export {
   runCellInProcess,
 } from './runner/run-cell.ts';
 export { type PoolOptions, runTasks, WorkerProcess, workerExecArgv } from './runner/worker-pool.ts';
+// ---- verification ----
+export { type Program, type ProgramShape, programArbitrary, resolveStep, type Step } from './verify/program.ts';
+export { type Completeness, PROPERTY_NAMES, type PropertyName, PropertyViolation } from './verify/properties.ts';
+export { ModelObject, ReferenceModel } from './verify/reference-model.ts';
+export {
+  defaultCompleteness,
+  defaultSeed,
+  probeHeapLimits,
+  type VerifyFailure,
+  type VerifyFigures,
+  type VerifyOptions,
+  type VerifyResult,
+  type VerifyTraceOptions,
+  type VerifyTraceResult,
+  verifyCollector,
+  verifyTrace,
+} from './verify/verify-collector.ts';
 // ---- workloads ----
 export {
   BIG_DEL_SHAPES,
