@@ -94,8 +94,19 @@ export {
 } from './runner/run-cell.ts';
 export { type PoolOptions, runTasks, WorkerProcess, workerExecArgv } from './runner/worker-pool.ts';
 // ---- verification ----
-export { type Program, type ProgramShape, programArbitrary, resolveStep, type Step } from './verify/program.ts';
-export { type Completeness, PROPERTY_NAMES, type PropertyName, PropertyViolation } from './verify/properties.ts';
+export {
+  type Program,
+  type ProgramShape,
+  programArbitrary,
+  resolveStep,
+  type Step,
+} from './verify/program.ts';
+export {
+  type Completeness,
+  PROPERTY_NAMES,
+  type PropertyName,
+  PropertyViolation,
+} from './verify/properties.ts';
 export { ModelObject, ReferenceModel } from './verify/reference-model.ts';
 export {
   defaultCompleteness,

@@ -1,0 +1,510 @@
+/**
+ * The lockstep run: one program executed under a collector (in checked mode) and against the
+ * reference model, operation by operation, with every property checked after every operation.
+ *
+ * After each operation, in this order (the first violation ends the program):
+ * 1. the collector's reports during the operation named real objects (a free or move of an address
+ *    that holds no unfreed object, or an allocation over one, violates allocator integrity);
+ * 2. safety: the reachable heap and the model are isomorphic: every root and field refers to the
+ *    object the model says, each object at one address and one object per address, with the shape
+ *    it was allocated with, where the collector last reported it, and not reported freed;
+ * 3. allocator integrity: unfreed objects lie in mapped memory and do not overlap; the heap's
+ *    counters of allocated and freed objects and bytes equal what the collector reported;
+ * 4. count accuracy (collectors that count references): each unfreed object's `referenceCount` is
+ *    the number of references to it from the fields of unfreed objects plus the roots;
+ * 5. completeness after a full `gc`: the unfreed objects are exactly the reachable ones, plus (for
+ *    `acyclic`) the cyclic garbage and what only it reaches.
+ * Core's checked mode runs inside each operation (its `HeapIntegrityError` is a safety violation,
+ * or an allocator-integrity one when it comes from `collector.verify()`).
+ *
+ * Out of memory: an `OutOfMemoryError` ends the program without a failure when the bytes the
+ * collector may not free (reachable objects, plus the cyclic garbage for `acyclic`, plus every
+ * unfreed object for `none`) and the request exceed `oomLiveFraction` of the heap limit; otherwise
+ * it violates `out-of-memory`.
+ */
+import {
+  type CollectorDescriptor,
+  type CollectorOptions,
+  formatOp,
+  type Heap,
+  HeapIntegrityError,
+  MutatorError,
+  NREFS_MASK,
+  NULL_ROOT,
+  OutOfMemoryError,
+  type TraceOp,
+  type TraceSource,
+} from '@gclab/core';
+import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
+import { ModelObject, ReferenceModel } from './reference-model.ts';
+import { type ReportListener, TrackingHeap } from './tracking-heap.ts';
+
+/** How a lockstep run is set up. */
+export interface LockstepConfig {
+  /** The collector under test. */
+  descriptor: CollectorDescriptor;
+  /** Heap limit in bytes, or null for none. */
+  heapLimit: number | null;
+  /** Options for the collector's `create`. */
+  collectorOptions: CollectorOptions;
+  /** What a full collection must reclaim. */
+  completeness: Completeness;
+  /** Whether `referenceCount` counts references from roots too (else from fields only). */
+  countRoots: boolean;
+  /** Whether core's checked mode runs too (the model's checks always run). */
+  coreChecks: boolean;
+  /** Out of memory is accepted only when unfreeable bytes exceed this fraction of the limit. */
+  oomLiveFraction: number;
+}
+
+/** Hex text of an address. */
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** Performs one trace operation on a heap; returns the new object's address or the refcount value. */
+export function performOp(heap: Heap, op: TraceOp, globals: Map<string, number>): number | null {
+  const code = (src: TraceSource): number => {
+    if (src === null) return NULL_ROOT;
+    if (src.kind === 'reg') return src.index;
+    let g = globals.get(src.name);
+    if (g === undefined) {
+      g = heap.global(src.name);
+      globals.set(src.name, g);
+    }
+    return g;
+  };
+  switch (op.op) {
+    case 'new':
+      return heap.new(code(op.dst), op.refs, op.bytes);
+    case 'set':
+      heap.set(code(op.dst), code(op.src));
+      return 0;
+    case 'del':
+      heap.del(code(op.dst));
+      return 0;
+    case 'put':
+      heap.put(code(op.obj), op.index, code(op.src));
+      return 0;
+    case 'get':
+      heap.get(code(op.dst), code(op.obj), op.index);
+      return 0;
+    case 'call':
+      heap.call(op.nregs, Int32Array.from(op.args, code));
+      return 0;
+    case 'ret':
+      heap.ret();
+      return 0;
+    case 'gc':
+      return heap.gc(op.generation ?? -1);
+    case 'refcount':
+      return heap.refcount(code(op.src));
+  }
+}
+
+/** One program under one collector and the reference model. */
+export class LockstepRun implements ReportListener {
+  /** The heap (checked mode unless `coreChecks` is false). */
+  readonly heap: TrackingHeap;
+  /** The reference model. */
+  readonly model = new ReferenceModel();
+  /** Operations executed so far (the last one is the failing one after a violation). */
+  readonly ops: TraceOp[] = [];
+  /** Set when the program ended with an accepted `OutOfMemoryError`. */
+  outOfMemory = false;
+  /** Full collections run. */
+  fullCollections = 0;
+  private readonly byAddress = new Map<number, ModelObject>();
+  private readonly globals = new Map<string, number>();
+  private pending: PropertyViolation | null = null;
+  private verifyFailure: unknown = null;
+  private opIndex = -1;
+
+  constructor(readonly config: LockstepConfig) {
+    const options = {
+      checked: config.coreChecks,
+      collectorOptions: config.collectorOptions,
+      ...(config.heapLimit === null ? {} : { heapLimit: config.heapLimit }),
+    };
+    this.heap = new TrackingHeap(config.descriptor, options);
+    this.heap.listener = this;
+    const collector = this.heap.collector;
+    const verify = collector.verify.bind(collector);
+    collector.verify = () => {
+      try {
+        verify();
+      } catch (error) {
+        this.verifyFailure = error;
+        throw error;
+      }
+    };
+  }
+
+  /**
+   * Executes `op` (valid for the model) and checks every property. Returns false when the program
+   * ended with an accepted out-of-memory; throws `PropertyViolation` on a violation.
+   */
+  execute(op: TraceOp): boolean {
+    const index = this.ops.length;
+    this.ops.push(op);
+    this.opIndex = index;
+    let result: number | null;
+    try {
+      result = performOp(this.heap, op, this.globals);
+    } catch (error) {
+      if (error instanceof OutOfMemoryError) {
+        this.checkOutOfMemory(op, error);
+        this.outOfMemory = true;
+        return false;
+      }
+      throw this.classify(error);
+    }
+    if (this.pending !== null) throw this.pending;
+    let allocated: ModelObject | null = null;
+    if (op.op === 'new') {
+      const addr = result!;
+      const occupant = this.byAddress.get(addr);
+      if (occupant !== undefined) {
+        this.fail(
+          'allocator-integrity',
+          `allocation returned ${hex(addr)}, where ${occupant.describe()} lies unfreed`,
+        );
+      }
+      allocated = new ModelObject(
+        this.model.objects.length + 1,
+        index,
+        op.refs,
+        op.bytes,
+        this.heap.model.sizeOf(op.refs, op.bytes),
+      );
+      allocated.addr = addr;
+      this.byAddress.set(addr, allocated);
+    }
+    this.model.apply(op, allocated);
+    this.checkSafety();
+    this.checkAllocator();
+    if (this.config.descriptor.constraints.countsReferences) this.checkCounts(op, result);
+    if (ReferenceModel.isFullCollection(op)) {
+      this.fullCollections++;
+      this.checkCompleteness();
+    }
+    if (!this.config.coreChecks) {
+      try {
+        this.heap.collector.verify();
+      } catch (error) {
+        throw this.classify(error);
+      }
+    }
+    return true;
+  }
+
+  // ---- the collector's reports ---------------------------------------------------------------
+
+  freed(addr: number, size: number): void {
+    const o = this.byAddress.get(addr);
+    if (o === undefined) {
+      this.report(
+        'allocator-integrity',
+        `the collector freed ${hex(addr)}, where no unfreed object lies (a double free?)`,
+      );
+      return;
+    }
+    if (o.size !== size)
+      this.report(
+        'allocator-integrity',
+        `the collector freed ${o.describe()} as ${size} bytes; it is ${o.size}`,
+      );
+    o.freed = true;
+    this.byAddress.delete(addr);
+  }
+
+  freedRange(start: number, end: number): void {
+    for (const [addr, o] of this.byAddress) {
+      if (addr >= start && addr < end) {
+        o.freed = true;
+        this.byAddress.delete(addr);
+      }
+    }
+  }
+
+  moved(from: number, to: number): void {
+    const o = this.byAddress.get(from);
+    if (o === undefined) {
+      this.report(
+        'allocator-integrity',
+        `the collector moved ${hex(from)} to ${hex(to)}, but no unfreed object lies at ${hex(from)}`,
+      );
+      return;
+    }
+    this.byAddress.delete(from);
+    const occupant = this.byAddress.get(to);
+    if (occupant !== undefined && occupant !== o) occupant.addr = 0; // overwritten without a free report
+    o.addr = to;
+    this.byAddress.set(to, o);
+  }
+
+  private report(property: PropertyName, reason: string): void {
+    if (this.pending === null) this.pending = new PropertyViolation(property, this.opIndex, reason);
+  }
+
+  private fail(property: PropertyName, reason: string): never {
+    throw new PropertyViolation(property, this.opIndex, reason);
+  }
+
+  /** The violation an exception from the heap or collector stands for. */
+  private classify(error: unknown): PropertyViolation {
+    if (error instanceof PropertyViolation) return error;
+    if (this.pending !== null) return this.pending;
+    if (error instanceof HeapIntegrityError) {
+      if (this.verifyFailure === error)
+        return new PropertyViolation(
+          'allocator-integrity',
+          this.opIndex,
+          `collector.verify(): ${error.reason}`,
+        );
+      return new PropertyViolation('safety', this.opIndex, `core checked mode: ${error.reason}`);
+    }
+    if (this.verifyFailure === error) {
+      return new PropertyViolation(
+        'allocator-integrity',
+        this.opIndex,
+        `collector.verify() threw ${describeError(error)}`,
+      );
+    }
+    if (error instanceof MutatorError) {
+      return new PropertyViolation(
+        'safety',
+        this.opIndex,
+        `the heap rejected an operation the model says is valid: ${error.message}`,
+      );
+    }
+    return new PropertyViolation('crash', this.opIndex, `the collector threw ${describeError(error)}`);
+  }
+
+  // ---- checks ------------------------------------------------------------------------------------
+
+  /** Property 1: the reachable heap is isomorphic to the model, each object where it was reported. */
+  private checkSafety(): void {
+    const heap = this.heap;
+    const roots = heap.roots;
+    const model = this.model;
+    if (roots.depth !== model.depth)
+      this.fail('safety', `the heap has ${roots.depth + 1} frames, the model ${model.depth + 1}`);
+    const addressOf = new Map<ModelObject, number>();
+    const objectAt = new Map<number, ModelObject>();
+    const stack: ModelObject[] = [];
+    const match = (addr: number, o: ModelObject | null, where: () => string): void => {
+      if (o === null) {
+        if (addr !== 0) this.fail('safety', `${where()} should be null but holds ${hex(addr)}`);
+        return;
+      }
+      if (addr === 0) this.fail('safety', `${where()} should refer to ${o.describe()} but is null`);
+      if (o.freed)
+        this.fail(
+          'safety',
+          `${where()} refers to ${o.describe()}, which is reachable but the collector freed it`,
+        );
+      if ((addr & 7) !== 0 || !heap.os.isMapped(addr)) {
+        this.fail(
+          'safety',
+          `${where()} should refer to #${o.id} but holds ${hex(addr)}, not a mapped, aligned address`,
+        );
+      }
+      const seen = addressOf.get(o);
+      if (seen !== undefined) {
+        if (seen !== addr) {
+          this.fail(
+            'safety',
+            `${where()} refers to #${o.id} at ${hex(addr)}, but another reference to it holds ${hex(seen)} (a reference not updated?)`,
+          );
+        }
+        return;
+      }
+      const other = objectAt.get(addr);
+      if (other !== undefined)
+        this.fail(
+          'safety',
+          `${where()} should refer to #${o.id} but holds ${hex(addr)}, where #${other.id} is`,
+        );
+      if (o.addr !== addr) {
+        const last =
+          o.addr === 0 ? 'then overwrote it with another object' : `last reported it at ${hex(o.addr)}`;
+        this.fail('safety', `${where()} refers to #${o.id} at ${hex(addr)}, but the collector ${last}`);
+      }
+      addressOf.set(o, addr);
+      objectAt.set(addr, o);
+      stack.push(o);
+    };
+    for (let d = 0; d <= model.depth; d++) {
+      const base = roots.frameBase[d]!;
+      const end = d < roots.depth ? roots.frameBase[d + 1]! : roots.top;
+      const frame = model.frames[d]!;
+      if (end - base !== frame.length)
+        this.fail(
+          'safety',
+          `frame ${d} has ${end - base} registers in the heap, ${frame.length} in the model`,
+        );
+      for (let i = 0; i < frame.length; i++)
+        match(roots.regs[base + i]!, frame[i]!, () => `register r${i} of frame ${d}`);
+    }
+    let defined = 0;
+    for (let g = 0; g < roots.globalCount; g++) {
+      const name = roots.globalNames[g]!;
+      const inHeap = roots.globalDefined[g] === 1;
+      if (inHeap !== model.globals.has(name))
+        this.fail('safety', `global g:${name} is ${inHeap ? '' : 'un'}defined in the heap, not in the model`);
+      if (!inHeap) continue;
+      defined++;
+      match(roots.globals[g]!, model.globals.get(name)!, () => `global g:${name}`);
+    }
+    if (defined !== model.globals.size)
+      this.fail('safety', `the heap has ${defined} defined globals, the model ${model.globals.size}`);
+    const mem = heap.model;
+    while (stack.length > 0) {
+      const o = stack.pop()!;
+      const addr = addressOf.get(o)!;
+      const words = heap.memory.words;
+      const nrefs = words[addr >> 2]! & NREFS_MASK;
+      const payload = words[(addr >> 2) + 1]!;
+      if (nrefs !== o.fields.length || payload !== o.payload) {
+        this.fail(
+          'safety',
+          `#${o.id} at ${hex(addr)} has shape (${nrefs} refs, ${payload} payload bytes); it was allocated as (${o.fields.length}, ${o.payload})`,
+        );
+      }
+      for (let i = 0; i < nrefs; i++)
+        match(mem.getField(words, addr, i), o.fields[i]!, () => `field ${i} of #${o.id}`);
+    }
+  }
+
+  /** Property 4: unfreed objects are mapped and disjoint; the counters agree with the reports. */
+  private checkAllocator(): void {
+    const heap = this.heap;
+    const live: ModelObject[] = [];
+    let freedObjects = 0;
+    let freedBytes = 0;
+    let allocatedBytes = 0;
+    for (const o of this.model.objects) {
+      allocatedBytes += o.size;
+      if (o.freed) {
+        freedObjects++;
+        freedBytes += o.size;
+        continue;
+      }
+      if (o.addr === 0)
+        this.fail(
+          'allocator-integrity',
+          `${o.describe()} was overwritten by a moved object without being reported freed`,
+        );
+      if (!heap.os.isMapped(o.addr) || !heap.os.isMapped(o.addr + o.size - 1)) {
+        this.fail('allocator-integrity', `unfreed ${o.describe()} at ${hex(o.addr)} is not in mapped memory`);
+      }
+      live.push(o);
+    }
+    live.sort((a, b) => a.addr - b.addr);
+    for (let i = 1; i < live.length; i++) {
+      const a = live[i - 1]!;
+      const b = live[i]!;
+      if (a.addr + a.size > b.addr) {
+        this.fail(
+          'allocator-integrity',
+          `#${a.id} at [${hex(a.addr)}, ${hex(a.addr + a.size)}) overlaps #${b.id} at ${hex(b.addr)}`,
+        );
+      }
+    }
+    const c = heap.counters;
+    const objects = this.model.objects.length;
+    if (
+      c.objectsAllocated !== objects ||
+      c.objectsFreed !== freedObjects ||
+      c.bytesAllocated !== allocatedBytes ||
+      c.bytesFreed !== freedBytes
+    ) {
+      this.fail(
+        'allocator-integrity',
+        `the heap counts ${c.objectsAllocated} objects (${c.bytesAllocated} bytes) allocated and ${c.objectsFreed} ` +
+          `(${c.bytesFreed} bytes) freed; the collector's reports say ${objects} (${allocatedBytes}) and ${freedObjects} (${freedBytes})`,
+      );
+    }
+  }
+
+  /** Property 3: reference counts equal incoming references. */
+  private checkCounts(op: TraceOp, result: number | null): void {
+    const expected = this.model.incomingReferences(this.config.countRoots);
+    const collector = this.heap.collector;
+    const what = this.config.countRoots ? 'fields of unfreed objects and roots' : 'fields of unfreed objects';
+    if (op.op === 'refcount') {
+      const o = this.model.read(op.src);
+      const want = o === null ? null : (expected.get(o) ?? 0);
+      if (result !== want) this.fail('count-accuracy', `'${formatOp(op)}' gave ${result}, expected ${want}`);
+    }
+    for (const o of this.model.objects) {
+      if (o.freed) continue;
+      const count = collector.referenceCount(o.addr);
+      const want = expected.get(o) ?? 0;
+      if (count !== want)
+        this.fail(
+          'count-accuracy',
+          `#${o.id} has reference count ${count}, but ${want} references point to it (${what})`,
+        );
+    }
+  }
+
+  /** Property 2: after a full collection, exactly the reachable (and unreclaimable) objects remain. */
+  private checkCompleteness(): void {
+    const mode = this.config.completeness;
+    if (mode === 'none') return;
+    const model = this.model;
+    model.markReachable();
+    const kept = mode === 'acyclic' ? model.cyclicGarbage() : new Set<ModelObject>();
+    const left = model.objects.filter((o) => !o.freed && !model.isMarked(o) && !kept.has(o));
+    if (left.length > 0) {
+      this.fail(
+        'completeness',
+        `after a full collection ${left.length} unreachable object(s) remain unfreed: ${list(left)}`,
+      );
+    }
+    const gone = [...kept].filter((o) => o.freed);
+    if (gone.length > 0) {
+      this.fail(
+        'completeness',
+        `cyclic garbage was freed by a collector whose constraints say it does not reclaim cycles: ${list(gone)}`,
+      );
+    }
+  }
+
+  /** Accepts an out-of-memory only when the data the collector may not free nearly fills the limit. */
+  private checkOutOfMemory(op: TraceOp, error: OutOfMemoryError): void {
+    const limit = this.config.heapLimit;
+    const requested = op.op === 'new' ? this.heap.model.sizeOf(op.refs, op.bytes) : 0;
+    const model = this.model;
+    const reachable = model.markReachable();
+    let kept = 0;
+    if (this.config.completeness === 'none') {
+      for (const o of model.objects) if (!o.freed && !model.isMarked(o)) kept += o.size;
+    } else if (this.config.completeness === 'acyclic') {
+      for (const o of model.cyclicGarbage()) kept += o.size;
+    }
+    let live = 0;
+    for (const o of reachable) live += o.size;
+    const threshold = limit === null ? Number.POSITIVE_INFINITY : this.config.oomLiveFraction * limit;
+    if (live + kept + requested <= threshold) {
+      this.fail(
+        'out-of-memory',
+        `${error.message}, although only ${live} reachable bytes${kept > 0 ? ` and ${kept} unreclaimable bytes` : ''} ` +
+          `and the ${requested}-byte request must fit (the verifier accepts running out of memory above ` +
+          `${limit === null ? 'no limit' : `${this.config.oomLiveFraction} of the ${limit}-byte heap limit`})`,
+      );
+    }
+  }
+}
+
+/** A few objects, described. */
+function list(objects: readonly ModelObject[]): string {
+  const shown = objects.slice(0, 4).map((o) => o.describe());
+  return objects.length > 4 ? `${shown.join(', ')} and ${objects.length - 4} more` : shown.join(', ');
+}
+
+/** An exception as `Name: message`. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

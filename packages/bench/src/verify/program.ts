@@ -1,0 +1,421 @@
+/**
+ * Random mutator programs, valid by construction.
+ *
+ * fast-check generates a program as a list of abstract steps whose operands are selectors (a
+ * register number taken modulo the current frame's size, a global from a small pool, a field index
+ * taken modulo the object's field count, a "mode" for the stored value). Each step is resolved
+ * against the reference model when it runs, into one trace operation or none: a selector that names
+ * nothing usable falls back to the next root that is (or the step is skipped). So every program,
+ * and every sub-list fast-check's shrinker tries, is a valid program, and the counterexample is the
+ * list of operations that actually ran.
+ *
+ * The generator is biased toward what breaks collectors: besides single random steps it emits
+ * segments that build long chains, cycles and self-references, call deep frames, overwrite the last
+ * reference to an object, store young objects into old ones around minor collections, and allocate
+ * large payloads near the heap limit; `gc` (full or `gc 0`) is frequent enough to fall between any two
+ * operations.
+ */
+
+import { glob, reg, type TraceOp, type TraceRoot, type TraceSource } from '@gclab/core';
+import fc from 'fast-check';
+import type { ModelObject, ReferenceModel } from './reference-model.ts';
+
+/** Registers of the outermost frame the generator names (r0 .. r5). */
+export const OUTER_REGISTERS = 6;
+/** Names of the globals the generator uses. */
+export const GLOBAL_POOL: readonly string[] = ['a', 'b', 'c'];
+
+/** A root selector: register `r` (modulo the frame's size) or global `GLOBAL_POOL[g]`. */
+export type RootSpec = { readonly r: number } | { readonly g: number };
+/** A source selector: a root or null. */
+export type SourceSpec = RootSpec | null;
+/** How a `put` chooses the value it stores. */
+export type StoreMode = 'given' | 'self' | 'young' | 'cycle';
+/** A payload: small bytes, or `big` units of a size that scales with the heap limit. */
+export type PayloadSpec = number | { readonly big: number };
+
+/** One abstract step of a program. */
+export type Step =
+  | { readonly k: 'new'; readonly dst: RootSpec; readonly refs: number; readonly bytes: PayloadSpec }
+  | { readonly k: 'set'; readonly dst: RootSpec; readonly src: SourceSpec }
+  | { readonly k: 'del'; readonly dst: RootSpec }
+  | {
+      readonly k: 'put';
+      readonly obj: RootSpec;
+      readonly index: number;
+      readonly src: SourceSpec;
+      readonly mode: StoreMode;
+    }
+  | { readonly k: 'get'; readonly dst: RootSpec; readonly obj: RootSpec; readonly index: number }
+  | { readonly k: 'call'; readonly extra: number; readonly args: readonly SourceSpec[] }
+  | { readonly k: 'ret' }
+  | { readonly k: 'gc'; readonly generation: number | null }
+  | { readonly k: 'refcount'; readonly src: RootSpec };
+
+/** A generated program: its heap limit (null = none) and its steps. */
+export interface Program {
+  readonly heapLimit: number | null;
+  readonly steps: readonly Step[];
+}
+
+/** What the generator needs to know. */
+export interface ProgramShape {
+  /** Most steps per program. */
+  maxOps: number;
+  /** Heap limits to choose from (the first is the one shrinking moves toward). */
+  heapLimits: ReadonlyArray<number | null>;
+  /** Generations `gc N` may name besides the full `gc` (e.g. [0] or [0, 1, 2]). */
+  generations: readonly number[];
+}
+
+/** Bytes of one `big` payload unit under `heapLimit`. */
+export function bigUnit(heapLimit: number | null): number {
+  return heapLimit === null ? 4096 : Math.max(8, Math.floor(heapLimit / 16 / 8) * 8);
+}
+
+// ---- generation ---------------------------------------------------------------------------------
+
+const regSel = fc.nat({ max: 7 });
+const rootSpec: fc.Arbitrary<RootSpec> = fc.oneof(
+  { weight: 4, arbitrary: regSel.map((r) => ({ r })) },
+  { weight: 1, arbitrary: fc.nat({ max: GLOBAL_POOL.length - 1 }).map((g) => ({ g })) },
+);
+const sourceSpec: fc.Arbitrary<SourceSpec> = fc.oneof(
+  { weight: 6, arbitrary: rootSpec },
+  { weight: 1, arbitrary: fc.constant(null) },
+);
+const refsArb = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 2 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, 3, 4) },
+);
+const payloadArb: fc.Arbitrary<PayloadSpec> = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(0, 0, 8, 13, 40) },
+  { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }).map((big) => ({ big })) },
+);
+const modeArb: fc.Arbitrary<StoreMode> = fc.constantFrom('given', 'given', 'self', 'young', 'cycle', 'cycle');
+
+function gcArb(generations: readonly number[]): fc.Arbitrary<Step> {
+  const gen =
+    generations.length === 0
+      ? fc.constant(null)
+      : fc.oneof(
+          { weight: 3, arbitrary: fc.constant(null) },
+          { weight: 2, arbitrary: fc.constantFrom(...generations) },
+        );
+  return gen.map((generation) => ({ k: 'gc' as const, generation }));
+}
+
+function singleStep(generations: readonly number[]): fc.Arbitrary<Step> {
+  return fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        k: fc.constant('new' as const),
+        dst: rootSpec,
+        refs: refsArb,
+        bytes: payloadArb,
+      }),
+    },
+    { weight: 3, arbitrary: fc.record({ k: fc.constant('set' as const), dst: rootSpec, src: sourceSpec }) },
+    { weight: 2, arbitrary: fc.record({ k: fc.constant('del' as const), dst: rootSpec }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        k: fc.constant('put' as const),
+        obj: rootSpec,
+        index: fc.nat({ max: 3 }),
+        src: sourceSpec,
+        mode: modeArb,
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        k: fc.constant('get' as const),
+        dst: rootSpec,
+        obj: rootSpec,
+        index: fc.nat({ max: 3 }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        k: fc.constant('call' as const),
+        extra: fc.nat({ max: 2 }),
+        args: fc.array(sourceSpec, { maxLength: 3 }),
+      }),
+    },
+    { weight: 2, arbitrary: fc.constant({ k: 'ret' as const }) },
+    { weight: 4, arbitrary: gcArb(generations) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('refcount' as const), src: rootSpec }) },
+  );
+}
+
+const r = (n: number): RootSpec => ({ r: n });
+const put = (obj: number, index: number, src: number | null, mode: StoreMode = 'given'): Step => ({
+  k: 'put',
+  obj: r(obj),
+  index,
+  src: src === null ? null : r(src),
+  mode,
+});
+const neu = (dst: number, refs: number, bytes: PayloadSpec = 0): Step => ({
+  k: 'new',
+  dst: r(dst),
+  refs,
+  bytes,
+});
+const set = (dst: number, src: number | null): Step => ({
+  k: 'set',
+  dst: r(dst),
+  src: src === null ? null : r(src),
+});
+
+/** A chain `a <- b <- ...` built by repeated allocation, then maybe dropped. */
+const chainSegment = fc
+  .record({ a: regSel, b: regSel, n: fc.integer({ min: 2, max: 6 }), drop: fc.boolean() })
+  .map(({ a, b, n, drop }) => {
+    const steps: Step[] = [neu(a, 1)];
+    for (let i = 0; i < n; i++) steps.push(neu(b, 1), put(b, 0, a), set(a, b));
+    if (drop) steps.push(set(a, null), set(b, null));
+    return steps;
+  });
+
+/** A self-reference or a two-object cycle, maybe dropped, maybe collected. */
+const cycleSegment = fc
+  .record({ a: regSel, b: regSel, two: fc.boolean(), drop: fc.nat({ max: 2 }), gc: fc.boolean() })
+  .map(({ a, b, two, drop, gc }) => {
+    const steps: Step[] = [neu(a, 2)];
+    if (two) steps.push(neu(b, 1), put(a, 0, b), put(b, 0, a));
+    else steps.push(put(a, 1, a));
+    if (drop >= 1) steps.push(set(a, null));
+    if (drop >= 2) steps.push({ k: 'del', dst: r(b) });
+    if (gc) steps.push({ k: 'gc', generation: null });
+    return steps;
+  });
+
+/** Nested calls passing a root down, work in the deepest frame, then the returns. */
+function deepSegment(generations: readonly number[]): fc.Arbitrary<Step[]> {
+  return fc
+    .record({
+      levels: fc.integer({ min: 1, max: 5 }),
+      extra: fc.nat({ max: 2 }),
+      arg: sourceSpec,
+      body: fc.array(singleStep(generations), { maxLength: 4 }),
+    })
+    .map(({ levels, extra, arg, body }) => {
+      const steps: Step[] = [];
+      for (let i = 0; i < levels; i++) steps.push({ k: 'call', extra, args: [i === 0 ? arg : r(0)] });
+      steps.push(neu(1, 1), put(1, 0, 0), ...body);
+      for (let i = 0; i < levels; i++) steps.push({ k: 'ret' });
+      return steps;
+    });
+}
+
+/** An old object, promoted by minor collections, that gets a young object stored into it. */
+const youngIntoOldSegment = fc
+  .record({ a: regSel, b: regSel, c: regSel, promote: fc.integer({ min: 1, max: 2 }) })
+  .map(({ a, b, c, promote }) => {
+    const steps: Step[] = [neu(a, 1)];
+    for (let i = 0; i < promote; i++) steps.push({ k: 'gc', generation: 0 });
+    steps.push(
+      neu(b, 1),
+      put(a, 0, b),
+      set(b, null),
+      { k: 'gc', generation: 0 },
+      { k: 'get', dst: r(c), obj: r(a), index: 0 },
+    );
+    return steps;
+  });
+
+/** A store that overwrites the only reference to an object, around allocation and collection. */
+const overwriteLastSegment = fc
+  .record({ a: regSel, b: regSel, replace: fc.boolean(), gc: fc.boolean() })
+  .map(({ a, b, replace, gc }) => {
+    const steps: Step[] = [neu(a, 1), neu(b, 1), put(a, 0, b), set(b, null)];
+    if (replace) steps.push(neu(b, 0), put(a, 0, b));
+    else steps.push(put(a, 0, null));
+    steps.push(gc ? { k: 'gc', generation: null } : neu(b, 2));
+    return steps;
+  });
+
+/**
+ * Allocation pressure: big objects into one or two registers, so each allocation turns an earlier one
+ * into garbage; the total soon exceeds a small heap limit while little stays live.
+ */
+const pressureSegment = fc
+  .record({
+    a: regSel,
+    two: fc.boolean(),
+    n: fc.integer({ min: 2, max: 20 }),
+    big: fc.integer({ min: 1, max: 4 }),
+    keep: fc.boolean(),
+  })
+  .map(({ a, two, n, big, keep }) => {
+    const steps: Step[] = [];
+    for (let i = 0; i < n; i++) {
+      const dst = two && i % 2 === 1 ? a + 1 : a;
+      steps.push(neu(dst, 1, { big }));
+      if (two && keep) steps.push(put(dst, 0, dst === a ? a + 1 : a));
+    }
+    return steps;
+  });
+
+/** The arbitrary of programs of a given shape. */
+export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
+  const { generations } = shape;
+  const single = singleStep(generations).map((s) => [s]);
+  const segment = fc.oneof(
+    { weight: 8, arbitrary: single },
+    { weight: 1, arbitrary: chainSegment },
+    { weight: 2, arbitrary: cycleSegment },
+    { weight: 1, arbitrary: deepSegment(generations) },
+    { weight: generations.length > 0 ? 2 : 0, arbitrary: youngIntoOldSegment },
+    { weight: 2, arbitrary: overwriteLastSegment },
+    { weight: 2, arbitrary: pressureSegment },
+  );
+  const limits = shape.heapLimits.length === 0 ? [null] : shape.heapLimits;
+  return fc.record({
+    heapLimit: fc.constantFrom(...limits),
+    steps: fc
+      .array(segment, { minLength: 1, maxLength: Math.max(1, Math.ceil(shape.maxOps / 3)) })
+      .map((segments) => segments.flat().slice(0, shape.maxOps)),
+  });
+}
+
+// ---- resolution -----------------------------------------------------------------------------------
+
+/** The roots the current frame can name, in a fixed order: registers, then the global pool. */
+function rootList(model: ReferenceModel): TraceRoot[] {
+  const n = model.registerCount(OUTER_REGISTERS);
+  const list: TraceRoot[] = [];
+  for (let i = 0; i < n; i++) list.push(reg(i));
+  for (const name of GLOBAL_POOL) list.push(glob(name));
+  return list;
+}
+
+/** Position of a selector in `rootList`. */
+function position(spec: RootSpec, model: ReferenceModel): number {
+  const n = model.registerCount(OUTER_REGISTERS);
+  return 'r' in spec ? spec.r % n : n + (spec.g % GLOBAL_POOL.length);
+}
+
+function writableRoot(spec: RootSpec, model: ReferenceModel): TraceRoot {
+  return 'r' in spec
+    ? reg(spec.r % model.registerCount(OUTER_REGISTERS))
+    : glob(GLOBAL_POOL[spec.g % GLOBAL_POOL.length]!);
+}
+
+/** A source to read: an undefined global reads as null. */
+function source(spec: SourceSpec, model: ReferenceModel): TraceSource {
+  if (spec === null) return null;
+  const root = writableRoot(spec, model);
+  return model.readable(root) ? root : null;
+}
+
+/** The first readable root at or after the selector whose value passes `accept`, or null. */
+function findRoot(
+  spec: RootSpec,
+  model: ReferenceModel,
+  accept: (o: ModelObject) => boolean,
+): TraceRoot | null {
+  const list = rootList(model);
+  const start = position(spec, model);
+  for (let i = 0; i < list.length; i++) {
+    const root = list[(start + i) % list.length]!;
+    if (!model.readable(root)) continue;
+    const v = model.read(root);
+    if (v !== null && accept(v)) return root;
+  }
+  return null;
+}
+
+/** Whether `from` reaches `to` through fields (in zero or more steps). */
+function reaches(from: ModelObject, to: ModelObject): boolean {
+  const seen = new Set<ModelObject>([from]);
+  const stack = [from];
+  while (stack.length > 0) {
+    const o = stack.pop()!;
+    if (o === to) return true;
+    for (const f of o.fields) {
+      if (f !== null && !seen.has(f)) {
+        seen.add(f);
+        stack.push(f);
+      }
+    }
+  }
+  return false;
+}
+
+const hasFields = (o: ModelObject): boolean => o.fields.length > 0;
+const any = (): boolean => true;
+
+/** Most frames a program may have (calls beyond it are skipped). */
+export const MAX_PROGRAM_DEPTH = 12;
+
+/**
+ * Resolves a step against the model into the operation it stands for, or null when the step has
+ * nothing to act on (it is skipped). The operation returned is always valid for the model.
+ */
+export function resolveStep(step: Step, model: ReferenceModel, heapLimit: number | null): TraceOp | null {
+  switch (step.k) {
+    case 'new': {
+      const bytes = typeof step.bytes === 'number' ? step.bytes : step.bytes.big * bigUnit(heapLimit);
+      return { op: 'new', dst: writableRoot(step.dst, model), refs: step.refs, bytes };
+    }
+    case 'set':
+      return { op: 'set', dst: writableRoot(step.dst, model), src: source(step.src, model) };
+    case 'del': {
+      const dst = writableRoot(step.dst, model);
+      return dst.kind === 'global' && !model.readable(dst) ? null : { op: 'del', dst };
+    }
+    case 'put': {
+      const obj = findRoot(step.obj, model, hasFields);
+      if (obj === null) return null;
+      const target = model.read(obj)!;
+      const index = step.index % target.fields.length;
+      let src: TraceSource | null = null;
+      if (step.mode === 'self') src = obj;
+      else if (step.mode === 'young') src = youngest(model);
+      else if (step.mode === 'cycle') {
+        const fallback = step.src ?? { r: 0 };
+        src = findRoot(fallback, model, (o) => o !== target && reaches(o, target)) ?? obj;
+      }
+      return { op: 'put', obj, index, src: src ?? source(step.src, model) };
+    }
+    case 'get': {
+      const obj = findRoot(step.obj, model, hasFields);
+      if (obj === null) return null;
+      const index = step.index % model.read(obj)!.fields.length;
+      return { op: 'get', dst: writableRoot(step.dst, model), obj, index };
+    }
+    case 'call': {
+      if (model.depth + 1 >= MAX_PROGRAM_DEPTH) return null;
+      const args = step.args.map((a) => source(a, model));
+      return { op: 'call', nregs: Math.max(1, args.length + step.extra), args };
+    }
+    case 'ret':
+      return model.depth > 0 ? { op: 'ret' } : null;
+    case 'gc':
+      return { op: 'gc', generation: step.generation };
+    case 'refcount': {
+      const src = findRoot(step.src, model, any);
+      return src === null ? null : { op: 'refcount', src };
+    }
+  }
+}
+
+/** The readable root holding the most recently allocated object, or null. */
+function youngest(model: ReferenceModel): TraceRoot | null {
+  let best: TraceRoot | null = null;
+  let bestId = 0;
+  for (const root of rootList(model)) {
+    if (!model.readable(root)) continue;
+    const v = model.read(root);
+    if (v !== null && v.id > bestId) {
+      bestId = v.id;
+      best = root;
+    }
+  }
+  return best;
+}

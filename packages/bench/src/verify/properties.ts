@@ -1,0 +1,63 @@
+/**
+ * The properties the verifier checks, and the error that reports a violated one.
+ *
+ * 1. `safety`: no reachable object is ever freed, moved incorrectly or corrupted: after every
+ *    operation the reachable heap is isomorphic to the reference model (same shapes, same fields,
+ *    one address per object, none shared), every reachable object is where the collector last said
+ *    it put it, and core's checked mode agrees.
+ * 2. `completeness`: after a full collection (`gc`) nothing unreachable remains, except exactly what
+ *    the collector cannot reclaim (see `Completeness`).
+ * 3. `count-accuracy`: for collectors that count references, `referenceCount(addr)` equals the
+ *    incoming references (fields of unfreed objects plus roots) after every operation.
+ * 4. `allocator-integrity`: `collector.verify()` passes; unfreed objects do not overlap and lie in
+ *    mapped memory; every free and move names an unfreed object; the heap's counters of allocated
+ *    and freed objects and bytes agree with what the collector reported.
+ * 5. `determinism`: the same program run twice gives identical deterministic figures.
+ *
+ * Two more outcomes end a program with a failure: `out-of-memory` (an `OutOfMemoryError` while the
+ * data the collector may not free fits comfortably under the heap limit) and `crash` (any other
+ * exception from the collector).
+ */
+import { GclabError } from '@gclab/core';
+
+/** The name of a verified property (or of a failing outcome that is not one of the five). */
+export type PropertyName =
+  | 'safety'
+  | 'completeness'
+  | 'count-accuracy'
+  | 'allocator-integrity'
+  | 'determinism'
+  | 'out-of-memory'
+  | 'crash';
+
+/** Every property name, in the order the verifier documents them. */
+export const PROPERTY_NAMES: readonly PropertyName[] = [
+  'safety',
+  'completeness',
+  'count-accuracy',
+  'allocator-integrity',
+  'determinism',
+  'out-of-memory',
+  'crash',
+];
+
+/**
+ * What a full collection must reclaim:
+ * - `full`: every unreachable object (tracing collectors, `cpython`);
+ * - `acyclic`: every unreachable object except the cyclic garbage and what only it reaches (reference
+ *   counting: such objects keep each other's counts above zero), no more and no less;
+ * - `none`: nothing is asserted (`no-gc` never frees).
+ */
+export type Completeness = 'full' | 'acyclic' | 'none';
+
+/** A property violated by a collector, at operation `opIndex` of the program (0-based). */
+export class PropertyViolation extends GclabError {
+  override name = 'PropertyViolation';
+  constructor(
+    readonly property: PropertyName,
+    readonly opIndex: number,
+    readonly reason: string,
+  ) {
+    super(`${property} violated at op ${opIndex}: ${reason}`);
+  }
+}

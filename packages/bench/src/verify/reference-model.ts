@@ -1,0 +1,294 @@
+/**
+ * The reference model: the mutator's object graph as plain JavaScript objects, updated from the
+ * trace operations alone. It knows nothing of addresses, headers or collectors (only where the
+ * collector last said each object is, which the lockstep run records from the heap's reports), and it
+ * shares no code with core's checked mode, so the two are independent witnesses of the same program.
+ *
+ * Frames mirror the heap's: the outermost frame grows when one of its registers is written (to at
+ * most `MAX_OUTER_REGISTERS`), a called frame has exactly the registers it was called with. Globals
+ * are defined by a write and undefined by `del`. `validate` applies the heap's rules, so a program
+ * that the model accepts never raises a `MutatorError`.
+ */
+import {
+  FULL_COLLECTION,
+  MAX_FRAMES,
+  MAX_OUTER_REGISTERS,
+  MAX_PAYLOAD,
+  MAX_REFS,
+  type TraceOp,
+  type TraceRoot,
+  type TraceSource,
+} from '@gclab/core';
+
+/** One object of the model. */
+export class ModelObject {
+  /** Reference fields: the objects they refer to (null for a null field). */
+  readonly fields: Array<ModelObject | null>;
+  /** Where the collector last said the object is (its allocation, then each reported move). */
+  addr = 0;
+  /** Set when the collector reported the object freed. */
+  freed = false;
+  /** Traversal stamp (see `ReferenceModel.markReachable`). */
+  mark = 0;
+
+  constructor(
+    /** Allocation number, from 1 (the heap's serial numbers count the same way). */
+    readonly id: number,
+    /** Index of the operation that allocated it. */
+    readonly opIndex: number,
+    nrefs: number,
+    /** Payload bytes. */
+    readonly payload: number,
+    /** Size in bytes under the collector's header words. */
+    readonly size: number,
+  ) {
+    this.fields = new Array<ModelObject | null>(nrefs).fill(null);
+  }
+
+  /** `#id` with the operation that allocated it, for messages. */
+  describe(): string {
+    return `#${this.id} (allocated by op ${this.opIndex}, ${this.fields.length} refs, ${this.payload} payload bytes)`;
+  }
+}
+
+/** The model's roots and objects. */
+export class ReferenceModel {
+  /** Every object ever allocated, in allocation order (`objects[i].id === i + 1`). */
+  readonly objects: ModelObject[] = [];
+  /** Frames, outermost first: each an array of register values. */
+  readonly frames: Array<Array<ModelObject | null>> = [[]];
+  /** Defined globals and their values. */
+  readonly globals = new Map<string, ModelObject | null>();
+  private epoch = 0;
+
+  /** Depth of the current frame (0 = outermost). */
+  get depth(): number {
+    return this.frames.length - 1;
+  }
+
+  /** The current frame's registers. */
+  get frame(): Array<ModelObject | null> {
+    return this.frames[this.frames.length - 1]!;
+  }
+
+  /** Registers the generator may name in the current frame (the outermost: `outer`, it grows). */
+  registerCount(outer: number): number {
+    return this.depth === 0 ? outer : this.frame.length;
+  }
+
+  /** Whether `root` may be written now. */
+  writable(root: TraceRoot): boolean {
+    if (root.kind === 'global') return true;
+    return root.index < (this.depth === 0 ? MAX_OUTER_REGISTERS : this.frame.length);
+  }
+
+  /** Whether `src` may be read now (null always may). */
+  readable(src: TraceSource): boolean {
+    if (src === null) return true;
+    if (src.kind === 'global') return this.globals.has(src.name);
+    return src.index < (this.depth === 0 ? MAX_OUTER_REGISTERS : this.frame.length);
+  }
+
+  /** Value of a readable source. */
+  read(src: TraceSource): ModelObject | null {
+    if (src === null) return null;
+    if (src.kind === 'global') return this.globals.get(src.name) ?? null;
+    return this.frame[src.index] ?? null;
+  }
+
+  /** Writes a writable root (the outermost frame grows as the heap's does). */
+  write(root: TraceRoot, value: ModelObject | null): void {
+    if (root.kind === 'global') {
+      this.globals.set(root.name, value);
+      return;
+    }
+    const frame = this.frame;
+    while (frame.length <= root.index) frame.push(null);
+    frame[root.index] = value;
+  }
+
+  /** Why `op` is invalid now (the reason the heap would raise a `MutatorError`), or null if valid. */
+  validate(op: TraceOp): string | null {
+    switch (op.op) {
+      case 'new':
+        if (!(Number.isInteger(op.refs) && op.refs >= 0 && op.refs <= MAX_REFS)) return 'bad field count';
+        if (!(Number.isInteger(op.bytes) && op.bytes >= 0 && op.bytes <= MAX_PAYLOAD)) return 'bad payload';
+        return this.writable(op.dst) ? null : 'destination is not writable';
+      case 'set':
+        if (!this.readable(op.src)) return 'source is not readable';
+        return this.writable(op.dst) ? null : 'destination is not writable';
+      case 'del':
+        if (op.dst.kind === 'global') return this.globals.has(op.dst.name) ? null : 'global is not defined';
+        return this.writable(op.dst) ? null : 'register is not writable';
+      case 'put': {
+        if (!this.readable(op.obj)) return 'object root is not readable';
+        const obj = this.read(op.obj);
+        if (obj === null) return 'store into null';
+        if (!(op.index >= 0 && op.index < obj.fields.length)) return 'field index out of range';
+        return this.readable(op.src) ? null : 'source is not readable';
+      }
+      case 'get': {
+        if (!this.readable(op.obj)) return 'object root is not readable';
+        const obj = this.read(op.obj);
+        if (obj === null) return 'load through null';
+        if (!(op.index >= 0 && op.index < obj.fields.length)) return 'field index out of range';
+        return this.writable(op.dst) ? null : 'destination is not writable';
+      }
+      case 'call':
+        if (!(Number.isInteger(op.nregs) && op.nregs >= op.args.length && op.nregs <= MAX_OUTER_REGISTERS)) {
+          return 'bad register count';
+        }
+        if (this.depth + 1 >= MAX_FRAMES) return 'call stack too deep';
+        return op.args.every((a) => this.readable(a)) ? null : 'argument is not readable';
+      case 'ret':
+        return this.depth > 0 ? null : 'ret with no called frame';
+      case 'gc':
+        return op.generation === null || (Number.isInteger(op.generation) && op.generation >= 0)
+          ? null
+          : 'bad generation';
+      case 'refcount':
+        return this.readable(op.src) ? null : 'source is not readable';
+    }
+  }
+
+  /**
+   * Applies a valid operation. `allocated` is the object a `new` created (the caller made it, with
+   * its address and size); other operations ignore it.
+   */
+  apply(op: TraceOp, allocated: ModelObject | null = null): void {
+    switch (op.op) {
+      case 'new':
+        this.objects.push(allocated!);
+        this.write(op.dst, allocated);
+        return;
+      case 'set':
+        this.write(op.dst, this.read(op.src));
+        return;
+      case 'del':
+        if (op.dst.kind === 'global') this.globals.delete(op.dst.name);
+        else this.write(op.dst, null);
+        return;
+      case 'put':
+        this.read(op.obj)!.fields[op.index] = this.read(op.src);
+        return;
+      case 'get':
+        this.write(op.dst, this.read(op.obj)!.fields[op.index]!);
+        return;
+      case 'call': {
+        const frame: Array<ModelObject | null> = new Array<ModelObject | null>(op.nregs).fill(null);
+        for (let i = 0; i < op.args.length; i++) frame[i] = this.read(op.args[i]!);
+        this.frames.push(frame);
+        return;
+      }
+      case 'ret':
+        this.frames.pop();
+        return;
+      case 'gc':
+      case 'refcount':
+        return;
+    }
+  }
+
+  /** Whether `op` is a full collection (`gc` with no generation). */
+  static isFullCollection(op: TraceOp): boolean {
+    return op.op === 'gc' && (op.generation === null || op.generation === FULL_COLLECTION);
+  }
+
+  /** Calls `visit` for every root value (registers of every frame, then defined globals). */
+  forEachRoot(visit: (value: ModelObject | null) => void): void {
+    for (const frame of this.frames) for (const v of frame) visit(v);
+    for (const v of this.globals.values()) visit(v);
+  }
+
+  /**
+   * Marks every object reachable from the roots with a fresh stamp and returns them; afterwards
+   * `isMarked(o)` tells whether `o` is reachable.
+   */
+  markReachable(): ModelObject[] {
+    const stamp = ++this.epoch;
+    const out: ModelObject[] = [];
+    const stack: ModelObject[] = [];
+    this.forEachRoot((v) => {
+      if (v !== null && v.mark !== stamp) {
+        v.mark = stamp;
+        stack.push(v);
+      }
+    });
+    while (stack.length > 0) {
+      const o = stack.pop()!;
+      out.push(o);
+      for (const f of o.fields) {
+        if (f !== null && f.mark !== stamp) {
+          f.mark = stamp;
+          stack.push(f);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether `o` was reached by the last `markReachable`. */
+  isMarked(o: ModelObject): boolean {
+    return o.mark === this.epoch;
+  }
+
+  /**
+   * The unreachable objects that reference counting cannot free: those on a cycle of unreachable
+   * objects, and every object reachable only through such a cycle. Call right after `markReachable`.
+   *
+   * NOTE: an unreachable object outside every cycle has only unreachable referrers, none of them on a
+   * cycle, so following referrers back always ends at an object with no referrer at all: its count
+   * is zero, it is freed, and the cascade frees the rest. So this set is exact for any counting
+   * collector whose cascade is complete.
+   */
+  cyclicGarbage(): Set<ModelObject> {
+    const garbage = this.objects.filter((o) => !this.isMarked(o));
+    const onCycle = new Set<ModelObject>();
+    for (const start of garbage) {
+      // Does `start` reach itself through unreachable objects? (garbage only points at garbage or
+      // at reachable objects, and a reachable object never leads back to garbage)
+      const seen = new Set<ModelObject>();
+      const stack = start.fields.filter((f): f is ModelObject => f !== null && !this.isMarked(f));
+      while (stack.length > 0) {
+        const o = stack.pop()!;
+        if (o === start) {
+          onCycle.add(start);
+          break;
+        }
+        if (seen.has(o)) continue;
+        seen.add(o);
+        for (const f of o.fields) if (f !== null && !this.isMarked(f) && !seen.has(f)) stack.push(f);
+      }
+    }
+    const kept = new Set<ModelObject>(onCycle);
+    const stack = [...onCycle];
+    while (stack.length > 0) {
+      const o = stack.pop()!;
+      for (const f of o.fields) {
+        if (f !== null && !this.isMarked(f) && !kept.has(f)) {
+          kept.add(f);
+          stack.push(f);
+        }
+      }
+    }
+    return kept;
+  }
+
+  /**
+   * The number of references to each object: from the fields of every object not yet freed, plus
+   * (when `roots`) every register of every frame and every defined global.
+   */
+  incomingReferences(roots: boolean): Map<ModelObject, number> {
+    const counts = new Map<ModelObject, number>();
+    for (const o of this.objects) {
+      if (o.freed) continue;
+      for (const f of o.fields) if (f !== null) counts.set(f, (counts.get(f) ?? 0) + 1);
+    }
+    if (roots) {
+      this.forEachRoot((v) => {
+        if (v !== null) counts.set(v, (counts.get(v) ?? 0) + 1);
+      });
+    }
+    return counts;
+  }
+}
