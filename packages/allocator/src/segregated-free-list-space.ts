@@ -205,24 +205,14 @@ export class SegregatedFreeListSpace {
         `SegregatedFreeListSpace.free: ${hex(addr)} was never allocated by this space`,
       );
     }
-    const cls = this.cls[c]!;
-    const bs = this.classSize[cls]!;
     const off = addr - this.base[c]!;
-    if (off % bs !== 0 || off >= this.carved[c]! * bs) {
-      throw new AllocatorError(
-        'foreign-address',
-        `SegregatedFreeListSpace.free: ${hex(addr)} is not the start of a block`,
-      );
-    }
     const wi = c * this.bitmapWords + (off >>> 8);
     const bit = 1 << ((off >>> 3) & 31);
     const bits = this.bitmap[wi]!;
-    if ((bits & bit) === 0) {
-      throw new AllocatorError(
-        'double-free',
-        `SegregatedFreeListSpace.free: block ${hex(addr)} is already free`,
-      );
-    }
+    // Bits are set only at allocated block starts, so a set bit is the whole validity check.
+    if ((addr & 7) !== 0 || (bits & bit) === 0) throw this.freeError(addr, c);
+    const cls = this.cls[c]!;
+    const bs = this.classSize[cls]!;
     this.bitmap[wi] = bits & ~bit;
     this.os.memory.words[addr >> 2] = this.freeHead[c]!;
     this.freeHead[c] = addr;
@@ -252,9 +242,8 @@ export class SegregatedFreeListSpace {
   isAllocated(addr: number): boolean {
     const c = this.chunkOf(addr);
     if (c === NO_CHUNK) return this.large.isAllocated(addr);
-    const bs = this.classSize[this.cls[c]!]!;
     const off = addr - this.base[c]!;
-    if (off % bs !== 0 || off >= this.carved[c]! * bs) return false;
+    if ((addr & 7) !== 0) return false;
     return (this.bitmap[c * this.bitmapWords + (off >>> 8)]! & (1 << ((off >>> 3) & 31))) !== 0;
   }
 
@@ -435,6 +424,22 @@ export class SegregatedFreeListSpace {
       );
     }
     return this.large.allocate(size);
+  }
+
+  /** The error for freeing `addr` in chunk `c` whose allocation bit is clear (or is misaligned). */
+  private freeError(addr: number, c: number): AllocatorError {
+    const bs = this.classSize[this.cls[c]!]!;
+    const off = addr - this.base[c]!;
+    if (off % bs !== 0 || off >= this.carved[c]! * bs) {
+      return new AllocatorError(
+        'foreign-address',
+        `SegregatedFreeListSpace.free: ${hex(addr)} is not the start of a block`,
+      );
+    }
+    return new AllocatorError(
+      'double-free',
+      `SegregatedFreeListSpace.free: block ${hex(addr)} is already free`,
+    );
   }
 
   /** The chunk slot holding `addr`, or NO_CHUNK. */
