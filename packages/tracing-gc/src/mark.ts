@@ -104,9 +104,11 @@ export class Marker {
         this.top = top;
         stack = this.grow(top + n);
       }
-      let p = i + fieldIndex;
-      const end = p + 2 * n;
-      for (; p < end; p += 2) {
+      // Fields are pushed last to first, so field 0 is popped next: a structure allocated depth
+      // first (field 0 first) is marked in allocation order, i.e. in address order (about 5 times
+      // faster on a 4-million-object tree than the reverse order, which walks memory backwards).
+      const first = i + fieldIndex;
+      for (let p = first + 2 * (n - 1); p >= first; p -= 2) {
         const ref = words[p]!;
         if (ref !== 0) {
           const j = ref >> 2;
