@@ -110,7 +110,7 @@ export class GraphModel {
     return kept;
   }
 
-  /** Incoming references of object `o` from kept objects' fields and from roots. */
+  /** Incoming references of object `o` from the fields of the objects in `kept` and from roots. */
   expectedRefcount(o: number, kept: Set<number>): number {
     let count = 0;
     for (const p of kept) for (const f of this.fields[p]!) if (f === o) count++;
@@ -142,6 +142,12 @@ export interface RunOptions {
    * still holds references, which the model, an ideal immediate counter, has already dropped).
    */
   gcBeforeRefcount?: boolean;
+  /**
+   * The model's expected count takes references from reachable objects only (a cycle collector
+   * that just ran a full `gc` has freed all unreachable objects), instead of from every object an
+   * ideal reference counter keeps.
+   */
+  countFromReachable?: boolean;
 }
 
 /** Performs `choices` on `heap` and on a fresh model (see the file comment). */
@@ -270,10 +276,8 @@ export function runProgram(heap: Heap, choices: readonly Choice[], options: RunO
         break;
       case 'refcount': {
         const value = heap.refcount(codeOf(op.src));
-        refcounts.push({
-          heap: value,
-          model: model.expectedRefcount(model.value(op.src), model.keptByCounting()),
-        });
+        const from = options.countFromReachable === true ? model.reachable() : model.keptByCounting();
+        refcounts.push({ heap: value, model: model.expectedRefcount(model.value(op.src), from) });
         break;
       }
       default:

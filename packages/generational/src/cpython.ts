@@ -1,0 +1,559 @@
+/**
+ * `cpython`: CPython 3.11's memory management: immediate reference counting (`ReferenceCounting`
+ * from @gclab/refcount) plus the generational cycle collector of Modules/gcmodule.c, reproduced to
+ * the collection. Sources: gcmodule.c (`_PyObject_GC_Link`, `gc_collect_generations`,
+ * `gc_collect_with_callback`, `invoke_gc_callback`, `gc_collect_main`, `update_refs`,
+ * `subtract_refs`, `move_unreachable`, `visit_reachable`, `delete_garbage`, `PyObject_GC_Del`,
+ * `gc_freeze_impl`), Objects/typeobject.c (`PyType_GenericAlloc`, `subtype_clear`,
+ * `subtype_dealloc`), Objects/dictobject.c (the dict free list), and measurements on CPython 3.11.
+ *
+ * Objects: header word 0 is the count, words 1-2 are `PyGC_Head` (see gc-list.ts). A container is an
+ * object with at least one reference field; containers are tracked in the generation lists, other
+ * objects (ints, strs...) never are, though in this model they carry the two unused link words too
+ * (the object model has one header size per collector).
+ *
+ * The state is `struct _gc_runtime_state`: three generations (lists, `count`, `threshold` 700/10/10),
+ * the permanent generation of `gc.freeze`, `long_lived_total` and `long_lived_pending`, per-generation
+ * stats, `enabled`, `collecting`.
+ *
+ * Allocation of a container (`PyType_GenericAlloc` -> `_PyObject_GC_Link` -> `_PyObject_GC_TRACK`):
+ * the block is taken from obmalloc, count[0] += 1, then if count[0] > threshold[0], the collector is
+ * enabled, threshold[0] != 0 and no collection is running, `gc_collect_generations` runs; only after
+ * that is the new object linked into generation 0 (`postAlloc`). So with nothing freed, generation-0
+ * collections come every 701 allocations.
+ *
+ * Deallocation of a container (`subtype_dealloc` -> `PyObject_GC_UnTrack`, `PyObject_GC_Del`):
+ * unlinked from whatever list holds it, and count[0] -= 1 unless it is already 0.
+ *
+ * `gc_collect_generations`: the oldest g with count[g] > threshold[g] is collected, except that
+ * generation 2 is skipped (count[2] is left as it is, and younger generations are considered) while
+ * long_lived_pending < long_lived_total / 4 (integer division).
+ *
+ * `gc_collect_main(g)`, each phase saying what holds when it returns:
+ * 1. counts: count[g+1] += 1 (g < 2); count[0..g] = 0. Generations 0..g-1 are merged into g
+ *    ("young"); "old" is g+1 (or g itself for g = 2).
+ * 2. update_refs: for every object in young, gc_refs = its reference count, PREV_MASK_COLLECTING set.
+ * 3. subtract_refs: each young object's references to young objects are subtracted. After this,
+ *    gc_refs > 0 exactly for objects referenced from outside young (roots, older generations,
+ *    untracked or frozen objects).
+ * 4. move_unreachable: objects with gc_refs > 0 are reachable and so is everything they reach; the
+ *    others move to the unreachable list (tentatively: a later reachable object may pull one back).
+ *    After this, young holds exactly the objects reachable from outside young, COLLECTING cleared and
+ *    `_gc_prev` restored; unreachable holds the rest.
+ * 5. survivors: g = 1 adds their number to long_lived_pending; young is merged into old. For g = 2,
+ *    long_lived_pending = 0 and long_lived_total = survivors.
+ * 6. move_legacy_finalizers, handle_weakrefs, finalize_garbage, handle_resurrected_objects: this
+ *    model has no legacy finalizers (`uncollectable` is 0), weak references or `__del__`, so nothing
+ *    is resurrected; these phases reduce to clearing the unreachable list's flags.
+ * 7. delete_garbage: `collected` = the number of unreachable objects; each in turn is incref'd, its
+ *    reference fields cleared (`subtype_clear`: each set to NULL, then its referent decref'd), then
+ *    decref'd. Reference counting frees the cycle; an object still alive afterwards moves to old.
+ * 8. stats: collections += 1, collected += m; a generation-2 collection also empties the free lists.
+ *
+ * `gc_collect_with_callback` calls the callbacks with 'start' before and 'stop' after, with
+ * `{generation, collected, uncollectable}`.
+ *
+ * NOTE (the observer effect of callbacks, measured on 3.11): `invoke_gc_callback` builds the info
+ * dict only while some callback is registered. Dicts come from a free list that bypasses count[0];
+ * a full collection empties that free list (`clear_freelists`), so after a generation-2 collection
+ * the 'stop' dict is a fresh container (count[0] becomes 1) whose release goes back to the free list
+ * uncounted: count[0] stays 1. After generation-0 and -1 collections both dicts come from the free
+ * list and count[0] stays 0. In this model a callback is registered when `gc.callbacks` is not empty
+ * or the heap's telemetry has collection listeners (`gclab replay --gc-log` registers one, like a
+ * Python script logging collections through gc.callbacks). Example: with a callback registered, `gc`
+ * on an empty heap leaves gc.get_count() at (1, 0, 0); without one, at (0, 0, 0).
+ */
+import {
+  type Collector,
+  type CollectorDescriptor,
+  type CollectorOptions,
+  FULL_COLLECTION,
+  type Heap,
+  MutatorError,
+  NREFS_MASK,
+} from '@gclab/core';
+import { COUNT_SLOT, integerOption, ReferenceCounting } from '@gclab/refcount';
+import {
+  gcListAppend,
+  gcListInit,
+  gcListMerge,
+  gcListMove,
+  gcListRemove,
+  gcListSize,
+  NEXT_MASK_UNREACHABLE,
+  NEXT_SLOT,
+  PREV_MASK,
+  PREV_MASK_COLLECTING,
+  PREV_MASK_FINALIZED,
+  PREV_SHIFT,
+  PREV_SLOT,
+} from './gc-list.ts';
+import { GcModule } from './gc-module.ts';
+
+/** Number of generations (NUM_GENERATIONS). */
+export const NUM_GENERATIONS = 3;
+/** CPython's default thresholds (700, 10, 10). */
+export const DEFAULT_THRESHOLDS: readonly [number, number, number] = [700, 10, 10];
+
+/** Options of `cpython`. */
+export interface CPythonOptions extends CollectorOptions {
+  /** Generation-0 threshold (default 700; 0 disables automatic collection, as in CPython). */
+  threshold0?: number;
+  /** Generation-1 threshold (default 10). */
+  threshold1?: number;
+  /** Generation-2 threshold (default 10). */
+  threshold2?: number;
+}
+
+/** Statistics of one generation, as `gc.get_stats()` gives them. */
+export interface GenerationStats {
+  /** Collections of this generation. */
+  collections: number;
+  /** Objects collected by them. */
+  collected: number;
+  /** Uncollectable objects they found (always 0 here). */
+  uncollectable: number;
+}
+
+/** Bytes of the page holding the list heads (generations 0-2, permanent, unreachable). */
+const HEADS_BYTES = 4096;
+/** Spacing of list heads in that page (a head's link words are at +16 and +24, like an object's). */
+const HEAD_STRIDE = 32;
+
+/** CPython 3.11: reference counting plus the generational cycle collector. */
+export class CPythonCollector extends ReferenceCounting {
+  readonly name: string = 'cpython';
+  /** `gcstate->generations[i].threshold`. */
+  readonly thresholds = new Int32Array(NUM_GENERATIONS);
+  /** `gcstate->generations[i].count`. */
+  readonly counts = new Int32Array(NUM_GENERATIONS);
+  /** Automatic collection enabled (`gc.enable()`/`gc.disable()`). */
+  enabled = true;
+  /** Survivors of generation-1 collections since the last full collection. */
+  longLivedPending = 0;
+  /** Survivors of the last full collection. */
+  longLivedTotal = 0;
+  /** `gcstate->generation_stats`. */
+  readonly generationStats: GenerationStats[] = [
+    { collections: 0, collected: 0, uncollectable: 0 },
+    { collections: 0, collected: 0, uncollectable: 0 },
+    { collections: 0, collected: 0, uncollectable: 0 },
+  ];
+  /** The `gc` module facade (collect, get_count, callbacks, freeze...). */
+  readonly gc: GcModule;
+  /** Address of the page holding the list heads. */
+  private readonly heads: number;
+  private readonly pauseKinds: Int32Array;
+
+  constructor(heap: Heap, options: CPythonOptions = {}) {
+    super(heap);
+    if (heap.model.headerWords < 3) {
+      throw new RangeError(
+        `cpython needs 3 header words (refcount, _gc_next, _gc_prev), the heap has ${heap.model.headerWords}`,
+      );
+    }
+    for (let g = 0; g < NUM_GENERATIONS; g++) {
+      this.thresholds[g] = integerOption(options, 'cpython', `threshold${g}`, DEFAULT_THRESHOLDS[g]!, 0);
+    }
+    const heads = heap.os.map(HEADS_BYTES);
+    if (heads === 0) throw new RangeError('cpython: the heap limit leaves no room for the GC state page');
+    this.heads = heads;
+    const words = heap.memory.words;
+    for (let k = 0; k <= NUM_GENERATIONS + 1; k++) gcListInit(words, heads + HEAD_STRIDE * k);
+    this.pauseKinds = Int32Array.from([0, 1, 2], (g) => heap.telemetry.pauses.kindId(`gen${g}`));
+    this.gc = new GcModule(this);
+  }
+
+  /** Head of generation `g`'s list (0-2). */
+  generationHead(g: number): number {
+    return this.heads + HEAD_STRIDE * g;
+  }
+
+  /** Head of the permanent generation (`gc.freeze`). */
+  get permanentHead(): number {
+    return this.heads + HEAD_STRIDE * NUM_GENERATIONS;
+  }
+
+  private get unreachableHead(): number {
+    return this.heads + HEAD_STRIDE * (NUM_GENERATIONS + 1);
+  }
+
+  // ---- allocation and deallocation ---------------------------------------------------------
+
+  /** `PyType_GenericAlloc` up to `_PyObject_GC_Link`: block, count[0] += 1, maybe collect. */
+  allocate(size: number, nrefs: number): number {
+    const addr = this.allocateBlock(size);
+    if (nrefs > 0) {
+      const counts = this.counts;
+      counts[0]!++;
+      if (counts[0]! > this.thresholds[0]! && this.enabled && this.thresholds[0] !== 0 && !this.collecting) {
+        this.collecting = true;
+        try {
+          this.collectGenerations();
+        } finally {
+          this.collecting = false;
+        }
+      }
+    }
+    return addr;
+  }
+
+  /** `_PyObject_GC_TRACK`: a new container joins generation 0 (after any collection it caused). */
+  override postAlloc(addr: number): void {
+    const words = this.heap.memory.words;
+    if ((words[addr >> 2]! & NREFS_MASK) !== 0) gcListAppend(words, addr, this.heads);
+  }
+
+  /** `subtype_dealloc`: untrack a container, then `PyObject_GC_Del`: count[0] -= 1 unless 0. */
+  protected override objectFreed(addr: number): void {
+    const words = this.heap.memory.words;
+    const i = addr >> 2;
+    if ((words[i]! & NREFS_MASK) === 0) return;
+    if (words[i + NEXT_SLOT] !== 0) gcListRemove(words, addr);
+    if (this.counts[0]! > 0) this.counts[0]!--;
+  }
+
+  override rootWritten(oldValue: number, newValue: number): void {
+    if (newValue !== 0) this.increment(newValue);
+    if (oldValue !== 0) this.decrement(oldValue);
+  }
+
+  override writeBarrierPost(_obj: number, _slot: number, oldValue: number, newValue: number): void {
+    if (newValue !== 0) this.increment(newValue);
+    if (oldValue !== 0) this.decrement(oldValue);
+  }
+
+  // ---- collection ---------------------------------------------------------------------------
+
+  /** Explicit `gc` (`gc.collect(generation)`; `FULL_COLLECTION` = 2); returns collected + uncollectable. */
+  override collect(generation: number): number {
+    const g = generation === FULL_COLLECTION ? NUM_GENERATIONS - 1 : generation;
+    if (!(g >= 0 && g < NUM_GENERATIONS)) {
+      throw new MutatorError(
+        this.heap.opIndex,
+        `gc ${generation}`,
+        'invalid generation: cpython has generations 0, 1 and 2',
+      );
+    }
+    if (this.collecting) return 0;
+    this.collecting = true;
+    try {
+      return this.collectWithCallback(g);
+    } finally {
+      this.collecting = false;
+    }
+  }
+
+  /** `gc_collect_generations`: collects the oldest generation over its threshold (see the header). */
+  private collectGenerations(): number {
+    const counts = this.counts;
+    for (let g = NUM_GENERATIONS - 1; g >= 0; g--) {
+      if (counts[g]! > this.thresholds[g]!) {
+        if (g === NUM_GENERATIONS - 1 && this.longLivedPending < Math.floor(this.longLivedTotal / 4))
+          continue;
+        return this.collectWithCallback(g);
+      }
+    }
+    return 0;
+  }
+
+  /** Whether a callback is registered: `gc.callbacks` or telemetry collection listeners. */
+  private hasCallbacks(): boolean {
+    return this.gc.callbacks.length > 0 || this.heap.telemetry.collectionListeners.length > 0;
+  }
+
+  /** `gc_collect_with_callback`: 'start' callbacks, `gc_collect_main`, 'stop' callbacks. */
+  private collectWithCallback(g: number): number {
+    this.invokeCallbacks('start', g, 0, 0);
+    const collected = this.collectMain(g);
+    // invoke_gc_callback("stop"): the info dict is a fresh container after a full collection.
+    if (g === NUM_GENERATIONS - 1 && this.hasCallbacks()) this.counts[0]!++;
+    this.heap.telemetry.recordCollection(g, collected, 0);
+    this.invokeCallbacks('stop', g, collected, 0);
+    return collected;
+  }
+
+  private invokeCallbacks(
+    phase: 'start' | 'stop',
+    generation: number,
+    collected: number,
+    uncollectable: number,
+  ): void {
+    const callbacks = this.gc.callbacks;
+    if (callbacks.length === 0) return;
+    const info = { generation, collected, uncollectable };
+    for (const cb of callbacks.slice()) cb(phase, info);
+  }
+
+  /** `gc_collect_main`: phases 1-8 of the header; returns the number of unreachable objects. */
+  private collectMain(g: number): number {
+    const heap = this.heap;
+    const start = heap.telemetry.startPause();
+    const counts = this.counts;
+    // 1. Counters, and the generations merged into young.
+    if (g + 1 < NUM_GENERATIONS) counts[g + 1]!++;
+    for (let i = 0; i <= g; i++) counts[i] = 0;
+    const words = heap.memory.words;
+    const young = this.generationHead(g);
+    for (let i = 0; i < g; i++) gcListMerge(words, this.generationHead(i), young);
+    const old = g < NUM_GENERATIONS - 1 ? this.generationHead(g + 1) : young;
+    // 2-4. deduce_unreachable.
+    const unreachable = this.unreachableHead;
+    const total = this.updateRefs(words, young);
+    this.subtractRefs(words, young);
+    gcListInit(words, unreachable);
+    const survivors = this.moveUnreachable(words, young, unreachable);
+    heap.counters.objectsTraced += total;
+    // 5. Survivors move to the next generation.
+    if (young !== old) {
+      if (g === NUM_GENERATIONS - 2) this.longLivedPending += survivors;
+      gcListMerge(words, young, old);
+    } else {
+      this.longLivedPending = 0;
+      this.longLivedTotal = survivors;
+    }
+    // 6. No legacy finalizers, weak references or __del__: clear the unreachable list's flags
+    //    (move_legacy_finalizers clears NEXT_MASK_UNREACHABLE; COLLECTING goes with it).
+    for (let gc = words[(unreachable >> 2) + NEXT_SLOT]!; gc !== unreachable; ) {
+      const i = gc >> 2;
+      const next = words[i + NEXT_SLOT]! & ~NEXT_MASK_UNREACHABLE;
+      words[i + NEXT_SLOT] = next;
+      words[i + PREV_SLOT]! &= ~PREV_MASK_COLLECTING;
+      gc = next;
+    }
+    // 7. delete_garbage.
+    const collected = total - survivors;
+    this.deleteGarbage(unreachable, old);
+    // 8. Statistics.
+    const stats = this.generationStats[g]!;
+    stats.collections++;
+    stats.collected += collected;
+    heap.telemetry.endPause(this.pauseKinds[g]!, start, total);
+    return collected;
+  }
+
+  /** `update_refs`: gc_refs = refcount and COLLECTING for each object of `young`; returns their number. */
+  private updateRefs(words: Int32Array, young: number): number {
+    let n = 0;
+    for (let gc = words[(young >> 2) + NEXT_SLOT]!; gc !== young; gc = words[(gc >> 2) + NEXT_SLOT]!) {
+      const i = gc >> 2;
+      words[i + PREV_SLOT] =
+        (words[i + PREV_SLOT]! & PREV_MASK_FINALIZED) |
+        PREV_MASK_COLLECTING |
+        (words[i + COUNT_SLOT]! << PREV_SHIFT);
+      n++;
+    }
+    return n;
+  }
+
+  /** `subtract_refs`: for each reference from a young object to a young object, gc_refs -= 1. */
+  private subtractRefs(words: Int32Array, young: number): void {
+    const fieldOffset = this.fieldOffset;
+    for (let gc = words[(young >> 2) + NEXT_SLOT]!; gc !== young; gc = words[(gc >> 2) + NEXT_SLOT]!) {
+      const n = words[gc >> 2]! & NREFS_MASK;
+      let p = (gc + fieldOffset) >> 2;
+      const end = p + 2 * n;
+      for (; p < end; p += 2) {
+        const ref = words[p]!;
+        if (ref === 0) continue;
+        const rp = (ref >> 2) + PREV_SLOT;
+        if ((words[rp]! & PREV_MASK_COLLECTING) !== 0) words[rp]! -= 1 << PREV_SHIFT;
+      }
+    }
+  }
+
+  /**
+   * `move_unreachable` with `visit_reachable`. Invariant: every object to the left of `gc` in young
+   * has been scanned, is reachable from outside young, and has COLLECTING cleared and `_gc_prev`
+   * restored; every object moved to `unreachable` has gc_refs 0 when moved and NEXT_MASK_UNREACHABLE
+   * set. Returns the number of objects left in young.
+   */
+  private moveUnreachable(words: Int32Array, young: number, unreachable: number): number {
+    const fieldOffset = this.fieldOffset;
+    const yi = young >> 2;
+    const ui = unreachable >> 2;
+    let survivors = 0;
+    let prev = young;
+    let gc = words[yi + NEXT_SLOT]!;
+    while (gc !== young) {
+      const i = gc >> 2;
+      if (words[i + PREV_SLOT]! >> PREV_SHIFT !== 0) {
+        // gc is reachable from outside young: so is everything it refers to (visit_reachable).
+        const n = words[i]! & NREFS_MASK;
+        let p = (gc + fieldOffset) >> 2;
+        const end = p + 2 * n;
+        for (; p < end; p += 2) {
+          const ref = words[p]!;
+          if (ref === 0) continue;
+          const r = ref >> 2;
+          const refPrev = words[r + PREV_SLOT]!;
+          // Objects of other generations, untracked ones and those already scanned are skipped.
+          if ((refPrev & PREV_MASK_COLLECTING) === 0) continue;
+          const refNext = words[r + NEXT_SLOT]!;
+          if ((refNext & NEXT_MASK_UNREACHABLE) !== 0) {
+            // Tentatively unreachable, but reachable after all: back to the end of young.
+            const uPrev = refPrev & PREV_MASK;
+            const uNext = refNext & ~NEXT_MASK_UNREACHABLE;
+            words[(uPrev >> 2) + NEXT_SLOT] = refNext; // keeps NEXT_MASK_UNREACHABLE
+            const np = (uNext >> 2) + PREV_SLOT;
+            words[np] = (words[np]! & ~PREV_MASK) | uPrev;
+            gcListAppend(words, ref, young);
+            words[r + PREV_SLOT] = (words[r + PREV_SLOT]! & ~PREV_MASK) | (1 << PREV_SHIFT);
+          } else if (refPrev >> PREV_SHIFT === 0) {
+            // Not scanned yet and gc_refs 0: tell move_unreachable it is reachable.
+            words[r + PREV_SLOT] = (refPrev & ~PREV_MASK) | (1 << PREV_SHIFT);
+          }
+        }
+        // Restore gc's prev pointer; gc leaves the collecting state.
+        words[i + PREV_SLOT] = ((words[i + PREV_SLOT]! & ~PREV_MASK) | prev) & ~PREV_MASK_COLLECTING;
+        prev = gc;
+        survivors++;
+      } else {
+        // Tentatively unreachable: move gc to the end of unreachable (singly linked young).
+        words[(prev >> 2) + NEXT_SLOT] = words[i + NEXT_SLOT]!;
+        const last = words[ui + PREV_SLOT]!;
+        words[(last >> 2) + NEXT_SLOT] = NEXT_MASK_UNREACHABLE | gc;
+        words[i + PREV_SLOT] = (words[i + PREV_SLOT]! & ~PREV_MASK) | last;
+        words[i + NEXT_SLOT] = NEXT_MASK_UNREACHABLE | unreachable;
+        words[ui + PREV_SLOT] = gc;
+      }
+      gc = words[(prev >> 2) + NEXT_SLOT]!;
+    }
+    words[yi + PREV_SLOT] = prev;
+    words[ui + NEXT_SLOT]! &= ~NEXT_MASK_UNREACHABLE;
+    return survivors;
+  }
+
+  /**
+   * `delete_garbage`: for each unreachable object, incref, clear its fields (decref'ing referents),
+   * decref. Reference counting frees the garbage (each freed container unlinks itself); an object
+   * still alive afterwards moves to `old`.
+   */
+  private deleteGarbage(collectable: number, old: number): void {
+    const heap = this.heap;
+    const fieldOffset = this.fieldOffset;
+    const head = (collectable >> 2) + NEXT_SLOT;
+    for (;;) {
+      let words = heap.memory.words;
+      const gc = words[head]!;
+      if (gc === collectable) break;
+      this.increment(gc);
+      const n = words[gc >> 2]! & NREFS_MASK;
+      for (let k = 0; k < n; k++) {
+        const slot = (gc + fieldOffset + 8 * k) >> 2;
+        const ref = words[slot]!;
+        if (ref !== 0) {
+          words[slot] = 0;
+          this.decrement(ref);
+          words = heap.memory.words;
+        }
+      }
+      this.decrement(gc);
+      words = heap.memory.words;
+      if (words[head] === gc) gcListMove(words, gc, old);
+    }
+  }
+
+  // ---- the gc module's state operations (used by the facade) ------------------------------
+
+  /** `gc.freeze()`: every tracked object moves to the permanent generation; all counts reset. */
+  freeze(): void {
+    const words = this.heap.memory.words;
+    for (let g = 0; g < NUM_GENERATIONS; g++) {
+      gcListMerge(words, this.generationHead(g), this.permanentHead);
+      this.counts[g] = 0;
+    }
+  }
+
+  /** `gc.unfreeze()`: the permanent generation joins generation 2. */
+  unfreeze(): void {
+    gcListMerge(this.heap.memory.words, this.permanentHead, this.generationHead(NUM_GENERATIONS - 1));
+  }
+
+  /** Number of objects in generation `g`'s list (3 = the permanent generation). */
+  generationSize(g: number): number {
+    return gcListSize(this.heap.memory.words, this.heads + HEAD_STRIDE * g);
+  }
+
+  /** Whether the object at `addr` is tracked (`gc.is_tracked`). */
+  isTracked(addr: number): boolean {
+    return this.heap.memory.words[(addr >> 2) + NEXT_SLOT] !== 0;
+  }
+
+  // ---- verification and figures -----------------------------------------------------------
+
+  /**
+   * Checked mode: counts (heap fields plus roots), the allocator's bookkeeping, and the GC lists:
+   * each list is circular and consistent both ways with no flag set, holds only allocated
+   * containers, and every allocated container is in exactly one list; untracked objects have
+   * `_gc_next = 0`; the counts are not negative.
+   */
+  override verify(): void {
+    this.verifyCounts(true);
+    this.space.verify();
+    const live = this.live;
+    if (live === null) return;
+    const words = this.heap.memory.words;
+    const hex = (a: number) => `0x${a.toString(16)}`;
+    const seen = new Set<number>();
+    for (let k = 0; k <= NUM_GENERATIONS; k++) {
+      const head = this.heads + HEAD_STRIDE * k;
+      let prev = head;
+      for (let gc = words[(head >> 2) + NEXT_SLOT]!; gc !== head; gc = words[(gc >> 2) + NEXT_SLOT]!) {
+        if (!live.has(gc)) this.fail(`list ${k} holds ${hex(gc)}, which is not allocated`);
+        if (seen.has(gc)) this.fail(`${hex(gc)} is in more than one GC list (or a list loops)`);
+        seen.add(gc);
+        if ((words[gc >> 2]! & NREFS_MASK) === 0)
+          this.fail(`list ${k} holds ${hex(gc)}, which has no reference fields`);
+        const p = words[(gc >> 2) + PREV_SLOT]!;
+        if (p !== prev) this.fail(`${hex(gc)} in list ${k} has _gc_prev ${hex(p)}, expected ${hex(prev)}`);
+        prev = gc;
+      }
+      if (words[(head >> 2) + PREV_SLOT] !== prev) this.fail(`list ${k}'s head has a stale _gc_prev`);
+    }
+    for (const addr of live) {
+      const container = (words[addr >> 2]! & NREFS_MASK) !== 0;
+      if (container && !seen.has(addr)) this.fail(`container ${hex(addr)} is in no GC list`);
+      if (!container && words[(addr >> 2) + NEXT_SLOT] !== 0)
+        this.fail(`non-container ${hex(addr)} is tracked`);
+    }
+    for (let g = 0; g < NUM_GENERATIONS; g++) {
+      if (this.counts[g]! < 0) this.fail(`count[${g}] is negative`);
+    }
+  }
+
+  /** gc.get_count() as count0..count2, thresholds, long-lived figures and per-generation stats. */
+  override stats(): Record<string, number> {
+    const out: Record<string, number> = { ...super.stats() };
+    for (let g = 0; g < NUM_GENERATIONS; g++) {
+      out[`count${g}`] = this.counts[g]!;
+      out[`threshold${g}`] = this.thresholds[g]!;
+    }
+    out['longLivedPending'] = this.longLivedPending;
+    out['longLivedTotal'] = this.longLivedTotal;
+    for (let g = 0; g < NUM_GENERATIONS; g++) {
+      const s = this.generationStats[g]!;
+      out[`collections${g}`] = s.collections;
+      out[`collected${g}`] = s.collected;
+    }
+    return out;
+  }
+}
+
+/** Descriptor of `cpython`. */
+export const cpython: CollectorDescriptor = {
+  name: 'cpython',
+  family: 'hybrid',
+  summary: "CPython 3.11: reference counting plus gcmodule.c's generational cycle collector (700/10/10).",
+  constraints: {
+    movesObjects: false,
+    reclaimsCycles: true,
+    countsReferences: true,
+    generational: true,
+    incremental: false,
+    headerWords: 3,
+  },
+  create(heap: Heap, options?: CollectorOptions): Collector {
+    return new CPythonCollector(heap, options);
+  },
+};

@@ -1,0 +1,30 @@
+/**
+ * @gclab/generational: `cpython`, CPython 3.11's reference counting (from @gclab/refcount) plus the
+ * generational cycle collector of Modules/gcmodule.c, reproduced to the collection, with a facade
+ * shaped like Python's `gc` module.
+ */
+export {
+  CPythonCollector,
+  type CPythonOptions,
+  cpython,
+  DEFAULT_THRESHOLDS,
+  type GenerationStats,
+  NUM_GENERATIONS,
+} from './cpython.ts';
+export {
+  gcListAppend,
+  gcListInit,
+  gcListIsEmpty,
+  gcListMerge,
+  gcListMove,
+  gcListRemove,
+  gcListSize,
+  NEXT_MASK_UNREACHABLE,
+  NEXT_SLOT,
+  PREV_MASK,
+  PREV_MASK_COLLECTING,
+  PREV_MASK_FINALIZED,
+  PREV_SHIFT,
+  PREV_SLOT,
+} from './gc-list.ts';
+export { type GcCallback, type GcCallbackInfo, GcModule, GcValueError } from './gc-module.ts';
