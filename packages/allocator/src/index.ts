@@ -15,6 +15,7 @@ export {
   runMemoryRelease,
 } from './memory-release.ts';
 export {
+  formatObmallocStats,
   OBMALLOC_ALIGNMENT,
   OBMALLOC_ARENA_SIZE,
   OBMALLOC_POOL_OVERHEAD,

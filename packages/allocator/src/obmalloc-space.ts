@@ -721,3 +721,63 @@ export class ObmallocSpace {
 function fail(reason: string): never {
   throw new AllocatorError('corrupt', `ObmallocSpace: ${reason}`);
 }
+
+/**
+ * Renders `stats` in the layout of CPython's `sys._debugmallocstats()` (its size-class table and
+ * arena figures), followed by gclab's large-object figures.
+ */
+export function formatObmallocStats(s: ObmallocStats): string {
+  const out: string[] = [
+    `Small block threshold = ${OBMALLOC_SMALL_REQUEST_THRESHOLD}, in ${OBMALLOC_SIZE_CLASSES} size classes.`,
+    '',
+    'class   size   num pools   blocks in use  avail blocks',
+    '-----   ----   ---------   -------------  ------------',
+  ];
+  for (const c of s.sizeClasses) {
+    if (c.pools === 0) continue;
+    out.push(
+      `${pad(c.sizeClass, 5)} ${pad(c.size, 6)} ${pad(c.pools, 11)} ${pad(c.blocksInUse, 15)} ${pad(c.availBlocks, 13)}`,
+    );
+  }
+  out.push(
+    '',
+    printone('# arenas allocated total', s.arenasAllocatedTotal),
+    printone('# arenas reclaimed', s.arenasReclaimed),
+    printone('# arenas highwater mark', s.arenasHighwater),
+    printone('# arenas allocated current', s.arenasAllocatedCurrent),
+    printone(`${s.arenasAllocatedCurrent} arenas * ${OBMALLOC_ARENA_SIZE} bytes/arena`, s.arenaBytes),
+    '',
+    printone('# bytes in allocated blocks', s.bytesInAllocatedBlocks),
+    printone('# bytes in available blocks', s.bytesInAvailableBlocks),
+    printone(
+      `${s.unusedPools} unused pools * ${OBMALLOC_POOL_SIZE} bytes`,
+      s.unusedPools * OBMALLOC_POOL_SIZE,
+    ),
+    printone('# bytes lost to pool headers', s.poolHeaderBytes),
+    printone('# bytes lost to quantization', s.quantizationBytes),
+    printone('# bytes lost to arena alignment', s.arenaAlignmentBytes),
+    printone(
+      'Total',
+      s.bytesInAllocatedBlocks +
+        s.bytesInAvailableBlocks +
+        s.unusedPools * OBMALLOC_POOL_SIZE +
+        s.poolHeaderBytes +
+        s.quantizationBytes +
+        s.arenaAlignmentBytes,
+    ),
+    '',
+    printone('# large objects (> 512 bytes)', s.largeObjects),
+    printone('# bytes in large objects', s.largeBytes),
+    printone('# bytes reserved from the OS', s.reservedBytes),
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width);
+}
+
+/** CPython's `printone`: the label padded to 35 columns, `=`, the value with commas in 21 columns. */
+function printone(label: string, value: number): string {
+  return `${label.padEnd(35)}=${value.toLocaleString('en-US').padStart(21)}`;
+}

@@ -2,6 +2,7 @@ import { SimulatedOS } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import {
   AllocatorError,
+  formatObmallocStats,
   OBMALLOC_ARENA_SIZE,
   OBMALLOC_POOL_OVERHEAD,
   OBMALLOC_POOL_SIZE,
@@ -203,5 +204,15 @@ describe('ObmallocSpace reproduces CPython 3.11 facts', () => {
       expect(os.reservedBytes).toBe(OBMALLOC_ARENA_SIZE);
       space.verify();
     }
+  });
+
+  it('prints stats in the layout of sys._debugmallocstats()', () => {
+    const space = new ObmallocSpace(new SimulatedOS());
+    for (let i = 0; i < 100_000; i++) space.allocate(416);
+    const text = formatObmallocStats(space.stats());
+    expect(text).toContain('   25    416        2565          100000            35\n');
+    expect(text).toContain('# arenas allocated current         =                   41\n');
+    expect(text).toContain('41 arenas * 1048576 bytes/arena    =           42,991,616\n');
+    expect(text).toContain('Total                              =           42,991,616\n');
   });
 });
