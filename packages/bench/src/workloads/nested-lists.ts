@@ -5,7 +5,8 @@
  * What it stresses: the cost of tracing live data when there is no garbage at all. It builds
  * `create_recursive_containers(levels)`: starting from an empty list, for k = 0 .. levels - 1,
  * `new_list = [current_list] * k; current_list = new_list`, so the lists form a chain in which list k
- * refers to its predecessor k times (levels + 1 objects, levels * (levels - 1) / 2 references). The result is kept in the
+ * refers to its predecessor k times (levels + 1 objects, levels * (levels - 1) / 2 references; list 0
+ * is empty, so the initial list is garbage at once, as in the Python original). The result is kept in the
  * global `all_cycles` and `gc` is called `collections` times. A tracing collector traces every
  * reference on every collection; reference counting never needs to.
  *

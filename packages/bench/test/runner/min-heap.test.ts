@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { noGc, PAGE_SIZE } from '@gclab/core';
+import { describe, expect, it } from 'vitest';
+import { completesWithin, findMinHeap, MinHeapCache } from '../../src/runner/min-heap.ts';
+import { churn } from '../../src/workloads/churn.ts';
+import { rings } from '../../src/workloads/rings.ts';
+import { testSemispace } from '../fixtures/test-collectors.ts';
+
+const params = { size: 'small', seed: 42 } as const;
+
+describe('minimum heap', () => {
+  it('is the unlimited peak under no-gc (it maps the same chunks whatever the limit)', () => {
+    const peak = completesWithin(noGc, rings, params, null).peakReservedBytes;
+    const r = findMinHeap(noGc, rings, params, { tolerance: 0 });
+    expect(r.bytes).toBe(peak);
+    expect(r.unlimitedPeakBytes).toBe(peak);
+    expect(completesWithin(noGc, rings, params, r.bytes - PAGE_SIZE).ok).toBe(false);
+  });
+
+  it('is found by binary search under a collecting collector: that limit succeeds, a page less fails', () => {
+    const r = findMinHeap(testSemispace, churn, params, { tolerance: 0 });
+    expect(r.bytes % PAGE_SIZE).toBe(0);
+    expect(r.bytes).toBeLessThanOrEqual(r.unlimitedPeakBytes);
+    expect(completesWithin(testSemispace, churn, params, r.bytes).ok).toBe(true);
+    expect(completesWithin(testSemispace, churn, params, r.bytes - PAGE_SIZE).ok).toBe(false);
+    expect(r.failedBytes).toBe(r.bytes - PAGE_SIZE);
+    expect(r.probes).toBeGreaterThan(3);
+    // A coarser tolerance stops earlier, above the minimum.
+    const coarse = findMinHeap(testSemispace, churn, params, { tolerance: 0.25 });
+    expect(coarse.bytes).toBeGreaterThanOrEqual(r.bytes);
+    expect(coarse.bytes - coarse.failedBytes).toBeLessThanOrEqual(Math.max(PAGE_SIZE, 0.25 * coarse.bytes));
+  });
+
+  it('is cached in a JSON file', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gclab-minheap-')), 'cache.json');
+    const cache = new MinHeapCache(file);
+    const key = MinHeapCache.key('rings', 'small', 42, 'no-gc', 'abc');
+    expect(cache.get(key)).toBeUndefined();
+    cache.set(key, 12_288);
+    cache.save();
+    expect(JSON.parse(readFileSync(file, 'utf8')).entries[key]).toBe(12_288);
+    expect(new MinHeapCache(file).get(key)).toBe(12_288);
+    expect(new MinHeapCache(join(tmpdir(), 'no-such-dir', 'x.json')).get(key)).toBeUndefined();
+  });
+});
