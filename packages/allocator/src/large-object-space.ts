@@ -26,7 +26,10 @@ export class LargeObjectSpace {
   private pageTable = new Int32Array(0);
   private addrs = new Int32Array(16);
   private sizes = new Int32Array(16);
+  /** Allocation serial number of each dense entry (for sweeps that must spare newer objects). */
+  private born = new Float64Array(16);
   private count = 0;
+  private serial = 0;
   private requested = 0;
   private mapped = 0;
 
@@ -42,6 +45,11 @@ export class LargeObjectSpace {
   /** Sum of the requested sizes of the objects. */
   get bytes(): number {
     return this.requested;
+  }
+
+  /** Objects allocated so far (the serial number the next object gets). */
+  get allocations(): number {
+    return this.serial;
   }
 
   /** Bytes mapped for the objects (each rounded up to pages). */
@@ -60,10 +68,14 @@ export class LargeObjectSpace {
     if (this.count === this.addrs.length) {
       this.addrs = growInt32(this.addrs, this.count + 1);
       this.sizes = growInt32(this.sizes, this.count + 1);
+      const born = new Float64Array(this.addrs.length);
+      born.set(this.born);
+      this.born = born;
     }
     const i = this.count++;
     this.addrs[i] = addr;
     this.sizes[i] = size;
+    this.born[i] = this.serial++;
     this.pageTable[page] = i + 1;
     this.requested += size;
     this.mapped += bytes;
@@ -86,6 +98,7 @@ export class LargeObjectSpace {
       const moved = this.addrs[last]!;
       this.addrs[i] = moved;
       this.sizes[i] = this.sizes[last]!;
+      this.born[i] = this.born[last]!;
       this.pageTable[moved >>> PAGE_SHIFT] = i + 1;
     }
     this.pageTable[addr >>> PAGE_SHIFT] = 0;
@@ -125,12 +138,17 @@ export class LargeObjectSpace {
     return result;
   }
 
-  /** `sweep`, adding its figures to `result` (used by the spaces that share this one). */
-  sweepInto(heap: Heap, markBit: number, result: SweepResult): void {
+  /**
+   * `sweep`, adding its figures to `result` (used by the spaces that share this one). Objects whose
+   * serial number is `bornBefore` or later (allocated after a lazy sweep began, see `allocations`)
+   * are neither visited nor freed.
+   */
+  sweepInto(heap: Heap, markBit: number, result: SweepResult, bornBefore = Number.POSITIVE_INFINITY): void {
     const words = this.os.memory.words;
     const keep = ~markBit;
     // Backwards, so the entry swapped into a freed slot has already been visited.
     for (let i = this.count - 1; i >= 0; i--) {
+      if (this.born[i]! >= bornBefore) continue;
       const addr = this.addrs[i]!;
       const size = this.sizes[i]!;
       result.bytesSwept += size;

@@ -29,7 +29,8 @@
  *   the large objects first, then chunks in slot order until `budgetBytes` of carved chunk bytes have
  *   been visited. A swept chunk goes back on its class's available list.
  * - Blocks allocated after `beginSweep()` are never freed by that sweep, because allocation only uses
- *   swept chunks or freshly mapped ones, and the sweep only visits chunks that were unswept. The price:
+ *   swept chunks or freshly mapped ones, and the sweep only visits chunks that were unswept; large
+ *   objects allocated after `beginSweep()` are skipped by their serial number. The price:
  *   allocation during a lazy sweep may map chunks while unswept chunks still hold garbage.
  * - A chunk left empty (by `free` or by the sweep) is unmapped when its class already keeps an empty
  *   chunk; one empty chunk per class is kept so an allocate/free pair at a chunk boundary does not map
@@ -109,6 +110,8 @@ export class SegregatedFreeListSpace {
   private sweepPos = 0;
   private sweeping = false;
   private largePending = false;
+  /** `large.allocations` when the sweep began: newer large objects are spared. */
+  private largeBornBefore = 0;
 
   constructor(os: SimulatedOS, options: SegregatedFreeListOptions = {}) {
     const chunkBytes = options.chunkBytes ?? 64 * 1024;
@@ -285,6 +288,7 @@ export class SegregatedFreeListSpace {
     this.sweepPos = 0;
     this.sweeping = true;
     this.largePending = true;
+    this.largeBornBefore = this.large.allocations;
     const r = this.lastSweep;
     r.objectsFreed = 0;
     r.bytesFreed = 0;
@@ -302,7 +306,7 @@ export class SegregatedFreeListSpace {
     let done = 0;
     if (this.largePending) {
       const before = r.bytesSwept;
-      this.large.sweepInto(heap, markBit, r);
+      this.large.sweepInto(heap, markBit, r, this.largeBornBefore);
       done += r.bytesSwept - before;
       this.largePending = false;
     }

@@ -79,6 +79,21 @@ describe('SegregatedFreeListSpace', () => {
     space.verify();
   });
 
+  it('lazy sweep spares large objects allocated after beginSweep', () => {
+    const heap = new Heap(noGc);
+    const space = new SegregatedFreeListSpace(heap.os);
+    const old = space.allocate(20_000);
+    heap.model.format(heap.memory.words, old, 0, 19_992);
+    space.beginSweep();
+    const young = space.allocate(20_000); // unmarked, allocated before the first step
+    heap.model.format(heap.memory.words, young, 0, 19_992);
+    while (space.sweepStep(heap, GC_BIT_0, 1)) {}
+    expect(space.isAllocated(old)).toBe(false);
+    expect(space.isAllocated(young)).toBe(true);
+    expect(space.lastSweep.objectsFreed).toBe(1);
+    space.verify();
+  });
+
   it('lazy sweep never frees blocks allocated after beginSweep', () => {
     const heap = new Heap(noGc);
     const space = new SegregatedFreeListSpace(heap.os, { chunkBytes: 16384 });
