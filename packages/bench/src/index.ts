@@ -51,10 +51,12 @@ export {
   defaultConcurrency,
   type MatrixOptions,
   type MatrixProgress,
+  type MatrixShard,
   NO_GC_BASELINE,
   type PlannedCell,
   planMatrix,
   runMatrix,
+  selectShard,
   timeSpaceSeries,
 } from './runner/matrix.ts';
 export {

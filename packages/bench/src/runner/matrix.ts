@@ -79,6 +79,14 @@ export interface MatrixOptions {
   timeoutMs?: number;
   /** Stops the run: completed cells are kept and the results say `interrupted`. */
   signal?: AbortSignal;
+  /** Run one shard of the planned cells (see `selectShard`); default all cells. */
+  shard?: MatrixShard;
+}
+
+/** Shard `index` (1-based) of `count`, for spreading a matrix over several machines or CI jobs. */
+export interface MatrixShard {
+  readonly index: number;
+  readonly count: number;
 }
 
 /** Progress of a matrix run. */
@@ -107,6 +115,20 @@ function heapSpecs(options: MatrixOptions): HeapSpec[] {
   const heaps = options.heaps ?? [UNLIMITED];
   if (heaps.length === 0) throw new RangeError('at least one heap size is needed');
   return heaps.map((h) => (typeof h === 'string' ? parseHeapSpec(h) : h));
+}
+
+/**
+ * The planned cells of shard `shard`: cell k (plan order, baseline cells included) belongs to
+ * shard (k mod count) + 1, so the shards together hold every cell once and get similar mixes of
+ * workloads and collectors. Without a shard, every cell. Throws for an invalid shard.
+ */
+export function selectShard(planned: readonly PlannedCell[], shard: MatrixShard | undefined): PlannedCell[] {
+  if (shard === undefined) return [...planned];
+  const { index, count } = shard;
+  if (!(Number.isInteger(count) && count >= 1 && Number.isInteger(index) && index >= 1 && index <= count)) {
+    throw new RangeError(`shard must be I/N with 1 <= I <= N, got ${index}/${count}`);
+  }
+  return planned.filter((_, k) => k % count === index - 1);
 }
 
 /**
@@ -155,7 +177,7 @@ export async function runMatrix(
 ): Promise<MatrixResults> {
   const started = Date.now();
   const timestamp = new Date(started).toISOString();
-  const planned = planMatrix(options);
+  const planned = selectShard(planMatrix(options), options.shard);
   const baseline = options.baseline === undefined ? NO_GC_BASELINE : options.baseline;
   const entries = new Map<string, CollectorEntry>();
   for (const c of options.collectors) entries.set(c.name, c);
@@ -315,6 +337,7 @@ export async function runMatrix(
       isolation,
       concurrency,
       baseline: baseline?.name ?? null,
+      shard: options.shard === undefined ? null : { index: options.shard.index, count: options.shard.count },
     },
     interrupted: signal?.aborted === true,
     minHeaps: [...minHeaps.values()],

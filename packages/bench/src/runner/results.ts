@@ -75,6 +75,8 @@ export interface MatrixRecordedOptions {
   isolation: 'cell' | 'collector';
   concurrency: number;
   baseline: string | null;
+  /** The shard of the plan this file holds (`gclab run --shard I/N`); null or absent for a whole run. */
+  shard?: { index: number; count: number } | null;
 }
 
 /** A results file. */
