@@ -12,6 +12,15 @@ export {
   NUM_GENERATIONS,
 } from './cpython.ts';
 export {
+  KIND_OF,
+  MIX_KINDS,
+  MIX_WEIGHTS,
+  type MixLineSink,
+  type MixOptions,
+  ROOT_SLOTS,
+  runMix,
+} from './differential-mix.ts';
+export {
   gcListAppend,
   gcListInit,
   gcListIsEmpty,
@@ -28,3 +37,4 @@ export {
   PREV_SLOT,
 } from './gc-list.ts';
 export { type GcCallback, type GcCallbackInfo, GcModule, GcValueError } from './gc-module.ts';
+export { MersenneTwister } from './mersenne-twister.ts';
