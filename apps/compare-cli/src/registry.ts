@@ -8,12 +8,19 @@
  * counting, hybrids and tracing collectors.
  */
 import { type CollectorDescriptor, noGc } from '@gclab/core';
+import { cpython } from '@gclab/generational';
+import { refcount, refcountDeferred } from '@gclab/refcount';
 import { UnknownCollectorError } from './errors.ts';
 
 /** Every registered collector, in display order. Names are unique (a test checks it). */
 export const collectors: readonly CollectorDescriptor[] = [
   // the baseline
   noGc,
+  // reference counting
+  refcount,
+  refcountDeferred,
+  // hybrids
+  cpython,
 ];
 
 /** The names of the registered collectors, in display order. */
