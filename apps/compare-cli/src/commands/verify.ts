@@ -1,0 +1,262 @@
+/**
+ * `gclab verify --strategy NAME|all`: property-based verification of collectors (@gclab/bench's
+ * `verifyCollector`). Random mutator programs run under each collector in checked mode and against a
+ * reference model; every operation is checked for safety, completeness, count accuracy, allocator
+ * integrity and determinism. A progress bar shows on a terminal; each collector gets a result line.
+ * On a failure the shrunk counterexample is written as a trace file, the violated property and the
+ * commands that reproduce it are printed, and the exit code is 1.
+ *
+ * `--trace FILE` checks one trace (a counterexample, or any trace) instead of random programs.
+ * `--strategy-module PATH` verifies a collector from a user's own module.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultSeed, type VerifyResult, verifyCollector, verifyTrace } from '@gclab/bench';
+import { type CollectorDescriptor, formatOp, parseTrace } from '@gclab/core';
+import { SingleBar } from 'cli-progress';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import pc from 'picocolors';
+import { parseByteSize } from '../byte-size.ts';
+import { UsageError } from '../errors.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { collectorNames, collectors, findCollector } from '../registry.ts';
+import { loadStrategyModule } from '../strategy-module.ts';
+
+/** Options of `gclab verify`, as commander parses them. */
+interface VerifyCommandOptions {
+  strategy?: string;
+  strategyModule?: string;
+  runs: number;
+  seed?: number;
+  maxOps: number;
+  out: string;
+  trace?: string;
+  heapLimit?: number;
+}
+
+/** Directory counterexamples are written to when `--out` is not given. */
+export const DEFAULT_OUT = 'verify-failures';
+
+/** Adds `verify` to the program. */
+export function registerVerifyCommand(program: Command): void {
+  program
+    .command('verify')
+    .description(
+      'verify collectors with random programs: safety, completeness, counts, allocator, determinism',
+    )
+    .option(
+      '-s, --strategy <name>',
+      `registered collector to verify, or all (${collectorNames().join(', ')})`,
+    )
+    .addOption(
+      new Option(
+        '--strategy-module <path>',
+        "a JS or TS module exporting a collector descriptor (default export or 'descriptor')",
+      ).conflicts('strategy'),
+    )
+    .option('--runs <n>', 'random programs per collector', parseCount('--runs'), 300)
+    .option('--seed <s>', 'fast-check seed (default: GCLAB_SEED or 42)', parseSeed)
+    .option('--max-ops <k>', 'most operations per program', parseCount('--max-ops'), 40)
+    .option('--out <dir>', 'directory for counterexample trace files', DEFAULT_OUT)
+    .option('--trace <file>', 'check every property over one trace file instead of random programs')
+    .option(
+      '--heap-limit <bytes>',
+      'with --trace: heap limit (default: the "# heap limit" comment of the file)',
+      parseHeapLimit,
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  $ gclab verify --strategy all --runs 200',
+        '  $ gclab verify --strategy-module examples/collectors/tiny-mark-sweep.ts',
+        '  $ gclab verify --strategy no-gc --trace verify-failures/no-gc-safety-seed42.trace',
+        '',
+        'Properties: safety (no reachable object freed, moved wrongly or corrupted), completeness',
+        '(after a full gc nothing unreachable remains but what the collector cannot reclaim), count',
+        'accuracy (reference counts equal incoming references), allocator integrity, determinism.',
+        'Exit codes: 0 every property held; 1 a property failed (counterexample written); 2 usage error.',
+      ].join('\n'),
+    )
+    .action(async (options: VerifyCommandOptions) => {
+      const chosen = await chooseCollectors(options);
+      if (options.trace !== undefined) {
+        if (options.strategy === 'all') {
+          throw new UsageError('--trace needs one collector (--strategy NAME or --strategy-module PATH)');
+        }
+        process.exitCode = verifyTraceFile(options.trace, chosen[0]!, options);
+        return;
+      }
+      process.exitCode = runVerification(chosen, options);
+    });
+}
+
+/** The collectors of `--strategy NAME|all` or `--strategy-module PATH` (exactly one must be given). */
+async function chooseCollectors(options: VerifyCommandOptions): Promise<CollectorDescriptor[]> {
+  if (options.strategyModule !== undefined) return [await loadStrategyModule(options.strategyModule)];
+  if (options.strategy === 'all') return [...collectors];
+  if (options.strategy !== undefined) return [findCollector(options.strategy)];
+  throw new UsageError(
+    `verify needs --strategy NAME|all (one of ${collectorNames().join(', ')}) or --strategy-module PATH`,
+  );
+}
+
+function parseCount(flag: string): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (!(Number.isSafeInteger(n) && n >= 1))
+      throw new InvalidArgumentError(`${flag} must be a positive integer.`);
+    return n;
+  };
+}
+
+function parseSeed(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected an integer seed.');
+  return n;
+}
+
+function parseHeapLimit(text: string): number {
+  const bytes = parseByteSize(text);
+  if (bytes === null)
+    throw new InvalidArgumentError('expected a positive byte size such as 1048576, 512KB or 64MB.');
+  return bytes;
+}
+
+/** Verifies each collector in turn; returns the exit code. */
+function runVerification(chosen: readonly CollectorDescriptor[], options: VerifyCommandOptions): ExitCode {
+  const seed = options.seed ?? defaultSeed();
+  const out = process.stdout;
+  out.write(
+    `${pc.bold('gclab verify')}: ${options.runs} programs per collector, up to ${options.maxOps} ops each, seed ${seed}\n`,
+  );
+  const width = Math.max(...chosen.map((d) => d.name.length));
+  let failed = 0;
+  for (const descriptor of chosen) {
+    const bar = process.stderr.isTTY
+      ? new SingleBar({
+          format: `  ${descriptor.name.padEnd(width)}  [{bar}] {value}/{total} programs`,
+          hideCursor: true,
+          clearOnComplete: true,
+        })
+      : null;
+    bar?.start(options.runs, 0);
+    let result: VerifyResult;
+    try {
+      result = verifyCollector(descriptor, {
+        runs: options.runs,
+        seed,
+        maxOps: options.maxOps,
+        onProgress: (done) => bar?.update(done),
+      });
+    } finally {
+      bar?.stop();
+    }
+    out.write(`${resultLine(result, width)}\n`);
+    if (result.failure !== null) {
+      failed++;
+      out.write(failureReport(result, descriptor, options));
+    }
+  }
+  if (chosen.length > 1) {
+    out.write(
+      failed === 0
+        ? pc.green(`all ${chosen.length} collectors passed\n`)
+        : pc.red(`${failed} of ${chosen.length} collectors failed\n`),
+    );
+  }
+  return failed === 0 ? ExitCode.ok : ExitCode.failure;
+}
+
+/** One line: the collector, pass or fail, and its figures. */
+export function resultLine(result: VerifyResult, width: number): string {
+  const f = result.figures;
+  const name = result.collector.padEnd(width);
+  const time = `${(f.elapsedMs / 1000).toFixed(1)} s`;
+  if (result.failure === null) {
+    const oom = f.outOfMemory > 0 ? `, ${f.outOfMemory} ended out of memory (accepted)` : '';
+    return `  ${pc.green('pass')} ${name}  ${f.programs} programs, ${f.operations} ops, ${f.fullCollections} full gcs${oom}  ${pc.dim(time)}`;
+  }
+  const x = result.failure;
+  return `  ${pc.red('FAIL')} ${name}  ${pc.bold(x.property)} at op ${x.opIndex} (program ${f.programs}; counterexample of ${x.ops.length} ops)  ${pc.dim(time)}`;
+}
+
+/** Writes the counterexample file and says what failed and how to reproduce it. */
+function failureReport(
+  result: VerifyResult,
+  descriptor: CollectorDescriptor,
+  options: VerifyCommandOptions,
+): string {
+  const x = result.failure!;
+  mkdirSync(options.out, { recursive: true });
+  const file = join(options.out, `${safeName(descriptor.name)}-${x.property}-seed${x.seed}.trace`);
+  writeFileSync(file, x.trace);
+  const who =
+    options.strategyModule !== undefined
+      ? `--strategy-module ${options.strategyModule}`
+      : `--strategy ${descriptor.name}`;
+  const limit = x.heapLimit === null ? '' : ` --heap-limit ${x.heapLimit}`;
+  const lines = [
+    `       ${x.property}: ${x.reason}`,
+    `       counterexample (${x.ops.length} ops, shrunk from ${x.shrunkOps}) written to ${file}:`,
+    ...x.trace
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#') && line !== 'gclab-trace 1')
+      .map((line, i) => `         ${String(i).padStart(2)}  ${line}`),
+    '       reproduce:',
+    `         gclab replay ${file} ${who} --checked${limit}`,
+    `         gclab verify ${who} --trace ${file}`,
+    `       ${pc.dim(reproduceHint(x.property))}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** What the replay command shows for each property. */
+function reproduceHint(property: string): string {
+  switch (property) {
+    case 'safety':
+    case 'allocator-integrity':
+      return 'replay --checked stops at the failing op when checked mode sees it; verify --trace checks every property.';
+    case 'completeness':
+      return "replay's summary shows the objects left behind ('leaked at end'); verify --trace names them.";
+    default:
+      return 'verify --trace re-checks every property on the file and names the failing op.';
+  }
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+/** `--trace FILE`: checks every property over one trace; returns the exit code. */
+function verifyTraceFile(
+  file: string,
+  descriptor: CollectorDescriptor,
+  options: VerifyCommandOptions,
+): ExitCode {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read trace file ${file}`);
+  }
+  const ops = parseTrace(text, file);
+  const fromComment = /^# heap limit: ([0-9]+) bytes$/m.exec(text);
+  const heapLimit = options.heapLimit ?? (fromComment === null ? null : Number(fromComment[1]));
+  const result = verifyTrace(descriptor, ops, { heapLimit });
+  const where = `${descriptor.name} on ${file}${heapLimit === null ? '' : `, heap limit ${heapLimit} bytes`}`;
+  if (result.violation === null) {
+    const oom = result.outOfMemory ? ' (ended out of memory, accepted)' : '';
+    process.stdout.write(
+      `  ${pc.green('pass')} ${where}: every property held over ${result.ops} ops${oom}\n`,
+    );
+    return ExitCode.ok;
+  }
+  const v = result.violation;
+  const op = ops[v.opIndex];
+  process.stdout.write(
+    `  ${pc.red('FAIL')} ${where}: ${pc.bold(v.property)} at op ${v.opIndex}${op === undefined ? '' : ` (${formatOp(op)})`}\n       ${v.reason}\n`,
+  );
+  return ExitCode.failure;
+}
