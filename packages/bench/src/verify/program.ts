@@ -52,9 +52,10 @@ export type Step =
   | { readonly k: 'gc'; readonly generation: number | null }
   | { readonly k: 'refcount'; readonly src: RootSpec };
 
-/** A generated program: its heap limit (null = none) and its steps. */
+/** A generated program: its heap limit (null = none), the size of a `big` payload unit, its steps. */
 export interface Program {
   readonly heapLimit: number | null;
+  readonly bigUnit: number;
   readonly steps: readonly Step[];
 }
 
@@ -68,7 +69,11 @@ export interface ProgramShape {
   generations: readonly number[];
 }
 
-/** Bytes of one `big` payload unit under `heapLimit`. */
+/**
+ * Bytes of one `big` payload unit for heap limit `heapLimit`: a sixteenth of it (so four units are a
+ * quarter), or 4 KiB with no limit. Programs use the unit of the smallest limit they may run under,
+ * so the larger limits see the same objects with more headroom (and the memory stays small).
+ */
 export function bigUnit(heapLimit: number | null): number {
   return heapLimit === null ? 4096 : Math.max(8, Math.floor(heapLimit / 16 / 8) * 8);
 }
@@ -275,8 +280,11 @@ export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
     { weight: 2, arbitrary: pressureSegment },
   );
   const limits = shape.heapLimits.length === 0 ? [null] : shape.heapLimits;
+  const finite = limits.filter((l): l is number => l !== null);
+  const unit = bigUnit(finite.length === 0 ? null : Math.min(...finite));
   return fc.record({
     heapLimit: fc.constantFrom(...limits),
+    bigUnit: fc.constant(unit),
     steps: fc
       .array(segment, { minLength: 1, maxLength: Math.max(1, Math.ceil(shape.maxOps / 3)) })
       .map((segments) => segments.flat().slice(0, shape.maxOps)),
@@ -357,10 +365,10 @@ export const MAX_PROGRAM_DEPTH = 12;
  * Resolves a step against the model into the operation it stands for, or null when the step has
  * nothing to act on (it is skipped). The operation returned is always valid for the model.
  */
-export function resolveStep(step: Step, model: ReferenceModel, heapLimit: number | null): TraceOp | null {
+export function resolveStep(step: Step, model: ReferenceModel, unit: number): TraceOp | null {
   switch (step.k) {
     case 'new': {
-      const bytes = typeof step.bytes === 'number' ? step.bytes : step.bytes.big * bigUnit(heapLimit);
+      const bytes = typeof step.bytes === 'number' ? step.bytes : step.bytes.big * unit;
       return { op: 'new', dst: writableRoot(step.dst, model), refs: step.refs, bytes };
     }
     case 'set':

@@ -215,7 +215,7 @@ export function runProgram(program: Program, settings: Settings): ProgramOutcome
   let violation: PropertyViolation | null = null;
   try {
     for (const step of program.steps) {
-      const op = resolveStep(step, run.model, program.heapLimit);
+      const op = resolveStep(step, run.model, program.bigUnit);
       if (op === null) {
         skipped++;
         continue;

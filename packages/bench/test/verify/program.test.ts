@@ -17,12 +17,12 @@ const shape = { maxOps: 40, heapLimits: [65536, null], generations: [0] };
 /** Resolves and applies every step against a model alone; returns the operations and the model. */
 function resolveAll(
   steps: readonly Step[],
-  heapLimit: number | null,
+  unit: number,
 ): { ops: TraceOp[]; model: ReferenceModel } {
   const model = new ReferenceModel();
   const ops: TraceOp[] = [];
   for (const step of steps) {
-    const op = resolveStep(step, model, heapLimit);
+    const op = resolveStep(step, model, unit);
     if (op === null) continue;
     const reason = model.validate(op);
     if (reason !== null) throw new Error(`step ${JSON.stringify(step)} resolved to an invalid op: ${reason}`);
@@ -41,7 +41,7 @@ describe('programArbitrary and resolveStep', () => {
   it('generates programs whose every step resolves to a valid operation', () => {
     fc.assert(
       fc.property(programArbitrary(shape), (program) => {
-        const { ops } = resolveAll(program.steps, program.heapLimit);
+        const { ops } = resolveAll(program.steps, program.bigUnit);
         expect(ops.length).toBeLessThanOrEqual(shape.maxOps);
       }),
       { seed, numRuns: 300 },
@@ -59,7 +59,7 @@ describe('programArbitrary and resolveStep', () => {
       fc.property(withMask, ([program, keep]) => {
         resolveAll(
           program.steps.filter((_, i) => keep[i]),
-          program.heapLimit,
+          program.bigUnit,
         );
       }),
       { seed, numRuns: 300 },
@@ -77,7 +77,7 @@ describe('programArbitrary and resolveStep', () => {
     let minor = 0;
     let big = 0;
     for (const program of programs) {
-      const { ops, model } = resolveAll(program.steps, program.heapLimit);
+      const { ops, model } = resolveAll(program.steps, program.bigUnit);
       model.markReachable();
       if (model.cyclicGarbage().size > 0) cycles++;
       if (model.objects.some((o) => o.fields.includes(o))) selfRefs++;
@@ -102,7 +102,7 @@ describe('programArbitrary and resolveStep', () => {
   it('resolves store modes: self, youngest and cycle-closing', () => {
     const model = new ReferenceModel();
     const run = (step: Step): TraceOp => {
-      const op = resolveStep(step, model, null)!;
+      const op = resolveStep(step, model, 4096)!;
       model.apply(
         op,
         op.op === 'new' ? new ModelObject(model.objects.length + 1, 0, op.refs, op.bytes, 8) : null,
@@ -129,28 +129,28 @@ describe('programArbitrary and resolveStep', () => {
 
   it('skips steps with nothing to act on and falls back to the next usable root', () => {
     const model = new ReferenceModel();
-    expect(resolveStep({ k: 'ret' }, model, null)).toBeNull();
-    expect(resolveStep({ k: 'del', dst: { g: 0 } }, model, null)).toBeNull();
+    expect(resolveStep({ k: 'ret' }, model, 4096)).toBeNull();
+    expect(resolveStep({ k: 'del', dst: { g: 0 } }, model, 4096)).toBeNull();
     expect(
-      resolveStep({ k: 'put', obj: { r: 0 }, index: 0, src: null, mode: 'given' }, model, null),
+      resolveStep({ k: 'put', obj: { r: 0 }, index: 0, src: null, mode: 'given' }, model, 4096),
     ).toBeNull();
     model.apply(
       { op: 'new', dst: { kind: 'reg', index: 3 }, refs: 2, bytes: 0 },
       new ModelObject(1, 0, 2, 0, 24),
     );
-    expect(resolveStep({ k: 'get', dst: { r: 0 }, obj: { r: 1 }, index: 5 }, model, null)).toEqual({
+    expect(resolveStep({ k: 'get', dst: { r: 0 }, obj: { r: 1 }, index: 5 }, model, 4096)).toEqual({
       op: 'get',
       dst: { kind: 'reg', index: 0 },
       obj: { kind: 'reg', index: 3 },
       index: 1,
     });
-    expect(resolveStep({ k: 'new', dst: { r: 9 }, refs: 1, bytes: { big: 3 } }, model, 65536)).toEqual({
+    expect(resolveStep({ k: 'new', dst: { r: 9 }, refs: 1, bytes: { big: 3 } }, model, bigUnit(65536))).toEqual({
       op: 'new',
       dst: { kind: 'reg', index: 3 },
       refs: 1,
       bytes: 3 * bigUnit(65536),
     });
     for (let i = 0; i + 1 < MAX_PROGRAM_DEPTH; i++) model.apply({ op: 'call', nregs: 1, args: [] });
-    expect(resolveStep({ k: 'call', extra: 0, args: [] }, model, null)).toBeNull();
+    expect(resolveStep({ k: 'call', extra: 0, args: [] }, model, 4096)).toBeNull();
   });
 });
