@@ -8,11 +8,13 @@ import { Command } from 'commander';
 import { registerExperimentCommand } from './commands/experiment.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerReplayCommand } from './commands/replay.ts';
+import { registerRunCommand } from './commands/run.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 
 /** The commands, in the order `gclab --help` lists them. Each adds itself to the program. */
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerListCommand,
+  registerRunCommand,
   registerReplayCommand,
   registerVerifyCommand,
   registerExperimentCommand,
