@@ -14,8 +14,9 @@
  *    the number of references to it from the fields of unfreed objects plus the roots;
  * 5. completeness after a full `gc`: the unfreed objects are exactly the reachable ones, plus (for
  *    `acyclic`) the cyclic garbage and what only it reaches.
- * Core's checked mode runs inside each operation (its `HeapIntegrityError` is a safety violation,
- * or an allocator-integrity one when it comes from `collector.verify()`).
+ * Core's checked mode runs inside each operation (its `HeapIntegrityError` is a safety violation).
+ * A failing `collector.verify()` (called by checked mode, or after the checks when checked mode is
+ * off) is held back until the model's checks have run, then reported as allocator integrity.
  *
  * Out of memory: an `OutOfMemoryError` ends the program without a failure when the bytes the
  * collector may not free (reachable objects, plus the cyclic garbage for `acyclic`, plus every
@@ -128,12 +129,13 @@ export class LockstepRun implements ReportListener {
     this.heap.listener = this;
     const collector = this.heap.collector;
     const verify = collector.verify.bind(collector);
+    // A failing verify() is held back until the model's checks have run: they name the defect
+    // more precisely (a miscount, a freed reachable object) than the collector's own check.
     collector.verify = () => {
       try {
         verify();
       } catch (error) {
-        this.verifyFailure = error;
-        throw error;
+        if (this.verifyFailure === null) this.verifyFailure = error;
       }
     };
   }
@@ -186,13 +188,8 @@ export class LockstepRun implements ReportListener {
       this.fullCollections++;
       this.checkCompleteness();
     }
-    if (!this.config.coreChecks) {
-      try {
-        this.heap.collector.verify();
-      } catch (error) {
-        throw this.classify(error);
-      }
-    }
+    if (!this.config.coreChecks) this.heap.collector.verify();
+    if (this.verifyFailure !== null) throw this.verifyViolation(this.verifyFailure);
     return true;
   }
 
@@ -253,22 +250,8 @@ export class LockstepRun implements ReportListener {
   private classify(error: unknown): PropertyViolation {
     if (error instanceof PropertyViolation) return error;
     if (this.pending !== null) return this.pending;
-    if (error instanceof HeapIntegrityError) {
-      if (this.verifyFailure === error)
-        return new PropertyViolation(
-          'allocator-integrity',
-          this.opIndex,
-          `collector.verify(): ${error.reason}`,
-        );
+    if (error instanceof HeapIntegrityError)
       return new PropertyViolation('safety', this.opIndex, `core checked mode: ${error.reason}`);
-    }
-    if (this.verifyFailure === error) {
-      return new PropertyViolation(
-        'allocator-integrity',
-        this.opIndex,
-        `collector.verify() threw ${describeError(error)}`,
-      );
-    }
     if (error instanceof MutatorError) {
       return new PropertyViolation(
         'safety',
@@ -277,6 +260,12 @@ export class LockstepRun implements ReportListener {
       );
     }
     return new PropertyViolation('crash', this.opIndex, `the collector threw ${describeError(error)}`);
+  }
+
+  /** The violation a failing `collector.verify()` stands for. */
+  private verifyViolation(error: unknown): PropertyViolation {
+    const reason = error instanceof HeapIntegrityError ? error.reason : `threw ${describeError(error)}`;
+    return new PropertyViolation('allocator-integrity', this.opIndex, `collector.verify(): ${reason}`);
   }
 
   // ---- checks ------------------------------------------------------------------------------------

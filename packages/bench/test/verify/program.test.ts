@@ -15,10 +15,7 @@ const seed = Number(process.env.GCLAB_SEED ?? 42);
 const shape = { maxOps: 40, heapLimits: [65536, null], generations: [0] };
 
 /** Resolves and applies every step against a model alone; returns the operations and the model. */
-function resolveAll(
-  steps: readonly Step[],
-  unit: number,
-): { ops: TraceOp[]; model: ReferenceModel } {
+function resolveAll(steps: readonly Step[], unit: number): { ops: TraceOp[]; model: ReferenceModel } {
   const model = new ReferenceModel();
   const ops: TraceOp[] = [];
   for (const step of steps) {
@@ -144,7 +141,9 @@ describe('programArbitrary and resolveStep', () => {
       obj: { kind: 'reg', index: 3 },
       index: 1,
     });
-    expect(resolveStep({ k: 'new', dst: { r: 9 }, refs: 1, bytes: { big: 3 } }, model, bigUnit(65536))).toEqual({
+    expect(
+      resolveStep({ k: 'new', dst: { r: 9 }, refs: 1, bytes: { big: 3 } }, model, bigUnit(65536)),
+    ).toEqual({
       op: 'new',
       dst: { kind: 'reg', index: 3 },
       refs: 1,

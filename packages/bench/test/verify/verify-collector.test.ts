@@ -28,7 +28,12 @@ describe('verifyCollector on correct collectors', () => {
     let progress = 0;
     // moving-no-gc leaves every old copy behind, so it runs without a heap limit.
     const heapLimits = descriptor === movingNoGc ? [null] : undefined;
-    const result = verifyCollector(descriptor, { seed, runs, heapLimits, onProgress: (done) => (progress = done) });
+    const result = verifyCollector(descriptor, {
+      seed,
+      runs,
+      heapLimits,
+      onProgress: (done) => (progress = done),
+    });
     expect(result.failure?.trace ?? null).toBeNull();
     expect(result.passed).toBe(true);
     expect(result.figures.programs).toBe(runs);
