@@ -5,7 +5,8 @@
  * counts, so a count is the number of references from heap fields alone. An object whose heap count
  * falls to zero may still be held by a root, so instead of being freed it enters the zero-count
  * table (ZCT); new objects start there too. The ZCT is reconciled when it holds `zctThreshold`
- * entries (checked at allocation, the safepoint) or on an explicit `gc`:
+ * entries (checked at allocation, the safepoint), when an allocation fails under the heap limit
+ * (then the allocation is tried once more), or on an explicit `gc`:
  *
  * 1. increment the referent of every root (after this, count = heap + root references);
  * 2. drop from the ZCT every entry whose count is now above zero (it is referenced somewhere);
@@ -36,6 +37,7 @@ import {
   type CollectorOptions,
   GC_BIT_0,
   type Heap,
+  OutOfMemoryError,
   Worklist,
 } from '@gclab/core';
 import { integerOption } from './collector-option.ts';
@@ -76,7 +78,14 @@ export class DeferredReferenceCounting extends ReferenceCounting {
 
   allocate(size: number): number {
     if (this.zct.length >= this.zctThreshold) this.reconcile();
-    return this.allocateBlock(size);
+    try {
+      return this.allocateBlock(size);
+    } catch (error) {
+      // The heap limit refused: the ZCT may hold garbage, so reconcile and try once more.
+      if (!(error instanceof OutOfMemoryError) || this.zct.length === 0) throw error;
+      this.reconcile();
+      return this.allocateBlock(size);
+    }
   }
 
   /** A new object has heap count zero: it starts in the ZCT. */
