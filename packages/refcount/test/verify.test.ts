@@ -1,0 +1,53 @@
+/**
+ * The harness's verifier (`verifyCollector` from @gclab/bench) over both counting collectors, and
+ * the proof that it catches a broken one: reference counting that skips the decrement of a field's
+ * overwritten value.
+ */
+import { verifyCollector } from '@gclab/bench';
+import type { CollectorDescriptor, Heap } from '@gclab/core';
+import { describe, expect, it } from 'vitest';
+import { refcountDeferred } from '../src/deferred-refcount.ts';
+import { ImmediateReferenceCounting, refcount } from '../src/refcount.ts';
+
+const seed = Number(process.env.GCLAB_SEED ?? 42);
+
+/** `refcount` whose write barrier forgets to decrement the value a store overwrites. */
+class SkipsOverwrittenDecrement extends ImmediateReferenceCounting {
+  override writeBarrierPost(_obj: number, _slot: number, _oldValue: number, newValue: number): void {
+    if (newValue !== 0) this.increment(newValue);
+  }
+}
+
+const broken: CollectorDescriptor = {
+  ...refcount,
+  name: 'refcount-skips-overwritten-decrement',
+  create: (heap: Heap) => new SkipsOverwrittenDecrement(heap),
+};
+
+describe('verifyCollector on the reference-counting collectors', () => {
+  it.each([
+    { name: 'refcount', descriptor: refcount, collectorOptions: {} },
+    { name: 'refcount-deferred', descriptor: refcountDeferred, collectorOptions: {} },
+    // A tiny zero-count table reconciles at allocation safepoints too, not only at gc.
+    {
+      name: 'refcount-deferred, zctThreshold 2',
+      descriptor: refcountDeferred,
+      collectorOptions: { zctThreshold: 2 },
+    },
+  ])('$name passes 300 programs (all five properties)', ({ descriptor, collectorOptions }) => {
+    const result = verifyCollector(descriptor, { seed, runs: 300, collectorOptions });
+    expect(result.failure?.trace ?? null).toBeNull();
+    expect(result.passed).toBe(true);
+    expect(result.completeness).toBe('acyclic');
+    expect(result.figures.programs).toBe(300);
+  });
+
+  it('catches refcount that skips the decrement of an overwritten field, in at most 12 ops', () => {
+    const result = verifyCollector(broken, { seed, runs: 300 });
+    expect(result.passed).toBe(false);
+    const failure = result.failure!;
+    expect(failure.property).toBe('count-accuracy');
+    expect(failure.ops.length).toBeLessThanOrEqual(12);
+    expect(failure.trace).toMatch(/^put /m);
+  });
+});
