@@ -333,7 +333,7 @@ export class CPythonCollector extends ReferenceCounting {
   }
 
   /** `update_refs`: gc_refs = refcount and COLLECTING for each object of `young`; returns their number. */
-  private updateRefs(words: Int32Array, young: number): number {
+  protected updateRefs(words: Int32Array, young: number): number {
     let n = 0;
     for (let gc = words[(young >> 2) + NEXT_SLOT]!; gc !== young; gc = words[(gc >> 2) + NEXT_SLOT]!) {
       const i = gc >> 2;
