@@ -29,7 +29,12 @@ export {
 export { type PauseDistribution, pauseDistribution } from './metrics/pause-distribution.ts';
 export { quantileSorted, type Spread, spread, spreadOrNull } from './metrics/spread.ts';
 // ---- micro-benchmarks ----
-export { type MicroBenchmark, type MicroOptions, microBenchmarks, REBUILD_BYTES } from './micro/micro-benchmarks.ts';
+export {
+  type MicroBenchmark,
+  type MicroOptions,
+  microBenchmarks,
+  REBUILD_BYTES,
+} from './micro/micro-benchmarks.ts';
 
 // ---- runner ----
 export { writeFileAtomic } from './runner/atomic-write.ts';
