@@ -54,6 +54,8 @@ export interface LockstepConfig {
   countRoots: boolean;
   /** Whether core's checked mode runs too (the model's checks always run). */
   coreChecks: boolean;
+  /** Whether the collector's own `verify()` runs after every operation. */
+  collectorVerify: boolean;
   /** Out of memory is accepted only when unfreeable bytes exceed this fraction of the limit. */
   oomLiveFraction: number;
 }
@@ -132,6 +134,7 @@ export class LockstepRun implements ReportListener {
     // A failing verify() is held back until the model's checks have run: they name the defect
     // more precisely (a miscount, a freed reachable object) than the collector's own check.
     collector.verify = () => {
+      if (!config.collectorVerify) return;
       try {
         verify();
       } catch (error) {

@@ -44,6 +44,8 @@ export interface VerifyOptions {
   oomLiveFraction?: number;
   /** Run core's checked mode too (the model's checks always run). Default true. */
   coreChecks?: boolean;
+  /** Call the collector's own `verify()` after every operation. Default true. */
+  collectorVerify?: boolean;
   /** Check determinism by running every program a second time. Default true. */
   determinism?: boolean;
   /** Generations `gc N` may name. Default [0, 1, 2] for generational collectors, else [0]. */
@@ -381,6 +383,7 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
       completeness,
       countRoots: options.countRoots ?? true,
       coreChecks: options.coreChecks ?? true,
+      collectorVerify: options.collectorVerify ?? true,
       oomLiveFraction: options.oomLiveFraction ?? 0.25,
     },
     determinism: options.determinism ?? true,
@@ -494,6 +497,8 @@ export interface VerifyTraceOptions {
   oomLiveFraction?: number;
   /** Run core's checked mode too. Default true. */
   coreChecks?: boolean;
+  /** Call the collector's own `verify()` after every operation. Default true. */
+  collectorVerify?: boolean;
   /** Check determinism with a second run. Default true. */
   determinism?: boolean;
 }
@@ -526,6 +531,7 @@ export function verifyTrace(
       completeness: options.completeness ?? defaultCompleteness(descriptor),
       countRoots: options.countRoots ?? true,
       coreChecks: options.coreChecks ?? true,
+      collectorVerify: options.collectorVerify ?? true,
       oomLiveFraction: options.oomLiveFraction ?? 0.25,
     },
     determinism: options.determinism ?? true,
