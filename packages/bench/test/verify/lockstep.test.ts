@@ -125,6 +125,10 @@ describe('verifyTrace (the lockstep run on a given trace)', () => {
     });
     expect(verify.violation?.property).toBe('allocator-integrity');
     expect(verify.violation?.opIndex).toBe(2);
+    const unverified = verifyTrace(broken('verify-fails'), trace('new r0 0\nnew r1 0\nnew r2 0'), {
+      collectorVerify: false,
+    });
+    expect(unverified.violation).toBeNull();
     expect(verifyTrace(broken('nondeterministic'), trace('gc')).violation?.property).toBe('determinism');
     expect(verifyTrace(broken('nondeterministic'), trace('gc'), { determinism: false }).violation).toBeNull();
   });
