@@ -10,6 +10,7 @@
 import { type CollectorDescriptor, noGc } from '@gclab/core';
 import { cpython } from '@gclab/generational';
 import { refcount, refcountDeferred } from '@gclab/refcount';
+import { incremental, markCompact, markSweep } from '@gclab/tracing-gc';
 import { UnknownCollectorError } from './errors.ts';
 
 /** Every registered collector, in display order. Names are unique (a test checks it). */
@@ -21,6 +22,10 @@ export const collectors: readonly CollectorDescriptor[] = [
   refcountDeferred,
   // hybrids
   cpython,
+  // tracing
+  markSweep,
+  markCompact,
+  incremental,
 ];
 
 /** The names of the registered collectors, in display order. */
