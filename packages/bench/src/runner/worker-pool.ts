@@ -72,7 +72,14 @@ export class WorkerProcess {
       if (timeoutMs > 0) {
         this.timer = setTimeout(() => this.stop(`timed out after ${timeoutMs} ms`), timeoutMs);
       }
-      this.child.send(task);
+      try {
+        this.child.send(task);
+      } catch (error) {
+        this.settle({
+          ok: false,
+          message: `cannot send the task to the worker process: ${(error as Error).message}`,
+        });
+      }
     });
   }
 
