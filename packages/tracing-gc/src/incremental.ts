@@ -31,11 +31,11 @@
  *    costs one unit (a grey object's fields are all scanned in its unit). After the step, the
  *    invariant holds. When the roots are scanned and the stack is empty, marking is complete and the
  *    lazy sweep begins (`SegregatedFreeListSpace.beginSweep`).
- * 3. sweep steps: the step that completes marking also sweeps the large objects (a `sweep-step` pause
- *    of its own); each later step sweeps at most about `sweepBudgetBytes` bytes of blocks
- *    (`sweepStep`): unmarked blocks are freed (`heap.recordFree`), survivors' mark bits cleared. Blocks
- *    allocated during the sweep are in swept or new chunks, never visited by this sweep, and are
- *    white (allocation is black only while marking). After the last step no object has a mark bit
+ * 3. sweep steps: each step sweeps at most about `sweepBudgetBytes` bytes of blocks (`sweepStep`; the
+ *    first one also sweeps the large objects): unmarked blocks are freed (`heap.recordFree`),
+ *    survivors' mark bits cleared. Blocks allocated during the sweep are never visited by it (they are
+ *    in swept or new chunks, or are large objects newer than `beginSweep`), and are white (allocation
+ *    is black only while marking). After the last step no object has a mark bit
  *    set and the cycle is recorded (`recordCollection('full', ...)`).
  * Every step is one pause record: `mark-step` (work = roots scanned + objects scanned, at most
  * `budget`) or `sweep-step` (work = bytes swept, about `sweepBudgetBytes`, at least a whole chunk).
@@ -246,15 +246,6 @@ export class Incremental extends CollectorBase {
       const work = this.markWork(budget);
       this.markSteps++;
       telemetry.endPause(this.markStepKind, t, work);
-      if ((this.state as IncrementalState) === IncrementalState.sweeping) {
-        // Marking just completed: sweep the large objects now, in a pause of their own, before any
-        // allocation (see the NOTE after markWork).
-        const t2 = telemetry.startPause();
-        const before = this.space.lastSweep.bytesSwept;
-        this.sweepWork(0);
-        this.sweepSteps++;
-        telemetry.endPause(this.sweepStepKind, t2, this.space.lastSweep.bytesSwept - before);
-      }
     } else {
       const before = this.space.lastSweep.bytesSwept;
       this.sweepWork(this.sweepBudgetBytes);
@@ -293,12 +284,6 @@ export class Incremental extends CollectorBase {
     }
     return done;
   }
-
-  // NOTE: the first `sweepStep` after `beginSweep` sweeps every large object there is, so a large
-  // object allocated between `beginSweep` and that step (white, since allocation is black only while
-  // marking) would be freed while reachable. Both places that complete marking (`stepOnce` and
-  // `finishCycle`) therefore run the first sweep step (budget 0: the large objects only) before
-  // returning to the mutator.
 
   /** Sweeps about `budgetBytes`; when the sweep is done, the cycle ends. */
   private sweepWork(budgetBytes: number): void {
