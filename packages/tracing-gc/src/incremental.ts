@@ -3,8 +3,9 @@
  * garbage collection"; GC Handbook §15.1-15.2 and ch. 16) over the same segregated free lists and
  * mark bit as `mark-sweep`, with lazy sweeping (Handbook §2.5).
  *
- * INVARIANT (strong tri-colour invariant, roots treated as black): while marking, no black object
- * and no root refers to a white object.
+ * INVARIANT (strong tri-colour invariant, scanned roots treated as black): while marking, no black
+ * object refers to a white object, and no root slot that the incremental root scan has passed refers
+ * to a white object.
  *
  * How it is kept:
  * - field stores: a Dijkstra insertion barrier (`writeBarrierPost`) shades the stored referent grey
@@ -38,7 +39,8 @@
  *    is black only while marking). After the last step no object has a mark bit
  *    set and the cycle is recorded (`recordCollection('full', ...)`).
  * Every step is one pause record: `mark-step` (work = roots scanned + objects scanned, at most
- * `budget`) or `sweep-step` (work = bytes swept, about `sweepBudgetBytes`, at least a whole chunk).
+ * `budget`) or `sweep-step` (work = bytes swept: about `sweepBudgetBytes`, at least a whole chunk;
+ * the first step of a sweep also visits every large object, one unit per byte of each).
  *
  * Stop-the-world fallbacks (recorded as `mark` and `sweep` pauses, unbounded like mark-sweep's):
  * - the OS refuses memory (heap limit) during a cycle: the cycle is finished at once, then, if the
@@ -110,7 +112,7 @@ export class Incremental extends CollectorBase {
   cycles = 0;
   /** Cycles finished stop-the-world (heap limit or explicit `gc`). */
   forcedFinishes = 0;
-  /** Mark steps and sweep steps done. */
+  /** Mark steps done. */
   markSteps = 0;
   /** Sweep steps done. */
   sweepSteps = 0;
