@@ -5,9 +5,12 @@
  */
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { registerCompareCommand } from './commands/compare.ts';
 import { registerExperimentCommand } from './commands/experiment.ts';
 import { registerListCommand } from './commands/list.ts';
+import { registerMergeCommand } from './commands/merge.ts';
 import { registerReplayCommand } from './commands/replay.ts';
+import { registerReportCommand } from './commands/report.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 
@@ -15,6 +18,9 @@ import { registerVerifyCommand } from './commands/verify.ts';
 const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerListCommand,
   registerRunCommand,
+  registerCompareCommand,
+  registerMergeCommand,
+  registerReportCommand,
   registerReplayCommand,
   registerVerifyCommand,
   registerExperimentCommand,

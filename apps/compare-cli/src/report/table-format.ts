@@ -1,0 +1,155 @@
+/**
+ * The terminal form of a results file (`--format table`, the default): a line of provenance, then a
+ * table per program (workload, size, seed) with a row per collector and heap size. The best value
+ * of each column is shown in bold green when colours are on (picocolors honours NO_COLOR and
+ * FORCE_COLOR, and colours only terminals). Cells that ran out of memory or failed say so across
+ * their row; failure messages follow the table.
+ */
+import type { CellResult, MatrixResults } from '@gclab/bench';
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import { formatCompactBytes, formatMetric, heapLabel, METRICS, type Metric } from './figures.ts';
+import { hasSeveralHeaps, programGroups } from './groups.ts';
+
+/** The metrics of the terminal table, in order (the others are in CSV, Markdown and JSON). */
+export const TABLE_METRIC_KEYS: readonly string[] = [
+  'wallMs',
+  'overheadVsNoGc',
+  'pauseP50Ms',
+  'pauseP99Ms',
+  'pauseMaxMs',
+  'mmu10ms',
+  'peakReservedBytes',
+  'leakedBytes',
+  'peakGarbageBytes',
+  'rcOps',
+  'objectsTraced',
+];
+
+/** Column headers on two lines, to keep tables narrow. */
+const HEADERS: Record<string, string> = {
+  wallMs: 'time',
+  overheadVsNoGc: 'vs\nno-gc',
+  pauseP50Ms: 'pause\np50',
+  pauseP99Ms: 'pause\np99',
+  pauseMaxMs: 'pause\nmax',
+  mmu10ms: 'MMU\n10ms',
+  peakReservedBytes: 'peak\nreserved',
+  leakedBytes: 'leaked',
+  peakGarbageBytes: 'garbage\npeak',
+  rcOps: 'RC ops',
+  objectsTraced: 'objects\ntraced',
+};
+
+/** Options of the table format. */
+export interface TableFormatOptions {
+  /** Colours (default: picocolors' decision for this process). */
+  color?: boolean;
+}
+
+/** The table form of `results`. */
+export function formatTable(results: MatrixResults, options: TableFormatOptions = {}): string {
+  const c = pc.createColors(options.color ?? pc.isColorSupported);
+  const metrics = TABLE_METRIC_KEYS.map((k) => METRICS.find((m) => m.key === k)!);
+  const out: string[] = [provenanceLine(results)];
+  if (results.interrupted) out.push(c.yellow('interrupted: only the cells that completed are shown'));
+  for (const group of programGroups(results)) {
+    const heaps = hasSeveralHeaps(group.cells);
+    const head = ['collector', ...(heaps ? ['heap'] : []), ...metrics.map((m) => HEADERS[m.key] ?? m.label)];
+    const table = new Table({
+      head: head.map((h) =>
+        h
+          .split('\n')
+          .map((line) => c.bold(line))
+          .join('\n'),
+      ),
+      style: { head: [], border: [], compact: true },
+      colAligns: ['left', ...(heaps ? (['left'] as const) : []), ...metrics.map(() => 'right' as const)],
+    });
+    const best = bestValues(group.cells, metrics, results.options.baseline);
+    const failures: string[] = [];
+    for (const r of group.cells) {
+      const name = r.baseline === true ? `${r.cell.collector} ${c.dim('(baseline)')}` : r.cell.collector;
+      const lead = [c.cyan(name), ...(heaps ? [heapLabel(r)] : [])];
+      if (r.status !== 'ok') {
+        const what = r.status === 'oom' ? c.yellow('out of memory') : c.red('error');
+        const limit =
+          r.status === 'oom' && r.heapLimitBytes !== null
+            ? ` (heap limit ${formatCompactBytes(r.heapLimitBytes)})`
+            : '';
+        table.push([...lead, { colSpan: metrics.length, content: `${what}${limit}` }]);
+        if (r.status === 'error' && r.message !== undefined) {
+          failures.push(`${r.cell.collector}: ${firstLine(r.message)}`);
+        }
+        continue;
+      }
+      table.push([
+        ...lead,
+        ...metrics.map((m, i) => {
+          const v = m.value(r);
+          const text = formatMetric(m, v);
+          return v !== null && v === best[i] ? c.bold(c.green(text)) : text;
+        }),
+      ]);
+    }
+    out.push('', c.bold(group.title), table.toString());
+    for (const f of failures) out.push(c.red(f));
+  }
+  out.push('', c.dim(legend()));
+  return `${out.join('\n')}\n`;
+}
+
+/** One line: when, where and how the results were made. */
+export function provenanceLine(r: MatrixResults): string {
+  const o = r.options;
+  const cells = r.cells.length;
+  return [
+    `${cells} cell${cells === 1 ? '' : 's'}`,
+    `size ${o.sizes.join(',')}`,
+    `seed ${o.seeds.join(',')}`,
+    `heap ${o.heaps.join(',')}`,
+    `${o.invocations} invocation${o.invocations === 1 ? '' : 's'} (+${o.warmup} warm-up)`,
+    `${(r.durationMs / 1000).toFixed(1)} s`,
+    `${r.machine.cpus} CPU ${r.machine.cpuModel}`,
+    `Node ${r.node}`,
+    r.gitCommit === null ? 'no git commit' : `commit ${r.gitCommit.slice(0, 10)}`,
+  ].join(' · ');
+}
+
+/**
+ * The best value of each metric among the ok cells (null when fewer than two have one). The
+ * baseline is left out: never collecting trivially wins on pauses and collector time.
+ */
+export function bestValues(
+  cells: readonly CellResult[],
+  metrics: readonly Metric[],
+  baseline: string | null,
+): Array<number | null> {
+  return metrics.map((m) => {
+    let best: number | null = null;
+    let candidates = 0;
+    for (const r of cells) {
+      if (r.status !== 'ok' || r.baseline === true || r.cell.collector === baseline) continue;
+      const v = m.value(r);
+      if (v === null) continue;
+      candidates++;
+      if (best === null || (m.better === 'lower' ? v < best : v > best)) best = v;
+    }
+    return candidates >= 2 ? best : null;
+  });
+}
+
+function legend(): string {
+  return [
+    'time: median wall time of the workload; vs no-gc: time over the no-gc baseline, minus 1;',
+    'pause p50/p99/max: pause durations (a refcount cascade is a pause); MMU 10ms: minimum mutator',
+    'utilization over 10 ms windows; peak reserved: most memory mapped from the simulated OS;',
+    'leaked: unreachable bytes never freed (after a final collection); garbage peak: most unreachable',
+    'unfreed bytes at any sample (— when not sampled); RC ops: count increments plus decrements.',
+  ].join('\n');
+}
+
+function firstLine(text: string): string {
+  const i = text.indexOf('\n');
+  return i < 0 ? text : text.slice(0, i);
+}
