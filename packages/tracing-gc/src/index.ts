@@ -2,6 +2,17 @@
  * @gclab/tracing-gc: collectors that find garbage by tracing from the roots: mark-sweep,
  * mark-compact, incremental mark-sweep, semispace copying and generational copying.
  */
+
+export { CollectorOptionError, numberOption } from './collector-option.ts';
+export { FORWARDED_BIT, forwardingAddress, isForwarded, setForwardingAddress } from './forwarding.ts';
+export {
+  DEFAULT_NURSERY_BYTES,
+  GEN_MARK_BIT,
+  GenCopy,
+  type GenCopyOptions,
+  genCopy,
+  NURSERY_HOLE_BIT,
+} from './gen-copy.ts';
 export {
   DEFAULT_MARK_BUDGET,
   DEFAULT_STEP_BYTES,
@@ -24,3 +35,11 @@ export {
   readMarkSweepOptions,
 } from './mark-sweep.ts';
 export { outOfMemory } from './out-of-memory.ts';
+export { REMEMBERED_BIT, RememberedSet } from './remembered-set.ts';
+export {
+  DEFAULT_SEMISPACE_BYTES,
+  LARGE_MARK_BIT,
+  Semispace,
+  type SemispaceOptions,
+  semispace,
+} from './semispace.ts';
