@@ -1,10 +1,18 @@
 /**
  * `gclab run`: the comparison matrix of @gclab/bench (workloads x collectors x heap sizes x seeds,
- * each collector in its own worker processes), printed as a table per workload or as the results
- * JSON, and written to `--out FILE` (atomically) when asked.
+ * each collector in its own worker processes), with a progress bar on a terminal, then a table per
+ * workload (or CSV, Markdown, JSON); `--out` writes the results JSON atomically, `--html` the
+ * report with charts, `--shard I/N` runs a slice of the matrix for `gclab merge`.
+ *
+ * With no option it runs every registered collector on the default workloads at size small, one
+ * timed invocation after one warm-up per cell, sampled for the garbage timelines: the one command
+ * that shows how the collectors compare, in under a minute on a 2-core machine.
+ *
+ * Ctrl-C stops the run: running workers are stopped, the cells that completed are kept, printed
+ * and written to `--out`/`--html` (marked interrupted), and the exit code is 130. A second Ctrl-C
+ * quits at once.
  */
 import {
-  type CellResult,
   DEFAULT_WORKLOADS,
   type MatrixResults,
   parseHeapSpec,
@@ -14,12 +22,24 @@ import {
   writeResults,
 } from '@gclab/bench';
 import { GclabError } from '@gclab/core';
-import Table from 'cli-table3';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { collectorEntries } from '../collector-refs.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { formatResults, OUTPUT_FORMATS, type OutputFormat } from '../report/format.ts';
+import { parseShard, type Shard } from '../report/shard.ts';
+import { writeHtmlReport } from '../report/write-html.ts';
+import { runProgress } from '../run-progress.ts';
+
+/**
+ * The workloads of `gclab run` without `--workloads`: each stresses something different (see
+ * `gclab list`), and together they run under every collector within a minute at size small.
+ */
+export const DEFAULT_RUN_WORKLOADS: readonly string[] = DEFAULT_WORKLOADS;
+
+/** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
+export const INTERRUPTED_EXIT_CODE = 130;
 
 /** Options of `gclab run`, as commander parses them. */
 interface RunOptions {
@@ -32,8 +52,13 @@ interface RunOptions {
   warmup: number;
   concurrency?: number;
   isolation: 'cell' | 'collector';
-  format: 'table' | 'json';
+  sample: number | 'auto' | 0;
+  format: OutputFormat;
   out?: string;
+  html?: string;
+  shard?: Shard;
+  progress: boolean;
+  verbose?: boolean;
 }
 
 /** Adds `run` to the program. */
@@ -42,11 +67,11 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('run workloads under collectors and compare time, pauses, memory and garbage')
     .option(
-      '--workloads <list>',
-      `comma-separated workloads, trace:FILE, or all (${DEFAULT_WORKLOADS.join(', ')})`,
-      'all',
+      '-w, --workloads <list>',
+      `comma-separated workloads, trace:FILE, or all (default: ${DEFAULT_RUN_WORKLOADS.join(',')})`,
+      'default',
     )
-    .option('--strategies <list>', 'comma-separated collectors, or all', 'all')
+    .option('-s, --strategies <list>', 'comma-separated collectors, or all (gclab list shows them)', 'all')
     .addOption(new Option('--size <size>', 'workload size').choices([...WORKLOAD_SIZES]).default('small'))
     .option(
       '--heap <list>',
@@ -54,7 +79,7 @@ export function registerRunCommand(program: Command): void {
       'unlimited',
     )
     .option('--seed <list>', 'comma-separated seeds', '42')
-    .option('--invocations <n>', 'timed invocations per cell', positiveInteger, 3)
+    .option('--invocations <n>', 'timed invocations per cell (3 or more gives a spread)', positiveInteger, 1)
     .option('--warmup <n>', 'untimed warm-up invocations per cell', nonNegativeInteger, 1)
     .option('--concurrency <n>', 'worker processes at once (default: 2, or fewer CPUs)', positiveInteger)
     .addOption(
@@ -62,27 +87,49 @@ export function registerRunCommand(program: Command): void {
         .choices(['collector', 'cell'])
         .default('collector'),
     )
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
-    .option('--out <file>', 'also write the results JSON to FILE (atomically)')
+    .option(
+      '--sample <bytes>',
+      'oracle samples for the garbage and memory timelines: every BYTES allocated, auto (~200 per run) or off',
+      parseSample,
+      'auto',
+    )
+    .addOption(new Option('--format <format>', 'what to print').choices([...OUTPUT_FORMATS]).default('table'))
+    .option('--out <file>', 'write the results JSON to FILE (atomically; read by compare, merge, report)')
+    .option('--html <file>', 'write the HTML report (self-contained, with charts) to FILE')
+    .option('--shard <i/n>', 'run shard I of N of the matrix (merge the shards with gclab merge)', parseShard)
+    .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
+    .option('--verbose', 'log a line per finished cell on standard error instead of the bar (for CI logs)')
     .addHelpText(
       'after',
       [
         '',
         'Examples:',
         '  $ gclab run',
+        '  $ gclab run --html report.html',
         '  $ gclab run --workloads rings,big-del --strategies refcount,cpython,mark-sweep',
-        '  $ gclab run --workloads gcbench --heap 1.5x,2x,4x --format json --out results.json',
+        '  $ gclab run --workloads gcbench --heap 1.5x,2x,4x --invocations 5 --out results.json',
+        '  $ gclab run --shard 1/4 --out shard-1.json   # then: gclab merge shard-*.json',
         '',
-        'Exit codes: 0 every cell ran (out of memory is a result); 1 a cell failed; 2 usage error.',
+        'Exit codes: 0 every cell ran (out of memory is a result); 1 a cell failed; 2 usage error;',
+        '130 interrupted by Ctrl-C (the cells that completed are printed and written).',
       ].join('\n'),
     )
     .action(async (options: RunOptions) => {
-      const results = await runCommand(options);
+      const { results, interrupted } = await runCommand(options);
       if (options.out !== undefined) writeResults(options.out, results);
-      process.stdout.write(
-        options.format === 'json' ? `${JSON.stringify(results, null, 2)}\n` : resultsTable(results),
-      );
-      if (results.cells.some((c) => c.status === 'error')) process.exitCode = ExitCode.failure;
+      if (options.html !== undefined) await writeHtmlReport(options.html, results);
+      process.stdout.write(formatResults(results, options.format));
+      if (interrupted) {
+        const kept = results.cells.length;
+        const written = [options.out, options.html].filter((f) => f !== undefined);
+        process.stderr.write(
+          `${pc.yellow('interrupted')}: ${kept} completed cell${kept === 1 ? '' : 's'} kept` +
+            `${written.length > 0 ? `, written to ${written.join(' and ')}` : ''}\n`,
+        );
+        process.exitCode = INTERRUPTED_EXIT_CODE;
+      } else if (results.cells.some((c) => c.status === 'error')) {
+        process.exitCode = ExitCode.failure;
+      }
     });
 }
 
@@ -93,18 +140,47 @@ function list(text: string): string[] {
     .filter((s) => s !== '');
 }
 
-async function runCommand(options: RunOptions): Promise<MatrixResults> {
-  const workloads = options.workloads === 'all' ? [...DEFAULT_WORKLOADS] : list(options.workloads);
+/** The workloads named by `--workloads`. */
+export function chooseWorkloads(text: string): string[] {
+  if (text === 'default') return [...DEFAULT_RUN_WORKLOADS];
+  if (text === 'all') return [...DEFAULT_WORKLOADS];
+  const names = list(text);
+  if (names.length === 0)
+    throw new UsageError('--workloads: name at least one workload (gclab list shows them)');
+  return names;
+}
+
+async function runCommand(options: RunOptions): Promise<{ results: MatrixResults; interrupted: boolean }> {
+  const workloads = chooseWorkloads(options.workloads);
   const seeds = list(options.seed).map((s) => {
     const n = Number(s);
-    if (!Number.isInteger(n)) throw new UsageError(`--seed: '${s}' is not an integer`);
+    if (!Number.isSafeInteger(n)) throw new UsageError(`--seed: '${s}' is not an integer`);
     return n;
   });
   const collectors = await collectorEntries(list(options.strategies));
+  let heaps: ReturnType<typeof parseHeapSpec>[];
   try {
-    const heaps = list(options.heap).map(parseHeapSpec);
-    const tty = process.stderr.isTTY === true;
-    return await runMatrix(
+    heaps = list(options.heap).map(parseHeapSpec);
+  } catch (error) {
+    throw new UsageError(`--heap: ${(error as Error).message}`);
+  }
+
+  // Ctrl-C: the first stops the matrix (completed cells are kept), a second quits now.
+  const controller = new AbortController();
+  const onInterrupt = (): void => {
+    if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
+    progress.stop();
+    process.stderr.write(
+      `${pc.yellow('interrupted')}: stopping the workers; completed cells are kept (Ctrl-C again to quit now)\n`,
+    );
+    controller.abort();
+  };
+  const progress = runProgress(
+    options.verbose === true ? 'log' : options.progress && process.stderr.isTTY === true ? 'bar' : 'none',
+  );
+  process.on('SIGINT', onInterrupt);
+  try {
+    const results = await runMatrix(
       {
         workloads,
         collectors,
@@ -114,18 +190,21 @@ async function runCommand(options: RunOptions): Promise<MatrixResults> {
         invocations: options.invocations,
         warmup: options.warmup,
         isolation: options.isolation,
+        sampleEvery: options.sample,
+        signal: controller.signal,
         ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        ...(options.shard === undefined ? {} : { shard: options.shard }),
       },
-      (event) => {
-        if (tty && event.type === 'cell') process.stderr.write(`\r${event.done}/${event.total} cells`);
-      },
+      (event) => progress.update(event),
     );
+    return { results, interrupted: controller.signal.aborted };
   } catch (error) {
-    // Bad workload specs and heap sizes are the user's mistake.
+    // Bad workload specs and sizes are the user's mistake.
     if (error instanceof GclabError || error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   } finally {
-    if (process.stderr.isTTY === true) process.stderr.write('\r\x1b[K');
+    progress.stop();
+    process.off('SIGINT', onInterrupt);
   }
 }
 
@@ -141,59 +220,13 @@ function nonNegativeInteger(text: string): number {
   return n;
 }
 
-const ms = (x: number | null | undefined): string =>
-  x === null || x === undefined ? '-' : x.toFixed(x < 10 ? 2 : 1);
-const mib = (bytes: number | null | undefined): string =>
-  bytes === null || bytes === undefined ? '-' : (bytes / 1048576).toFixed(1);
-
-/** One table per workload: a row per collector and heap size. */
-export function resultsTable(results: MatrixResults): string {
-  const out: string[] = [];
-  const byWorkload = new Map<string, CellResult[]>();
-  for (const cell of results.cells) {
-    const key = `${cell.cell.workload} (${cell.cell.size}, seed ${cell.cell.seed})`;
-    byWorkload.set(key, [...(byWorkload.get(key) ?? []), cell]);
+function parseSample(text: string): number | 'auto' | 0 {
+  const t = text.trim().toLowerCase();
+  if (t === 'auto') return 'auto';
+  if (t === 'off' || t === '0') return 0;
+  const n = Number(t);
+  if (!Number.isInteger(n) || n < 64) {
+    throw new InvalidArgumentError('expected auto, off, or a number of bytes (at least 64).');
   }
-  for (const [workload, cells] of byWorkload) {
-    const table = new Table({
-      head: [
-        'collector',
-        'heap',
-        'wall ms',
-        'overhead',
-        'gc ms',
-        'p50 ms',
-        'p99 ms',
-        'max ms',
-        'MMU 10ms',
-        'peak MiB',
-        'leaked MiB',
-      ].map((h) => pc.bold(h)),
-      style: { head: [], border: [] },
-    });
-    for (const r of cells) {
-      const s = r.summary;
-      const m = r.measurement;
-      const ok = r.status === 'ok';
-      table.push([
-        r.cell.collector,
-        r.heapLimitBytes === null ? 'unlimited' : `${mib(r.heapLimitBytes)} MiB`,
-        ok ? ms(s?.wallMs.median) : r.status === 'oom' ? pc.yellow('OOM') : pc.red('error'),
-        ok && r.overheadVsNoGc !== null && r.overheadVsNoGc !== undefined
-          ? `${(r.overheadVsNoGc * 100).toFixed(0)}%`
-          : '-',
-        ok ? ms(s?.gcMs.median) : '-',
-        ok ? ms(s?.pauseP50Ms.median) : '-',
-        ok ? ms(s?.pauseP99Ms.median) : '-',
-        ok ? ms(s?.pauseMaxMs.median) : '-',
-        ok ? (s?.mmu10ms?.median.toFixed(2) ?? '-') : '-',
-        ok ? mib(m?.memory.peakReservedBytes) : '-',
-        ok ? mib(m?.garbage.leakedBytes) : '-',
-      ]);
-    }
-    out.push(`${pc.bold(workload)}\n${table.toString()}`);
-    for (const r of cells)
-      if (r.status === 'error') out.push(pc.red(`${r.cell.collector}: ${r.message ?? 'error'}`));
-  }
-  return `${out.join('\n\n')}\n`;
+  return n;
 }

@@ -32,7 +32,10 @@ describe.concurrent('gclab compare', () => {
       runCli(['compare', FIXTURE, f['slower.json']!, '--fail-on-regression', '--format', 'md']),
     ]);
     expect(same.code).toBe(0);
-    const c = JSON.parse(same.stdout) as { cells: unknown[]; counts: Record<string, number> };
+    const c = JSON.parse(same.stdout) as {
+      cells: unknown[];
+      counts: { regression: number; improvement: number; changed: number };
+    };
     expect(c.cells.length).toBe(loadResultsFixture().cells.length);
     expect(c.counts.regression + c.counts.improvement + c.counts.changed).toBe(0);
     expect(worse.code).toBe(0);

@@ -282,6 +282,8 @@ export async function runMatrix(
   planned.forEach(({ cell, baseline: isBaseline }, index) => {
     const min = cell.heap.kind === 'multiple' ? (minHeaps.get(minHeapKey(cell))?.bytes ?? null) : null;
     if (cell.heap.kind === 'multiple' && min === null) {
+      // Stopped during the searches: the cell did not run, it did not fail.
+      if (signal?.aborted) return;
       const why = minHeaps.get(minHeapKey(cell))?.error ?? 'the minimum-heap search did not run';
       finish(index, failedCell(cell, isBaseline, `minimum heap unknown: ${why}`));
       return;

@@ -40,3 +40,6 @@ process.on('message', (task: WorkerTask) => {
   void handle(task).then((reply) => process.send?.(reply));
 });
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C on a terminal reaches the whole process group: the runner decides what stops (it keeps
+// completed cells and kills running workers), so a worker does not die on its own.
+process.on('SIGINT', () => {});
