@@ -15,7 +15,7 @@ import { ChartRenderer } from './charts.ts';
 import { formatCompactBytes, formatMetric, heapLabel, METRICS } from './figures.ts';
 import { collectorOrder, hasSeveralHeaps, programGroups } from './groups.ts';
 import { collectorPalette } from './palette.ts';
-import { bestValues } from './table-format.ts';
+import { bestValues, isBaselineCell } from './table-format.ts';
 
 /** Options of the HTML report. */
 export interface HtmlReportOptions {
@@ -170,7 +170,7 @@ function resultsTable(
     return `<tr>${name}${metrics
       .map((m, i) => {
         const v = m.value(r);
-        const isBest = v !== null && v === best[i];
+        const isBest = v !== null && v === best[i] && !isBaselineCell(r, baseline);
         return `<td class="num${isBest ? ' best' : ''}">${esc(formatMetric(m, v))}</td>`;
       })
       .join('')}</tr>`;

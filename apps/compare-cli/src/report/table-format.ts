@@ -66,7 +66,8 @@ export function formatTable(results: MatrixResults, options: TableFormatOptions 
       style: { head: [], border: [], compact: true },
       colAligns: ['left', ...(heaps ? (['left'] as const) : []), ...metrics.map(() => 'right' as const)],
     });
-    const best = bestValues(group.cells, metrics, results.options.baseline);
+    const baseline = results.options.baseline;
+    const best = bestValues(group.cells, metrics, baseline);
     const failures: string[] = [];
     for (const r of group.cells) {
       const name = r.baseline === true ? `${r.cell.collector} ${c.dim('(baseline)')}` : r.cell.collector;
@@ -88,7 +89,7 @@ export function formatTable(results: MatrixResults, options: TableFormatOptions 
         ...metrics.map((m, i) => {
           const v = m.value(r);
           const text = formatMetric(m, v);
-          return v !== null && v === best[i] ? c.bold(c.green(text)) : text;
+          return v !== null && v === best[i] && !isBaselineCell(r, baseline) ? c.bold(c.green(text)) : text;
         }),
       ]);
     }
@@ -116,6 +117,11 @@ export function provenanceLine(r: MatrixResults): string {
   ].join(' · ');
 }
 
+/** Whether `r` is a cell of the baseline collector (never marked best). */
+export function isBaselineCell(r: CellResult, baseline: string | null): boolean {
+  return r.baseline === true || r.cell.collector === baseline;
+}
+
 /**
  * The best value of each metric among the ok cells (null when fewer than two have one). The
  * baseline is left out: never collecting trivially wins on pauses and collector time.
@@ -129,7 +135,7 @@ export function bestValues(
     let best: number | null = null;
     let candidates = 0;
     for (const r of cells) {
-      if (r.status !== 'ok' || r.baseline === true || r.cell.collector === baseline) continue;
+      if (r.status !== 'ok' || isBaselineCell(r, baseline)) continue;
       const v = m.value(r);
       if (v === null) continue;
       candidates++;
