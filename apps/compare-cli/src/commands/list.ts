@@ -1,8 +1,9 @@
 /**
- * `gclab list [--json]`: the registered collectors with their family, summary and constraints.
- * The JSON form is an object with a `collectors` array, so that other kinds of entries (workloads)
- * can join it without breaking readers.
+ * `gclab list [--json]`: the registered collectors with their family, summary and constraints,
+ * then the workloads `gclab run` can run. The JSON form is an object with a `collectors` and a
+ * `workloads` array.
  */
+import { TRACE_PREFIX, WORKLOADS, type Workload } from '@gclab/bench';
 import type { CollectorDescriptor } from '@gclab/core';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
@@ -18,18 +19,23 @@ interface ListOptions {
 export function registerListCommand(program: Command): void {
   program
     .command('list')
-    .description('list the registered collectors: name, family, summary and constraints')
+    .description('list the registered collectors (family, summary, constraints) and the workloads')
     .option('--json', 'print one JSON object instead of a table')
     .addHelpText('after', '\nExamples:\n  $ gclab list\n  $ gclab list --json')
     .action((options: ListOptions) => {
       process.stdout.write(
-        options.json === true ? `${JSON.stringify(listJson(collectors), null, 2)}\n` : listTable(collectors),
+        options.json === true
+          ? `${JSON.stringify(listJson(collectors, WORKLOADS), null, 2)}\n`
+          : `${pc.bold('collectors')}\n${listTable(collectors)}\n${pc.bold('workloads')}\n${workloadTable(WORKLOADS)}`,
       );
     });
 }
 
 /** The JSON form of `gclab list`. */
-export function listJson(entries: readonly CollectorDescriptor[]): { collectors: object[] } {
+export function listJson(
+  entries: readonly CollectorDescriptor[],
+  workloads: readonly Workload[] = [],
+): { collectors: object[]; workloads: object[] } {
   return {
     collectors: entries.map((d) => ({
       name: d.name,
@@ -37,7 +43,27 @@ export function listJson(entries: readonly CollectorDescriptor[]): { collectors:
       summary: d.summary,
       constraints: { ...d.constraints },
     })),
+    workloads: workloads.map((w) => ({ name: w.name, summary: w.summary, seeded: w.seeded })),
   };
+}
+
+/** The workloads as a table (name, seeded, summary), with the trace workload last. */
+export function workloadTable(workloads: readonly Workload[]): string {
+  const columns = process.stdout.columns ?? 120;
+  const nameWidth = Math.max(12, ...workloads.map((w) => w.name.length + 2), TRACE_PREFIX.length + 6);
+  const table = new Table({
+    head: ['name', 'seeded', 'what it runs and stresses'].map((h) => pc.bold(h)),
+    colWidths: [nameWidth, 8, Math.max(30, columns - nameWidth - 8 - 4)],
+    wordWrap: true,
+    style: { head: [], border: [] },
+  });
+  for (const w of workloads) table.push([pc.cyan(w.name), w.seeded ? 'yes' : 'no', w.summary]);
+  table.push([
+    pc.cyan(`${TRACE_PREFIX}FILE`),
+    'no',
+    'any trace file (docs/trace-format.md) replayed as a workload',
+  ]);
+  return `${table.toString()}\n`;
 }
 
 /** The table form of `gclab list`, sized to the terminal (120 columns when not a terminal). */

@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
+import { WORKLOADS } from '@gclab/bench';
 import { noGc } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import { listJson, listTable } from '../../src/commands/list.ts';
@@ -17,13 +18,18 @@ describe.concurrent('gclab list', () => {
     expect(cells[9]).toMatch(/^Allocation only, never/);
     // No colour codes when NO_COLOR is set.
     expect(r.stdout).not.toContain('\u001b[');
+    // The workloads follow the collectors.
+    const workloads = r.stdout.slice(r.stdout.indexOf('\nworkloads\n'));
+    expect(workloads).toMatch(/│ rings\s+│ no\s+│ pyperformance gc_collect/);
+    expect(workloads).toMatch(/│ trace:FILE\s+│/);
   });
 
   it('--json prints every registered collector with its constraints', async () => {
     const r = await runCli(['list', '--json']);
     expect(r.code).toBe(0);
     const parsed = JSON.parse(r.stdout) as ReturnType<typeof listJson>;
-    expect(parsed).toEqual(listJson(collectors));
+    expect(parsed).toEqual(listJson(collectors, WORKLOADS));
+    expect(parsed.workloads.map((w) => (w as { name: string }).name)).toEqual(WORKLOADS.map((w) => w.name));
     expect(parsed.collectors[0]).toEqual({
       name: 'no-gc',
       family: 'baseline',
