@@ -10,7 +10,7 @@
 import { type CollectorDescriptor, noGc } from '@gclab/core';
 import { cpython } from '@gclab/generational';
 import { refcount, refcountDeferred } from '@gclab/refcount';
-import { incremental, markCompact, markSweep } from '@gclab/tracing-gc';
+import { genCopy, incremental, markCompact, markSweep, semispace } from '@gclab/tracing-gc';
 import { UnknownCollectorError } from './errors.ts';
 
 /** Every registered collector, in display order. Names are unique (a test checks it). */
@@ -26,6 +26,8 @@ export const collectors: readonly CollectorDescriptor[] = [
   markSweep,
   markCompact,
   incremental,
+  semispace,
+  genCopy,
 ];
 
 /** The names of the registered collectors, in display order. */
