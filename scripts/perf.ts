@@ -1,0 +1,335 @@
+/**
+ * `npm run perf`: gclab's speed beside the systems it models and beside the bare-loop limit of this
+ * machine (issue 9). The seven figures, each beside its anchor, medians of `--runs` runs (default 5)
+ * with min and max, ratios pairing runs made alternately in one process:
+ *
+ * 1. `mark-sweep` full collection of a live binary tree of 1, 2, 4 and 8 million objects, beside
+ *    V8's `gc()` of the same tree as plain objects (same process, started with --expose-gc);
+ * 2. `cpython` running the differential operation mix (1M steps) beside CPython 3.11 running
+ *    packages/generational/scripts/differential_mix.py (collection logs checked identical);
+ * 3. `refcount` cascade freeing a 4M-node tree beside CPython deleting it
+ *    (packages/bench/scripts/tree_del.py);
+ * 4. `mark-sweep`'s mark phase beside a bare typed-array mark loop over the same tree;
+ * 5. host memory per two-field object after building 4M objects (a fresh process per run);
+ * 6. mark time per object at 8M beside 1M;
+ * 7. wall time of the default `npx gclab run`.
+ *
+ * The measurement functions are @gclab/bench's (packages/bench/src/perf/), which never imports a
+ * strategy; this script wires in the real collectors. Each group of figures runs in its own child
+ * process (one collector per isolate, so V8 sees monomorphic call sites), started with --expose-gc.
+ * Writes perf.json and perf.md into `--out` (default out/perf/ at the repository root).
+ *
+ * Run: `npm run perf [-- --runs N --only 1,4 --out DIR]`.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  cascadeFigure,
+  formatPerfMarkdown,
+  fullCollectionFigures,
+  gclabRunFigure,
+  gitCommit,
+  type HostMemoryResult,
+  hostMemoryFigure,
+  LineProcess,
+  machineInfo,
+  measureCascade,
+  measureFullCollection,
+  measureHostMemory,
+  measureOperationMix,
+  operationMixFigure,
+  PERF_TARGETS,
+  type PerfFigure,
+  type PerfReport,
+  unmeasured,
+  writePerfReport,
+} from '@gclab/bench';
+import { type CPythonCollector, cpython, runMix } from '@gclab/generational';
+import { refcount } from '@gclab/refcount';
+import { markSweep } from '@gclab/tracing-gc';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
+const PYTHON = 'python3';
+const MIX_SCRIPT = join(REPO, 'packages/generational/scripts/differential_mix.py');
+const TREE_DEL_SCRIPT = join(REPO, 'packages/bench/scripts/tree_del.py');
+const RESULT_PREFIX = 'PERF-RESULT ';
+
+/** Tree sizes of figures 1, 4 and 6. */
+const SIZES = [1_000_000, 2_000_000, 4_000_000, 8_000_000];
+/** Steps of the operation mix (figure 2). */
+const MIX_STEPS = 1_000_000;
+/** Nodes of the cascade tree (figure 3) and of the host-memory build (figure 5). */
+const CASCADE_NODES = 4_000_000;
+const MEMORY_NODES = 4_000_000;
+
+type Group = 'full-collection' | 'operation-mix' | 'cascade' | 'host-memory';
+const GROUP_FIGURES: Record<Group, number[]> = {
+  'full-collection': [1, 4, 6],
+  'operation-mix': [2],
+  cascade: [3],
+  'host-memory': [5],
+};
+
+const args = process.argv.slice(2);
+const option = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const runs = Number(option('--runs') ?? 5);
+if (!(Number.isInteger(runs) && runs >= 1)) throw new Error(`--runs must be a positive integer, got ${runs}`);
+const log = (message: string): void => {
+  process.stderr.write(`perf: ${message}\n`);
+};
+
+const child = option('--child') as Group | undefined;
+if (child !== undefined) {
+  const result = await runGroup(child);
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+} else {
+  await main();
+}
+
+/** Runs one group of figures in this process (a child started with --expose-gc). */
+async function runGroup(group: Group): Promise<unknown> {
+  const v8Gc = (globalThis as { gc?: () => void }).gc;
+  if (v8Gc === undefined) throw new Error('perf children run with --expose-gc');
+  switch (group) {
+    case 'full-collection': {
+      const result = measureFullCollection({
+        descriptor: markSweep,
+        sizes: SIZES,
+        runs,
+        markPauseKind: 'mark',
+        v8Gc,
+        log,
+      });
+      return fullCollectionFigures(markSweep.name, result);
+    }
+    case 'operation-mix': {
+      const result = await measureOperationMix({
+        descriptor: cpython,
+        runs,
+        // Python's side registers a gc callback (to log collections); so does this side.
+        run: (heap, round) => {
+          (heap.collector as CPythonCollector).gc.callbacks.push(() => {});
+          return runMix(heap, { seed: round, steps: MIX_STEPS });
+        },
+        anchor: async (round) => pythonMix(round),
+        check: (heap, output) => {
+          const c = heap.collector as CPythonCollector;
+          const lines = heap.telemetry.collections.map(
+            (r) => `${r.opIndex} ${r.generation} ${r.collected} ${r.uncollectable}`,
+          );
+          lines.push(`count ${c.gc.get_count().join(' ')}`);
+          return lines.join('\n') === output.trimEnd()
+            ? null
+            : 'the collection logs of gclab and CPython differ';
+        },
+        log,
+      });
+      return [operationMixFigure(cpython.name, 'CPython 3.11', result)];
+    }
+    case 'cascade': {
+      const python = new LineProcess(PYTHON, [TREE_DEL_SCRIPT]);
+      try {
+        const result = await measureCascade({
+          descriptor: refcount,
+          nodes: CASCADE_NODES,
+          runs,
+          anchor: async (nodes) => (JSON.parse(await python.request(String(nodes))) as { ms: number }).ms,
+          log,
+        });
+        return [cascadeFigure(refcount.name, 'CPython 3.11 del', result)];
+      } finally {
+        await python.close();
+      }
+    }
+    case 'host-memory':
+      return measureHostMemory({ descriptor: markSweep, nodes: MEMORY_NODES, v8Gc });
+  }
+}
+
+/** One run of differential_mix.py: its own timing of the operations, and its collection log. */
+function pythonMix(seed: number): { ms: number; output: string } {
+  const run = spawnSync(PYTHON, [MIX_SCRIPT, String(seed), String(MIX_STEPS)], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  if (run.error !== undefined || run.status !== 0) {
+    throw new Error(`${PYTHON} ${MIX_SCRIPT} failed: ${run.error?.message ?? run.stderr}`);
+  }
+  const match = /seconds ([0-9.]+)/.exec(run.stderr);
+  if (match === null) throw new Error(`${MIX_SCRIPT} printed no timing: ${run.stderr}`);
+  return { ms: Number(match[1]) * 1000, output: run.stdout };
+}
+
+/** Starts this script as a child for `group`; resolves with its result. */
+function spawnGroup(group: Group): Promise<unknown> {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return new Promise((resolvePromise, reject) => {
+    const proc = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--conditions=@gclab/source',
+        '--import',
+        tsx,
+        SELF,
+        '--child',
+        group,
+        '--runs',
+        String(runs),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let stdout = '';
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    proc.on('error', reject);
+    proc.on('exit', (code, signal) => {
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (code !== 0 || line === undefined) {
+        reject(new Error(`the ${group} child failed (${signal ?? `exit ${code}`})`));
+      } else {
+        resolvePromise(JSON.parse(line.slice(RESULT_PREFIX.length)));
+      }
+    });
+  });
+}
+
+/** Wall seconds of `npx gclab run` (defaults), `count` times; or why it could not be measured. */
+async function timeGclabRun(count: number, outDir: string): Promise<number[] | string> {
+  const seconds: number[] = [];
+  for (let r = 0; r < count; r++) {
+    log(`npx gclab run: run ${r + 1}/${count}`);
+    const t = performance.now();
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const proc = spawn('npx', ['gclab', 'run'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      proc.stdout.setEncoding('utf8').on('data', (c: string) => {
+        stdout += c;
+      });
+      proc.stderr.setEncoding('utf8').on('data', (c: string) => {
+        stderr += c;
+      });
+      proc.on('error', (e) => done({ code: -1, stdout, stderr: e.message }));
+      proc.on('exit', (code) => done({ code, stdout, stderr }));
+    });
+    const s = (performance.now() - t) / 1000;
+    if (result.code !== 0) {
+      return `npx gclab run exited with ${result.code}: ${result.stderr.trim().split('\n').slice(-3).join(' ')}`;
+    }
+    seconds.push(s);
+    if (r === count - 1) {
+      mkdirSync(outDir, { recursive: true });
+      writeFileSync(join(outDir, 'gclab-run.txt'), result.stdout);
+    }
+  }
+  return seconds;
+}
+
+/** Title and target of each figure, for a figure whose child failed. */
+const FIGURE_INFO: Record<number, { key: string; title: string; target: number; unit: string }> = {
+  1: {
+    key: 'full-collection',
+    title: 'mark-sweep full collection beside V8 gc()',
+    target: PERF_TARGETS.fullCollectionRatio,
+    unit: 'ratio',
+  },
+  2: {
+    key: 'operation-mix',
+    title: 'cpython differential mix beside CPython 3.11',
+    target: PERF_TARGETS.mixRatio,
+    unit: 'ratio',
+  },
+  3: {
+    key: 'cascade',
+    title: 'refcount cascade beside CPython del',
+    target: PERF_TARGETS.cascadeRatio,
+    unit: 'ratio',
+  },
+  4: {
+    key: 'mark-vs-bare',
+    title: 'mark-sweep mark phase beside a bare mark loop',
+    target: PERF_TARGETS.markOverBare,
+    unit: 'ratio',
+  },
+  5: {
+    key: 'host-memory',
+    title: 'host memory per two-field object',
+    target: PERF_TARGETS.bytesPerObject,
+    unit: 'B/object',
+  },
+  6: {
+    key: 'mark-scaling',
+    title: 'mark time per object, 8M beside 1M',
+    target: PERF_TARGETS.scaling,
+    unit: 'ratio',
+  },
+};
+
+function notMeasured(id: number, reason: string): PerfFigure {
+  const info = FIGURE_INFO[id]!;
+  const targetText = info.unit === 'ratio' ? `ratio <= ${info.target}` : `<= ${info.target} ${info.unit}`;
+  return unmeasured({ id, key: info.key, title: info.title, target: info.target, targetText }, reason);
+}
+
+async function main(): Promise<void> {
+  const outDir = resolve(option('--out') ?? join(REPO, 'out/perf'));
+  const only = option('--only')?.split(',').map(Number);
+  const wanted = (id: number) => only === undefined || only.includes(id);
+  const started = new Date();
+  const loadStart = os.loadavg()[0]!;
+  const t0 = performance.now();
+  const figures: PerfFigure[] = [];
+  for (const group of Object.keys(GROUP_FIGURES) as Group[]) {
+    const ids = GROUP_FIGURES[group];
+    if (!ids.some(wanted)) continue;
+    log(`${group} (figures ${ids.join(', ')}), load ${os.loadavg()[0]!.toFixed(1)}`);
+    try {
+      if (group === 'host-memory') {
+        const results: HostMemoryResult[] = [];
+        for (let r = 0; r < runs; r++) results.push((await spawnGroup(group)) as HostMemoryResult);
+        figures.push(hostMemoryFigure(markSweep.name, results));
+      } else {
+        figures.push(...((await spawnGroup(group)) as PerfFigure[]).filter((f) => wanted(f.id)));
+      }
+    } catch (error) {
+      for (const id of ids.filter(wanted)) figures.push(notMeasured(id, (error as Error).message));
+    }
+  }
+  if (wanted(7)) {
+    log(`npx gclab run (figure 7), load ${os.loadavg()[0]!.toFixed(1)}`);
+    figures.push(gclabRunFigure(await timeGclabRun(runs, outDir)));
+  }
+  figures.sort((a, b) => a.id - b.id);
+  const machine = machineInfo();
+  const pythonVersion = spawnSync(PYTHON, ['--version'], { encoding: 'utf8' });
+  const report: PerfReport = {
+    schema: 'gclab-perf/1',
+    started: started.toISOString(),
+    seconds: (performance.now() - t0) / 1000,
+    commit: gitCommit(),
+    machine: {
+      cpus: machine.cpus,
+      cpuModel: machine.cpuModel,
+      node: process.version,
+      python: pythonVersion.status === 0 ? pythonVersion.stdout.trim() : null,
+      loadStart,
+      loadEnd: os.loadavg()[0]!,
+    },
+    runs,
+    figures,
+  };
+  const paths = writePerfReport(outDir, report);
+  process.stdout.write(formatPerfMarkdown(report));
+  process.stdout.write(`\nwrote ${paths.json} and ${paths.markdown}\n`);
+}
