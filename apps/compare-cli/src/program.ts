@@ -5,10 +5,12 @@
  */
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
+import { registerBenchCommand } from './commands/bench.ts';
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerExperimentCommand } from './commands/experiment.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerMergeCommand } from './commands/merge.ts';
+import { registerMinHeapCommand } from './commands/minheap.ts';
 import { registerReplayCommand } from './commands/replay.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerRunCommand } from './commands/run.ts';
@@ -21,6 +23,8 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerCompareCommand,
   registerMergeCommand,
   registerReportCommand,
+  registerMinHeapCommand,
+  registerBenchCommand,
   registerReplayCommand,
   registerVerifyCommand,
   registerExperimentCommand,

@@ -78,7 +78,7 @@ export function formatTable(results: MatrixResults, options: TableFormatOptions 
           r.status === 'oom' && r.heapLimitBytes !== null
             ? ` (heap limit ${formatCompactBytes(r.heapLimitBytes)})`
             : '';
-        table.push([...lead, { colSpan: metrics.length, content: `${what}${limit}` }]);
+        table.push([...lead, { colSpan: metrics.length, hAlign: 'left', content: `${what}${limit}` }]);
         if (r.status === 'error' && r.message !== undefined) {
           failures.push(`${r.cell.collector}: ${firstLine(r.message)}`);
         }
