@@ -19,9 +19,9 @@
  * off) is held back until the model's checks have run, then reported as allocator integrity.
  *
  * Out of memory: an `OutOfMemoryError` ends the program without a failure when the bytes the
- * collector may not free (reachable objects, plus the cyclic garbage for `acyclic`, plus every
- * unfreed object for `none`) and the request exceed `oomLiveFraction` of the heap limit; otherwise
- * it violates `out-of-memory`.
+ * collector may not free (reachable objects, plus the unfreed cyclic garbage for `acyclic` or when
+ * `oomKeepsCycles`, plus every unfreed object for `none`) and the request exceed `oomLiveFraction` of
+ * the heap limit; otherwise it violates `out-of-memory`.
  */
 import {
   type CollectorDescriptor,
@@ -58,6 +58,8 @@ export interface LockstepConfig {
   collectorVerify: boolean;
   /** Out of memory is accepted only when unfreeable bytes exceed this fraction of the limit. */
   oomLiveFraction: number;
+  /** Whether cyclic garbage counts as unfreeable for the out-of-memory rule (it waits for a cycle collector's schedule). */
+  oomKeepsCycles: boolean;
 }
 
 /** Hex text of an address. */
@@ -472,8 +474,8 @@ export class LockstepRun implements ReportListener {
     let kept = 0;
     if (this.config.completeness === 'none') {
       for (const o of model.objects) if (!o.freed && !model.isMarked(o)) kept += o.size;
-    } else if (this.config.completeness === 'acyclic') {
-      for (const o of model.cyclicGarbage()) kept += o.size;
+    } else if (this.config.completeness === 'acyclic' || this.config.oomKeepsCycles) {
+      for (const o of model.cyclicGarbage()) if (!o.freed) kept += o.size;
     }
     let live = 0;
     for (const o of reachable) live += o.size;

@@ -42,6 +42,13 @@ export interface VerifyOptions {
   countRoots?: boolean;
   /** Out of memory passes only when unfreeable bytes plus the request exceed this fraction of the limit. Default 0.25. */
   oomLiveFraction?: number;
+  /**
+   * Whether the out-of-memory rule counts unfreed cyclic garbage as unfreeable. Default: true for
+   * collectors that count references (their cycles wait for the cycle collector's schedule, as
+   * CPython's do: it never collects because an allocation failed), false otherwise (a tracing
+   * collector must collect before giving up).
+   */
+  oomKeepsCycles?: boolean;
   /** Run core's checked mode too (the model's checks always run). Default true. */
   coreChecks?: boolean;
   /** Call the collector's own `verify()` after every operation. Default true. */
@@ -385,6 +392,7 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
       coreChecks: options.coreChecks ?? true,
       collectorVerify: options.collectorVerify ?? true,
       oomLiveFraction: options.oomLiveFraction ?? 0.25,
+      oomKeepsCycles: options.oomKeepsCycles ?? descriptor.constraints.countsReferences,
     },
     determinism: options.determinism ?? true,
   };
@@ -495,6 +503,13 @@ export interface VerifyTraceOptions {
   countRoots?: boolean;
   /** Out-of-memory rule, as in `VerifyOptions`. Default 0.25. */
   oomLiveFraction?: number;
+  /**
+   * Whether the out-of-memory rule counts unfreed cyclic garbage as unfreeable. Default: true for
+   * collectors that count references (their cycles wait for the cycle collector's schedule, as
+   * CPython's do: it never collects because an allocation failed), false otherwise (a tracing
+   * collector must collect before giving up).
+   */
+  oomKeepsCycles?: boolean;
   /** Run core's checked mode too. Default true. */
   coreChecks?: boolean;
   /** Call the collector's own `verify()` after every operation. Default true. */
@@ -533,6 +548,7 @@ export function verifyTrace(
       coreChecks: options.coreChecks ?? true,
       collectorVerify: options.collectorVerify ?? true,
       oomLiveFraction: options.oomLiveFraction ?? 0.25,
+      oomKeepsCycles: options.oomKeepsCycles ?? descriptor.constraints.countsReferences,
     },
     determinism: options.determinism ?? true,
   };

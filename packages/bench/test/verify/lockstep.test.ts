@@ -118,6 +118,20 @@ describe('verifyTrace (the lockstep run on a given trace)', () => {
     expect(hasty.violation?.property).toBe('out-of-memory');
   });
 
+  it('counts cyclic garbage as unfreeable for a counting collector that collects cycles only when told', () => {
+    // Like cpython: counting frees acyclic garbage at once; cycles wait for a collection.
+    const cycleCollecting = {
+      ...tinyRefcount,
+      constraints: { ...tinyRefcount.constraints, reclaimsCycles: true },
+    };
+    const cycles = trace('new r0 1 30000\nput r0 0 r0\n'.repeat(12));
+    const counted = verifyTrace(cycleCollecting, cycles, { heapLimit: 256 << 10 });
+    expect(counted.violation).toBeNull();
+    expect(counted.outOfMemory).toBe(true);
+    const strict = verifyTrace(cycleCollecting, cycles, { heapLimit: 256 << 10, oomKeepsCycles: false });
+    expect(strict.violation?.property).toBe('out-of-memory');
+  });
+
   it('reports a crash, a failing verify() and nondeterministic figures', () => {
     expect(verifyTrace(broken('crashes'), trace('gc\ngc')).violation?.property).toBe('crash');
     const verify = verifyTrace(broken('verify-fails'), trace('new r0 0\nnew r1 0\nnew r2 0'), {
