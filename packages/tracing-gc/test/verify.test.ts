@@ -1,0 +1,158 @@
+/**
+ * The harness's verifier (`verifyCollector` from @gclab/bench) over every tracing collector, with
+ * default options and with options that make collections (and incremental steps, and minor
+ * collections) frequent in short programs; and the proofs that it catches broken variants built on
+ * the real collectors: a mark phase that skips each object's last field, a copier that forgets one
+ * root, gen-copy without its write barrier, incremental without its barrier.
+ */
+import { verifyCollector } from '@gclab/bench';
+import type { CollectorDescriptor, CollectorOptions, Heap } from '@gclab/core';
+import { NREFS_MASK } from '@gclab/core';
+import { describe, expect, it } from 'vitest';
+import { GenCopy, genCopy } from '../src/gen-copy.ts';
+import { Incremental, incremental } from '../src/incremental.ts';
+import { Marker } from '../src/mark.ts';
+import { markCompact } from '../src/mark-compact.ts';
+import { MARK_BIT, MarkSweep, markSweep } from '../src/mark-sweep.ts';
+import { Semispace, semispace } from '../src/semispace.ts';
+
+const seed = Number(process.env.GCLAB_SEED ?? 42);
+
+/** Collections, steps and minor collections come often with these. */
+const eager: Record<string, CollectorOptions> = {
+  'mark-sweep': { minHeapBytes: 4096 },
+  incremental: { minHeapBytes: 2048, budget: 2, stepBytes: 16, sweepBudgetBytes: 4096 },
+  'gen-copy': { nurseryBytes: 4096, minFullTriggerBytes: 8192 },
+};
+
+describe('verifyCollector on the tracing collectors', () => {
+  const cases: Array<{ name: string; descriptor: CollectorDescriptor; collectorOptions: CollectorOptions }> =
+    [];
+  for (const descriptor of [markSweep, markCompact, semispace, incremental, genCopy]) {
+    cases.push({ name: descriptor.name, descriptor, collectorOptions: {} });
+    const options = eager[descriptor.name];
+    if (options !== undefined)
+      cases.push({
+        name: `${descriptor.name} ${JSON.stringify(options)}`,
+        descriptor,
+        collectorOptions: options,
+      });
+  }
+  it.each(cases)('$name passes 300 programs (all five properties)', ({ descriptor, collectorOptions }) => {
+    const result = verifyCollector(descriptor, { seed, runs: 300, collectorOptions });
+    expect(result.failure?.trace ?? null).toBeNull();
+    expect(result.passed).toBe(true);
+    expect(result.completeness).toBe('full');
+    expect(result.figures.programs).toBe(300);
+  });
+});
+
+/** A marker whose scan skips each object's last field. */
+class SkipsLastFieldMarker extends Marker {
+  override drain(budget: number): number {
+    const heap = this.heap;
+    let done = 0;
+    while (this.top > 0 && done < budget) {
+      const obj = this.stack[--this.top]!;
+      const words = heap.memory.words;
+      const n = words[obj >> 2]! & NREFS_MASK;
+      for (let k = 0; k < n - 1; k++) {
+        const ref = heap.model.getField(heap.memory.words, obj, k);
+        if (ref !== 0) this.shade(ref);
+      }
+      done++;
+    }
+    this.scanned += done;
+    heap.counters.objectsTraced += done;
+    return done;
+  }
+}
+
+/** `mark-sweep` with the marker above. */
+function skipsLastField(heap: Heap, options: CollectorOptions): MarkSweep {
+  const collector = new MarkSweep(heap, options);
+  (collector as { marker: Marker }).marker = new SkipsLastFieldMarker(heap, MARK_BIT);
+  return collector;
+}
+
+/** `semispace` whose explicit collections do not see register r0 of the outermost frame as a root. */
+class ForgetsRoot extends Semispace {
+  override collect(generation: number): number {
+    const regs = this.heap.roots.regs;
+    const saved = regs[0]!;
+    regs[0] = 0;
+    try {
+      return super.collect(generation);
+    } finally {
+      regs[0] = saved;
+    }
+  }
+}
+
+/** `gen-copy` without its write barrier: old-to-young pointers are not remembered. */
+class GenCopyWithoutBarrier extends GenCopy {
+  override writeBarrierPost(): void {}
+}
+
+/** `incremental` without its insertion barrier (field stores and root writes). */
+class IncrementalWithoutBarrier extends Incremental {
+  override writeBarrierPost(): void {}
+  override rootWritten(): void {}
+}
+
+describe('verifyCollector catches broken tracing collectors with at most 12 operations', () => {
+  const broken: Array<{ name: string; descriptor: CollectorDescriptor; collectorOptions: CollectorOptions }> =
+    [
+      {
+        name: "a mark phase that skips each object's last field",
+        descriptor: {
+          ...markSweep,
+          name: 'mark-sweep-skips-last-field',
+          create: (h, o) => skipsLastField(h, o ?? {}),
+        },
+        collectorOptions: {},
+      },
+      {
+        name: 'a copier that forgets one root',
+        descriptor: { ...semispace, name: 'semispace-forgets-r0', create: (h, o) => new ForgetsRoot(h, o) },
+        collectorOptions: {},
+      },
+      {
+        name: 'gen-copy without its barrier',
+        descriptor: {
+          ...genCopy,
+          name: 'gen-copy-without-barrier',
+          create: (h, o) => new GenCopyWithoutBarrier(h, o),
+        },
+        collectorOptions: {},
+      },
+      {
+        name: 'incremental without its barrier',
+        descriptor: {
+          ...incremental,
+          name: 'incremental-without-barrier',
+          create: (h, o) => new IncrementalWithoutBarrier(h, o),
+        },
+        collectorOptions: eager.incremental!,
+      },
+    ];
+  it.each(broken)('$name', ({ descriptor, collectorOptions }) => {
+    // Every check on: the collector's own verify() may see a broken invariant (a black-to-white
+    // edge, an unremembered old-to-young pointer) before any reachable object is lost.
+    const result = verifyCollector(descriptor, { seed, runs: 300, collectorOptions });
+    expect(result.passed).toBe(false);
+    expect(['safety', 'allocator-integrity']).toContain(result.failure!.property);
+    expect(result.failure!.ops.length).toBeLessThanOrEqual(12);
+    // The reference model alone (no checked mode, no verify()) catches the lost object itself.
+    const model = verifyCollector(descriptor, {
+      seed,
+      runs: 300,
+      collectorOptions,
+      coreChecks: false,
+      collectorVerify: false,
+    });
+    expect(model.passed).toBe(false);
+    expect(model.failure!.property).toBe('safety');
+    expect(model.failure!.ops.length).toBeLessThanOrEqual(12);
+  });
+});
