@@ -30,10 +30,13 @@ const DEFAULT_COLLECTORS = [
   '@gclab/generational:cpython',
   '@gclab/generational:cpython:{"threshold0":3,"threshold1":2,"threshold2":2}',
   '@gclab/tracing-gc:markSweep',
+  '@gclab/tracing-gc:markSweep:{"minHeapBytes":4096}',
   '@gclab/tracing-gc:markCompact',
   '@gclab/tracing-gc:semispace',
   '@gclab/tracing-gc:incremental',
+  '@gclab/tracing-gc:incremental:{"minHeapBytes":2048,"budget":2,"stepBytes":16,"sweepBudgetBytes":4096}',
   '@gclab/tracing-gc:genCopy',
+  '@gclab/tracing-gc:genCopy:{"nurseryBytes":4096,"minFullTriggerBytes":8192}',
 ];
 
 const { values } = parseArgs({
