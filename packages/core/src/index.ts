@@ -22,7 +22,7 @@ export {
   TraceSyntaxError,
 } from './errors.ts';
 export { Heap, type HeapOptions, type HeapStats } from './heap.ts';
-export { Memory } from './memory.ts';
+export { MEMORY_DOUBLING_LIMIT, Memory } from './memory.ts';
 export { NoGC, noGc } from './no-gc.ts';
 export {
   GC_BIT_0,

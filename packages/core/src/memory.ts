@@ -1,3 +1,9 @@
+/** Up to this many bytes the word array doubles when it grows; beyond, it grows by a quarter. */
+export const MEMORY_DOUBLING_LIMIT = 64 << 20;
+const DOUBLING_LIMIT_SLOTS = MEMORY_DOUBLING_LIMIT >>> 2;
+/** The most 32-bit slots growth rounds up to: 2 GiB, the simulated address space. */
+const MAX_SLOTS = 1 << 29;
+
 /**
  * The simulated memory: one flat array of 64-bit words.
  *
@@ -11,7 +17,9 @@
  *               low 32 bits        high 32 bits
  * ```
  *
- * The array grows (by doubling, copied) when the simulated OS maps past its end, so code that keeps
+ * The array grows (copied) when the simulated OS maps past its end: by doubling up to
+ * `MEMORY_DOUBLING_LIMIT` bytes, then by a quarter at a time (as Go grows large slices), so a large
+ * heap costs at most 25% more host memory than it maps rather than up to 100%. Code that keeps
  * `words` in a local must read it again after anything that may `map`.
  */
 export class Memory {
@@ -27,12 +35,16 @@ export class Memory {
     return this.words.length * 4;
   }
 
-  /** Makes `[0, endByte)` addressable, growing the array by doubling. */
+  /** Makes `[0, endByte)` addressable, growing the array (see the file comment). */
   ensure(endByte: number): void {
     const need = Math.ceil(endByte / 4);
     if (need <= this.words.length) return;
     let size = this.words.length;
-    while (size < need) size *= 2;
+    while (size < need) {
+      // A quarter more, in whole 4 KiB pages (1024 slots), once past the doubling limit.
+      size = size < DOUBLING_LIMIT_SLOTS ? size * 2 : Math.ceil((size * 1.25) / 1024) * 1024;
+    }
+    size = Math.min(size, Math.max(need, MAX_SLOTS));
     const grown = new Int32Array(size);
     grown.set(this.words);
     this.words = grown;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Memory } from '../src/index.ts';
+import { MEMORY_DOUBLING_LIMIT, Memory } from '../src/index.ts';
 
 describe('Memory', () => {
   it('covers the requested bytes, two 32-bit slots per simulated word', () => {
@@ -22,6 +22,19 @@ describe('Memory', () => {
     expect(m.capacityBytes).toBe(1024);
     expect(m.words[3]).toBe(-7);
     expect(m.words.subarray(4).every((w) => w === 0)).toBe(true);
+  });
+
+  it('grows by a quarter, in whole pages, past the doubling limit', () => {
+    const m = new Memory(MEMORY_DOUBLING_LIMIT);
+    m.words[5] = 11;
+    m.ensure(MEMORY_DOUBLING_LIMIT + 8);
+    expect(m.capacityBytes).toBe(MEMORY_DOUBLING_LIMIT * 1.25);
+    expect(m.words[5]).toBe(11);
+    // Several quarters at once when the request is far beyond: 1.25^3 = 1.953125 >= 1.9.
+    const n = new Memory(MEMORY_DOUBLING_LIMIT);
+    n.ensure(MEMORY_DOUBLING_LIMIT * 1.9);
+    expect(n.capacityBytes).toBe(MEMORY_DOUBLING_LIMIT * 1.953125);
+    expect(n.capacityBytes % 4096).toBe(0);
   });
 
   it('clears a byte range and nothing else', () => {
