@@ -6,13 +6,25 @@
  * - `gclab experiment memory-release [--count N] [--size BYTES] [--json]`: allocate N blocks of BYTES
  *   from CPython 3.11's obmalloc (simulated), free every other one, then all; print pools, arenas and
  *   reserved bytes after each phase and a paragraph explaining them (`@gclab/allocator`).
+ * - `gclab experiment getrefcount [--json]`: the article's `sys.getrefcount` example replayed under
+ *   the registered collectors in CPython 3.11's and 3.10's calling conventions (2, 3, 2 and 2, 4, 2).
  */
 import { formatMemoryRelease, MEMORY_RELEASE_EXPERIMENT, runMemoryRelease } from '@gclab/allocator';
 import { type Command, InvalidArgumentError } from 'commander';
+import { formatGetrefcount, runGetrefcount } from '../debate/getrefcount.ts';
+import { collectorNames } from '../registry.ts';
+
+/** The `getrefcount` experiment's name and summary. */
+export const GETREFCOUNT_EXPERIMENT = {
+  name: 'getrefcount',
+  summary:
+    "The article's sys.getrefcount example under every collector, in CPython 3.11's and 3.10's calling conventions",
+} as const;
 
 /** Name and summary of every experiment, in the order `experiment list` prints them. */
 export const EXPERIMENTS: ReadonlyArray<{ readonly name: string; readonly summary: string }> = [
   MEMORY_RELEASE_EXPERIMENT,
+  GETREFCOUNT_EXPERIMENT,
 ];
 
 /** Options of `gclab experiment memory-release`, as commander parses them. */
@@ -65,6 +77,20 @@ export function registerExperimentCommand(program: Command): void {
       const result = runMemoryRelease({ count: options.count, size: options.size });
       process.stdout.write(
         options.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatMemoryRelease(result),
+      );
+    });
+
+  experiment
+    .command(GETREFCOUNT_EXPERIMENT.name)
+    .description(GETREFCOUNT_EXPERIMENT.summary)
+    .option('--json', 'print one JSON object')
+    .addHelpText('after', ['', 'Examples:', '  $ gclab experiment getrefcount'].join('\n'))
+    .action((options: { json?: boolean }) => {
+      const runs = runGetrefcount(collectorNames());
+      process.stdout.write(
+        options.json === true
+          ? `${JSON.stringify({ experiment: GETREFCOUNT_EXPERIMENT.name, runs }, null, 2)}\n`
+          : formatGetrefcount(runs),
       );
     });
 }
