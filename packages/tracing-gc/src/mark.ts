@@ -105,8 +105,9 @@ export class Marker {
         stack = this.grow(top + n);
       }
       // Fields are pushed last to first, so field 0 is popped next: a structure allocated depth
-      // first (field 0 first) is marked in allocation order, i.e. in address order (about 5 times
-      // faster on a 4-million-object tree than the reverse order, which walks memory backwards).
+      // first (field 0 first) is marked in allocation order, i.e. in address order (on a
+      // 4-million-object tree, twice as fast or more than the reverse order, which walks memory
+      // backwards).
       const first = i + fieldIndex;
       for (let p = first + 2 * (n - 1); p >= first; p -= 2) {
         const ref = words[p]!;
