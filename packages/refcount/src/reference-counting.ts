@@ -125,9 +125,11 @@ export abstract class ReferenceCounting extends CollectorBase {
         stack.reserve(n);
         const items = stack.items;
         let top = stack.length;
-        let p = (obj + fieldOffset) >> 2;
-        const end = p + 2 * n;
-        for (; p < end; p += 2) {
+        // Fields last to first, so field 0's referent is popped next: a structure allocated depth
+        // first (field 0 first) is freed in allocation order, walking memory forwards (a 4M-node
+        // tree frees about 4 times faster than in the reverse order; see docs/performance.md).
+        const first = (obj + fieldOffset) >> 2;
+        for (let p = first + 2 * (n - 1); p >= first; p -= 2) {
           const ref = words[p]!;
           if (ref !== 0) {
             counters.rcDecrements++;
