@@ -456,7 +456,8 @@ export class SegregatedFreeListSpace {
 
   /** Maps a fresh chunk for class `k` and puts it on the available list; NO_CHUNK if refused. */
   private refill(k: number): number {
-    const base = this.os.map(this.chunkBytes, this.chunkBytes);
+    let base = this.os.map(this.chunkBytes, this.chunkBytes);
+    if (base === 0 && this.releaseKeptChunks() > 0) base = this.os.map(this.chunkBytes, this.chunkBytes);
     if (base === 0) return NO_CHUNK;
     let s: number;
     if (this.freeSlotCount > 0) {
@@ -513,6 +514,23 @@ export class SegregatedFreeListSpace {
     this.next[s] = NO_CHUNK;
   }
 
+  /**
+   * Under memory pressure (the OS refused a chunk), unmaps the empty chunks kept for every class, so
+   * that memory kept for one size class never makes another class run out. Returns how many.
+   */
+  private releaseKeptChunks(): number {
+    let released = 0;
+    for (let s = 0; s < this.slotsUsed; s++) {
+      if (this.state[s] !== SWEPT || this.nalloc[s] !== 0) continue;
+      const k = this.cls[s]!;
+      this.unlink(s, k);
+      this.emptyChunks[k]!--;
+      this.unmapChunk(s);
+      released++;
+    }
+    return released;
+  }
+
   /** A swept chunk `s` (on the available list) became empty: keep it or unmap it. */
   private chunkEmptied(s: number, k: number): void {
     if (this.emptyChunks[k]! === 0) {
@@ -520,6 +538,11 @@ export class SegregatedFreeListSpace {
       return;
     }
     this.unlink(s, k);
+    this.unmapChunk(s);
+  }
+
+  /** Unmaps chunk `s` (already off its available list) and frees its slot. */
+  private unmapChunk(s: number): void {
     const base = this.base[s]!;
     this.chunkTable[base >>> this.shift] = 0;
     this.bitmap.fill(0, s * this.bitmapWords, (s + 1) * this.bitmapWords);

@@ -56,6 +56,18 @@ describe('SegregatedFreeListSpace', () => {
     expect(space.allocate(48)).toBe(0);
   });
 
+  it('under pressure, unmaps the empty chunks kept for other classes before refusing', () => {
+    const os = new SimulatedOS({ heapLimit: 4 * 16384 });
+    const space = new SegregatedFreeListSpace(os, { chunkBytes: 16384 });
+    // Four classes each leave one empty chunk kept mapped: the whole limit.
+    for (const size of [16, 32, 48, 64]) space.free(space.allocate(size));
+    expect(os.reservedBytes).toBe(4 * 16384);
+    // A fifth class still gets a chunk: the kept empty chunks are released first.
+    expect(space.allocate(80)).not.toBe(0);
+    expect(os.reservedBytes).toBe(16384);
+    space.verify();
+  });
+
   it('sweeps: frees unmarked blocks, clears marks, reports to the heap', () => {
     const heap = new Heap(noGc);
     const space = new SegregatedFreeListSpace(heap.os);
