@@ -86,7 +86,12 @@ export interface PauseRecord {
   start: number;
 }
 
-const now = (): number => performance.now();
+/**
+ * The wall clock, in milliseconds: `performance.now` bound once, so each reading skips the global
+ * lookup and receiver check of `performance.now()` (two readings per pause; a reference-counting
+ * cascade is a pause).
+ */
+const now: () => number = performance.now.bind(performance);
 
 /**
  * Pauses in columnar typed arrays (no object per pause). Pause kinds are interned to small numbers by
