@@ -94,29 +94,19 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
   const rng = new MersenneTwister(seed);
   const emit = sink ?? null;
   const opsBefore = heap.counters.ops;
-  const put0 = (obj: number, src: number) => {
-    heap.put(obj, 0, src);
-    if (emit !== null) emit(`put r${obj} 0 r${src}`);
-  };
-  const alloc = (dst: number) => {
-    heap.new(dst, 1);
-    if (emit !== null) emit(`new r${dst} 1`);
-  };
-  const set = (dst: number, src: number) => {
-    heap.set(dst, src);
-    if (emit !== null) emit(`set r${dst} r${src}`);
-  };
-  const del = (dst: number) => {
-    heap.del(dst);
-    if (emit !== null) emit(`del r${dst}`);
-  };
+  // Each operation is a direct heap call, then its trace line when a sink is given: no helper
+  // closure per operation (this loop is the mutator of perf figure 2).
   heap.gc();
   if (emit !== null) emit('gc');
   for (let k = 0; k < longLived; k++) {
-    alloc(T);
-    put0(T, H);
-    set(H, T);
-    del(T);
+    heap.new(T, 1);
+    if (emit !== null) emit(`new r${T} 1`);
+    heap.put(T, 0, H);
+    if (emit !== null) emit(`put r${T} 0 r${H}`);
+    heap.set(H, T);
+    if (emit !== null) emit(`set r${H} r${T}`);
+    heap.del(T);
+    if (emit !== null) emit(`del r${T}`);
   }
   for (let s = 0; s < steps; s++) {
     const w = rng.nextUint32();
@@ -124,54 +114,86 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
     const j = (w >>> 14) & 63;
     switch (KIND_OF[w & 255]) {
       case 0: // keep
-        alloc(i);
+        heap.new(i, 1);
+        if (emit !== null) emit(`new r${i} 1`);
         break;
       case 1: // temporary
-        alloc(T);
-        del(T);
+        heap.new(T, 1);
+        if (emit !== null) emit(`new r${T} 1`);
+        heap.del(T);
+        if (emit !== null) emit(`del r${T}`);
         break;
       case 2: // drop
-        del(i);
+        heap.del(i);
+        if (emit !== null) emit(`del r${i}`);
         break;
       case 3: // link
-        if (heap.peekRoot(i) !== 0) put0(i, j);
+        if (heap.peekRoot(i) !== 0) {
+          heap.put(i, 0, j);
+          if (emit !== null) emit(`put r${i} 0 r${j}`);
+        }
         break;
       case 4: // copy
-        set(i, j);
+        heap.set(i, j);
+        if (emit !== null) emit(`set r${i} r${j}`);
         break;
       case 5: // chain
-        alloc(T);
-        put0(T, i);
-        set(i, T);
-        del(T);
+        heap.new(T, 1);
+        if (emit !== null) emit(`new r${T} 1`);
+        heap.put(T, 0, i);
+        if (emit !== null) emit(`put r${T} 0 r${i}`);
+        heap.set(i, T);
+        if (emit !== null) emit(`set r${i} r${T}`);
+        heap.del(T);
+        if (emit !== null) emit(`del r${T}`);
         break;
       case 6: // cycle kept
-        alloc(A);
-        alloc(B);
-        put0(A, B);
-        put0(B, A);
-        set(i, A);
-        del(A);
-        del(B);
+        heap.new(A, 1);
+        if (emit !== null) emit(`new r${A} 1`);
+        heap.new(B, 1);
+        if (emit !== null) emit(`new r${B} 1`);
+        heap.put(A, 0, B);
+        if (emit !== null) emit(`put r${A} 0 r${B}`);
+        heap.put(B, 0, A);
+        if (emit !== null) emit(`put r${B} 0 r${A}`);
+        heap.set(i, A);
+        if (emit !== null) emit(`set r${i} r${A}`);
+        heap.del(A);
+        if (emit !== null) emit(`del r${A}`);
+        heap.del(B);
+        if (emit !== null) emit(`del r${B}`);
         break;
       case 7: // self-cycle kept
-        alloc(T);
-        put0(T, T);
-        set(i, T);
-        del(T);
+        heap.new(T, 1);
+        if (emit !== null) emit(`new r${T} 1`);
+        heap.put(T, 0, T);
+        if (emit !== null) emit(`put r${T} 0 r${T}`);
+        heap.set(i, T);
+        if (emit !== null) emit(`set r${i} r${T}`);
+        heap.del(T);
+        if (emit !== null) emit(`del r${T}`);
         break;
       case 8: // cyclic garbage
-        alloc(A);
-        alloc(B);
-        put0(A, B);
-        put0(B, A);
-        del(A);
-        del(B);
+        heap.new(A, 1);
+        if (emit !== null) emit(`new r${A} 1`);
+        heap.new(B, 1);
+        if (emit !== null) emit(`new r${B} 1`);
+        heap.put(A, 0, B);
+        if (emit !== null) emit(`put r${A} 0 r${B}`);
+        heap.put(B, 0, A);
+        if (emit !== null) emit(`put r${B} 0 r${A}`);
+        heap.del(A);
+        if (emit !== null) emit(`del r${A}`);
+        heap.del(B);
+        if (emit !== null) emit(`del r${B}`);
         break;
       case 9: // self-cycle garbage
-        alloc(T);
-        put0(T, T);
-        del(T);
+        heap.new(T, 1);
+        if (emit !== null) emit(`new r${T} 1`);
+        heap.put(T, 0, T);
+        if (emit !== null) emit(`put r${T} 0 r${T}`);
+        heap.del(T);
+        if (emit !== null) emit(`del r${T}`);
         break;
       default: // load
         if (heap.peekRoot(i) !== 0) {
