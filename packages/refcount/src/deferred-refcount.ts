@@ -51,7 +51,7 @@ export const DEFAULT_ZCT_THRESHOLD = 4096;
 
 /** Options of `refcount-deferred`. */
 export interface DeferredReferenceCountingOptions extends CollectorOptions {
-  /** Reconcile when the zero-count table holds this many entries (default 4096; at least 1). */
+  /** Reconcile when this many entries joined the zero-count table since the last reconciliation (default 4096; at least 1). */
   zctThreshold?: number;
 }
 
@@ -60,8 +60,10 @@ export class DeferredReferenceCounting extends ReferenceCounting {
   readonly name: string = 'refcount-deferred';
   /** The zero-count table: objects whose heap count reached zero since the last reconciliation. */
   readonly zct = new Worklist(1024);
-  /** ZCT entries that trigger a reconciliation at the next allocation. */
+  /** New ZCT entries (since the last reconciliation) that trigger a reconciliation. */
   readonly zctThreshold: number;
+  /** ZCT length at which the next allocation reconciles: entries left by the last one + threshold. */
+  private trigger: number;
   /** Reconciliations run so far. */
   reconciliations = 0;
   /** Root-write count operations not performed (one per non-null old or new value). */
@@ -74,10 +76,11 @@ export class DeferredReferenceCounting extends ReferenceCounting {
     super(heap);
     this.zctThreshold = integerOption(options, 'refcount-deferred', 'zctThreshold', DEFAULT_ZCT_THRESHOLD, 1);
     this.reconcileKind = heap.telemetry.pauses.kindId('reconcile');
+    this.trigger = this.zctThreshold;
   }
 
   allocate(size: number): number {
-    if (this.zct.length >= this.zctThreshold) this.reconcile();
+    if (this.zct.length >= this.trigger) this.reconcile();
     try {
       return this.allocateBlock(size);
     } catch (error) {
@@ -170,6 +173,7 @@ export class DeferredReferenceCounting extends ReferenceCounting {
     this.reconcileRootOps += 2 * rootRefs;
     this.collecting = false;
     this.reconciliations++;
+    this.trigger = this.zct.length + this.zctThreshold;
     const freed = counters.objectsFreed - freedBefore;
     heap.telemetry.endPause(this.reconcileKind, start, freed);
     heap.telemetry.recordCollection('reconcile', freed, 0);
