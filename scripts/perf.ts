@@ -100,7 +100,7 @@ async function runGroup(group: Group): Promise<unknown> {
   if (v8Gc === undefined) throw new Error('perf children run with --expose-gc');
   switch (group) {
     case 'full-collection': {
-      const result = measureFullCollection({
+      const result = await measureFullCollection({
         descriptor: markSweep,
         sizes: SIZES,
         runs,

@@ -5,7 +5,10 @@
  * For each size: the tree is built in a fresh heap of the collector and as JavaScript objects (so
  * V8's heap holds that one tree); then each round times, alternately (the order flips every round,
  * so drift cancels), `v8Gc()`, `heap.gc()` (whose mark phase is read from the pause log) and
- * `bareMark`. The process must run with `--expose-gc` and hold nothing else of size.
+ * `bareMark`. The process must run with `--expose-gc` and hold nothing else of size. After every timed
+ * step the loop waits `settleMs` (default 200 ms): V8 finishes a collection's sweeping on background
+ * threads after `gc()` returns, and on a small machine those threads would otherwise run during the
+ * next timed step.
  *
  * Scaling: the smallest size's heap is kept, and during the largest size's rounds it is collected
  * too, so mark time per object at the largest size is paired run by run with the smallest.
@@ -28,6 +31,8 @@ export interface FullCollectionOptions {
   markPauseKind: string;
   /** V8's full collection: `globalThis.gc` under `node --expose-gc`. */
   v8Gc: () => void;
+  /** Milliseconds to wait after each timed step (default 200; see the file comment). */
+  settleMs?: number;
   /** Progress messages. */
   log?: (message: string) => void;
 }
@@ -55,8 +60,10 @@ export interface FullCollectionResult {
 }
 
 /** Measures full collections and mark loops at every size (see the file comment). */
-export function measureFullCollection(options: FullCollectionOptions): FullCollectionResult {
+export async function measureFullCollection(options: FullCollectionOptions): Promise<FullCollectionResult> {
   const { descriptor, sizes, runs, v8Gc } = options;
+  const settleMs = options.settleMs ?? 200;
+  const settle = () => new Promise<void>((resolve) => setTimeout(resolve, settleMs));
   const log = options.log ?? (() => {});
   const heapOptions =
     options.collectorOptions === undefined ? {} : { collectorOptions: options.collectorOptions };
@@ -71,6 +78,7 @@ export function measureFullCollection(options: FullCollectionOptions): FullColle
     buildTree(heap, nodes);
     let js: JsTreeNode | null = buildJsTree(nodes);
     v8Gc();
+    await settle();
     const stack = new Int32Array(nodes + 1);
     const markKind = heap.telemetry.pauses.kindId(options.markPauseKind);
     const row: FullCollectionSize = { nodes, gclabMs: [], markMs: [], v8Ms: [], bareMs: [] };
@@ -103,7 +111,10 @@ export function measureFullCollection(options: FullCollectionOptions): FullColle
         } else if (last && base !== null) {
           const { markMs } = timeCollection(base.heap, markKind, base.nodes);
           if (timed) baseMarks.push(markMs);
+        } else {
+          continue;
         }
+        await settle();
       }
     }
     if (js.left === null && nodes > 1) throw new Error('the JavaScript tree lost its left subtree');

@@ -65,9 +65,10 @@ const tinyRc: CollectorDescriptor = {
 };
 
 describe('perf measurements', () => {
-  it('times full collections, V8 gc and the bare loop alternately, and pairs scaling with the smallest heap', () => {
+  it('times full collections, V8 gc and the bare loop alternately, and pairs scaling with the smallest heap', async () => {
     let v8Calls = 0;
-    const result = measureFullCollection({
+    const result = await measureFullCollection({
+      settleMs: 0,
       descriptor: testSemispace,
       sizes: [500, 2000],
       runs: 3,
@@ -87,16 +88,17 @@ describe('perf measurements', () => {
     expect(figures[0]!.key).toBe('full-collection-500');
   });
 
-  it('refuses a collection without the named mark pause', () => {
-    expect(() =>
+  it('refuses a collection without the named mark pause', async () => {
+    await expect(
       measureFullCollection({
         descriptor: testSemispace,
         sizes: [10],
         runs: 1,
         markPauseKind: 'mark',
+        settleMs: 0,
         v8Gc() {},
       }),
-    ).toThrow(/no mark pause/);
+    ).rejects.toThrow(/no mark pause/);
   });
 
   it('times the cascade of del r0 beside the anchor, and refuses a collector that does not cascade', async () => {
