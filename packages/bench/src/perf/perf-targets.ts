@@ -9,6 +9,7 @@ import type { HostMemoryResult } from './host-memory.ts';
 import type { OperationMixResult } from './operation-mix.ts';
 import {
   figure,
+  formatNumber,
   type Measured,
   type PerfFigure,
   pairedRatios,
@@ -92,9 +93,14 @@ export function fullCollectionFigures(collector: string, result: FullCollectionR
   } else {
     const perLarge = largest.markMs.map((ms) => (ms * 1e6) / largest.nodes);
     const perBase = base.markMs.map((ms) => (ms * 1e6) / base.nodes);
+    // The machine's own scaling, for comparison: the bare loop's time per object, largest / smallest.
+    const smallest = result.sizes[0]!;
+    const bareLarge = summarize(largest.bareMs).median / largest.nodes;
+    const bareSmall = summarize(smallest.bareMs).median / smallest.nodes;
     out.push(
       figure({
         ...scalingFields,
+        note: `the bare loop's own ${sizeLabel(largest.nodes)} / ${sizeLabel(smallest.nodes)}: ${formatNumber(bareLarge / bareSmall)}`,
         title: `${collector} mark time per object, ${sizeLabel(largest.nodes)} beside ${sizeLabel(base.nodes)}`,
         gclab: measured(`mark at ${sizeLabel(largest.nodes)}`, 'ns/object', perLarge),
         anchor: measured(`mark at ${sizeLabel(base.nodes)}`, 'ns/object', perBase),
