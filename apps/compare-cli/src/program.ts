@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.ts';
 import { registerCompareCommand } from './commands/compare.ts';
+import { registerDebateCommand } from './commands/debate.ts';
 import { registerExperimentCommand } from './commands/experiment.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerMergeCommand } from './commands/merge.ts';
@@ -23,6 +24,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerCompareCommand,
   registerMergeCommand,
   registerReportCommand,
+  registerDebateCommand,
   registerMinHeapCommand,
   registerBenchCommand,
   registerReplayCommand,

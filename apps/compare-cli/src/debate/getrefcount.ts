@@ -49,6 +49,18 @@ refcount r0
 ret
 `;
 
+/**
+ * Appending: `l = [None]; x = object()`, the count of x, `l[0] = x` (the list's slot, as append
+ * fills one), the count again: 1, then 2. The counts are read directly (not through a call).
+ */
+export const APPEND_TRACE = `gclab-trace 1
+new g:l 1
+new g:x 0
+refcount g:x
+put g:l 0 g:x
+refcount g:x
+`;
+
 /** The values `getrefcount` printed under one collector. */
 export interface GetrefcountRun {
   /** Collector name. */
@@ -57,6 +69,8 @@ export interface GetrefcountRun {
   cpython311: Array<number | null>;
   /** Values under 3.10's convention. */
   cpython310: Array<number | null>;
+  /** The count of x before and after it is stored in the list. */
+  append: Array<number | null>;
 }
 
 /** Replays both conventions under each named collector. */
@@ -65,7 +79,12 @@ export function runGetrefcount(collectors: readonly string[]): GetrefcountRun[] 
     const descriptor = findCollector(name);
     const run = (text: string): Array<number | null> =>
       replay(new Heap(descriptor, { checked: true }), parseTrace(text)).output;
-    return { collector: name, cpython311: run(GETREFCOUNT_311), cpython310: run(GETREFCOUNT_310) };
+    return {
+      collector: name,
+      cpython311: run(GETREFCOUNT_311),
+      cpython310: run(GETREFCOUNT_310),
+      append: run(APPEND_TRACE),
+    };
   });
 }
 
@@ -77,9 +96,10 @@ export function formatGetrefcount(runs: readonly GetrefcountRun[]): string {
   return [
     'sys.getrefcount(a) at module level, inside bar(a), after bar returned:',
     '',
-    `${'collector'.padEnd(width)}  CPython 3.11 convention  CPython 3.10 convention`,
+    `${'collector'.padEnd(width)}  CPython 3.11 convention  CPython 3.10 convention  append (before, after)`,
     ...runs.map(
-      (r) => `${r.collector.padEnd(width)}  ${values(r.cpython311).padEnd(23)}  ${values(r.cpython310)}`,
+      (r) =>
+        `${r.collector.padEnd(width)}  ${values(r.cpython311).padEnd(23)}  ${values(r.cpython310).padEnd(23)}  ${values(r.append)}`,
     ),
     '',
     'Inside bar the object is referenced by the global a, bar’s parameter and getrefcount’s argument: 3.',

@@ -8,8 +8,18 @@ import { ROOT } from '../run-cli.ts';
 describe('the getrefcount example', () => {
   it('prints 2, 3, 2 in the 3.11 convention and 2, 4, 2 in the 3.10 one under counting collectors', () => {
     const runs = runGetrefcount(['refcount', 'cpython', 'mark-sweep']);
-    expect(runs[0]).toEqual({ collector: 'refcount', cpython311: [2, 3, 2], cpython310: [2, 4, 2] });
-    expect(runs[1]).toEqual({ collector: 'cpython', cpython311: [2, 3, 2], cpython310: [2, 4, 2] });
+    expect(runs[0]).toEqual({
+      collector: 'refcount',
+      cpython311: [2, 3, 2],
+      cpython310: [2, 4, 2],
+      append: [1, 2],
+    });
+    expect(runs[1]).toEqual({
+      collector: 'cpython',
+      cpython311: [2, 3, 2],
+      cpython310: [2, 4, 2],
+      append: [1, 2],
+    });
     expect(runs[2]!.cpython311).toEqual([null, null, null]);
   });
 

@@ -1,0 +1,164 @@
+/**
+ * The measurements behind `gclab debate`: every figure a verdict quotes comes from here, made by
+ * the command itself, never typed in.
+ *
+ * What runs:
+ * 1. The main matrix: the workloads the claims need (acyclic trees and temporaries, cyclic rings,
+ *    a big structure dropped at once, notebook globals, CPython's operation mix) under every
+ *    registered collector, unlimited heap, three timed invocations (medians and spread) and one
+ *    sampled invocation (the garbage and memory timelines).
+ * 2. The time-space matrix: one workload under CPython's collector and the modern tracing ones at
+ *    heap sizes from 1.5 to 6 times each collector's minimum heap.
+ * 3. In-process experiments: CPython's obmalloc memory release (@gclab/allocator) and the
+ *    getrefcount example in two calling conventions.
+ */
+import { type MemoryReleaseResult, runMemoryRelease } from '@gclab/allocator';
+import { type MatrixProgress, type MatrixResults, runMatrix, type WorkloadSize } from '@gclab/bench';
+import type { CollectorConstraints, CollectorFamily } from '@gclab/core';
+import { collectorEntries } from '../collector-refs.ts';
+import { collectorNames, findCollector } from '../registry.ts';
+import { type GetrefcountRun, runGetrefcount } from './getrefcount.ts';
+
+/** Workloads of the main matrix. */
+export const DEBATE_WORKLOADS: readonly string[] = [
+  'binary-trees',
+  'gcbench',
+  'churn',
+  'rings',
+  'big-del',
+  'jupyter-globals',
+  'cpython-mix',
+];
+
+/** The workloads without reference cycles (claim 2 compares promptness on these). */
+export const ACYCLIC_WORKLOADS: readonly string[] = ['binary-trees', 'gcbench', 'churn'];
+
+/** The workload of the time-space curves (claim 9). */
+export const TIME_SPACE_WORKLOAD = 'gcbench';
+
+/** Heap sizes of the time-space curves, as multiples of each collector's minimum heap. */
+export const TIME_SPACE_HEAPS: readonly string[] = ['1.5x', '2x', '3x', '4x', '6x'];
+
+/** Collectors of the time-space curves, when registered: CPython's and the modern tracing ones. */
+export const TIME_SPACE_COLLECTORS: readonly string[] = ['cpython', 'gen-copy', 'incremental', 'mark-sweep'];
+
+/** What the debate runs: the defaults above, or a smaller plan (tests). */
+export interface DebatePlan {
+  /** Workloads of the main matrix. */
+  workloads: string[];
+  /** Collectors of the main matrix (`all` = every registered one). */
+  collectors: string[];
+  /** The acyclic workloads among them. */
+  acyclic: string[];
+  /** Workload, collectors and heap sizes of the time-space curves. */
+  timeSpaceWorkload: string;
+  timeSpaceCollectors: string[];
+  timeSpaceHeaps: string[];
+}
+
+/** The plan of `gclab debate`. */
+export function defaultDebatePlan(): DebatePlan {
+  const registered = collectorNames();
+  return {
+    workloads: [...DEBATE_WORKLOADS],
+    collectors: registered,
+    acyclic: [...ACYCLIC_WORKLOADS],
+    timeSpaceWorkload: TIME_SPACE_WORKLOAD,
+    timeSpaceCollectors: TIME_SPACE_COLLECTORS.filter((n) => registered.includes(n)),
+    timeSpaceHeaps: [...TIME_SPACE_HEAPS],
+  };
+}
+
+/** A registered collector as the claims see it. */
+export interface DebateCollector {
+  name: string;
+  family: CollectorFamily;
+  constraints: CollectorConstraints;
+}
+
+/** Everything the claims are judged on. */
+export interface DebateData {
+  /** Workload size of the matrices. */
+  size: WorkloadSize;
+  /** Seed of the workloads. */
+  seed: number;
+  /** What was run. */
+  plan: DebatePlan;
+  /** The collectors of the main matrix. */
+  collectors: DebateCollector[];
+  /** The main matrix. */
+  main: MatrixResults;
+  /** The time-space matrix. */
+  timeSpace: MatrixResults;
+  /** obmalloc's memory release with small blocks (416 bytes). */
+  memoryRelease: MemoryReleaseResult;
+  /** The getrefcount example under the counting collectors and one tracing collector. */
+  getrefcount: GetrefcountRun[];
+  /** Wall time of all the runs. */
+  durationMs: number;
+}
+
+/** Options of the debate's runs. */
+export interface DebateRunOptions {
+  size: WorkloadSize;
+  seed?: number;
+  /** Timed invocations per cell (default 3). */
+  invocations?: number;
+  /** Stops the matrices. */
+  signal?: AbortSignal;
+  /** Progress of the matrices: which one, and its event. */
+  onProgress?: (matrix: 'main' | 'time-space', event: MatrixProgress) => void;
+  /** What to run (default: `defaultDebatePlan()`). */
+  plan?: DebatePlan;
+}
+
+/** Runs every experiment of the debate. */
+export async function runDebateExperiments(options: DebateRunOptions): Promise<DebateData> {
+  const started = performance.now();
+  const seed = options.seed ?? 42;
+  const plan = options.plan ?? defaultDebatePlan();
+  const collectors = plan.collectors.map((name) => {
+    const d = findCollector(name);
+    return { name, family: d.family, constraints: { ...d.constraints } };
+  });
+  const common = {
+    sizes: [options.size],
+    seeds: [seed],
+    invocations: options.invocations ?? 3,
+    warmup: 1,
+    isolation: 'collector' as const,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
+  const main = await runMatrix(
+    {
+      ...common,
+      workloads: plan.workloads,
+      collectors: await collectorEntries(plan.collectors),
+      sampleEvery: 'auto',
+    },
+    (event) => options.onProgress?.('main', event),
+  );
+  const timeSpace = await runMatrix(
+    {
+      ...common,
+      workloads: [plan.timeSpaceWorkload],
+      collectors: await collectorEntries(plan.timeSpaceCollectors),
+      heaps: plan.timeSpaceHeaps,
+      baseline: null,
+    },
+    (event) => options.onProgress?.('time-space', event),
+  );
+  const counting = collectors.filter((c) => c.constraints.countsReferences).map((c) => c.name);
+  const tracing = collectors.find((c) => c.family === 'tracing')?.name;
+  return {
+    size: options.size,
+    seed,
+    plan,
+    collectors,
+    main,
+    timeSpace,
+    memoryRelease: runMemoryRelease(),
+    getrefcount: runGetrefcount(tracing === undefined ? counting : [...counting, tracing]),
+    durationMs: performance.now() - started,
+  };
+}

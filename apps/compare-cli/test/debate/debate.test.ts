@@ -1,0 +1,116 @@
+/**
+ * The debate on a small real run (four workloads, five collectors, one invocation, two heap sizes
+ * for the time-space curves): every claim is judged from the measurements, the numbers in the
+ * verdicts are the measured ones, and the Markdown and HTML reports are written with their charts.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIG_DEL_SHAPES } from '@gclab/bench';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ClaimResult, evaluateClaims, GIL_SOURCES } from '../../src/debate/claims.ts';
+import { type DebateData, runDebateExperiments } from '../../src/debate/debate-data.ts';
+import { isFigure, prose, writeDebate } from '../../src/debate/debate-report.ts';
+import { formatCompactBytes, formatCount } from '../../src/report/figures.ts';
+
+let data: DebateData;
+let claims: ClaimResult[];
+let dir: string;
+
+beforeAll(async () => {
+  data = await runDebateExperiments({
+    size: 'small',
+    invocations: 1,
+    plan: {
+      workloads: ['churn', 'rings', 'big-del', 'jupyter-globals'],
+      collectors: ['no-gc', 'refcount', 'cpython', 'mark-sweep', 'incremental'],
+      acyclic: ['churn'],
+      timeSpaceWorkload: 'rings',
+      timeSpaceCollectors: ['cpython', 'mark-sweep'],
+      timeSpaceHeaps: ['2x', '4x'],
+    },
+  });
+  claims = evaluateClaims(data);
+  dir = mkdtempSync(join(tmpdir(), 'gclab-debate-'));
+  writeDebate(dir, data, claims);
+}, 120_000);
+
+const claim = (n: number): ClaimResult => claims.find((c) => c.number === n)!;
+const cell = (workload: string, collector: string) =>
+  data.main.cells.find((c) => c.cell.workload === workload && c.cell.collector === collector)!;
+
+describe('gclab debate', () => {
+  it('judges the ten claims, each with an experiment, a table of figures and a verdict paragraph', () => {
+    expect(claims.map((c) => c.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (const c of claims) {
+      expect(c.experiment.length, `claim ${c.number}`).toBeGreaterThan(80);
+      expect(c.paragraph.length, `claim ${c.number}`).toBeGreaterThan(150);
+      expect(c.table.rows.length, `claim ${c.number}`).toBeGreaterThan(0);
+      for (const row of c.table.rows) expect(row.length).toBe(c.table.head.length);
+    }
+    expect(data.main.cells.every((c) => c.status === 'ok')).toBe(true);
+  });
+
+  it('the deterministic claims get their verdicts, with the measured figures in the text', () => {
+    // 1: obmalloc keeps every arena after half the blocks are freed.
+    const release = data.memoryRelease.phases;
+    expect(claim(1).verdict).toBe('supported');
+    expect(release[1]!.reservedBytes).toBe(release[0]!.reservedBytes);
+    // 3: refcount leaks the rings, the cycle collector and tracing do not.
+    const leaked = cell('rings', 'refcount').measurement!.garbage.leakedBytes;
+    expect(leaked).toBeGreaterThan(0);
+    expect(cell('rings', 'cpython').measurement!.garbage.leakedBytes).toBe(0);
+    expect(cell('rings', 'mark-sweep').measurement!.garbage.leakedBytes).toBe(0);
+    expect(claim(3).verdict).toBe('supported');
+    expect(claim(3).paragraph).toContain(`refcount ${formatCompactBytes(leaked)}`);
+    // 4: 2, 3, 2 and 2, 4, 2.
+    expect(claim(4).verdict).toBe('supported');
+    expect(claim(4).table.rows.find((r) => r[0] === 'refcount')).toEqual([
+      'refcount',
+      '2, 3, 2',
+      '2, 4, 2',
+      '1, 2',
+    ]);
+    // 5: what refcount freed at del is quoted.
+    const del = cell('jupyter-globals', 'refcount').measurement!.frees.bytesByOp.del!;
+    expect(claim(5).paragraph).toContain(`\`del\` freed ${formatCompactBytes(del)} at once`);
+    // 8: the whole structure freed in one cascade.
+    const workMax = cell('big-del', 'refcount').measurement!.pauses.workMax;
+    expect(workMax).toBeGreaterThanOrEqual(BIG_DEL_SHAPES.small.elements);
+    expect(claim(8).verdict).toBe('refuted');
+    expect(claim(8).paragraph).toContain(
+      `freed ${formatCount(workMax)} objects, the whole structure, in one cascade`,
+    );
+  });
+
+  it('claim 9 compares on time-space curves; claim 10 cites its published figures', () => {
+    expect(claim(9).table.rows.length).toBe(4); // two collectors x two heap sizes
+    expect(['supported', 'partly supported', 'refuted']).toContain(claim(9).verdict);
+    expect(claim(10).sources).toEqual(GIL_SOURCES);
+    expect(claim(10).sources!.map((s) => s.url)).toContain('https://peps.python.org/pep-0703/#performance');
+    expect(claim(10).table.rows.map((r) => r[0])).toEqual(['churn', 'rings', 'big-del', 'jupyter-globals']);
+  });
+
+  it('writes Markdown with a chart file per chart, HTML with inline charts, and the results files', () => {
+    const md = readFileSync(join(dir, 'debate.md'), 'utf8');
+    for (let n = 1; n <= 10; n++) expect(md).toMatch(new RegExp(`^## ${n}\\. `, 'm'));
+    const charts = [...md.matchAll(/!\[[^\]]*\]\((claim-\d+\.svg)\)/g)].map((m) => m[1]!);
+    expect(charts.length).toBeGreaterThanOrEqual(7);
+    for (const f of charts) {
+      const svg = readFileSync(join(dir, f), 'utf8');
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'), f).toBe(true);
+    }
+    const html = readFileSync(join(dir, 'debate.html'), 'utf8');
+    expect(html).not.toMatch(/<script/i);
+    expect(html.match(/<svg[^>]*class="plot-/g)?.length).toBe(charts.length);
+    expect(html).toContain('<span class="verdict refuted">refuted</span>');
+    expect(existsSync(join(dir, 'main.json'))).toBe(true);
+    expect(existsSync(join(dir, 'time-space.json'))).toBe(true);
+  });
+
+  it('formats code spans and recognises figures for alignment', () => {
+    expect(prose('`del` <x>')).toBe('<code>del</code> &#60;x&#62;');
+    expect(['12 ms', '+5.0%', '1.2M', '0 B', '—', '424 ms (380 ms–725 ms)', '3'].every(isFigure)).toBe(true);
+    expect(['refcount', 'binary-trees', '2, 3, 2'].some(isFigure)).toBe(false);
+  });
+});
