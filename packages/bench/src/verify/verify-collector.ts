@@ -124,7 +124,7 @@ export interface VerifyResult {
 }
 
 /** The outcome of running one program or operation list. */
-export interface ProgramOutcome {
+interface ProgramOutcome {
   /** Operations that ran (through the failing one). */
   ops: TraceOp[];
   /** The violation, or null. */
@@ -218,7 +218,7 @@ function holdsAThird(
 }
 
 /** Runs one generated program in lockstep (and for determinism); never throws a violation. */
-export function runProgram(program: Program, settings: Settings): ProgramOutcome {
+function runProgram(program: Program, settings: Settings): ProgramOutcome {
   const run = new LockstepRun({ ...settings.config, heapLimit: program.heapLimit });
   let skipped = 0;
   let violation: PropertyViolation | null = null;
