@@ -93,19 +93,54 @@ export interface PauseRecord {
  */
 const now: () => number = performance.now.bind(performance);
 
+/** log2 of the pauses per chunk of the pause log. */
+const CHUNK_BITS = 16;
+/** Pauses per chunk of the pause log (65,536: 2.9 MB of columns). */
+const CHUNK = 1 << CHUNK_BITS;
+
+/** One chunk of the pause log's columns. */
+interface PauseColumns {
+  kinds: Int32Array<ArrayBuffer>;
+  nanos: Float64Array<ArrayBuffer>;
+  work: Float64Array<ArrayBuffer>;
+  clocks: Float64Array<ArrayBuffer>;
+  opIndexes: Float64Array<ArrayBuffer>;
+  starts: Float64Array<ArrayBuffer>;
+}
+
+function columns(n: number): PauseColumns {
+  return {
+    kinds: new Int32Array(n),
+    nanos: new Float64Array(n),
+    work: new Float64Array(n),
+    clocks: new Float64Array(n),
+    opIndexes: new Float64Array(n),
+    starts: new Float64Array(n),
+  };
+}
+
 /**
  * Pauses in columnar typed arrays (no object per pause). Pause kinds are interned to small numbers by
  * `kindId` when a collector is created, never per pause.
+ *
+ * Storage: the first chunk of columns doubles from 256 pauses up to `CHUNK`; after that, full chunks
+ * are kept as they are and a new chunk of `CHUNK` pauses is started, so a log of millions of pauses
+ * (every reference-counting cascade is a pause) never copies what it holds. Pause i is in chunk
+ * `i >> CHUNK_BITS` at `i & (CHUNK - 1)`.
  */
 export class PauseLog {
   /** Number of pauses. */
   length = 0;
+  /** Full chunks, in order (each `CHUNK` pauses). */
+  private readonly full: PauseColumns[] = [];
+  // The chunk being filled: its columns, its first pause index and its capacity.
   private kinds = new Int32Array(256);
   private nanos = new Float64Array(256);
   private work = new Float64Array(256);
   private clocks = new Float64Array(256);
   private opIndexes = new Float64Array(256);
   private starts = new Float64Array(256);
+  private base = 0;
   private readonly kindNames: string[] = [];
 
   /** The id of a pause kind, interned. */
@@ -118,25 +153,28 @@ export class PauseLog {
 
   /** Appends a pause; `start` is its wall-clock start in milliseconds (NaN when unknown). */
   add(kind: number, nanos: number, work: number, clock: number, opIndex: number, start = Number.NaN): void {
-    if (this.length === this.kinds.length) this.grow();
-    const i = this.length++;
+    let i = this.length - this.base;
+    if (i === this.kinds.length) i = this.nextChunk();
     this.kinds[i] = kind;
     this.nanos[i] = nanos;
     this.work[i] = work;
     this.clocks[i] = clock;
     this.opIndexes[i] = opIndex;
     this.starts[i] = start;
+    this.length++;
   }
 
   /** Pause `i` as a record. */
   get(i: number): PauseRecord {
+    const c = i >= this.base ? this.current() : this.full[i >> CHUNK_BITS]!;
+    const j = i >= this.base ? i - this.base : i & (CHUNK - 1);
     return {
-      kind: this.kindNames[this.kinds[i]!]!,
-      nanos: this.nanos[i]!,
-      work: this.work[i]!,
-      clock: this.clocks[i]!,
-      opIndex: this.opIndexes[i]!,
-      start: this.starts[i]!,
+      kind: this.kindNames[c.kinds[j]!]!,
+      nanos: c.nanos[j]!,
+      work: c.work[j]!,
+      clock: c.clocks[j]!,
+      opIndex: c.opIndexes[j]!,
+      start: c.starts[j]!,
     };
   }
 
@@ -147,31 +185,64 @@ export class PauseLog {
     return out;
   }
 
-  /** Wall-clock durations in nanoseconds, a view of the first `length` entries. */
+  /** Wall-clock durations in nanoseconds: the first `length` entries (a view while one chunk holds them). */
   durations(): Float64Array {
-    return this.nanos.subarray(0, this.length);
+    return this.column('nanos');
   }
 
-  /** Wall-clock starts in milliseconds (`performance.now()`), a view of the first `length` entries. */
+  /** Wall-clock starts in milliseconds (`performance.now()`): the first `length` entries, as `durations`. */
   startTimes(): Float64Array {
-    return this.starts.subarray(0, this.length);
+    return this.column('starts');
   }
 
-  /** Work units per pause, a view of the first `length` entries. */
+  /** Work units per pause: the first `length` entries, as `durations`. */
   workUnits(): Float64Array {
-    return this.work.subarray(0, this.length);
+    return this.column('work');
   }
 
-  private grow(): void {
-    const n = this.kinds.length * 2;
-    const k = new Int32Array(n);
-    k.set(this.kinds);
-    this.kinds = k;
-    for (const name of ['nanos', 'work', 'clocks', 'opIndexes', 'starts'] as const) {
-      const a = new Float64Array(n);
-      a.set(this[name]);
-      this[name] = a;
+  /** The columns of the chunk being filled. */
+  private current(): PauseColumns {
+    const { kinds, nanos, work, clocks, opIndexes, starts } = this;
+    return { kinds, nanos, work, clocks, opIndexes, starts };
+  }
+
+  /** One column over all pauses: a view of the chunk being filled, or a copy joining the chunks. */
+  private column(name: 'nanos' | 'starts' | 'work'): Float64Array {
+    const n = this.length - this.base;
+    if (this.full.length === 0) return this[name].subarray(0, n);
+    const out = new Float64Array(this.length);
+    for (let k = 0; k < this.full.length; k++) out.set(this.full[k]![name], k * CHUNK);
+    out.set(this[name].subarray(0, n), this.base);
+    return out;
+  }
+
+  /** The chunk being filled is full: double it (below `CHUNK`) or start a new one; returns its index. */
+  private nextChunk(): number {
+    const n = this.kinds.length;
+    if (n < CHUNK) {
+      const grown = columns(n * 2);
+      grown.kinds.set(this.kinds);
+      grown.nanos.set(this.nanos);
+      grown.work.set(this.work);
+      grown.clocks.set(this.clocks);
+      grown.opIndexes.set(this.opIndexes);
+      grown.starts.set(this.starts);
+      this.use(grown);
+      return n;
     }
+    this.full.push(this.current());
+    this.base += CHUNK;
+    this.use(columns(CHUNK));
+    return 0;
+  }
+
+  private use(c: PauseColumns): void {
+    this.kinds = c.kinds;
+    this.nanos = c.nanos;
+    this.work = c.work;
+    this.clocks = c.clocks;
+    this.opIndexes = c.opIndexes;
+    this.starts = c.starts;
   }
 }
 

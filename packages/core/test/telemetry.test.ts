@@ -145,6 +145,34 @@ describe('PauseLog', () => {
   });
 });
 
+describe('PauseLog chunks', () => {
+  it('keeps every pause across chunks of 65,536 and joins the columns in order', () => {
+    const log = new PauseLog();
+    const kind = log.kindId('cascade');
+    const n = 3 * 65_536 + 10;
+    for (let i = 0; i < n; i++) log.add(kind, i, i * 2, i * 3, i * 4, i * 5);
+    expect(log.length).toBe(n);
+    for (const i of [0, 255, 256, 65_535, 65_536, 65_537, 131_072, n - 1]) {
+      expect(log.get(i)).toEqual({
+        kind: 'cascade',
+        nanos: i,
+        work: i * 2,
+        clock: i * 3,
+        opIndex: i * 4,
+        start: i * 5,
+      });
+    }
+    const d = log.durations();
+    const w = log.workUnits();
+    const s = log.startTimes();
+    expect([d.length, w.length, s.length]).toEqual([n, n, n]);
+    let ok = true;
+    for (let i = 0; i < n; i++) if (d[i] !== i || w[i] !== i * 2 || s[i] !== i * 5) ok = false;
+    expect(ok).toBe(true);
+    expect(log.toArray()[n - 1]!.opIndex).toBe((n - 1) * 4);
+  });
+});
+
 describe('Telemetry', () => {
   it('records pauses at the running op and allocation clock', () => {
     const t = new Telemetry();
