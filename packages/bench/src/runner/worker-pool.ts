@@ -59,7 +59,9 @@ export class WorkerProcess {
       this.settle({
         ok: false,
         message: tail === '' ? why : `${why}; its last output:\n${tail}`,
-        ...(this.stopReason === 'interrupted' ? { interrupted: true } : {}),
+        // Ctrl-C reaches the whole process group: a worker that had not yet installed its SIGINT
+        // handler dies of it before the runner hears of the interrupt. That is an interruption too.
+        ...(this.stopReason === 'interrupted' || signal === 'SIGINT' ? { interrupted: true } : {}),
       });
     });
   }
