@@ -214,7 +214,7 @@ describe.concurrent('gclab run', () => {
     expect(results.cells.length).toBeGreaterThanOrEqual(2);
     expect(results.cells.length).toBeLessThan(total);
     // Only completed cells: none failed because of the interruption.
-    expect(results.cells.every((c) => c.status === 'ok')).toBe(true);
+    expect(results.cells.filter((c) => c.status !== 'ok').map((c) => c.message)).toEqual([]);
     expect(stdout).toContain('interrupted: only the cells that completed are shown');
     expect(stdout).toMatch(/^jupyter-globals \(small, seed 42\)$/m);
     expect(existsSync(html)).toBe(true);
