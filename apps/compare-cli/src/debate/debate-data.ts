@@ -104,6 +104,8 @@ export interface DebateRunOptions {
   seed?: number;
   /** Timed invocations per cell (default 3). */
   invocations?: number;
+  /** Warm-up invocations per cell (default 1). */
+  warmup?: number;
   /** Stops the matrices. */
   signal?: AbortSignal;
   /** Progress of the matrices: which one, and its event. */
@@ -125,7 +127,7 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
     sizes: [options.size],
     seeds: [seed],
     invocations: options.invocations ?? 3,
-    warmup: 1,
+    warmup: options.warmup ?? 1,
     isolation: 'collector' as const,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   };

@@ -1,5 +1,5 @@
 /**
- * The debate on a small real run (four workloads, five collectors, one invocation, two heap sizes
+ * The debate on a small real run (four workloads, five collectors, one invocation and no warm-up, two heap sizes
  * for the time-space curves): every claim is judged from the measurements, the numbers in the
  * verdicts are the measured ones, and the Markdown and HTML reports are written with their charts.
  */
@@ -21,6 +21,7 @@ beforeAll(async () => {
   data = await runDebateExperiments({
     size: 'small',
     invocations: 1,
+    warmup: 0,
     plan: {
       workloads: ['churn', 'rings', 'big-del', 'jupyter-globals'],
       collectors: ['no-gc', 'refcount', 'cpython', 'mark-sweep', 'incremental'],
