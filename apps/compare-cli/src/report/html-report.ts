@@ -154,7 +154,7 @@ function resultsTable(
   const heaps = hasSeveralHeaps(cells);
   const best = bestValues(cells, metrics, baseline);
   const head = `<tr><th>collector</th>${heaps ? '<th>heap</th>' : ''}${metrics
-    .map((m) => `<th class="num">${esc(m.label)}</th>`)
+    .map((m) => `<th class="num">${esc(m.label).replaceAll('-', '\u2011')}</th>`)
     .join('')}</tr>`;
   const rows = cells.map((r) => {
     const name = `<td class="name"><i class="dot" style="background:${colorOf(r.cell.collector)}"></i>${esc(
