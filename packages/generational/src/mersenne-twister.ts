@@ -8,6 +8,8 @@
 
 const N = 624;
 const M = 397;
+/** The twist matrix's constant, as a signed 32-bit value (so the twist stays in 32-bit integer arithmetic). */
+const MATRIX_A = 0x9908_b0df | 0;
 
 /** The Mersenne Twister MT19937 (Matsumoto and Nishimura 1998), CPython's seeding. */
 export class MersenneTwister {
@@ -69,17 +71,18 @@ export class MersenneTwister {
   nextUint32(): number {
     const mt = this.mt;
     if (this.index >= N) {
+      // mag01[y & 1] without a branch: -(y & 1) is all ones when the low bit is set.
       let kk = 0;
       for (; kk < N - M; kk++) {
         const y = (mt[kk]! & 0x8000_0000) | (mt[kk + 1]! & 0x7fff_ffff);
-        mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (y & 1 ? 0x9908_b0df : 0);
+        mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
       }
       for (; kk < N - 1; kk++) {
         const y = (mt[kk]! & 0x8000_0000) | (mt[kk + 1]! & 0x7fff_ffff);
-        mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (y & 1 ? 0x9908_b0df : 0);
+        mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
       }
       const y = (mt[N - 1]! & 0x8000_0000) | (mt[0]! & 0x7fff_ffff);
-      mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? 0x9908_b0df : 0);
+      mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
       this.index = 0;
     }
     let y = mt[this.index++]!;
