@@ -16,7 +16,10 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
       // A file that failed to load counts as one failure: its tests never ran.
-      if (mod.state() === 'failed' && ![...mod.children.allTests()].some((t) => t.result().state === 'failed')) {
+      if (
+        mod.state() === 'failed' &&
+        ![...mod.children.allTests()].some((t) => t.result().state === 'failed')
+      ) {
         failed++;
       }
     }
