@@ -1,4 +1,7 @@
 /**
+ * (Shared with packages/generational/test, which imports this file: test helpers are not part of a
+ * package API.)
+ *
  * Random mutator programs for the property tests, with a model of the object graph kept apart from
  * the heap. fast-check generates raw choices; `runProgram` turns each into an operation valid for
  * the model's state (a non-null object with fields for `put`/`get`, `ret` only inside a call...),
