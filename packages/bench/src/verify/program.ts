@@ -286,7 +286,7 @@ export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
     heapLimit: fc.constantFrom(...limits),
     bigUnit: fc.constant(unit),
     steps: fc
-      .array(segment, { minLength: 1, maxLength: Math.max(1, Math.ceil(shape.maxOps / 3)) })
+      .array(segment, { minLength: 1, maxLength: Math.max(1, Math.ceil(shape.maxOps / 3)), size: 'medium' })
       .map((segments) => segments.flat().slice(0, shape.maxOps)),
   });
 }
