@@ -12,6 +12,8 @@ export function gclabProject(name: string, options: { testTimeout?: number } = {
       name,
       include: ['test/**/*.test.ts'],
       environment: 'node',
+      // picocolors turns colours on whenever CI is set; tests compare plain text everywhere.
+      env: { NO_COLOR: '1' },
       testTimeout: options.testTimeout ?? 60_000,
     },
   });

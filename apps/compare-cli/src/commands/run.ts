@@ -29,7 +29,7 @@ import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { formatResults, OUTPUT_FORMATS, type OutputFormat } from '../report/format.ts';
 import { parseShard, type Shard } from '../report/shard.ts';
-import { writeHtmlReport } from '../report/write-html.ts';
+import { loadHtmlRenderer, writeHtmlReport } from '../report/write-html.ts';
 import { runProgress } from '../run-progress.ts';
 
 /**
@@ -116,6 +116,7 @@ export function registerRunCommand(program: Command): void {
       ].join('\n'),
     )
     .action(async (options: RunOptions) => {
+      if (options.html !== undefined) await loadHtmlRenderer();
       const { results, interrupted } = await runCommand(options);
       if (options.out !== undefined) writeResults(options.out, results);
       if (options.html !== undefined) await writeHtmlReport(options.html, results);

@@ -32,6 +32,7 @@ export class WorkerProcess {
   private pending: ((reply: WorkerReply) => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopReason: string | null = null;
+  private lastError: string | null = null;
   /** Whether the process has exited. */
   exited = false;
 
@@ -47,14 +48,21 @@ export class WorkerProcess {
     this.child.stderr?.on('data', keep);
     this.child.on('message', (reply: WorkerReply) => this.settle(reply));
     this.child.on('error', (error) => {
-      this.exited = true;
-      this.settle({ ok: false, message: `worker process error: ${error.message}` });
+      // A failed send (EPIPE) means the process is dying: its 'exit' says why (Ctrl-C, a crash) and
+      // settles the task. Only a process that never started settles here.
+      this.lastError = `worker process error: ${error.message}`;
+      if (this.child.pid === undefined) {
+        this.exited = true;
+        this.settle({ ok: false, message: this.lastError });
+      }
     });
     this.child.on('exit', (code, signal) => {
       this.exited = true;
       if (this.pending === null) return;
       const why =
-        this.stopReason ?? `worker process exited (${signal === null ? `code ${code}` : `signal ${signal}`})`;
+        this.stopReason ??
+        this.lastError ??
+        `worker process exited (${signal === null ? `code ${code}` : `signal ${signal}`})`;
       const tail = this.output.trim();
       this.settle({
         ok: false,
@@ -149,7 +157,8 @@ export async function runTasks(
           active.add(worker);
         }
         const reply = await worker.run(tasks[index]!, options.timeoutMs ?? 0);
-        if (!reply.ok && reply.interrupted === true) break;
+        // After an interrupt, a task that did not complete is not a result (its worker got Ctrl-C too).
+        if (!reply.ok && (reply.interrupted === true || signal?.aborted === true)) break;
         onDone(index, reply);
       }
       if (worker !== null) {
