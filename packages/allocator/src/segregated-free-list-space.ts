@@ -427,6 +427,8 @@ export class SegregatedFreeListSpace {
         `SegregatedFreeListSpace.allocate: size must be a positive integer, got ${size}`,
       );
     }
+    const addr = this.large.allocate(size);
+    if (addr !== 0 || this.releaseEmptyChunks() === 0) return addr;
     return this.large.allocate(size);
   }
 
@@ -457,7 +459,7 @@ export class SegregatedFreeListSpace {
   /** Maps a fresh chunk for class `k` and puts it on the available list; NO_CHUNK if refused. */
   private refill(k: number): number {
     let base = this.os.map(this.chunkBytes, this.chunkBytes);
-    if (base === 0 && this.releaseKeptChunks() > 0) base = this.os.map(this.chunkBytes, this.chunkBytes);
+    if (base === 0 && this.releaseEmptyChunks() > 0) base = this.os.map(this.chunkBytes, this.chunkBytes);
     if (base === 0) return NO_CHUNK;
     let s: number;
     if (this.freeSlotCount > 0) {
@@ -515,10 +517,11 @@ export class SegregatedFreeListSpace {
   }
 
   /**
-   * Under memory pressure (the OS refused a chunk), unmaps the empty chunks kept for every class, so
-   * that memory kept for one size class never makes another class run out. Returns how many.
+   * Under memory pressure (the OS refused a chunk or a large object), unmaps the empty chunks kept
+   * for every class, so that memory kept for one size class never makes another allocation run out.
+   * Returns how many chunks were unmapped.
    */
-  private releaseKeptChunks(): number {
+  releaseEmptyChunks(): number {
     let released = 0;
     for (let s = 0; s < this.slotsUsed; s++) {
       if (this.state[s] !== SWEPT || this.nalloc[s] !== 0) continue;

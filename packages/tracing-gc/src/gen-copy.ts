@@ -212,6 +212,8 @@ export class GenCopy extends CollectorBase {
     if (addr === 0) {
       this.fullCollection();
       addr = this.large.allocate(size);
+      // Empty chunks the mature space keeps for its size classes are memory this object may use.
+      if (addr === 0 && this.mature.releaseEmptyChunks() > 0) addr = this.large.allocate(size);
       if (addr === 0) throw outOfMemory(this.heap, this.name, size);
     }
     return addr;
