@@ -1,8 +1,8 @@
 import { Heap } from '@gclab/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CPythonCollector, cpython } from '../src/cpython.ts';
 import { choicesArbitrary, runProgram, traceText } from '../../refcount/test/random-program.ts';
+import { type CPythonCollector, cpython } from '../src/cpython.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 const numRuns = 150;
