@@ -34,7 +34,9 @@
  *   allocation during a lazy sweep may map chunks while unswept chunks still hold garbage.
  * - A chunk left empty (by `free` or by the sweep) is unmapped when its class already keeps an empty
  *   chunk; one empty chunk per class is kept so an allocate/free pair at a chunk boundary does not map
- *   and unmap every time.
+ *   and unmap every time. Under memory pressure (the OS refuses a chunk or a large object) every
+ *   kept empty chunk is unmapped first (`releaseEmptyChunks`), so memory kept for one class never
+ *   makes another allocation fail.
  */
 import type { Heap, SimulatedOS } from '@gclab/core';
 import { AllocatorError, hex } from './allocator-error.ts';
