@@ -19,9 +19,12 @@
  * popped address is tested and marked there; if it was already marked it is dropped. For a tree each
  * object is pushed once either way, and the object's memory is touched only when it is scanned (mark
  * on push reads and writes a child's shape word when its parent is scanned, long before the child is
- * popped). The stack holds at most one entry per edge still to scan, and grows by doubling.
+ * popped). Field 0 is not pushed but followed at once (the address it would have been popped next
+ * anyway), the other fields are pushed last to first: a depth-first walk, field 0 first, which for
+ * structures allocated depth first walks memory in address order. The stack holds at most one entry
+ * per edge still to scan, and grows by doubling.
  * Colours: white = bit clear; black = bit set (an object is scanned in the same step it is marked);
- * grey = an address on the stack whose bit is clear. This is a stop-the-world loop: the incremental
+ * grey = an address on the stack, or the field-0 referent being followed, whose bit is clear. This is a stop-the-world loop: the incremental
  * collector keeps the tri-colour `Marker` (mark on push, shape-word bit), whose grey set is exact.
  *
  * Invariant of `markFromRoots`: when it returns, the objects with their bit set are exactly those
@@ -115,25 +118,30 @@ export class MarkBitmap {
     // Loop invariant: every object reachable from the roots is marked or reachable from an address
     // on stack[0 .. top) through unmarked objects; `marked` objects were marked (and scanned).
     while (top > 0) {
-      const ref = stack[--top]!;
-      const w = ref >>> 8;
-      const bit = 1 << ((ref >>> 3) & 31);
-      const m = bits[w]!;
-      if ((m & bit) !== 0) continue;
-      bits[w] = m | bit;
-      marked++;
-      const i = ref >> 2;
-      const n = words[i]! & NREFS_MASK;
-      if (top + n > stack.length) {
-        this.top = top;
-        stack = this.grow(top + n);
-      }
-      // Fields are pushed last to first, so field 0 is popped next: a structure allocated depth
-      // first (field 0 first) is marked in allocation order, i.e. in address order.
-      const first = i + fieldIndex;
-      for (let p = first + 2 * (n - 1); p >= first; p -= 2) {
-        const r = words[p]!;
-        if (r !== 0) stack[top++] = r;
+      let ref = stack[--top]!;
+      // Follow field 0 directly (it would be pushed last and popped next): one stack round trip
+      // fewer per object, and a structure allocated depth first (field 0 first) is marked in
+      // allocation order, i.e. in address order. The other fields are pushed last to first.
+      while (ref !== 0) {
+        const w = ref >>> 8;
+        const bit = 1 << ((ref >>> 3) & 31);
+        const m = bits[w]!;
+        if ((m & bit) !== 0) break;
+        bits[w] = m | bit;
+        marked++;
+        const i = ref >> 2;
+        const n = words[i]! & NREFS_MASK;
+        if (n === 0) break;
+        if (top + n > stack.length) {
+          this.top = top;
+          stack = this.grow(top + n);
+        }
+        const first = i + fieldIndex;
+        for (let p = first + 2 * (n - 1); p > first; p -= 2) {
+          const r = words[p]!;
+          if (r !== 0) stack[top++] = r;
+        }
+        ref = words[first]!;
       }
     }
     this.top = 0;

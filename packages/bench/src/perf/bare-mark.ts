@@ -4,8 +4,8 @@
  * @gclab/tracing-gc), what that mark phase must do and nothing more: a preallocated Int32Array
  * stack, marks in a side bitmap over the whole simulated memory (bit `(a >>> 3) & 31` of
  * `marks[a >>> 8]` for the object at `a`), mark on pop (every non-null referent is pushed; a popped
- * address is tested and marked, or dropped if already marked), fields pushed last to first (so
- * field 0 is popped next). No telemetry, no stack growth, no root scan, no call per object.
+ * address is tested and marked, or dropped if already marked), field 0 followed at once instead of
+ * pushed, the other fields pushed last to first. No telemetry, no stack growth, no root scan, no call per object.
  *
  * The collector's mark phase changed from a shape-word bit set on push to this side bitmap set on
  * pop; this loop changed with it, so figure 4 keeps comparing the collector with the bare form of
@@ -32,18 +32,23 @@ export function bareMark(
   let top = 0;
   stack[top++] = root;
   while (top > 0) {
-    const ref = stack[--top]!;
-    const w = ref >>> 8;
-    const bit = 1 << ((ref >>> 3) & 31);
-    const m = marks[w]!;
-    if ((m & bit) !== 0) continue;
-    marks[w] = m | bit;
-    marked++;
-    const i = ref >> 2;
-    const first = i + fieldIndex;
-    for (let p = first + 2 * ((words[i]! & NREFS_MASK) - 1); p >= first; p -= 2) {
-      const r = words[p]!;
-      if (r !== 0) stack[top++] = r;
+    let ref = stack[--top]!;
+    while (ref !== 0) {
+      const w = ref >>> 8;
+      const bit = 1 << ((ref >>> 3) & 31);
+      const m = marks[w]!;
+      if ((m & bit) !== 0) break;
+      marks[w] = m | bit;
+      marked++;
+      const i = ref >> 2;
+      const n = words[i]! & NREFS_MASK;
+      if (n === 0) break;
+      const first = i + fieldIndex;
+      for (let p = first + 2 * (n - 1); p > first; p -= 2) {
+        const r = words[p]!;
+        if (r !== 0) stack[top++] = r;
+      }
+      ref = words[first]!;
     }
   }
   return marked;
