@@ -4,8 +4,8 @@
  * built through the heap API depth first, so it lies in memory in allocation order.
  *
  * Rows (each timed iteration is one whole pass over the tree):
- * - "bare mark loop": the lower bound: an Int32Array stack and a Uint8Array mark table, no collector
- *   (the "over 100 million objects per second" figure of the issue);
+ * - "bare mark loop": the lower bound: mark-sweep's marking algorithm bare (Int32Array stack, side
+ *   mark bitmap, mark on pop, field 0 followed directly), no collector;
  * - "MarkBitmap (mark-sweep)": the real marking loop of mark-sweep (`MarkBitmap.markFromRoots`:
  *   side mark bitmap, mark on pop); the tree is swept (unmarked) between iterations, outside the timing;
  * - "sweep, all live (mark-sweep)": `SegregatedFreeListSpace.sweepBitmap` over the marked tree
@@ -84,10 +84,12 @@ const options = { time: 3000, warmupTime: 500, iterations: 5, warmupIterations: 
   const ms = heap.collector as MarkSweep;
   const treeBytes = ms.space.liveBytes;
 
-  // The lower bound: the same traversal with a side mark table and nothing else.
+  // The lower bound: mark-sweep's marking algorithm (side mark bitmap, mark on pop, field 0 followed
+  // directly) with nothing else: the same loop as `bareMark` of @gclab/bench (not imported: that
+  // package's index loads modules that slow typed-array loops in the whole process).
   const words = heap.memory.words;
   const fieldIndex = heap.model.fieldOffset >> 2;
-  const marks = new Uint8Array(words.length >> 1);
+  const marks = new Int32Array(Math.ceil(words.length / 64));
   const stack = new Int32Array(1 << 16);
   const root = heap.peekRoot(heap.global('tree'));
   let bareMarked = 0;
@@ -95,20 +97,30 @@ const options = { time: 3000, warmupTime: 500, iterations: 5, warmupIterations: 
     let top = 0;
     let marked = 0;
     stack[top++] = root;
-    marks[root >>> 3] = 1;
     while (top > 0) {
-      const obj = stack[--top]!;
-      const i = obj >> 2;
-      const n = words[i]! & NREFS_MASK;
-      // Last field first, as the Marker does: field 0 is popped next (allocation order).
-      for (let p = i + fieldIndex + 2 * (n - 1); p >= i + fieldIndex; p -= 2) {
-        const ref = words[p]!;
-        if (ref !== 0 && marks[ref >>> 3] === 0) {
-          marks[ref >>> 3] = 1;
-          stack[top++] = ref;
+      let ref = stack[--top]!;
+      while (ref !== 0) {
+        const w = ref >>> 8;
+        const bit = 1 << ((ref >>> 3) & 31);
+        const m = marks[w]!;
+        if ((m & bit) !== 0) break;
+        marks[w] = m | bit;
+        marked++;
+        const i = ref >> 2;
+        const n = words[i]! & NREFS_MASK;
+        const first = i + fieldIndex;
+        if (n > 1) {
+          for (let p = first + 2 * (n - 1); p > first + 2; p -= 2) {
+            const r = words[p]!;
+            if (r !== 0) stack[top++] = r;
+          }
+          const r1 = words[first + 2]!;
+          if (r1 !== 0) stack[top++] = r1;
+        } else if (n === 0) {
+          break;
         }
+        ref = words[first]!;
       }
-      marked++;
     }
     bareMarked = marked;
   };
@@ -132,7 +144,7 @@ const options = { time: 3000, warmupTime: 500, iterations: 5, warmupIterations: 
   const clearMarks = (): void => {
     marks.fill(0);
   };
-  bench.add('bare mark loop (Int32Array stack, Uint8Array marks)', bareMark, { beforeEach: clearMarks });
+  bench.add('bare mark loop (side bitmap, mark on pop)', bareMark, { beforeEach: clearMarks });
   bench.add('MarkBitmap (mark-sweep): side mark bitmap, mark on pop', mark, { afterEach: sweep });
   await runBench(bench, objectsPerSecond);
   if (bareMarked !== NODES) throw new Error(`bare loop marked ${bareMarked} of ${NODES}`);
