@@ -164,6 +164,32 @@ export class LargeObjectSpace {
     }
   }
 
+  /**
+   * `sweepInto` with the marks in a side bitmap: the object at `a` is marked when bit
+   * `(a >>> 3) & 31` of `marks[a >>> 8]` is set (see `SegregatedFreeListSpace.sweepBitmap`). Marks are
+   * left as they are (the caller clears the bitmap).
+   */
+  sweepBitmapInto(
+    heap: Heap,
+    marks: Int32Array,
+    result: SweepResult,
+    bornBefore = Number.POSITIVE_INFINITY,
+  ): void {
+    // Backwards, so the entry swapped into a freed slot has already been visited.
+    for (let i = this.count - 1; i >= 0; i--) {
+      if (this.born[i]! >= bornBefore) continue;
+      const addr = this.addrs[i]!;
+      const size = this.sizes[i]!;
+      result.bytesSwept += size;
+      if ((marks[addr >>> 8]! & (1 << ((addr >>> 3) & 31))) === 0) {
+        heap.recordFree(addr, heap.model.size(this.os.memory.words, addr));
+        result.objectsFreed++;
+        result.bytesFreed += size;
+        this.free(addr);
+      }
+    }
+  }
+
   /** Calls `fn` with the address of every object (cold path: tests and verification). */
   forEachObject(fn: (addr: number) => void): void {
     for (let i = 0; i < this.count; i++) fn(this.addrs[i]!);

@@ -25,6 +25,10 @@
  *
  * Sweeping policy:
  * - `sweep(heap, markBit)` = `beginSweep()` then `sweepStep(heap, markBit, Infinity)`.
+ * - `sweepBitmap(heap, marks)` is the same full sweep with the marks in a heap-wide side bitmap (one
+ *   bit per 8-byte granule, `marks[addr >>> 8]`): since chunks are aligned to their size, a word of a
+ *   chunk's allocation bitmap and the mark bitmap's word for the same 32 granules line up, and the
+ *   dead blocks are `allocated & ~marked`, 32 granules at a time, without reading live objects.
  * - `beginSweep()` takes every chunk off the available lists and marks it unswept. `sweepStep` sweeps
  *   the large objects first, then chunks in slot order until `budgetBytes` of carved chunk bytes have
  *   been visited. A swept chunk goes back on its class's available list.
@@ -262,6 +266,38 @@ export class SegregatedFreeListSpace {
     this.beginSweep();
     this.sweepStep(heap, markBit, Number.POSITIVE_INFINITY);
     return { ...this.lastSweep };
+  }
+
+  /**
+   * Full sweep against a side mark bitmap instead of a shape-word bit: the block (or large object)
+   * at address `a` is marked when bit `(a >>> 3) & 31` of `marks[a >>> 8]` is set (one bit per
+   * 8-byte granule of the whole simulated memory, as in the collector's `MarkBitmap`; `marks` must
+   * cover every chunk and large object). Chunks are aligned to `chunkBytes` (a multiple of 256
+   * bytes), so each word of a chunk's allocation bitmap lines up with one word of `marks`: the sweep
+   * computes the dead blocks of 32 granules at once, `allocated & ~marked`, and never reads a live
+   * object (an all-live word costs one load and one compare). Dead blocks are freed in address order,
+   * each reported with `heap.recordFree(addr, heap.model.size(words, addr))`, exactly as `sweep`
+   * does; `bytesSwept` still counts every allocated block visited. The marks are left as they are:
+   * clearing them (one `fill`) is the caller's. `AllocatorError` (`bad-state`) during a lazy sweep, (`bad-size`)
+   * if `marks` is shorter than `ceil(memory words / 64)`.
+   */
+  sweepBitmap(heap: Heap, marks: Int32Array): SweepResult {
+    // A missing word would read as `undefined`, i.e. "nothing marked": refuse rather than free live blocks.
+    if (marks.length < Math.ceil(this.os.memory.words.length / 64)) {
+      throw new AllocatorError(
+        'bad-size',
+        `SegregatedFreeListSpace.sweepBitmap: the mark bitmap (${marks.length} words) does not cover the memory`,
+      );
+    }
+    this.beginSweep();
+    const r = this.lastSweep;
+    this.large.sweepBitmapInto(heap, marks, r, this.largeBornBefore);
+    this.largePending = false;
+    while (this.sweepPos < this.sweepLength) {
+      this.sweepChunkBitmap(this.sweepList[this.sweepPos++]!, heap, marks, r);
+    }
+    this.sweeping = false;
+    return { ...r };
   }
 
   /**
@@ -555,6 +591,50 @@ export class SegregatedFreeListSpace {
     this.freeSlots[this.freeSlotCount++] = s;
     this.chunkCount--;
     this.os.unmap(base, this.chunkBytes);
+  }
+
+  /** `sweepChunk` against the side mark bitmap `marks` (see `sweepBitmap`). */
+  private sweepChunkBitmap(s: number, heap: Heap, marks: Int32Array, r: SweepResult): void {
+    const words = this.os.memory.words;
+    const model = heap.model;
+    const alloc = this.bitmap;
+    const k = this.cls[s]!;
+    const bs = this.classSize[k]!;
+    const base = this.base[s]!;
+    const first = s * this.bitmapWords;
+    const markFirst = base >>> 8;
+    const visited = this.nalloc[s]!;
+    let freeHead = this.freeHead[s]!;
+    let freed = 0;
+    for (let w = 0; w < this.bitmapWords; w++) {
+      const allocated = alloc[first + w]!;
+      if (allocated === 0) continue;
+      let dead = allocated & ~marks[markFirst + w]!;
+      if (dead === 0) continue;
+      alloc[first + w] = allocated ^ dead;
+      const granule = base + (w << 8);
+      do {
+        const low = dead & -dead;
+        dead ^= low;
+        const addr = granule + ((31 - Math.clz32(low)) << 3);
+        heap.recordFree(addr, model.size(words, addr));
+        words[addr >> 2] = freeHead;
+        freeHead = addr;
+        freed++;
+      } while (dead !== 0);
+    }
+    this.freeHead[s] = freeHead;
+    const n = visited - freed;
+    this.nalloc[s] = n;
+    this.live -= freed * bs;
+    r.objectsFreed += freed;
+    r.bytesFreed += freed * bs;
+    r.bytesSwept += visited * bs;
+    this.state[s] = SWEPT;
+    if (n < this.classBlocks[k]!) {
+      this.push(s, k);
+      if (n === 0) this.chunkEmptied(s, k);
+    }
   }
 
   /** Sweeps unswept chunk `s`; returns the bytes visited (its carved blocks). */

@@ -49,4 +49,22 @@ describe('LargeObjectSpace', () => {
     expect(words[addrs[1]! >> 2]! & GC_BIT_0).toBe(0);
     los.verify();
   });
+
+  it('sweepBitmapInto frees the objects whose bit is clear in a side mark bitmap', () => {
+    const heap = new Heap(noGc);
+    const los = new LargeObjectSpace(heap.os);
+    const addrs = [0, 1, 2, 3].map(() => los.allocate(10_000));
+    const words = heap.memory.words;
+    for (const a of addrs) heap.model.format(words, a, 0, 9_992);
+    const marks = new Int32Array(Math.ceil(words.length / 64));
+    marks[addrs[2]! >>> 8]! |= 1 << ((addrs[2]! >>> 3) & 31);
+    const r = { objectsFreed: 0, bytesFreed: 0, bytesSwept: 0 };
+    los.sweepBitmapInto(heap, marks, r);
+    expect(r).toEqual({ objectsFreed: 3, bytesFreed: 30_000, bytesSwept: 40_000 });
+    expect(heap.counters.objectsFreed).toBe(3);
+    const left: number[] = [];
+    los.forEachObject((a) => left.push(a));
+    expect(left).toEqual([addrs[2]]);
+    los.verify();
+  });
 });

@@ -91,6 +91,57 @@ describe('SegregatedFreeListSpace', () => {
     space.verify();
   });
 
+  it('sweepBitmap frees what sweep frees, in the same order, from a side mark bitmap', () => {
+    // Two identical heaps: one marked with a shape-word bit and swept by `sweep`, the other marked in
+    // a heap-wide bitmap (bit (a >>> 3) & 31 of word a >>> 8) and swept by `sweepBitmap`.
+    const run = (bitmap: boolean) => {
+      const heap = new Heap(noGc);
+      const space = new SegregatedFreeListSpace(heap.os, { chunkBytes: 16384 });
+      const small = fill(heap, space, 3000, 16); // 24-byte blocks over several chunks
+      const odd = fill(heap, space, 200, 1000); // 1024-byte blocks
+      const large = [0, 1, 2].map(() => space.allocate(20_000));
+      for (const a of large) heap.model.format(heap.memory.words, a, 0, 19_992);
+      const all = [...small, ...odd, ...large];
+      const keep = all.filter((a, i) => i % 7 === 0 || (i > 1000 && i < 1100) || a === large[1]);
+      const words = heap.memory.words;
+      const marks = new Int32Array(Math.ceil(words.length / 64));
+      for (const a of keep) {
+        if (bitmap) marks[a >>> 8]! |= 1 << ((a >>> 3) & 31);
+        else words[a >> 2]! |= GC_BIT_0;
+      }
+      const freedOrder: number[] = [];
+      heap.recordFree = ((record) => (addr: number, size: number) => {
+        freedOrder.push(addr);
+        record(addr, size);
+      })(heap.recordFree.bind(heap));
+      const r = bitmap ? space.sweepBitmap(heap, marks) : space.sweep(heap, GC_BIT_0);
+      space.verify();
+      for (const a of all) expect(space.isAllocated(a)).toBe(keep.includes(a));
+      for (const a of keep) expect(words[a >> 2]! & GC_BIT_0).toBe(0);
+      // The free lists hand out the same blocks in the same order.
+      const next = [24, 24, 1024, 24].map((size) => space.allocate(size));
+      return { r, freedOrder, next, live: space.liveBytes, chunks: space.chunks };
+    };
+    const bySweep = run(false);
+    const byBitmap = run(true);
+    // 3203 blocks; kept: 458 multiples of 7, 84 more in 1001..1099, one large object.
+    expect(bySweep.r.objectsFreed).toBe(3203 - 543);
+    expect(byBitmap).toEqual(bySweep);
+    expect(bySweep.r.bytesSwept).toBe(3000 * 24 + 200 * 1024 + 60_000);
+    expect(bySweep.freedOrder.length).toBe(bySweep.r.objectsFreed);
+  });
+
+  it('sweepBitmap refuses a mark bitmap that does not cover the memory, and a sweep in progress', () => {
+    const heap = new Heap(noGc);
+    const space = new SegregatedFreeListSpace(heap.os);
+    const objs = fill(heap, space, 10, 16);
+    const short = new Int32Array(Math.ceil(heap.memory.words.length / 64) - 1);
+    expect(() => space.sweepBitmap(heap, short)).toThrow(/does not cover the memory/);
+    for (const a of objs) expect(space.isAllocated(a)).toBe(true);
+    space.beginSweep();
+    expect(() => space.sweepBitmap(heap, new Int32Array(short.length + 1))).toThrow(AllocatorError);
+  });
+
   it('lazy sweep spares large objects allocated after beginSweep', () => {
     const heap = new Heap(noGc);
     const space = new SegregatedFreeListSpace(heap.os);

@@ -37,7 +37,7 @@ export {
 } from './micro/micro-benchmarks.ts';
 
 // ---- perf (npm run perf) ----
-export { BARE_MARK_BIT, bareMark, bareUnmark } from './perf/bare-mark.ts';
+export { bareMark } from './perf/bare-mark.ts';
 export { buildJsTree, buildTree, type JsTreeNode, nodeDepth, treeDepth } from './perf/binary-tree.ts';
 export { type CascadeOptions, type CascadeResult, measureCascade } from './perf/cascade.ts';
 export {

@@ -1,10 +1,13 @@
 /**
  * Reference counting micro-benchmarks: root-write churn under immediate and deferred counting (what
- * deferral saves), and building then freeing a 100,000-long chain (the cascade).
+ * deferral saves), building then freeing a 100,000-long chain (the cascade), and `del r0` of a
+ * 1M-node binary tree allocated in preorder (figure 3 of docs/performance.md at a quarter of its
+ * size; the tree is built before each iteration, untimed).
  *
  * Run: `npm run bench -w @gclab/refcount` or
  * `npx tsx --conditions=@gclab/source packages/refcount/bench/refcount.bench.ts`.
  */
+import { buildTree } from '@gclab/bench';
 import { type CollectorDescriptor, Heap } from '@gclab/core';
 import { Bench } from 'tinybench';
 import { refcount, refcountDeferred } from '../src/index.ts';
@@ -41,11 +44,31 @@ function chain(descriptor: CollectorDescriptor): () => void {
   };
 }
 
+const TREE = 1 << 20;
+
+/** `del r0` of a TREE-node binary tree built (untimed) before each iteration: one cascade. */
+function treeCascade(descriptor: CollectorDescriptor): [() => void, { beforeEach: () => void }] {
+  let heap = new Heap(descriptor);
+  return [
+    () => {
+      heap.del(0);
+      if (heap.counters.objectsFreed !== TREE) throw new Error('the cascade did not free the tree');
+    },
+    {
+      beforeEach: () => {
+        heap = new Heap(descriptor);
+        buildTree(heap, TREE);
+      },
+    },
+  ];
+}
+
 const bench = new Bench({ name: 'reference counting', time: 1000, warmupTime: 300 });
 bench.add(`refcount: ${CHURN} x (set, call, ret)`, churn(refcount));
 bench.add(`refcount-deferred: ${CHURN} x (set, call, ret)`, churn(refcountDeferred));
 bench.add(`refcount: build + free a ${CHAIN} chain`, chain(refcount));
 bench.add(`refcount-deferred: build + free a ${CHAIN} chain`, chain(refcountDeferred));
+bench.add(`refcount: del r0 of a ${TREE}-node tree (one cascade)`, ...treeCascade(refcount));
 await bench.run();
 console.log(bench.name);
 console.table(

@@ -18,6 +18,16 @@
  * fatal here: counting frees garbage as soon as it appears (cycles excepted), so there is nothing to
  * collect and retry; it raises `OutOfMemoryError` with the heap's figures.
  *
+ * Pauses (a methodology decision): a reference-counting free of ONE object is not a pause. Outside
+ * a collection, `release` frees a lone object without reading the clock (`singleFrees` counts these);
+ * a cascade becomes a pause of kind 'cascade' only when it frees a second object, timed from the
+ * moment the first object's first referent reaches zero (before the first block is returned) to its
+ * end, with work units = every object it freed, the first included (`cascades` counts these pauses;
+ * `largestCascade` is the most objects one release freed). So a cascade that frees a large
+ * structure is still a pause (DESIGN.md), while the ~358,000 one-object frees per million steps of
+ * the cpython mix cost no clock reads. Inside a collection (`collecting`: CPython's delete_garbage,
+ * a ZCT reconciliation) nothing is timed here; the collection is the pause.
+ *
  * Invariants (checked by `verifyCounts` in checked mode): every allocated object's count equals its
  * incoming references from heap fields, plus roots for collectors that count root writes; no freed
  * object is referenced. A subclass hears of every freed object through `objectFreed` (CPython's cycle
@@ -47,13 +57,18 @@ export abstract class ReferenceCounting extends CollectorBase {
   protected readonly cascade = new Worklist(1024);
   /** In checked mode, the address of every allocated, not yet freed object (for `verifyCounts`). */
   protected readonly live: Set<number> | null;
-  /** Set while a collection runs, so cascades inside it are not recorded as pauses of their own. */
+  /** Set while a collection runs: cascades inside it are not pauses of their own and not counted. */
   protected collecting = false;
   /** Byte offset from an object to its first reference field. */
   protected readonly fieldOffset: number;
-  /** Number of cascades that freed objects (each recorded as a pause, outside collections). */
+  /**
+   * Cascades that freed more than one object outside collections; each is one pause of kind
+   * 'cascade' (see `release`).
+   */
   cascades = 0;
-  /** The most objects one cascade freed. */
+  /** Frees of a single object outside collections (not pauses: see `release`). */
+  singleFrees = 0;
+  /** The most objects one cascade freed outside collections (1 after a single free). */
   largestCascade = 0;
   private readonly cascadeKind: number;
 
@@ -104,43 +119,95 @@ export abstract class ReferenceCounting extends CollectorBase {
 
   /**
    * Frees `addr`, whose count is zero, and then iteratively every object whose count the freeing
-   * brings to zero. Loop invariant: every object on the worklist has count zero, is allocated, and
-   * is on the worklist once. Outside a collection, a cascade is one pause (kind 'cascade', work =
-   * objects freed); only cascades are timed, never single decrements.
+   * brings to zero (the cascade).
+   *
+   * Timing (methodology: a free of ONE object is not a pause). The first object's referents are
+   * decremented at once, while its fields are scanned. If none reaches zero, the object is freed
+   * untimed: a single free (`singleFrees`, outside collections). When the first one reaches zero
+   * the cascade has a second object: the clock is read at that moment, before the first object's
+   * block is returned, and the whole cascade is one pause of kind 'cascade' whose work units are
+   * all the objects it freed, the first included (`cascades` counts these). Inside a collection
+   * (`collecting`) nothing is timed or counted here: the collection is the pause.
+   *
+   * Order (decrement on pop). After the first object, a freed object's non-null referents are
+   * pushed undecremented, fields last to first, and each is decremented when popped; one reaching
+   * zero is freed there and its own referents pushed. This is CPython's recursive order (a
+   * referent is touched when its turn comes, not when its parent is freed): a tree allocated depth
+   * first, field 0 first, is freed in allocation order and each count is decremented just before
+   * the object is freed, walking memory forwards (docs/performance.md). Which objects a cascade
+   * frees and every count are independent of the order; only which freed block obmalloc hands out
+   * next can differ.
+   *
+   * Worklist entries: `~ref` (negative) for a referent of the first object, already decremented to
+   * zero; `ref` (positive) for a referent still to decrement. Loop invariant: every entry is an
+   * allocated object; a positive entry stands for one reference from an already freed object, so an
+   * object's count is at least its number of positive entries and reaches zero at its last one;
+   * a negative entry is an allocated object with count zero, on the worklist once.
    */
   protected release(addr: number): void {
     const heap = this.heap;
+    // Freeing never maps memory, so `words` stays valid through the cascade.
+    const words = heap.memory.words;
+    const counters = heap.counters;
+    const fieldOffset = this.fieldOffset;
+    const stack = this.cascade;
+    const base = stack.length;
+    let top = base;
+    const n0 = words[addr >> 2]! & NREFS_MASK;
+    if (n0 > 0) {
+      stack.reserve(n0);
+      const items = stack.items;
+      const first = (addr + fieldOffset) >> 2;
+      for (let p = first + 2 * (n0 - 1); p >= first; p -= 2) {
+        const ref = words[p]!;
+        if (ref !== 0) {
+          counters.rcDecrements++;
+          if (--words[(ref >> 2) + COUNT_SLOT]! === 0) items[top++] = ~ref;
+        }
+      }
+    }
+    if (top === base) {
+      // A single free: no clock.
+      this.freeBlock(addr, fieldOffset + 8 * n0 + ((words[(addr >> 2) + 1]! + 7) & ~7));
+      if (!this.collecting) {
+        this.singleFrees++;
+        if (this.largestCascade === 0) this.largestCascade = 1;
+      }
+      return;
+    }
     const timed = !this.collecting;
     const start = timed ? heap.telemetry.startPause() : 0;
-    const counters = heap.counters;
-    const stack = this.cascade;
-    const fieldOffset = this.fieldOffset;
-    stack.push(addr);
-    let freed = 0;
-    while (stack.length > 0) {
-      const obj = stack.pop();
-      const words = heap.memory.words;
+    this.freeBlock(addr, fieldOffset + 8 * n0 + ((words[(addr >> 2) + 1]! + 7) & ~7));
+    let freed = 1;
+    let items = stack.items;
+    let capacity = items.length;
+    while (top > base) {
+      let obj = items[--top]!;
+      if (obj < 0) {
+        obj = ~obj;
+      } else {
+        counters.rcDecrements++;
+        if (--words[(obj >> 2) + COUNT_SLOT]! !== 0) continue;
+      }
       const n = words[obj >> 2]! & NREFS_MASK;
       if (n > 0) {
-        stack.reserve(n);
-        const items = stack.items;
-        let top = stack.length;
-        // Fields last to first, so field 0's referent is popped next: a structure allocated depth
-        // first (field 0 first) is freed in allocation order, walking memory forwards (a 4M-node
-        // tree frees about 4 times faster than in the reverse order; see docs/performance.md).
+        if (top + n > capacity) {
+          stack.length = top;
+          stack.reserve(n);
+          items = stack.items;
+          capacity = items.length;
+        }
+        // Fields last to first, so field 0's referent is popped next.
         const first = (obj + fieldOffset) >> 2;
         for (let p = first + 2 * (n - 1); p >= first; p -= 2) {
           const ref = words[p]!;
-          if (ref !== 0) {
-            counters.rcDecrements++;
-            if (--words[(ref >> 2) + COUNT_SLOT]! === 0) items[top++] = ref;
-          }
+          if (ref !== 0) items[top++] = ref;
         }
-        stack.length = top;
       }
-      this.freeObject(obj);
+      this.freeBlock(obj, fieldOffset + 8 * n + ((words[(obj >> 2) + 1]! + 7) & ~7));
       freed++;
     }
+    stack.length = base;
     if (timed) {
       heap.telemetry.endPause(this.cascadeKind, start, freed);
       this.cascades++;
@@ -151,11 +218,18 @@ export abstract class ReferenceCounting extends CollectorBase {
   /** Returns the block of a dead object to obmalloc and reports it (after `objectFreed`). */
   protected freeObject(addr: number): void {
     const heap = this.heap;
-    const size = heap.model.size(heap.memory.words, addr);
+    this.freeBlock(addr, heap.model.size(heap.memory.words, addr));
+  }
+
+  /**
+   * `freeObject` with the object's size already known (`ObjectModel.size`: the cascade computes it
+   * from the shape word it has just read): `objectFreed`, obmalloc's free, `heap.recordFree`.
+   */
+  private freeBlock(addr: number, size: number): void {
     this.objectFreed(addr);
     this.space.free(addr);
     if (this.live !== null) this.live.delete(addr);
-    heap.recordFree(addr, size);
+    this.heap.recordFree(addr, size);
   }
 
   /** Hook: the object at `addr` is about to be freed (its words are still intact). Default: nothing. */
@@ -222,6 +296,6 @@ export abstract class ReferenceCounting extends CollectorBase {
   }
 
   override stats(): Record<string, number> {
-    return { cascades: this.cascades, largestCascade: this.largestCascade };
+    return { cascades: this.cascades, singleFrees: this.singleFrees, largestCascade: this.largestCascade };
   }
 }

@@ -2,7 +2,7 @@ import { type CollectorDescriptor, Heap } from '@gclab/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { refcountDeferred } from '../src/deferred-refcount.ts';
-import { refcount } from '../src/refcount.ts';
+import { type ImmediateReferenceCounting, refcount } from '../src/refcount.ts';
 import { choicesArbitrary, type RunOptions, runProgram, traceText } from './random-program.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
@@ -46,6 +46,26 @@ describe.each(collectors)(
     });
   },
 );
+
+describe('refcount pauses (a single free is not a pause)', () => {
+  it('every freed object is in a single free or in exactly one cascade pause of at least 2 objects', () => {
+    fc.assert(
+      fc.property(choicesArbitrary(), (choices) => {
+        const heap = new Heap(refcount);
+        runProgram(heap, choices);
+        const collector = heap.collector as ImmediateReferenceCounting;
+        const pauses = heap.telemetry.pauses.toArray();
+        expect(pauses.every((p) => p.kind === 'cascade' && p.work >= 2)).toBe(true);
+        expect(pauses.length).toBe(collector.cascades);
+        const inPauses = pauses.reduce((sum, p) => sum + p.work, 0);
+        expect(inPauses + collector.singleFrees).toBe(heap.counters.objectsFreed);
+        const largest = pauses.reduce((m, p) => Math.max(m, p.work), collector.singleFrees > 0 ? 1 : 0);
+        expect(collector.largestCascade).toBe(largest);
+      }),
+      { seed, numRuns },
+    );
+  });
+});
 
 describe('the leak property can fail', () => {
   it('a model that forgets a cycle disagrees with the heap', () => {

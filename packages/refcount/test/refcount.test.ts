@@ -53,14 +53,61 @@ describe('refcount', () => {
     expect(heap.oracle.traverse().garbageObjects).toBe(0);
   });
 
-  it('records a cascade pause only when something is freed', () => {
-    const heap = new Heap(refcount);
+  it('times a cascade only when it frees a second object: a single free is not a pause', () => {
+    const heap = new Heap(refcount, { checked: true });
+    const collector = heap.collector as ImmediateReferenceCounting;
     heap.new(0, 0);
     heap.set(1, 0);
     heap.del(1);
+    expect(heap.counters.objectsFreed).toBe(0);
+    heap.del(0); // one object freed: counted, not timed
+    expect(heap.counters.objectsFreed).toBe(1);
     expect(heap.telemetry.pauses.length).toBe(0);
+    expect(collector.stats()).toEqual({ cascades: 0, singleFrees: 1, largestCascade: 1 });
+    // A container whose referent survives (r1 holds it): still a single free.
+    heap.new(0, 2);
+    heap.new(1, 0);
+    heap.put(0, 0, 1);
+    heap.put(0, 1, 1);
     heap.del(0);
-    expect(heap.telemetry.pauses.length).toBe(1);
+    expect(heap.telemetry.pauses.length).toBe(0);
+    expect(collector.singleFrees).toBe(2);
+    // The same object in both fields, held by nothing else: its count reaches zero at the second
+    // field, so the cascade frees two objects and is one pause of work 2.
+    heap.new(0, 2);
+    heap.put(0, 0, 1);
+    heap.put(0, 1, 1);
+    heap.del(1);
+    heap.del(0);
+    expect(heap.telemetry.pauses.toArray().map((p) => [p.kind, p.work])).toEqual([['cascade', 2]]);
+    expect(collector.stats()).toEqual({ cascades: 1, singleFrees: 2, largestCascade: 2 });
+  });
+
+  it('frees a shared structure once, whatever the order: a diamond and a DAG with extra references', () => {
+    const heap = new Heap(refcount, { checked: true });
+    // r0 -> A; A.0 -> B, A.1 -> C; B.0 -> D, C.0 -> D; D.0 -> E; r1 -> E.
+    heap.new(0, 2); // A
+    heap.new(1, 1); // B
+    heap.put(0, 0, 1);
+    heap.new(2, 1); // C
+    heap.put(0, 1, 2);
+    heap.new(3, 1); // D
+    heap.put(1, 0, 3);
+    heap.put(2, 0, 3);
+    heap.new(4, 0); // E
+    heap.put(3, 0, 4);
+    heap.set(1, 4);
+    for (const r of [2, 3, 4]) heap.del(r);
+    const e = heap.peekRoot(1);
+    heap.del(0); // frees A, B, C, D; E stays (r1)
+    expect(heap.counters.objectsFreed).toBe(4);
+    expect(heap.collector.referenceCount(e)).toBe(1);
+    const collector = heap.collector as ImmediateReferenceCounting;
+    expect(collector.stats()).toEqual({ cascades: 1, singleFrees: 0, largestCascade: 4 });
+    expect(heap.telemetry.pauses.toArray().map((p) => p.work)).toEqual([4]);
+    heap.del(1);
+    expect(heap.counters.objectsFreed).toBe(5);
+    expect(collector.singleFrees).toBe(1);
   });
 
   it('leaks cycles: the oracle reports them as garbage', () => {

@@ -6,10 +6,11 @@
  * Rows (each timed iteration is one whole pass over the tree):
  * - "bare mark loop": the lower bound: an Int32Array stack and a Uint8Array mark table, no collector
  *   (the "over 100 million objects per second" figure of the issue);
- * - "Marker (mark-sweep)": the real marking loop of mark-sweep (shade roots, drain the stack), mark
- *   bits in the shape words; the tree is swept (unmarked) between iterations, outside the timing;
- * - "sweep, all live (mark-sweep)": `SegregatedFreeListSpace.sweep` over the marked tree (every
- *   block visited, mark bits cleared); the tree is marked again between iterations;
+ * - "MarkBitmap (mark-sweep)": the real marking loop of mark-sweep (`MarkBitmap.markFromRoots`:
+ *   side mark bitmap, mark on pop); the tree is swept (unmarked) between iterations, outside the timing;
+ * - "sweep, all live (mark-sweep)": `SegregatedFreeListSpace.sweepBitmap` over the marked tree
+ *   (allocation and mark bitmap words compared, no live block read) plus clearing the bitmap; the
+ *   tree is marked again between iterations;
  * - "full gc (mark-sweep)": `heap.gc()`: mark + sweep;
  * - "incremental marking, budget 1000": the incremental collector's mark steps until marking is
  *   complete (each step a pause record), then its lazy sweep finished outside the timing;
@@ -27,7 +28,6 @@ import {
   Incremental,
   IncrementalState,
   incremental,
-  MARK_BIT,
   type MarkCompact,
   type MarkSweep,
   markCompact,
@@ -118,13 +118,13 @@ const options = { time: 3000, warmupTime: 500, iterations: 5, warmupIterations: 
   let marked = false;
   const mark = () => {
     if (marked) sweep();
-    ms.marker.shadeRoots();
-    ms.marker.drain(Number.POSITIVE_INFINITY);
+    ms.marks.markFromRoots();
     marked = true;
   };
   const sweep = () => {
     if (!marked) mark();
-    ms.space.sweep(heap, MARK_BIT);
+    ms.space.sweepBitmap(heap, ms.marks.bits);
+    ms.marks.clear();
     marked = false;
   };
 
@@ -133,7 +133,7 @@ const options = { time: 3000, warmupTime: 500, iterations: 5, warmupIterations: 
     marks.fill(0);
   };
   bench.add('bare mark loop (Int32Array stack, Uint8Array marks)', bareMark, { beforeEach: clearMarks });
-  bench.add('Marker (mark-sweep): mark bits in shape words', mark, { afterEach: sweep });
+  bench.add('MarkBitmap (mark-sweep): side mark bitmap, mark on pop', mark, { afterEach: sweep });
   await runBench(bench, objectsPerSecond);
   if (bareMarked !== NODES) throw new Error(`bare loop marked ${bareMarked} of ${NODES}`);
 
@@ -149,7 +149,7 @@ const options = { time: 3000, warmupTime: 500, iterations: 5, warmupIterations: 
   // One shot: sweep a heap whose every object is garbage.
   heap.del(heap.global('tree'));
   const t = performance.now();
-  const result = ms.space.sweep(heap, MARK_BIT);
+  const result = ms.space.sweepBitmap(heap, ms.marks.bits);
   const sweptMs = performance.now() - t;
   if (result.objectsFreed !== NODES) throw new Error(`freed ${result.objectsFreed} of ${NODES}`);
   rows.push({

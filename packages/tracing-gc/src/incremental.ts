@@ -1,7 +1,9 @@
 /**
  * `incremental`: tri-colour incremental mark-sweep (Dijkstra, Lamport et al. 1978, "On-the-fly
- * garbage collection"; GC Handbook §15.1-15.2 and ch. 16) over the same segregated free lists and
- * mark bit as `mark-sweep`, with lazy sweeping (Handbook §2.5).
+ * garbage collection"; GC Handbook §15.1-15.2 and ch. 16) over the same segregated free lists as
+ * `mark-sweep`, with lazy sweeping (Handbook §2.5). Unlike `mark-sweep` (side mark bitmap, mark on
+ * pop) it keeps the mark bit in the shape word (`MARK_BIT`) and the shared mark-on-push `Marker`,
+ * whose mark stack is exactly the grey set the barrier and the budgeted steps rely on.
  *
  * INVARIANT (strong tri-colour invariant, scanned roots treated as black): while marking, no black
  * object refers to a white object, and no root slot that the incremental root scan has passed refers

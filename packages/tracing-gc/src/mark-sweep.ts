@@ -3,21 +3,26 @@
  * size-class free lists (`SegregatedFreeListSpace`, Handbook §7.4; objects above 8192 bytes go to its
  * large object space).
  *
- * Object layout: no header word. The mark bit is `GC_BIT_0` of the shape word, where real VMs keep
- * it (in the object header):
+ * Object layout: no header word and no GC bit in the object: the mark bits live in a side bitmap
+ * (`MarkBitmap`, Handbook §2.3), one bit per 8-byte granule of the simulated memory, which lines up
+ * word for word with the segregated space's allocation bitmap (chunks are aligned to their size):
  *
  * ```
- *  word 0  | shape: bits 0-23 nrefs, bit 24 = MARK | payload bytes |
- *  word 1..| reference fields, then payload                        |
+ *  object    word 0  | shape: bits 0-23 nrefs (GC bits unused) | payload bytes |
+ *            word 1..| reference fields, then payload                          |
+ *  marks     bits[addr >>> 8], bit (addr >>> 3) & 31           (MarkBitmap, heap-wide)
+ *  allocated chunk bitmap word (addr - chunk) >>> 8, same bit   (SegregatedFreeListSpace)
  * ```
  *
  * Phases of a collection (each says what holds when it returns):
- * 1. mark: the shared `Marker` shades the roots' referents, then drains its typed-array mark stack.
- *    After it, an allocated object has its mark bit set exactly when it is reachable from the roots.
- * 2. sweep: `SegregatedFreeListSpace.sweep` visits every allocated block; unmarked ones go back on
- *    their size class's free list (each reported with `heap.recordFree`) and survivors have their
- *    mark bit cleared. After it, no allocated object has its mark bit set, and every allocated object
- *    is reachable (no garbage, cycles included: reachability never depended on counts).
+ * 1. mark: `MarkBitmap.markFromRoots` (mark on pop, typed-array stack) from the roots. After it, an
+ *    object's bit is set exactly when it is reachable from the roots.
+ * 2. sweep: `SegregatedFreeListSpace.sweepBitmap` computes each chunk's dead blocks as
+ *    `allocated & ~marked`, 32 granules at a time (an all-live word costs one compare; live objects are
+ *    never read), puts them back on their size class's free list in address order (each reported
+ *    with `heap.recordFree`), and frees unmarked large objects; then the bitmap is cleared with one
+ *    `fill`. After it, no mark bit is set, and every allocated object is reachable (no garbage, cycles
+ *    included: reachability never depended on counts).
  *
  * Collection trigger (Handbook §2.4's "heap growth" policy, as in Boehm GC's free-space divisor and
  * Go's GOGC): after each collection the live bytes L (block sizes in use) fix a threshold
@@ -28,7 +33,9 @@
  * `OutOfMemoryError` with the heap's figures.
  *
  * Pauses: one record per stop-the-world phase: `mark` (work = objects marked) then `sweep`
- * (work = bytes swept: the block bytes the sweep visited). One `recordCollection('full', ...)` each.
+ * (work = bytes swept: the bytes of the allocated blocks and large objects the sweep accounts for,
+ * as if it visited each one; the bitmap sweep reads none of the live ones, but the figure is the same
+ * as a per-block sweep's, so it is comparable across collectors and versions). One `recordCollection('full', ...)` each.
  */
 
 import { SegregatedFreeListSpace } from '@gclab/allocator';
@@ -42,10 +49,10 @@ import {
   HeapIntegrityError,
 } from '@gclab/core';
 import { numberOption } from './collector-option.ts';
-import { Marker } from './mark.ts';
+import { MarkBitmap } from './mark-bitmap.ts';
 import { outOfMemory } from './out-of-memory.ts';
 
-/** The mark bit of the non-moving marking collectors (first GC bit of the shape word). */
+/** The mark bit of `incremental` (first GC bit of the shape word); `mark-sweep` marks in a `MarkBitmap`. */
 export const MARK_BIT = GC_BIT_0;
 
 /** Default `minHeapBytes` of the growth trigger. */
@@ -89,8 +96,8 @@ export class MarkSweep extends CollectorBase {
   readonly name = 'mark-sweep';
   /** Where objects live. */
   readonly space: SegregatedFreeListSpace;
-  /** The mark stack. */
-  readonly marker: Marker;
+  /** The side mark bitmap and its mark stack. */
+  readonly marks: MarkBitmap;
   /** Growth trigger floor. */
   readonly minHeapBytes: number;
   /** Growth trigger factor. */
@@ -114,7 +121,7 @@ export class MarkSweep extends CollectorBase {
     this.minHeapBytes = o.minHeapBytes;
     this.growthFactor = o.growthFactor;
     this.space = new SegregatedFreeListSpace(heap.os, { chunkBytes: o.chunkBytes });
-    this.marker = new Marker(heap, MARK_BIT);
+    this.marks = new MarkBitmap(heap);
     this.budget = growthBudget(0, this.minHeapBytes, this.growthFactor);
     this.markKind = heap.telemetry.pauses.kindId('mark');
     this.sweepKind = heap.telemetry.pauses.kindId('sweep');
@@ -151,13 +158,13 @@ export class MarkSweep extends CollectorBase {
     const heap = this.heap;
     const telemetry = heap.telemetry;
     let t = telemetry.startPause();
-    const marker = this.marker;
-    marker.shadeRoots();
-    const marked = marker.drain(Number.POSITIVE_INFINITY);
+    const marks = this.marks;
+    const marked = marks.markFromRoots();
     telemetry.endPause(this.markKind, t, marked);
 
     t = telemetry.startPause();
-    const swept = this.space.sweep(heap, MARK_BIT);
+    const swept = this.space.sweepBitmap(heap, marks.bits);
+    marks.clear();
     heap.counters.bytesSwept += swept.bytesSwept;
     telemetry.endPause(this.sweepKind, t, swept.bytesSwept);
 
@@ -170,15 +177,16 @@ export class MarkSweep extends CollectorBase {
     return swept.objectsFreed;
   }
 
-  /** Checked mode: the space's bookkeeping adds up, no object keeps a mark bit, the mark stack is empty. */
+  /** Checked mode: the space's bookkeeping adds up, no mark bit is set, the mark stack is empty. */
   override verify(): void {
     this.space.verify();
-    if (!this.marker.isEmpty) this.fail('the mark stack is not empty outside a collection');
-    const words = this.heap.memory.words;
-    this.space.forEachObject((addr) => {
-      if ((words[addr >> 2]! & MARK_BIT) !== 0)
-        this.fail(`object at 0x${addr.toString(16)} still has its mark bit set`);
-    });
+    if (!this.marks.isEmpty) this.fail('the mark stack is not empty outside a collection');
+    if (!this.marks.isClear()) {
+      this.space.forEachObject((addr) => {
+        if (this.marks.isMarked(addr)) this.fail(`object at 0x${addr.toString(16)} is still marked`);
+      });
+      this.fail('the mark bitmap has a bit set outside a collection');
+    }
   }
 
   override stats(): Record<string, number> {
@@ -201,7 +209,7 @@ export class MarkSweep extends CollectorBase {
 export const markSweep: CollectorDescriptor = {
   name: 'mark-sweep',
   family: 'tracing',
-  summary: 'Stop-the-world mark-sweep: mark bit in the header, sweep into segregated size-class free lists.',
+  summary: 'Stop-the-world mark-sweep: side mark bitmap, bitmap sweep into segregated size-class free lists.',
   constraints: {
     movesObjects: false,
     reclaimsCycles: true,

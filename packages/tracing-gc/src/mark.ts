@@ -1,6 +1,8 @@
 /**
- * The marking loop shared by the tracing collectors (GC Handbook §2.2, "marking with an explicit
- * stack"): a typed-array mark stack of grey objects and a mark bit in each object's shape word.
+ * The marking loop shared by the tracing collectors that need a tri-colour marker or a mark bit in
+ * the object (`incremental`, `mark-compact`, `gen-copy`; `mark-sweep` marks into a side bitmap,
+ * `MarkBitmap`) (GC Handbook §2.2, "marking with an explicit stack"): a typed-array mark stack of
+ * grey objects and a mark bit in each object's shape word.
  *
  * Colours (tri-colour abstraction, Handbook §15.1):
  * - white: mark bit clear;

@@ -1,7 +1,7 @@
 import { Heap, OutOfMemoryError } from '@gclab/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MARK_BIT, type MarkSweep, markSweep } from '../src/mark-sweep.ts';
+import { type MarkSweep, markSweep } from '../src/mark-sweep.ts';
 import { checkRandomMutators, exampleTraces, replayWithoutLeak } from './conformance.ts';
 import { choicesArbitrary, runChoices } from './random-mutator.ts';
 
@@ -36,23 +36,25 @@ function cyclesHeap(heap: Heap): void {
 }
 
 describe('mark-sweep phases', () => {
-  it('property: the sweep frees exactly the unmarked objects and clears the mark bit of the rest', () => {
+  it('property: the bitmap sweep frees exactly the unmarked objects and keeps the rest', () => {
     fc.assert(
       fc.property(choicesArbitrary({ gcWeight: 0 }), (choices) => {
         const heap = new Heap(markSweep, { collectorOptions: { minHeapBytes: 1 << 30 } });
         runChoices(heap, choices);
         const ms = collectorOf(heap);
-        ms.marker.shadeRoots();
-        ms.marker.drain(Number.POSITIVE_INFINITY);
+        const traced = ms.marks.markFromRoots();
         const before = allObjects(heap);
-        const marked = new Set([...before].filter((a) => ms.marker.isMarked(a)));
+        const marked = new Set([...before].filter((a) => ms.marks.isMarked(a)));
+        expect(traced).toBe(marked.size);
         const freedBefore = heap.counters.objectsFreed;
-        const result = ms.space.sweep(heap, MARK_BIT);
+        const result = ms.space.sweepBitmap(heap, ms.marks.bits);
+        ms.marks.clear();
         const after = allObjects(heap);
         expect(after).toEqual(marked);
         expect(result.objectsFreed).toBe(before.size - marked.size);
         expect(heap.counters.objectsFreed - freedBefore).toBe(before.size - marked.size);
-        for (const a of after) expect(ms.marker.isMarked(a)).toBe(false);
+        for (const a of after) expect(ms.marks.isMarked(a)).toBe(false);
+        expect(ms.marks.isClear()).toBe(true);
         expect(heap.oracle.traverse().garbageObjects).toBe(0);
       }),
       { seed, numRuns: 100 },

@@ -11,9 +11,9 @@ import { NREFS_MASK } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import { GenCopy, genCopy } from '../src/gen-copy.ts';
 import { Incremental, incremental } from '../src/incremental.ts';
-import { Marker } from '../src/mark.ts';
+import { MarkBitmap } from '../src/mark-bitmap.ts';
 import { markCompact } from '../src/mark-compact.ts';
-import { MARK_BIT, MarkSweep, markSweep } from '../src/mark-sweep.ts';
+import { MarkSweep, markSweep } from '../src/mark-sweep.ts';
 import { Semispace, semispace } from '../src/semispace.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
@@ -57,18 +57,25 @@ describe('verifyCollector on the tracing collectors', () => {
   });
 });
 
-/** A marker whose scan skips each object's last field. */
-class SkipsLastFieldMarker extends Marker {
-  override drain(budget: number): number {
+/** A mark bitmap whose scan skips each object's last field. */
+class SkipsLastFieldMarks extends MarkBitmap {
+  override markFromRoots(): number {
     const heap = this.heap;
+    const bits = this.cover();
+    const stack: number[] = [];
+    const roots = heap.roots;
+    for (let i = 0; i < roots.top; i++) if (roots.regs[i] !== 0) stack.push(roots.regs[i]!);
+    for (let g = 0; g < roots.globalCount; g++) if (roots.globals[g] !== 0) stack.push(roots.globals[g]!);
     let done = 0;
-    while (this.top > 0 && done < budget) {
-      const obj = this.stack[--this.top]!;
+    while (stack.length > 0) {
+      const obj = stack.pop()!;
+      if (this.isMarked(obj)) continue;
+      bits[obj >>> 8]! |= 1 << ((obj >>> 3) & 31);
       const words = heap.memory.words;
       const n = words[obj >> 2]! & NREFS_MASK;
       for (let k = 0; k < n - 1; k++) {
-        const ref = heap.model.getField(heap.memory.words, obj, k);
-        if (ref !== 0) this.shade(ref);
+        const ref = heap.model.getField(words, obj, k);
+        if (ref !== 0) stack.push(ref);
       }
       done++;
     }
@@ -78,10 +85,10 @@ class SkipsLastFieldMarker extends Marker {
   }
 }
 
-/** `mark-sweep` with the marker above. */
+/** `mark-sweep` with the mark bitmap above. */
 function skipsLastField(heap: Heap, options: CollectorOptions): MarkSweep {
   const collector = new MarkSweep(heap, options);
-  (collector as { marker: Marker }).marker = new SkipsLastFieldMarker(heap, MARK_BIT);
+  (collector as { marks: MarkBitmap }).marks = new SkipsLastFieldMarks(heap);
   return collector;
 }
 

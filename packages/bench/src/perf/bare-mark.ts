@@ -1,82 +1,55 @@
 /**
  * The bare typed-array mark loop: the limit a marking collector's mark phase is measured against on
- * this machine. It is what a mark phase must do and nothing more: a preallocated Int32Array stack,
- * a mark bit set in each object's shape word when it is pushed, fields visited last to first (so
- * field 0 is popped next, as in the collectors' `Marker`). No telemetry, no budget, no stack growth,
- * no call per object.
+ * this machine. It is the bare version of `mark-sweep`'s marking algorithm (`MarkBitmap` in
+ * @gclab/tracing-gc), what that mark phase must do and nothing more: a preallocated Int32Array
+ * stack, marks in a side bitmap over the whole simulated memory (bit `(a >>> 3) & 31` of
+ * `marks[a >>> 8]` for the object at `a`), mark on pop (every non-null referent is pushed; a popped
+ * address is tested and marked, or dropped if already marked), field 0 followed at once instead of
+ * pushed, the other fields pushed last to first. No telemetry, no stack growth, no root scan, no call per object.
  *
- * `bareUnmark` is the same traversal clearing the bit, to restore the heap after a measurement.
+ * The collector's mark phase changed from a shape-word bit set on push to this side bitmap set on
+ * pop; this loop changed with it, so figure 4 keeps comparing the collector with the bare form of
+ * the same algorithm. Restoring the heap after a measurement is `marks.fill(0)`.
  */
-import { GC_BIT_0, NREFS_MASK } from '@gclab/core';
-
-/** The GC bit the perf measurements mark with: the last of the seven (no collector runs meanwhile). */
-export const BARE_MARK_BIT = GC_BIT_0 << 6;
+import { NREFS_MASK } from '@gclab/core';
 
 /**
- * Marks everything reachable from `root` (non-null) with `bit` in the shape words of `words`;
- * `fieldOffset` is the heap's `model.fieldOffset`; `stack` must have room for every object that can
- * be grey at once (the number of objects is always enough). Returns the number of objects marked.
+ * Marks everything reachable from `root` (non-null) in `marks`, a side bitmap covering `words`
+ * (`Math.ceil(words.length / 64)` entries, all clear); `fieldOffset` is the heap's
+ * `model.fieldOffset`; `stack` must have room for every address pushed and not yet popped (one more
+ * than the number of references is always enough; for a tree, the number of objects). Returns the
+ * number of objects marked.
  */
 export function bareMark(
   words: Int32Array,
   root: number,
   fieldOffset: number,
-  bit: number,
+  marks: Int32Array,
   stack: Int32Array,
 ): number {
   const fieldIndex = fieldOffset >> 2;
-  let marked = 1;
+  let marked = 0;
   let top = 0;
-  words[root >> 2]! |= bit;
   stack[top++] = root;
   while (top > 0) {
-    const i = stack[--top]! >> 2;
-    const first = i + fieldIndex;
-    for (let p = first + 2 * ((words[i]! & NREFS_MASK) - 1); p >= first; p -= 2) {
-      const ref = words[p]!;
-      if (ref !== 0) {
-        const j = ref >> 2;
-        const shape = words[j]!;
-        if ((shape & bit) === 0) {
-          words[j] = shape | bit;
-          stack[top++] = ref;
-          marked++;
-        }
+    let ref = stack[--top]!;
+    while (ref !== 0) {
+      const w = ref >>> 8;
+      const bit = 1 << ((ref >>> 3) & 31);
+      const m = marks[w]!;
+      if ((m & bit) !== 0) break;
+      marks[w] = m | bit;
+      marked++;
+      const i = ref >> 2;
+      const n = words[i]! & NREFS_MASK;
+      if (n === 0) break;
+      const first = i + fieldIndex;
+      for (let p = first + 2 * (n - 1); p > first; p -= 2) {
+        const r = words[p]!;
+        if (r !== 0) stack[top++] = r;
       }
+      ref = words[first]!;
     }
   }
   return marked;
-}
-
-/** Clears `bit` on everything `bareMark` marked from `root`; returns the number of objects cleared. */
-export function bareUnmark(
-  words: Int32Array,
-  root: number,
-  fieldOffset: number,
-  bit: number,
-  stack: Int32Array,
-): number {
-  const fieldIndex = fieldOffset >> 2;
-  if ((words[root >> 2]! & bit) === 0) return 0;
-  let cleared = 1;
-  let top = 0;
-  words[root >> 2]! &= ~bit;
-  stack[top++] = root;
-  while (top > 0) {
-    const i = stack[--top]! >> 2;
-    const first = i + fieldIndex;
-    for (let p = first + 2 * ((words[i]! & NREFS_MASK) - 1); p >= first; p -= 2) {
-      const ref = words[p]!;
-      if (ref !== 0) {
-        const j = ref >> 2;
-        const shape = words[j]!;
-        if ((shape & bit) !== 0) {
-          words[j] = shape & ~bit;
-          stack[top++] = ref;
-          cleared++;
-        }
-      }
-    }
-  }
-  return cleared;
 }

@@ -5,7 +5,8 @@
  * For each size: the tree is built in a fresh heap of the collector and as JavaScript objects (so
  * V8's heap holds that one tree); then each round times, alternately (the order flips every round,
  * so drift cancels), `v8Gc()`, `heap.gc()` (whose mark phase is read from the pause log) and
- * `bareMark`. The process must run with `--expose-gc` and hold nothing else of size. After every timed
+ * `bareMark` (the bare form of the collector's marking: a side mark bitmap, mark on pop; the
+ * bitmap is allocated once per size, outside the timing, and cleared after each run). The process must run with `--expose-gc` and hold nothing else of size. After every timed
  * step the loop waits `settleMs` (default 200 ms): V8 finishes a collection's sweeping on background
  * threads after `gc()` returns, and on a small machine those threads would otherwise run during the
  * next timed step.
@@ -14,7 +15,7 @@
  * too, so mark time per object at the largest size is paired run by run with the smallest.
  */
 import { type CollectorDescriptor, type CollectorOptions, Heap } from '@gclab/core';
-import { BARE_MARK_BIT, bareMark, bareUnmark } from './bare-mark.ts';
+import { bareMark } from './bare-mark.ts';
 import { buildJsTree, buildTree, type JsTreeNode } from './binary-tree.ts';
 
 /** Options of `measureFullCollection`. */
@@ -80,6 +81,7 @@ export async function measureFullCollection(options: FullCollectionOptions): Pro
     v8Gc();
     await settle();
     const stack = new Int32Array(nodes + 1);
+    let marks = new Int32Array(Math.ceil(heap.memory.words.length / 64));
     const markKind = heap.telemetry.pauses.kindId(options.markPauseKind);
     const row: FullCollectionSize = { nodes, gclabMs: [], markMs: [], v8Ms: [], bareMs: [] };
     const baseMarks: number[] = [];
@@ -102,10 +104,12 @@ export async function measureFullCollection(options: FullCollectionOptions): Pro
           const words = heap.memory.words;
           const root = heap.peekRoot(0);
           const fieldOffset = heap.model.fieldOffset;
+          if (marks.length < Math.ceil(words.length / 64))
+            marks = new Int32Array(Math.ceil(words.length / 64));
           const t = performance.now();
-          const marked = bareMark(words, root, fieldOffset, BARE_MARK_BIT, stack);
+          const marked = bareMark(words, root, fieldOffset, marks, stack);
           const ms = performance.now() - t;
-          bareUnmark(words, root, fieldOffset, BARE_MARK_BIT, stack);
+          marks.fill(0);
           if (marked !== nodes) throw new Error(`the bare mark loop marked ${marked} of ${nodes} objects`);
           if (timed) row.bareMs.push(ms);
         } else if (last && base !== null) {

@@ -1,0 +1,141 @@
+import { bareMark, buildTree } from '@gclab/bench';
+import { Heap } from '@gclab/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MarkBitmap } from '../src/mark-bitmap.ts';
+import { type MarkSweep, markSweep } from '../src/mark-sweep.ts';
+import { choicesArbitrary, runChoices } from './random-mutator.ts';
+
+const seed = Number(process.env.GCLAB_SEED ?? 42);
+
+/** A mark-sweep heap that never collects on its own (so tests drive the phases). */
+function quietHeap(): Heap {
+  return new Heap(markSweep, { collectorOptions: { minHeapBytes: 1 << 30 } });
+}
+
+/** Every allocated object of a mark-sweep heap. */
+function objectsOf(heap: Heap): number[] {
+  const out: number[] = [];
+  (heap.collector as MarkSweep).space.forEachObject((a) => out.push(a));
+  return out;
+}
+
+describe('MarkBitmap', () => {
+  it('marks exactly the objects reachable from the roots, cycles and shared objects included', () => {
+    const heap = quietHeap();
+    const g = heap.global('g');
+    // g -> A -> B -> C -> A (reachable cycle); r1 -> D; g and A and B all refer to D (shared: D is
+    // pushed three times and marked once); an unreachable cycle E <-> F; G -> D (G unreachable).
+    heap.new(g, 3);
+    heap.new(0, 2);
+    heap.put(g, 0, 0);
+    heap.new(2, 2);
+    heap.put(0, 0, 2);
+    heap.put(2, 0, g);
+    heap.new(1, 0);
+    heap.put(g, 1, 1);
+    heap.put(0, 1, 1);
+    heap.put(2, 1, 1);
+    heap.new(3, 1);
+    heap.new(4, 1);
+    heap.put(3, 0, 4);
+    heap.put(4, 0, 3);
+    heap.new(5, 1);
+    heap.put(5, 0, 1);
+    for (const r of [0, 2, 3, 4, 5]) heap.del(r);
+    const reachable = new Set<number>();
+    heap.oracle.traverse((a) => reachable.add(a));
+    expect(reachable.size).toBe(4);
+    const marks = new MarkBitmap(heap, 16);
+    const tracedBefore = heap.counters.objectsTraced;
+    expect(marks.markFromRoots()).toBe(4);
+    expect(marks.isEmpty).toBe(true);
+    const all = objectsOf(heap);
+    expect(all).toHaveLength(7);
+    for (const a of all) expect(marks.isMarked(a)).toBe(reachable.has(a));
+    expect(heap.counters.objectsTraced - tracedBefore).toBe(4);
+    expect(marks.isClear()).toBe(false);
+    // A second marking finds everything marked already.
+    expect(marks.markFromRoots()).toBe(0);
+    marks.clear();
+    expect(marks.isClear()).toBe(true);
+    for (const a of all) expect(marks.isMarked(a)).toBe(false);
+  });
+
+  it('sets one bit per object, at bit (addr >>> 3) & 31 of word addr >>> 8, and no other', () => {
+    const heap = quietHeap();
+    const g = heap.global('list');
+    heap.new(g, 1);
+    heap.set(0, g);
+    for (let i = 0; i < 99; i++) {
+      heap.new(1, 1, 8 * (i % 5));
+      heap.put(0, 0, 1);
+      heap.set(0, 1);
+    }
+    const marks = new MarkBitmap(heap);
+    expect(marks.markFromRoots()).toBe(100);
+    const expected = new Int32Array(marks.bits.length);
+    for (const a of objectsOf(heap)) expected[a >>> 8]! |= 1 << ((a >>> 3) & 31);
+    expect(marks.bits).toEqual(expected);
+  });
+
+  it('grows its stack for objects with many fields and for long chains of shared referents', () => {
+    const heap = quietHeap();
+    const g = heap.global('wide');
+    heap.new(g, 500);
+    for (let i = 0; i < 500; i++) {
+      heap.new(0, 0);
+      heap.put(g, i, 0);
+    }
+    // Every slot of a second wide object refers to the first one: 400 pushes of a marked object.
+    const h = heap.global('back');
+    heap.new(h, 400);
+    for (let i = 0; i < 400; i++) heap.put(h, i, g);
+    const marks = new MarkBitmap(heap, 16);
+    expect(marks.markFromRoots()).toBe(502);
+    expect(marks.stack.length).toBeGreaterThanOrEqual(500);
+  });
+
+  it('covers memory that grew after it was created', () => {
+    const heap = quietHeap();
+    const marks = new MarkBitmap(heap);
+    const before = marks.bits.length;
+    const g = heap.global('big');
+    heap.new(g, 1);
+    // 4 MiB of objects: past the initial 1 MiB memory.
+    for (let i = 0; i < 64; i++) {
+      heap.new(0, 1, 65_000);
+      heap.put(0, 0, g);
+      heap.set(g, 0);
+    }
+    expect(heap.memory.words.length / 64).toBeGreaterThan(before);
+    expect(marks.markFromRoots()).toBe(65);
+    expect(marks.bits.length).toBe(Math.ceil(heap.memory.words.length / 64));
+  });
+
+  it('property: on random object graphs the marked set is the oracle reachable set', () => {
+    fc.assert(
+      fc.property(choicesArbitrary({ gcWeight: 0 }), (choices) => {
+        const heap = quietHeap();
+        runChoices(heap, choices);
+        const reachable = new Set<number>();
+        heap.oracle.traverse((a) => reachable.add(a));
+        const marks = new MarkBitmap(heap, 16);
+        expect(marks.markFromRoots()).toBe(reachable.size);
+        for (const a of objectsOf(heap)) expect(marks.isMarked(a)).toBe(reachable.has(a));
+      }),
+      { seed, numRuns: 100 },
+    );
+  });
+
+  it("sets the same bits as the perf harness's bare loop (figure 4 compares the same algorithm)", () => {
+    const heap = quietHeap();
+    const root = buildTree(heap, 3000);
+    const words = heap.memory.words;
+    const bare = new Int32Array(Math.ceil(words.length / 64));
+    expect(bareMark(words, root, heap.model.fieldOffset, bare, new Int32Array(3001))).toBe(3000);
+    const marks = new MarkBitmap(heap);
+    expect(marks.markFromRoots()).toBe(3000);
+    expect(marks.bits).toEqual(bare);
+  });
+});
