@@ -232,7 +232,10 @@ export abstract class ReferenceCounting extends CollectorBase {
     this.heap.recordFree(addr, size);
   }
 
-  /** Hook: the object at `addr` is about to be freed (its words are still intact). Default: nothing. */
+  /**
+   * Hook: the object at `addr` is about to be freed (its words are still intact). Default: nothing.
+   * It runs inside the cascade, so it must not change counts or free objects itself.
+   */
   protected objectFreed(_addr: number): void {}
 
   override referenceCount(addr: number): number {
