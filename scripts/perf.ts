@@ -48,7 +48,7 @@ import {
   unmeasured,
   writePerfReport,
 } from '@gclab/bench';
-import { type CPythonCollector, cpython, runMix } from '@gclab/generational';
+import { type CPythonCollector, cpython, mixWords, runMix } from '@gclab/generational';
 import { refcount } from '@gclab/refcount';
 import { markSweep } from '@gclab/tracing-gc';
 
@@ -111,13 +111,15 @@ async function runGroup(group: Group): Promise<unknown> {
       return fullCollectionFigures(markSweep.name, result);
     }
     case 'operation-mix': {
+      // Python draws its step words before it starts its clock; so does this side (round r = seed r).
+      const words = Array.from({ length: runs + 1 }, (_, round) => mixWords(round, MIX_STEPS));
       const result = await measureOperationMix({
         descriptor: cpython,
         runs,
         // Python's side registers a gc callback (to log collections); so does this side.
         run: (heap, round) => {
           (heap.collector as CPythonCollector).gc.callbacks.push(() => {});
-          return runMix(heap, { seed: round, steps: MIX_STEPS });
+          return runMix(heap, { seed: round, steps: MIX_STEPS, words: words[round]! });
         },
         anchor: async (round) => pythonMix(round),
         check: (heap, output) => {

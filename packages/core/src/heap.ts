@@ -81,6 +81,13 @@ export class Heap {
   readonly checked: boolean;
   /** The checked-mode verifier (present only in checked mode). */
   readonly checker: HeapChecker | null;
+  /**
+   * Whether someone listens to each freed address (checked mode's shadow graph, or a subclass that
+   * overrides `recordFree`, such as @gclab/bench's tracking heap, which sets it). While it is false a
+   * collector may report the frees of one operation's batch (a cascade) with one `recordBulkFree`
+   * instead of one `recordFree` each; the counters and frees by operation come out the same.
+   */
+  freesObserved: boolean;
 
   private argScratch = new Int32Array(16);
   private opA = 0;
@@ -98,6 +105,7 @@ export class Heap {
     this.oracle = new Oracle(this);
     this.checked = options.checked === true;
     this.checker = this.checked ? new HeapChecker(this) : null;
+    this.freesObserved = this.checked;
     this.collector = descriptor.create(this, options.collectorOptions ?? {});
   }
 
@@ -342,8 +350,9 @@ export class Heap {
   }
 
   /**
-   * A collector reclaimed `objects` objects of `bytes` bytes at once (a copying collector's
-   * from-space). It must also report the region with `recordFreeRange` in checked mode.
+   * A collector reclaimed `objects` objects of `bytes` bytes at once: a copying collector's
+   * from-space (which it must also report with `recordFreeRange` in checked mode), or a batch of
+   * frees made during the running operation while `freesObserved` is false.
    */
   recordBulkFree(objects: number, bytes: number): void {
     const c = this.counters;

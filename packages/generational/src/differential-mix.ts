@@ -42,6 +42,20 @@ export interface MixOptions {
   steps: number;
   /** Objects of the long-lived chain built before the steps (default 0). */
   longLived?: number;
+  /**
+   * The step words, drawn beforehand with `mixWords(seed, steps)` (at least `steps` of them). The
+   * Python side draws its words before it starts its clock; a timed run passes them here so that
+   * both sides time the operations alone. Default: drawn from MT19937 as the steps run.
+   */
+  words?: Uint32Array;
+}
+
+/** The first `steps` MT19937 words of `random.Random(seed)`: the step words of the mix. */
+export function mixWords(seed: number, steps: number): Uint32Array {
+  const rng = new MersenneTwister(seed);
+  const words = new Uint32Array(steps);
+  for (let s = 0; s < steps; s++) words[s] = rng.nextUint32();
+  return words;
 }
 
 /** Step kinds, in the order of the weight table. */
@@ -91,6 +105,10 @@ export type MixLineSink = (line: string) => void;
 export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): number {
   const { seed, steps } = options;
   const longLived = options.longLived ?? 0;
+  const drawn = options.words ?? null;
+  if (drawn !== null && drawn.length < steps) {
+    throw new RangeError(`runMix: ${steps} steps need ${steps} words, got ${drawn.length}`);
+  }
   const rng = new MersenneTwister(seed);
   const emit = sink ?? null;
   const opsBefore = heap.counters.ops;
@@ -109,7 +127,7 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
     if (emit !== null) emit(`del r${T}`);
   }
   for (let s = 0; s < steps; s++) {
-    const w = rng.nextUint32();
+    const w = drawn !== null ? drawn[s]! : rng.nextUint32();
     const i = (w >>> 8) & 63;
     const j = (w >>> 14) & 63;
     switch (KIND_OF[w & 255]) {

@@ -17,6 +17,7 @@ export {
   MIX_WEIGHTS,
   type MixLineSink,
   type MixOptions,
+  mixWords,
   ROOT_SLOTS,
   runMix,
 } from './differential-mix.ts';

@@ -9,7 +9,7 @@
 import { Heap, parseTrace, replay } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import { type CPythonCollector, cpython } from '../src/cpython.ts';
-import { runMix } from '../src/differential-mix.ts';
+import { mixWords, runMix } from '../src/differential-mix.ts';
 import { findPython311, runPythonMix } from './python.ts';
 
 const python = findPython311();
@@ -17,7 +17,12 @@ const inCI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 const available = python.command !== null;
 
 /** Runs the mix under `cpython` with a callback that records each collection, as Python's does. */
-function gclabMix(seed: number, steps: number, longLived = 0): { lines: string[]; heap: Heap } {
+function gclabMix(
+  seed: number,
+  steps: number,
+  longLived = 0,
+  words?: Uint32Array,
+): { lines: string[]; heap: Heap } {
   const heap = new Heap(cpython);
   const c = heap.collector as CPythonCollector;
   const lines: string[] = [];
@@ -25,7 +30,7 @@ function gclabMix(seed: number, steps: number, longLived = 0): { lines: string[]
     if (phase === 'stop')
       lines.push(`${heap.opIndex} ${info.generation} ${info.collected} ${info.uncollectable}`);
   });
-  runMix(heap, { seed, steps, longLived });
+  runMix(heap, words === undefined ? { seed, steps, longLived } : { seed, steps, longLived, words });
   lines.push(`count ${c.gc.get_count().join(' ')}`);
   return { lines, heap };
 }
@@ -83,6 +88,16 @@ describe.skipIf(!available && !inCI)('differential test against CPython 3.11', (
 describe('the differential test can fail', () => {
   it('a different seed gives a different log', () => {
     expect(gclabMix(1, 50_000).lines).not.toEqual(gclabMix(2, 50_000).lines);
+  });
+
+  it('words drawn beforehand (as perf figure 2 times it) give the same program as words drawn per step', () => {
+    const words = mixWords(4, 20_000);
+    expect(words[0]).not.toBe(words[1]);
+    const drawn = gclabMix(4, 20_000, 0, words);
+    const perStep = gclabMix(4, 20_000);
+    expect(drawn.lines).toEqual(perStep.lines);
+    expect(drawn.heap.counters).toEqual(perStep.heap.counters);
+    expect(() => runMix(new Heap(cpython), { seed: 4, steps: 20_001, words })).toThrow(RangeError);
   });
 
   it('without a registered callback, full collections leave count0 at 0 (the log differs from Python)', () => {

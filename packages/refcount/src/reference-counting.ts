@@ -168,7 +168,9 @@ export abstract class ReferenceCounting extends CollectorBase {
     }
     if (top === base) {
       // A single free: no clock.
-      this.freeBlock(addr, fieldOffset + 8 * n0 + ((words[(addr >> 2) + 1]! + 7) & ~7));
+      const size = fieldOffset + 8 * n0 + ((words[(addr >> 2) + 1]! + 7) & ~7);
+      this.freeBlock(addr);
+      heap.recordFree(addr, size);
       if (!this.collecting) {
         this.singleFrees++;
         if (this.largestCascade === 0) this.largestCascade = 1;
@@ -177,7 +179,12 @@ export abstract class ReferenceCounting extends CollectorBase {
     }
     const timed = !this.collecting;
     const start = timed ? heap.telemetry.startPause() : 0;
-    this.freeBlock(addr, fieldOffset + 8 * n0 + ((words[(addr >> 2) + 1]! + 7) & ~7));
+    // Unless each freed address is listened to, the cascade's frees are reported as one batch.
+    const each = heap.freesObserved;
+    let size = fieldOffset + 8 * n0 + ((words[(addr >> 2) + 1]! + 7) & ~7);
+    this.freeBlock(addr);
+    if (each) heap.recordFree(addr, size);
+    let bytes = size;
     let freed = 1;
     let items = stack.items;
     let capacity = items.length;
@@ -204,10 +211,14 @@ export abstract class ReferenceCounting extends CollectorBase {
           if (ref !== 0) items[top++] = ref;
         }
       }
-      this.freeBlock(obj, fieldOffset + 8 * n + ((words[(obj >> 2) + 1]! + 7) & ~7));
+      size = fieldOffset + 8 * n + ((words[(obj >> 2) + 1]! + 7) & ~7);
+      this.freeBlock(obj);
+      if (each) heap.recordFree(obj, size);
+      bytes += size;
       freed++;
     }
     stack.length = base;
+    if (!each) heap.recordBulkFree(freed, bytes);
     if (timed) {
       heap.telemetry.endPause(this.cascadeKind, start, freed);
       this.cascades++;
@@ -215,21 +226,14 @@ export abstract class ReferenceCounting extends CollectorBase {
     }
   }
 
-  /** Returns the block of a dead object to obmalloc and reports it (after `objectFreed`). */
-  protected freeObject(addr: number): void {
-    const heap = this.heap;
-    this.freeBlock(addr, heap.model.size(heap.memory.words, addr));
-  }
-
   /**
-   * `freeObject` with the object's size already known (`ObjectModel.size`: the cascade computes it
-   * from the shape word it has just read): `objectFreed`, obmalloc's free, `heap.recordFree`.
+   * Returns the block of a dead object to obmalloc, after `objectFreed`; `release` reports the free
+   * (each object, or the cascade's batch while `heap.freesObserved` is false).
    */
-  private freeBlock(addr: number, size: number): void {
+  private freeBlock(addr: number): void {
     this.objectFreed(addr);
     this.space.free(addr);
     if (this.live !== null) this.live.delete(addr);
-    this.heap.recordFree(addr, size);
   }
 
   /**

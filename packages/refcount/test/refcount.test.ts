@@ -110,6 +110,41 @@ describe('refcount', () => {
     expect(collector.singleFrees).toBe(1);
   });
 
+  it('reports a cascade as one batch unless each free is observed, with the same figures', () => {
+    const run = (observed: boolean) => {
+      const heap = new Heap(refcount);
+      expect(heap.freesObserved).toBe(false);
+      heap.freesObserved = observed;
+      const freed: number[] = [];
+      const record = heap.recordFree.bind(heap);
+      heap.recordFree = (addr, size) => {
+        freed.push(addr);
+        record(addr, size);
+      };
+      // A chain of 100 objects with 16-byte payloads, then one freed alone.
+      heap.new(0, 1, 16);
+      for (let i = 0; i < 99; i++) {
+        heap.new(1, 1, 16);
+        heap.put(1, 0, 0);
+        heap.set(0, 1);
+      }
+      heap.del(1);
+      heap.del(0);
+      heap.new(2, 0);
+      heap.del(2);
+      return { freed: freed.length, counters: heap.counters, byOp: [...heap.telemetry.bytesFreedDuringOp] };
+    };
+    const batch = run(false);
+    const each = run(true);
+    expect(batch.freed).toBe(1); // only the single free is reported by address
+    expect(each.freed).toBe(101);
+    expect(batch.counters).toEqual(each.counters);
+    expect(batch.counters.objectsFreed).toBe(101);
+    expect(batch.counters.bytesFreed).toBe(100 * 40 + 16);
+    expect(batch.byOp).toEqual(each.byOp);
+    expect(new Heap(refcount, { checked: true }).freesObserved).toBe(true);
+  });
+
   it('leaks cycles: the oracle reports them as garbage', () => {
     const text = readFileSync(`${examples}cycle.trace`, 'utf8');
     const heap = new Heap(refcount, { checked: true });

@@ -22,6 +22,7 @@ export class TrackingHeap extends Heap {
 
   constructor(descriptor: CollectorDescriptor, options: HeapOptions = {}) {
     super(descriptor, options);
+    this.freesObserved = true;
   }
 
   override recordFree(addr: number, size: number): void {
