@@ -1,11 +1,17 @@
 /**
- * The distribution of pause durations: count, total, mean, p50/p90/p99 and max, from an HDR
- * histogram (hdr-histogram-js, its plain JavaScript build: no WebAssembly) with 3 significant digits,
- * so every percentile is within 0.1% of the exact order statistic. HdrHistogram's percentile is the
- * smallest recorded value v such that at least p% of the values are <= v (reported as the highest
- * value equivalent to v at that precision); the maximum is exact.
+ * The distribution of pause durations: count, total, mean, exact p50/p90/p99 and max.
+ *
+ * A percentile is the nearest-rank order statistic: the smallest recorded duration v such that at
+ * least p% of the durations are <= v (for n pauses, the ceil(p/100 x n)-th smallest). The durations
+ * are sorted (a copy, in a Float64Array), so every figure is exact.
+ *
+ * NOTE (why not hdr-histogram-js, which this used to build on): under tsx, `require`-ing a CommonJS
+ * module from node_modules has esbuild transform it synchronously, and esbuild's synchronous API
+ * transfers (detaches) an ArrayBuffer. The first detach anywhere in a process invalidates V8's
+ * ArrayBuffer-detaching protector, after which every optimised typed-array access checks for a
+ * detached buffer: the simulated heap's loops ran 35-80% slower in every process that imported
+ * @gclab/bench (the perf children and `gclab run`'s workers). Sorting is exact and needs no module.
  */
-import * as hdr from 'hdr-histogram-js';
 
 /** Percentiles and totals of pause durations, in milliseconds. */
 export interface PauseDistribution {
@@ -25,36 +31,27 @@ export interface PauseDistribution {
   maxMs: number;
 }
 
+/** The nearest-rank `p`th percentile of `sorted` (ascending, non-empty). */
+function percentile(sorted: Float64Array, p: number): number {
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
 /** The distribution of `nanos` (pause durations in nanoseconds). All zero when empty. */
 export function pauseDistribution(nanos: ArrayLike<number>): PauseDistribution {
   const count = nanos.length;
   if (count === 0) return { count: 0, totalMs: 0, meanMs: 0, p50Ms: 0, p90Ms: 0, p99Ms: 0, maxMs: 0 };
-  const histogram = hdr.build({
-    bitBucketSize: 64,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 2,
-    autoResize: true,
-    numberOfSignificantValueDigits: 3,
-    useWebAssembly: false,
-  });
+  const sorted = Float64Array.from(nanos);
   let total = 0;
-  let max = 0;
-  for (let i = 0; i < count; i++) {
-    const ns = nanos[i]!;
-    total += ns;
-    if (ns > max) max = ns;
-    histogram.recordValue(Math.max(1, Math.round(ns)));
-  }
-  const at = (p: number): number => Math.min(histogram.getValueAtPercentile(p), max) / 1e6;
-  const result = {
+  for (let i = 0; i < count; i++) total += sorted[i]!;
+  sorted.sort();
+  return {
     count,
     totalMs: total / 1e6,
     meanMs: total / count / 1e6,
-    p50Ms: at(50),
-    p90Ms: at(90),
-    p99Ms: at(99),
-    maxMs: max / 1e6,
+    p50Ms: percentile(sorted, 50) / 1e6,
+    p90Ms: percentile(sorted, 90) / 1e6,
+    p99Ms: percentile(sorted, 99) / 1e6,
+    maxMs: sorted[count - 1]! / 1e6,
   };
-  histogram.destroy();
-  return result;
 }

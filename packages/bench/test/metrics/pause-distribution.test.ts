@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { pauseDistribution } from '../../src/metrics/pause-distribution.ts';
 
 describe('pauseDistribution', () => {
-  it('gives count, total, mean, percentiles within 0.1% and the exact max', () => {
+  it('gives count, total, mean, exact nearest-rank percentiles and the max', () => {
     // Pauses of 1, 2, ..., 100 ms: p50 = 50 ms, p90 = 90 ms, p99 = 99 ms (nearest rank).
     const nanos = Float64Array.from({ length: 100 }, (_, i) => (i + 1) * 1e6);
     const d = pauseDistribution(nanos);
     expect(d.count).toBe(100);
     expect(d.totalMs).toBeCloseTo(5050, 9);
     expect(d.meanMs).toBeCloseTo(50.5, 9);
-    expect(Math.abs(d.p50Ms - 50) / 50).toBeLessThan(0.001);
-    expect(Math.abs(d.p90Ms - 90) / 90).toBeLessThan(0.001);
-    expect(Math.abs(d.p99Ms - 99) / 99).toBeLessThan(0.001);
+    expect(d.p50Ms).toBe(50);
+    expect(d.p90Ms).toBe(90);
+    expect(d.p99Ms).toBe(99);
     expect(d.maxMs).toBe(100);
   });
 
@@ -20,10 +20,17 @@ describe('pauseDistribution', () => {
     nanos[10] = 5e7;
     nanos[90] = 8e7;
     const d = pauseDistribution(nanos);
-    expect(Math.abs(d.p50Ms - 0.1) / 0.1).toBeLessThan(0.001);
-    expect(Math.abs(d.p90Ms - 0.1) / 0.1).toBeLessThan(0.001);
-    expect(Math.abs(d.p99Ms - 50) / 50).toBeLessThan(0.001);
+    expect(d.p50Ms).toBe(0.1);
+    expect(d.p90Ms).toBe(0.1);
+    expect(d.p99Ms).toBe(50);
     expect(d.maxMs).toBe(80);
+  });
+
+  it('takes the ceil(p/100 x n)-th smallest: 3 pauses, and one pause', () => {
+    const d = pauseDistribution([3e6, 1e6, 2e6]);
+    expect([d.p50Ms, d.p90Ms, d.p99Ms, d.maxMs]).toEqual([2, 3, 3, 3]);
+    const one = pauseDistribution([7e6]);
+    expect([one.p50Ms, one.p90Ms, one.p99Ms, one.maxMs]).toEqual([7, 7, 7, 7]);
   });
 
   it('is all zero without pauses', () => {
