@@ -35,7 +35,8 @@
  * Pauses: one record per stop-the-world phase: `mark` (work = objects marked) then `sweep`
  * (work = bytes swept: the bytes of the allocated blocks and large objects the sweep accounts for,
  * as if it visited each one; the bitmap sweep reads none of the live ones, but the figure is the same
- * as a per-block sweep's, so it is comparable across collectors and versions). One `recordCollection('full', ...)` each.
+ * as a per-block sweep's, so it is comparable across collectors and versions). One
+ * `recordCollection('full', ...)` each.
  */
 
 import { SegregatedFreeListSpace } from '@gclab/allocator';
