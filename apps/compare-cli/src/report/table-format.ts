@@ -148,8 +148,9 @@ export function bestValues(
 function legend(): string {
   return [
     'time: median wall time of the workload; vs no-gc: time over the no-gc baseline, minus 1;',
-    'pause p50/p99/max: pause durations (a refcount cascade is a pause); MMU 10ms: minimum mutator',
-    'utilization over 10 ms windows; peak reserved: most memory mapped from the simulated OS;',
+    'pause p50/p99/max: pause durations (a refcount cascade freeing 2+ objects is a pause; a single',
+    'free is not); MMU 10ms: minimum mutator utilization over 10 ms windows; peak reserved: most',
+    'memory mapped from the simulated OS;',
     'leaked: unreachable bytes never freed (after a final collection); garbage peak: most unreachable',
     'unfreed bytes at any sample (— when not sampled); RC ops: count increments plus decrements.',
   ].join('\n');
