@@ -22,7 +22,8 @@
  * Run: `npm run bench -w @gclab/tracing-gc` or
  * `npx tsx --conditions=@gclab/source packages/tracing-gc/bench/mark.bench.ts` (LEVELS=18 for a quick run).
  */
-import { Heap, NREFS_MASK, NULL_ROOT } from '@gclab/core';
+import { bareMark } from '@gclab/bench';
+import { Heap, NULL_ROOT } from '@gclab/core';
 import { Bench } from 'tinybench';
 import {
   Incremental,
@@ -85,44 +86,14 @@ const options = { time: 3000, warmupTime: 500, iterations: 5, warmupIterations: 
   const treeBytes = ms.space.liveBytes;
 
   // The lower bound: mark-sweep's marking algorithm (side mark bitmap, mark on pop, field 0 followed
-  // directly) with nothing else: the same loop as `bareMark` of @gclab/bench (not imported: that
-  // package's index loads modules that slow typed-array loops in the whole process).
+  // directly) with nothing else: @gclab/bench's `bareMark`, the limit of perf figure 4.
   const words = heap.memory.words;
-  const fieldIndex = heap.model.fieldOffset >> 2;
   const marks = new Int32Array(Math.ceil(words.length / 64));
   const stack = new Int32Array(1 << 16);
   const root = heap.peekRoot(heap.global('tree'));
   let bareMarked = 0;
-  const bareMark = () => {
-    let top = 0;
-    let marked = 0;
-    stack[top++] = root;
-    while (top > 0) {
-      let ref = stack[--top]!;
-      while (ref !== 0) {
-        const w = ref >>> 8;
-        const bit = 1 << ((ref >>> 3) & 31);
-        const m = marks[w]!;
-        if ((m & bit) !== 0) break;
-        marks[w] = m | bit;
-        marked++;
-        const i = ref >> 2;
-        const n = words[i]! & NREFS_MASK;
-        const first = i + fieldIndex;
-        if (n > 1) {
-          for (let p = first + 2 * (n - 1); p > first + 2; p -= 2) {
-            const r = words[p]!;
-            if (r !== 0) stack[top++] = r;
-          }
-          const r1 = words[first + 2]!;
-          if (r1 !== 0) stack[top++] = r1;
-        } else if (n === 0) {
-          break;
-        }
-        ref = words[first]!;
-      }
-    }
-    bareMarked = marked;
+  const bare = () => {
+    bareMarked = bareMark(words, root, heap.model.fieldOffset, marks, stack);
   };
 
   // tinybench calls a task once outside its hooks when it is added, so each function first puts the
@@ -144,7 +115,7 @@ const options = { time: 3000, warmupTime: 500, iterations: 5, warmupIterations: 
   const clearMarks = (): void => {
     marks.fill(0);
   };
-  bench.add('bare mark loop (side bitmap, mark on pop)', bareMark, { beforeEach: clearMarks });
+  bench.add('bare mark loop (side bitmap, mark on pop)', bare, { beforeEach: clearMarks });
   bench.add('MarkBitmap (mark-sweep): side mark bitmap, mark on pop', mark, { afterEach: sweep });
   await runBench(bench, objectsPerSecond);
   if (bareMarked !== NODES) throw new Error(`bare loop marked ${bareMarked} of ${NODES}`);
