@@ -63,17 +63,19 @@ import {
   type Collector,
   CollectorBase,
   type CollectorDescriptor,
+  CollectorOptionError,
   type CollectorOptions,
   FULL_COLLECTION,
   GC_BIT_0,
   GC_BITS_MASK,
   type Heap,
   HeapIntegrityError,
+  hex,
   NREFS_MASK,
+  numberOption,
   PAGE_SIZE,
   Worklist,
 } from '@gclab/core';
-import { CollectorOptionError, numberOption } from './collector-option.ts';
 import { FORWARDED_BIT } from './forwarding.ts';
 import { Marker } from './mark.ts';
 import { outOfMemory } from './out-of-memory.ts';
@@ -490,7 +492,6 @@ export class GenCopy extends CollectorBase {
     const fail = (reason: string): never => {
       throw new HeapIntegrityError(heap.opIndex, `gen-copy: ${reason}`);
     };
-    const hex = (a: number) => `0x${a.toString(16)}`;
     let addr = this.nursery.start;
     let objects = 0;
     let holeBytes = 0;

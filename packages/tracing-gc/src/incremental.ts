@@ -62,9 +62,10 @@ import {
   type CollectorOptions,
   type Heap,
   HeapIntegrityError,
+  hex,
   NREFS_MASK,
+  numberOption,
 } from '@gclab/core';
-import { numberOption } from './collector-option.ts';
 import { Marker } from './mark.ts';
 import { growthBudget, MARK_BIT, type MarkSweepOptions, readMarkSweepOptions } from './mark-sweep.ts';
 import { outOfMemory } from './out-of-memory.ts';
@@ -340,7 +341,7 @@ export class Incremental extends CollectorBase {
       const words = this.heap.memory.words;
       this.space.forEachObject((addr) => {
         if ((words[addr >> 2]! & MARK_BIT) !== 0)
-          this.fail(`object at 0x${addr.toString(16)} has its mark bit set between cycles`);
+          this.fail(`object at ${hex(addr)} has its mark bit set between cycles`);
       });
     }
   }
@@ -358,12 +359,12 @@ export class Incremental extends CollectorBase {
     const white = (addr: number) => (words[addr >> 2]! & MARK_BIT) === 0;
     for (let i = 0; i < Math.min(this.regCursor, roots.top); i++) {
       const r = roots.regs[i]!;
-      if (r !== 0 && white(r)) return `scanned register slot ${i} refers to white object 0x${r.toString(16)}`;
+      if (r !== 0 && white(r)) return `scanned register slot ${i} refers to white object ${hex(r)}`;
     }
     for (let g = 0; g < Math.min(this.globalCursor, roots.globalCount); g++) {
       const r = roots.globals[g]!;
       if (r !== 0 && white(r))
-        return `scanned global '${roots.globalNames[g]}' refers to white object 0x${r.toString(16)}`;
+        return `scanned global '${roots.globalNames[g]}' refers to white object ${hex(r)}`;
     }
     const grey = new Set<number>(this.marker.stack.subarray(0, this.marker.top));
     const fieldOffset = heap.model.fieldOffset;
@@ -374,7 +375,7 @@ export class Incremental extends CollectorBase {
       for (let k = 0; k < n; k++) {
         const ref = words[(addr + fieldOffset + 8 * k) >> 2]!;
         if (ref !== 0 && white(ref)) {
-          found = `black object 0x${addr.toString(16)} field ${k} refers to white object 0x${ref.toString(16)}`;
+          found = `black object ${hex(addr)} field ${k} refers to white object ${hex(ref)}`;
           return;
         }
       }

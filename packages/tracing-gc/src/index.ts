@@ -3,7 +3,6 @@
  * mark-compact, incremental mark-sweep, semispace copying and generational copying.
  */
 
-export { CollectorOptionError, numberOption } from './collector-option.ts';
 export { FORWARDED_BIT, forwardingAddress, isForwarded, setForwardingAddress } from './forwarding.ts';
 export {
   DEFAULT_NURSERY_BYTES,

@@ -53,11 +53,12 @@ import {
   GC_BIT_0,
   type Heap,
   HeapIntegrityError,
+  hex,
   NREFS_MASK,
+  numberOption,
   PAGE_SIZE,
   roundUp,
 } from '@gclab/core';
-import { numberOption } from './collector-option.ts';
 import { Marker } from './mark.ts';
 import { outOfMemory } from './out-of-memory.ts';
 
@@ -274,12 +275,11 @@ export class MarkCompact extends CollectorBase {
     while (a < end) {
       const i = a >> 2;
       const shape = words[i]!;
-      if ((shape & MARK) !== 0) this.fail(`object at 0x${a.toString(16)} still has its mark bit set`);
-      if (words[i + 2] !== 0) this.fail(`object at 0x${a.toString(16)} still has a forwarding word`);
+      if ((shape & MARK) !== 0) this.fail(`object at ${hex(a)} still has its mark bit set`);
+      if (words[i + 2] !== 0) this.fail(`object at ${hex(a)} still has a forwarding word`);
       a += fieldOffset + 8 * (shape & NREFS_MASK) + ((words[i + 1]! + 7) & ~7);
     }
-    if (a !== end)
-      this.fail(`the last object ends at 0x${a.toString(16)}, past the cursor 0x${end.toString(16)}`);
+    if (a !== end) this.fail(`the last object ends at ${hex(a)}, past the cursor ${hex(end)}`);
     if (!this.marker.isEmpty) this.fail('the mark stack is not empty outside a collection');
   }
 

@@ -48,8 +48,9 @@ import {
   GC_BIT_0,
   type Heap,
   HeapIntegrityError,
+  hex,
+  numberOption,
 } from '@gclab/core';
-import { numberOption } from './collector-option.ts';
 import { MarkBitmap } from './mark-bitmap.ts';
 import { outOfMemory } from './out-of-memory.ts';
 
@@ -184,7 +185,7 @@ export class MarkSweep extends CollectorBase {
     if (!this.marks.isEmpty) this.fail('the mark stack is not empty outside a collection');
     if (!this.marks.isClear()) {
       this.space.forEachObject((addr) => {
-        if (this.marks.isMarked(addr)) this.fail(`object at 0x${addr.toString(16)} is still marked`);
+        if (this.marks.isMarked(addr)) this.fail(`object at ${hex(addr)} is still marked`);
       });
       this.fail('the mark bitmap has a bit set outside a collection');
     }
