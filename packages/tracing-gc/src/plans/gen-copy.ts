@@ -13,8 +13,8 @@
  *   `LargeObjectSpace` also takes objects above `largeObjectBytes` (default 8192) directly at
  *   allocation: large objects are born mature and never copied.
  *
- * GC bits of the shape word: `FORWARDED_BIT` (nursery objects evacuated during a collection, new
- * address in the high slot: `forwarding.ts`), `GEN_MARK_BIT` (full-collection mark),
+ * GC bits of the shape word (`trace/gc-bits.ts`): `FORWARDED_BIT` (nursery objects evacuated during a collection, new
+ * address in the high slot: `trace/forwarding.ts`), `GEN_MARK_BIT` (full-collection mark),
  * `REMEMBERED_BIT` (mature object in the remembered set), `NURSERY_HOLE_BIT` (a freed nursery object
  * left in place after a failed evacuation). `headerWords` is 0.
  *
@@ -66,7 +66,6 @@ import {
   CollectorOptionError,
   type CollectorOptions,
   FULL_COLLECTION,
-  GC_BIT_0,
   GC_BITS_MASK,
   type Heap,
   HeapIntegrityError,
@@ -76,19 +75,13 @@ import {
   PAGE_SIZE,
   Worklist,
 } from '@gclab/core';
-import { FORWARDED_BIT } from './forwarding.ts';
-import { Marker } from './mark.ts';
-import { outOfMemory } from './out-of-memory.ts';
-import { REMEMBERED_BIT, RememberedSet } from './remembered-set.ts';
+import { FORWARDED_BIT, GEN_MARK_BIT, NURSERY_HOLE_BIT, REMEMBERED_BIT } from '../trace/gc-bits.ts';
+import { Marker } from '../trace/mark-stack.ts';
+import { outOfMemory } from '../trace/out-of-memory.ts';
+import { RememberedSet } from '../trace/remembered-set.ts';
 
 /** Nursery bytes with no heap limit, and the most the heap-limit default gives. */
 export const DEFAULT_NURSERY_BYTES = 4 << 20;
-
-/** The full-collection mark bit of `gen-copy`. */
-export const GEN_MARK_BIT = GC_BIT_0 << 1;
-
-/** A dead nursery object already reported freed, left in place after a failed evacuation. */
-export const NURSERY_HOLE_BIT = GC_BIT_0 << 3;
 
 /** Options of `gen-copy`. */
 export interface GenCopyOptions extends CollectorOptions {

@@ -27,7 +27,7 @@
  * through roots and fields).
  *
  * A cycle (state IDLE -> MARKING -> SWEEPING -> IDLE):
- * 1. start: when the growth trigger of `mark-sweep` fires (live + allocated since the last cycle
+ * 1. start: when the growth trigger (`trace/growth-trigger.ts`, as in `mark-sweep`) fires (live + allocated since the last cycle
  *    exceeds `max(minHeapBytes, live * growthFactor)`), the cycle begins; nothing is scanned yet.
  * 2. mark steps: at allocation safepoints, once `stepBytes` bytes have been allocated since the last
  *    step, one step does at most `budget` work units: scanning one root slot or one grey object
@@ -66,9 +66,14 @@ import {
   NREFS_MASK,
   numberOption,
 } from '@gclab/core';
-import { Marker } from './mark.ts';
-import { growthBudget, MARK_BIT, type MarkSweepOptions, readMarkSweepOptions } from './mark-sweep.ts';
-import { outOfMemory } from './out-of-memory.ts';
+import { MARK_BIT } from '../trace/gc-bits.ts';
+import {
+  type GrowthTriggerOptions,
+  growthBudget,
+  readGrowthTriggerOptions,
+} from '../trace/growth-trigger.ts';
+import { Marker } from '../trace/mark-stack.ts';
+import { outOfMemory } from '../trace/out-of-memory.ts';
 
 /** Default work units per mark step. */
 export const DEFAULT_MARK_BUDGET = 1000;
@@ -83,7 +88,7 @@ export const IncrementalState = { idle: 0, marking: 1, sweeping: 2 } as const;
 export type IncrementalState = (typeof IncrementalState)[keyof typeof IncrementalState];
 
 /** Options of `incremental`. */
-export interface IncrementalOptions extends MarkSweepOptions {
+export interface IncrementalOptions extends GrowthTriggerOptions {
   /** Work units per mark step (root slots + objects scanned). Default 1000. */
   budget?: number;
   /** Bytes allocated between two steps (the pacing). Default 16 KiB. */
@@ -134,7 +139,7 @@ export class Incremental extends CollectorBase {
 
   constructor(heap: Heap, options: IncrementalOptions = {}) {
     super(heap);
-    const o = readMarkSweepOptions(options, this.name);
+    const o = readGrowthTriggerOptions(options, this.name);
     this.minHeapBytes = o.minHeapBytes;
     this.growthFactor = o.growthFactor;
     this.markBudget = numberOption(options, this.name, 'budget', DEFAULT_MARK_BUDGET, 1);

@@ -18,7 +18,7 @@
  * the survivors plus the request do not fit at all, that second collection runs at once). Under a
  * heap limit the halves never change size.
  *
- * Forwarding: in the shape word (see `forwarding.ts`): `FORWARDED_BIT` in the low slot, the new
+ * Forwarding: in the shape word (see `trace/forwarding.ts`): `FORWARDED_BIT` in the low slot, the new
  * address in the high slot; `headerWords` is 0.
  *
  * Large objects (option `largeObjectBytes`, default `Infinity` = none): objects of more than that
@@ -39,7 +39,6 @@ import {
   CollectorOptionError,
   type CollectorOptions,
   FULL_COLLECTION,
-  GC_BIT_0,
   type Heap,
   HeapIntegrityError,
   hex,
@@ -48,14 +47,11 @@ import {
   PAGE_SIZE,
   Worklist,
 } from '@gclab/core';
-import { FORWARDED_BIT } from './forwarding.ts';
-import { outOfMemory } from './out-of-memory.ts';
+import { FORWARDED_BIT, LARGE_MARK_BIT } from '../trace/gc-bits.ts';
+import { outOfMemory } from '../trace/out-of-memory.ts';
 
 /** Initial bytes per half when the heap has no limit and `semispaceBytes` is not given. */
 export const DEFAULT_SEMISPACE_BYTES = 4 << 20;
-
-/** Mark bit of large objects (they are marked in place, never forwarded). */
-export const LARGE_MARK_BIT = GC_BIT_0 << 1;
 
 /** Options of `semispace`. */
 export interface SemispaceOptions extends CollectorOptions {
