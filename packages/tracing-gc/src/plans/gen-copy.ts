@@ -13,10 +13,10 @@
  *   `LargeObjectSpace` also takes objects above `largeObjectBytes` (default 8192) directly at
  *   allocation: large objects are born mature and never copied.
  *
- * GC bits of the shape word (`trace/gc-bits.ts`): `FORWARDED_BIT` (nursery objects evacuated during a collection, new
- * address in the high slot: `trace/forwarding.ts`), `GEN_MARK_BIT` (full-collection mark),
- * `REMEMBERED_BIT` (mature object in the remembered set), `NURSERY_HOLE_BIT` (a freed nursery object
- * left in place after a failed evacuation). `headerWords` is 0.
+ * GC bits of the shape word (`trace/gc-bits.ts`): `FORWARDED_BIT` (nursery objects evacuated during
+ * a collection, new address in the high slot: `trace/forwarding.ts`), `GEN_MARK_BIT`
+ * (full-collection mark), `REMEMBERED_BIT` (mature object in the remembered set), `NURSERY_HOLE_BIT`
+ * (a freed nursery object left in place after a failed evacuation). `headerWords` is 0.
  *
  * Write barrier (object-remembering, Handbook §11.8): after a store of a nursery address into a
  * mature object, the object is recorded once in the remembered set (`REMEMBERED_BIT` filters

@@ -27,8 +27,9 @@
  * through roots and fields).
  *
  * A cycle (state IDLE -> MARKING -> SWEEPING -> IDLE):
- * 1. start: when the growth trigger (`trace/growth-trigger.ts`, as in `mark-sweep`) fires (live + allocated since the last cycle
- *    exceeds `max(minHeapBytes, live * growthFactor)`), the cycle begins; nothing is scanned yet.
+ * 1. start: when the growth trigger (`trace/growth-trigger.ts`, as in `mark-sweep`) fires (live +
+ *    allocated since the last cycle exceeds `max(minHeapBytes, live * growthFactor)`), the cycle
+ *    begins; nothing is scanned yet.
  * 2. mark steps: at allocation safepoints, once `stepBytes` bytes have been allocated since the last
  *    step, one step does at most `budget` work units: scanning one root slot or one grey object
  *    costs one unit (a grey object's fields are all scanned in its unit). After the step, the
