@@ -28,6 +28,7 @@ import {
   GC_BIT_0,
   type Heap,
   HeapIntegrityError,
+  hex,
   NREFS_MASK,
   OutOfMemoryError,
   PAGE_SIZE,
@@ -214,7 +215,7 @@ export class TinyMarkSweep extends CollectorBase {
     const ends: number[] = [];
     for (const addr of this.objects) {
       if ((words[addr >> 2]! & MARK) !== 0)
-        throw new HeapIntegrityError(heap.opIndex, `object at 0x${addr.toString(16)} is still marked`);
+        throw new HeapIntegrityError(heap.opIndex, `object at ${hex(addr)} is still marked`);
     }
     const blocks = this.objects.map((addr) => [addr, addr + heap.model.size(words, addr)] as const);
     for (let i = 0; i < this.freeStarts.length; i++)
@@ -224,7 +225,7 @@ export class TinyMarkSweep extends CollectorBase {
       if (ends.length > 0 && s < ends[ends.length - 1]!) {
         throw new HeapIntegrityError(
           heap.opIndex,
-          `block at 0x${s.toString(16)} overlaps the one at 0x${starts[starts.length - 1]!.toString(16)}`,
+          `block at ${hex(s)} overlaps the one at ${hex(starts[starts.length - 1]!)}`,
         );
       }
       starts.push(s);

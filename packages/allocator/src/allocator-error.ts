@@ -29,11 +29,6 @@ export class AllocatorError extends GclabError {
   }
 }
 
-/** Formats an address as hex for error messages. */
-export function hex(addr: number): string {
-  return `0x${addr.toString(16)}`;
-}
-
 /** Throws `bad-size` unless `size` is a positive integer no larger than `max`. */
 export function checkSize(space: string, size: number, max: number): void {
   if (!Number.isInteger(size) || size <= 0 || size > max) {

@@ -6,8 +6,8 @@
  * Invariants: `start <= cursor <= end`; `[start, cursor)` is allocated, `[cursor, end)` is free;
  * `cursor` stays a multiple of 8 (sizes are rounded up to words).
  */
-import { PAGE_SIZE, roundUp, type SimulatedOS } from '@gclab/core';
-import { AllocatorError, hex } from './allocator-error.ts';
+import { hex, PAGE_SIZE, roundUp, type SimulatedOS } from '@gclab/core';
+import { AllocatorError } from './allocator-error.ts';
 
 /** Bump allocation in one contiguous mapped region. */
 export class BumpSpace {

@@ -10,8 +10,8 @@
  * Invariants: `objects` = dense length; `bytes` = sum of requested sizes; `reservedBytes` = sum of
  * page-rounded sizes; `pageTable[a >>> 12] = i + 1` exactly for the dense entries `addrs[i] = a`.
  */
-import { type Heap, PAGE_SIZE, roundUp, type SimulatedOS } from '@gclab/core';
-import { AllocatorError, checkSize, hex } from './allocator-error.ts';
+import { type Heap, hex, PAGE_SIZE, roundUp, type SimulatedOS } from '@gclab/core';
+import { AllocatorError, checkSize } from './allocator-error.ts';
 import { growInt32 } from './grow.ts';
 import type { SweepResult } from './sweep-result.ts';
 

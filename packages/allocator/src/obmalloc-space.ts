@@ -41,8 +41,8 @@
  * allocated block starts, so `free` raises `AllocatorError` on a double free or a foreign address
  * instead of corrupting the free list; and `stats()` also counts the large objects.
  */
-import type { SimulatedOS } from '@gclab/core';
-import { AllocatorError, hex } from './allocator-error.ts';
+import { hex, type SimulatedOS } from '@gclab/core';
+import { AllocatorError } from './allocator-error.ts';
 import { growInt32 } from './grow.ts';
 import { LargeObjectSpace } from './large-object-space.ts';
 

@@ -42,8 +42,8 @@
  *   kept empty chunk is unmapped first (`releaseEmptyChunks`), so memory kept for one class never
  *   makes another allocation fail.
  */
-import type { Heap, SimulatedOS } from '@gclab/core';
-import { AllocatorError, hex } from './allocator-error.ts';
+import { type Heap, hex, type SimulatedOS } from '@gclab/core';
+import { AllocatorError } from './allocator-error.ts';
 import { growInt32 } from './grow.ts';
 import { LargeObjectSpace } from './large-object-space.ts';
 import type { SweepResult } from './sweep-result.ts';

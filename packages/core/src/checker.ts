@@ -12,6 +12,7 @@
  * A violation raises `HeapIntegrityError` naming the operation index. The cost is a traversal of the
  * live graph per operation: checked mode is for tests and verification, not benchmarks.
  */
+import { hex } from './address.ts';
 import { HeapIntegrityError } from './errors.ts';
 import type { Heap } from './heap.ts';
 import { NREFS_MASK } from './object-model.ts';
@@ -181,7 +182,7 @@ export class HeapChecker {
       const payload = words[(addr >> 2) + 1]!;
       if (nrefs !== fields.length || payload !== this.payloadOf[serial]) {
         this.fail(
-          `object #${serial} at 0x${addr.toString(16)} has shape (${nrefs} refs, ${payload} bytes), ` +
+          `object #${serial} at ${hex(addr)} has shape (${nrefs} refs, ${payload} bytes), ` +
             `allocated as (${fields.length} refs, ${this.payloadOf[serial]} bytes)`,
         );
       }
@@ -196,13 +197,13 @@ export class HeapChecker {
   /** Checks that `ref` (from memory) is the object `expected` (from the shadow); queues it. */
   private checkRef(ref: number, expected: number, where: () => string, stack: number[]): void {
     if (expected === 0) {
-      if (ref !== 0) this.fail(`${where()} should be null but refers to 0x${ref.toString(16)}`);
+      if (ref !== 0) this.fail(`${where()} should be null but refers to ${hex(ref)}`);
       return;
     }
     if (ref === 0) this.fail(`${where()} should refer to object #${expected} but is null`);
     if ((ref & 7) !== 0 || !this.heap.os.isMapped(ref)) {
       this.fail(
-        `${where()} refers to 0x${ref.toString(16)}, which is not a mapped, aligned address (object #${expected})`,
+        `${where()} refers to ${hex(ref)}, which is not a mapped, aligned address (object #${expected})`,
       );
     }
     const found = this.serialAt[ref >>> 3] ?? 0;
@@ -211,9 +212,9 @@ export class HeapChecker {
       const state =
         this.addressOf[expected] === 0
           ? ' (it was freed)'
-          : ` (it lives at 0x${this.addressOf[expected]!.toString(16)})`;
+          : ` (it lives at ${hex(this.addressOf[expected]!)})`;
       this.fail(
-        `${where()} should refer to object #${expected}${state} but refers to ${what} at 0x${ref.toString(16)}`,
+        `${where()} should refer to object #${expected}${state} but refers to ${what} at ${hex(ref)}`,
       );
     }
     if (this.seen[expected] !== this.epoch) {

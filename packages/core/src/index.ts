@@ -1,7 +1,9 @@
 /**
  * @gclab/core: the simulated machine (memory, OS, object model, roots), the heap API and collector
- * contract, telemetry, the reachability oracle, checked mode, the trace format and `no-gc`.
+ * contract, the collector-option reader, telemetry, the reachability oracle, checked mode, the trace
+ * format and `no-gc`.
  */
+export { hex } from './address.ts';
 export { HeapChecker } from './checker.ts';
 export {
   type Collector,
@@ -12,6 +14,7 @@ export {
   type CollectorOptions,
   FULL_COLLECTION,
 } from './collector.ts';
+export { CollectorOptionError, integerOption, numberOption } from './collector-option.ts';
 export {
   GclabError,
   type HeapFigures,

@@ -7,6 +7,7 @@
  * `reservedBytes` is the sum of the mapped ranges' sizes; a newly mapped range reads as zeroes (memory
  * above the highest address ever mapped was never handed out, so only the part below it is cleared).
  */
+import { hex } from './address.ts';
 import { MemoryError } from './errors.ts';
 import { Memory } from './memory.ts';
 
@@ -182,8 +183,4 @@ export class SimulatedOS {
 /** Rounds `n` up to a multiple of `unit` (a power of two). */
 export function roundUp(n: number, unit: number): number {
   return Math.ceil(n / unit) * unit;
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16)}`;
 }

@@ -69,10 +69,12 @@ import {
   type CollectorOptions,
   FULL_COLLECTION,
   type Heap,
+  hex,
+  integerOption,
   MutatorError,
   NREFS_MASK,
 } from '@gclab/core';
-import { COUNT_SLOT, integerOption, ReferenceCounting } from '@gclab/refcount';
+import { COUNT_SLOT, ReferenceCounting } from '@gclab/refcount';
 import {
   gcListAppend,
   gcListInit,
@@ -494,7 +496,6 @@ export class CPythonCollector extends ReferenceCounting {
     const live = this.live;
     if (live === null) return;
     const words = this.heap.memory.words;
-    const hex = (a: number) => `0x${a.toString(16)}`;
     const seen = new Set<number>();
     for (let k = 0; k <= NUM_GENERATIONS; k++) {
       const head = this.heads + HEAD_STRIDE * k;

@@ -4,13 +4,12 @@
  * zero-count table. `ReferenceCounting` is the shared counting and cascade that
  * `@gclab/generational` builds CPython's cycle collector on.
  */
-export { CollectorOptionError, integerOption } from './collector-option.ts';
 export {
   DEFAULT_ZCT_THRESHOLD,
   DeferredReferenceCounting,
   type DeferredReferenceCountingOptions,
   refcountDeferred,
   ZCT_BIT,
-} from './deferred-refcount.ts';
-export { ImmediateReferenceCounting, refcount } from './refcount.ts';
+} from './plans/deferred-refcount.ts';
+export { ImmediateReferenceCounting, refcount } from './plans/refcount.ts';
 export { COUNT_SLOT, ReferenceCounting } from './reference-counting.ts';

@@ -38,6 +38,7 @@ import {
   CollectorBase,
   type Heap,
   HeapIntegrityError,
+  hex,
   NREFS_MASK,
   OutOfMemoryError,
   Worklist,
@@ -264,7 +265,6 @@ export abstract class ReferenceCounting extends CollectorBase {
     const heap = this.heap;
     const words = heap.memory.words;
     const incoming = new Map<number, number>();
-    const hex = (a: number) => `0x${a.toString(16)}`;
     for (const addr of live) {
       const n = words[addr >> 2]! & NREFS_MASK;
       for (let i = 0; i < n; i++) {

@@ -1,8 +1,8 @@
 import { type CollectorDescriptor, Heap } from '@gclab/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { refcountDeferred } from '../src/deferred-refcount.ts';
-import { type ImmediateReferenceCounting, refcount } from '../src/refcount.ts';
+import { refcountDeferred } from '../src/plans/deferred-refcount.ts';
+import { type ImmediateReferenceCounting, refcount } from '../src/plans/refcount.ts';
 import { choicesArbitrary, type RunOptions, runProgram, traceText } from './random-program.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);

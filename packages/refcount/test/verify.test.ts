@@ -6,8 +6,8 @@
 import { verifyCollector } from '@gclab/bench';
 import type { CollectorDescriptor, Heap } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { refcountDeferred } from '../src/deferred-refcount.ts';
-import { ImmediateReferenceCounting, refcount } from '../src/refcount.ts';
+import { refcountDeferred } from '../src/plans/deferred-refcount.ts';
+import { ImmediateReferenceCounting, refcount } from '../src/plans/refcount.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 

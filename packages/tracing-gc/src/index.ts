@@ -1,18 +1,16 @@
 /**
  * @gclab/tracing-gc: collectors that find garbage by tracing from the roots: mark-sweep,
- * mark-compact, incremental mark-sweep, semispace copying and generational copying.
+ * mark-compact, incremental mark-sweep, semispace copying and generational copying. The plans (one
+ * collector a file) are in `plans/`; the mechanisms they share (mark stack, mark bitmap, forwarding,
+ * remembered set, growth trigger, GC bits, out-of-memory error) in `trace/`.
  */
 
-export { CollectorOptionError, numberOption } from './collector-option.ts';
-export { FORWARDED_BIT, forwardingAddress, isForwarded, setForwardingAddress } from './forwarding.ts';
 export {
   DEFAULT_NURSERY_BYTES,
-  GEN_MARK_BIT,
   GenCopy,
   type GenCopyOptions,
   genCopy,
-  NURSERY_HOLE_BIT,
-} from './gen-copy.ts';
+} from './plans/gen-copy.ts';
 export {
   DEFAULT_MARK_BUDGET,
   DEFAULT_STEP_BYTES,
@@ -21,26 +19,26 @@ export {
   type IncrementalOptions,
   IncrementalState,
   incremental,
-} from './incremental.ts';
-export { Marker } from './mark.ts';
-export { MarkBitmap } from './mark-bitmap.ts';
-export { MarkCompact, type MarkCompactOptions, markCompact } from './mark-compact.ts';
+} from './plans/incremental.ts';
+export { MarkCompact, type MarkCompactOptions, markCompact } from './plans/mark-compact.ts';
+export { MarkSweep, type MarkSweepOptions, markSweep } from './plans/mark-sweep.ts';
+export { DEFAULT_SEMISPACE_BYTES, Semispace, type SemispaceOptions, semispace } from './plans/semispace.ts';
+export { forwardingAddress, isForwarded, setForwardingAddress } from './trace/forwarding.ts';
+export {
+  FORWARDED_BIT,
+  GEN_MARK_BIT,
+  LARGE_MARK_BIT,
+  MARK_BIT,
+  NURSERY_HOLE_BIT,
+  REMEMBERED_BIT,
+} from './trace/gc-bits.ts';
 export {
   DEFAULT_GROWTH_FACTOR,
   DEFAULT_MIN_HEAP_BYTES,
+  type GrowthTriggerOptions,
   growthBudget,
-  MARK_BIT,
-  MarkSweep,
-  type MarkSweepOptions,
-  markSweep,
-  readMarkSweepOptions,
-} from './mark-sweep.ts';
-export { outOfMemory } from './out-of-memory.ts';
-export { REMEMBERED_BIT, RememberedSet } from './remembered-set.ts';
-export {
-  DEFAULT_SEMISPACE_BYTES,
-  LARGE_MARK_BIT,
-  Semispace,
-  type SemispaceOptions,
-  semispace,
-} from './semispace.ts';
+} from './trace/growth-trigger.ts';
+export { MarkBitmap } from './trace/mark-bitmap.ts';
+export { Marker } from './trace/mark-stack.ts';
+export { outOfMemory } from './trace/out-of-memory.ts';
+export { RememberedSet } from './trace/remembered-set.ts';

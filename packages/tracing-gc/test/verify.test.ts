@@ -9,12 +9,12 @@ import { verifyCollector } from '@gclab/bench';
 import type { CollectorDescriptor, CollectorOptions, Heap } from '@gclab/core';
 import { NREFS_MASK } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { GenCopy, genCopy } from '../src/gen-copy.ts';
-import { Incremental, incremental } from '../src/incremental.ts';
-import { MarkBitmap } from '../src/mark-bitmap.ts';
-import { markCompact } from '../src/mark-compact.ts';
-import { MarkSweep, markSweep } from '../src/mark-sweep.ts';
-import { Semispace, semispace } from '../src/semispace.ts';
+import { GenCopy, genCopy } from '../src/plans/gen-copy.ts';
+import { Incremental, incremental } from '../src/plans/incremental.ts';
+import { markCompact } from '../src/plans/mark-compact.ts';
+import { MarkSweep, markSweep } from '../src/plans/mark-sweep.ts';
+import { Semispace, semispace } from '../src/plans/semispace.ts';
+import { MarkBitmap } from '../src/trace/mark-bitmap.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 

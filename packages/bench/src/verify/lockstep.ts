@@ -29,6 +29,7 @@ import {
   formatOp,
   type Heap,
   HeapIntegrityError,
+  hex,
   MutatorError,
   NREFS_MASK,
   NULL_ROOT,
@@ -61,9 +62,6 @@ export interface LockstepConfig {
   /** Whether cyclic garbage counts as unfreeable for the out-of-memory rule (it waits for a cycle collector's schedule). */
   oomKeepsCycles: boolean;
 }
-
-/** Hex text of an address. */
-const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** Performs one trace operation on a heap; returns the new object's address or the refcount value. */
 export function performOp(heap: Heap, op: TraceOp, globals: Map<string, number>): number | null {

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Heap, HeapIntegrityError, OutOfMemoryError, parseTrace, replay } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { type ImmediateReferenceCounting, refcount } from '../src/refcount.ts';
-import { COUNT_SLOT } from '../src/reference-counting.ts';
+import { type ImmediateReferenceCounting, refcount } from '../../src/plans/refcount.ts';
+import { COUNT_SLOT } from '../../src/reference-counting.ts';
 
-const examples = fileURLToPath(new URL('../../../examples/traces/', import.meta.url));
+const examples = fileURLToPath(new URL('../../../../examples/traces/', import.meta.url));
 
 describe('refcount', () => {
   it('prints 2, 3, 2 for the getrefcount example, as CPython 3.11 does', () => {

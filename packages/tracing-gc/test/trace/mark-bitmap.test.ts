@@ -2,9 +2,9 @@ import { bareMark, buildTree } from '@gclab/bench';
 import { Heap } from '@gclab/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MarkBitmap } from '../src/mark-bitmap.ts';
-import { type MarkSweep, markSweep } from '../src/mark-sweep.ts';
-import { choicesArbitrary, runChoices } from './random-mutator.ts';
+import { type MarkSweep, markSweep } from '../../src/plans/mark-sweep.ts';
+import { MarkBitmap } from '../../src/trace/mark-bitmap.ts';
+import { choicesArbitrary, runChoices } from '../random-mutator.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 

@@ -18,10 +18,7 @@
  * Invariant kept by both copying collectors: outside a collection no live object has
  * `FORWARDED_BIT` set.
  */
-import { GC_BIT_0 } from '@gclab/core';
-
-/** The GC bit marking an evacuated object whose high shape slot holds its new address. */
-export const FORWARDED_BIT = GC_BIT_0;
+import { FORWARDED_BIT } from './gc-bits.ts';
 
 /** Whether the object at `addr` has been evacuated. */
 export function isForwarded(words: Int32Array, addr: number): boolean {

@@ -1,7 +1,7 @@
 import { Heap, HeapIntegrityError, NREFS_MASK, OutOfMemoryError } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { type MarkCompact, markCompact } from '../src/mark-compact.ts';
-import { checkRandomMutators, exampleTraces, replayWithoutLeak } from './conformance.ts';
+import { type MarkCompact, markCompact } from '../../src/plans/mark-compact.ts';
+import { checkRandomMutators, exampleTraces, replayWithoutLeak } from '../conformance.ts';
 
 function collectorOf(heap: Heap): MarkCompact {
   return heap.collector as MarkCompact;

@@ -13,10 +13,10 @@
  *   `LargeObjectSpace` also takes objects above `largeObjectBytes` (default 8192) directly at
  *   allocation: large objects are born mature and never copied.
  *
- * GC bits of the shape word: `FORWARDED_BIT` (nursery objects evacuated during a collection, new
- * address in the high slot: `forwarding.ts`), `GEN_MARK_BIT` (full-collection mark),
- * `REMEMBERED_BIT` (mature object in the remembered set), `NURSERY_HOLE_BIT` (a freed nursery object
- * left in place after a failed evacuation). `headerWords` is 0.
+ * GC bits of the shape word (`trace/gc-bits.ts`): `FORWARDED_BIT` (nursery objects evacuated during
+ * a collection, new address in the high slot: `trace/forwarding.ts`), `GEN_MARK_BIT`
+ * (full-collection mark), `REMEMBERED_BIT` (mature object in the remembered set), `NURSERY_HOLE_BIT`
+ * (a freed nursery object left in place after a failed evacuation). `headerWords` is 0.
  *
  * Write barrier (object-remembering, Handbook §11.8): after a store of a nursery address into a
  * mature object, the object is recorded once in the remembered set (`REMEMBERED_BIT` filters
@@ -63,30 +63,25 @@ import {
   type Collector,
   CollectorBase,
   type CollectorDescriptor,
+  CollectorOptionError,
   type CollectorOptions,
   FULL_COLLECTION,
-  GC_BIT_0,
   GC_BITS_MASK,
   type Heap,
   HeapIntegrityError,
+  hex,
   NREFS_MASK,
+  numberOption,
   PAGE_SIZE,
   Worklist,
 } from '@gclab/core';
-import { CollectorOptionError, numberOption } from './collector-option.ts';
-import { FORWARDED_BIT } from './forwarding.ts';
-import { Marker } from './mark.ts';
-import { outOfMemory } from './out-of-memory.ts';
-import { REMEMBERED_BIT, RememberedSet } from './remembered-set.ts';
+import { FORWARDED_BIT, GEN_MARK_BIT, NURSERY_HOLE_BIT, REMEMBERED_BIT } from '../trace/gc-bits.ts';
+import { Marker } from '../trace/mark-stack.ts';
+import { outOfMemory } from '../trace/out-of-memory.ts';
+import { RememberedSet } from '../trace/remembered-set.ts';
 
 /** Nursery bytes with no heap limit, and the most the heap-limit default gives. */
 export const DEFAULT_NURSERY_BYTES = 4 << 20;
-
-/** The full-collection mark bit of `gen-copy`. */
-export const GEN_MARK_BIT = GC_BIT_0 << 1;
-
-/** A dead nursery object already reported freed, left in place after a failed evacuation. */
-export const NURSERY_HOLE_BIT = GC_BIT_0 << 3;
 
 /** Options of `gen-copy`. */
 export interface GenCopyOptions extends CollectorOptions {
@@ -490,7 +485,6 @@ export class GenCopy extends CollectorBase {
     const fail = (reason: string): never => {
       throw new HeapIntegrityError(heap.opIndex, `gen-copy: ${reason}`);
     };
-    const hex = (a: number) => `0x${a.toString(16)}`;
     let addr = this.nursery.start;
     let objects = 0;
     let holeBytes = 0;

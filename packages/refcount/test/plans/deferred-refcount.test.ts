@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Heap, NULL_ROOT, parseTrace, replay } from '@gclab/core';
+import { CollectorOptionError, Heap, NULL_ROOT, parseTrace, replay } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { CollectorOptionError } from '../src/collector-option.ts';
-import { type DeferredReferenceCounting, refcountDeferred, ZCT_BIT } from '../src/deferred-refcount.ts';
-import { refcount } from '../src/refcount.ts';
+import {
+  type DeferredReferenceCounting,
+  refcountDeferred,
+  ZCT_BIT,
+} from '../../src/plans/deferred-refcount.ts';
+import { refcount } from '../../src/plans/refcount.ts';
 
-const examples = fileURLToPath(new URL('../../../examples/traces/', import.meta.url));
+const examples = fileURLToPath(new URL('../../../../examples/traces/', import.meta.url));
 
 function deferredHeap(zctThreshold = 1 << 30, checked = true): Heap {
   return new Heap(refcountDeferred, { checked, collectorOptions: { zctThreshold } });

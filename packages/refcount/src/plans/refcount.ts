@@ -19,7 +19,7 @@
  * model, where an argument is one reference, in the callee's register.
  */
 import type { Collector, CollectorDescriptor, Heap } from '@gclab/core';
-import { ReferenceCounting } from './reference-counting.ts';
+import { ReferenceCounting } from '../reference-counting.ts';
 
 /** Immediate reference counting: counts every root write and field store, frees at zero. */
 export class ImmediateReferenceCounting extends ReferenceCounting {

@@ -1,9 +1,9 @@
 import { GC_BIT_0, Heap } from '@gclab/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Marker } from '../src/mark.ts';
-import { type MarkSweep, markSweep } from '../src/mark-sweep.ts';
-import { choicesArbitrary, runChoices } from './random-mutator.ts';
+import { type MarkSweep, markSweep } from '../../src/plans/mark-sweep.ts';
+import { Marker } from '../../src/trace/mark-stack.ts';
+import { choicesArbitrary, runChoices } from '../random-mutator.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 

@@ -24,8 +24,8 @@
  *    `fill`. After it, no mark bit is set, and every allocated object is reachable (no garbage, cycles
  *    included: reachability never depended on counts).
  *
- * Collection trigger (Handbook §2.4's "heap growth" policy, as in Boehm GC's free-space divisor and
- * Go's GOGC): after each collection the live bytes L (block sizes in use) fix a threshold
+ * Collection trigger (`trace/growth-trigger.ts`; Handbook §2.4's "heap growth" policy, as in Boehm
+ * GC's free-space divisor and Go's GOGC): after each collection the live bytes L (block sizes in use) fix a threshold
  * `T = max(minHeapBytes, L * growthFactor)`; an allocation collects first when L + the bytes
  * allocated since the collection would exceed T. Defaults: `minHeapBytes` 1 MiB, `growthFactor` 2
  * (GOGC=100). `growthFactor: Infinity` collects only when the OS refuses memory. Independently, an
@@ -45,52 +45,20 @@ import {
   CollectorBase,
   type CollectorDescriptor,
   type CollectorOptions,
-  GC_BIT_0,
   type Heap,
   HeapIntegrityError,
+  hex,
 } from '@gclab/core';
-import { numberOption } from './collector-option.ts';
-import { MarkBitmap } from './mark-bitmap.ts';
-import { outOfMemory } from './out-of-memory.ts';
+import {
+  type GrowthTriggerOptions,
+  growthBudget,
+  readGrowthTriggerOptions,
+} from '../trace/growth-trigger.ts';
+import { MarkBitmap } from '../trace/mark-bitmap.ts';
+import { outOfMemory } from '../trace/out-of-memory.ts';
 
-/** The mark bit of `incremental` (first GC bit of the shape word); `mark-sweep` marks in a `MarkBitmap`. */
-export const MARK_BIT = GC_BIT_0;
-
-/** Default `minHeapBytes` of the growth trigger. */
-export const DEFAULT_MIN_HEAP_BYTES = 1 << 20;
-/** Default `growthFactor` of the growth trigger. */
-export const DEFAULT_GROWTH_FACTOR = 2;
-
-/** Options of `mark-sweep` (and of `incremental`, which shares its space and trigger). */
-export interface MarkSweepOptions extends CollectorOptions {
-  /** The growth trigger never collects below this many live + allocated bytes (default 1 MiB). */
-  minHeapBytes?: number;
-  /** Collect when live + allocated exceeds `live after the last collection * growthFactor` (default 2). */
-  growthFactor?: number;
-  /** Chunk size of the segregated free-list space (power of two, 16 KiB to 16 MiB; default 64 KiB). */
-  chunkBytes?: number;
-}
-
-/**
- * The allocation budget after a collection that left `liveBytes` live: the bytes that may be allocated
- * before the growth trigger collects again, `max(minHeapBytes, liveBytes * growthFactor) - liveBytes`.
- */
-export function growthBudget(liveBytes: number, minHeapBytes: number, growthFactor: number): number {
-  if (growthFactor === Number.POSITIVE_INFINITY) return growthFactor;
-  return Math.max(minHeapBytes, liveBytes * growthFactor) - liveBytes;
-}
-
-/** Reads the space and trigger options shared by `mark-sweep` and `incremental`. */
-export function readMarkSweepOptions(
-  options: MarkSweepOptions,
-  collector: string,
-): { minHeapBytes: number; growthFactor: number; chunkBytes: number } {
-  return {
-    minHeapBytes: numberOption(options, collector, 'minHeapBytes', DEFAULT_MIN_HEAP_BYTES, 0),
-    growthFactor: numberOption(options, collector, 'growthFactor', DEFAULT_GROWTH_FACTOR, 1),
-    chunkBytes: numberOption(options, collector, 'chunkBytes', 64 * 1024, 16 * 1024),
-  };
-}
+/** Options of `mark-sweep`: the growth trigger's and its segregated space's chunk size. */
+export type MarkSweepOptions = GrowthTriggerOptions;
 
 /** The stop-the-world mark-sweep collector. */
 export class MarkSweep extends CollectorBase {
@@ -118,7 +86,7 @@ export class MarkSweep extends CollectorBase {
 
   constructor(heap: Heap, options: MarkSweepOptions = {}) {
     super(heap);
-    const o = readMarkSweepOptions(options, this.name);
+    const o = readGrowthTriggerOptions(options, this.name);
     this.minHeapBytes = o.minHeapBytes;
     this.growthFactor = o.growthFactor;
     this.space = new SegregatedFreeListSpace(heap.os, { chunkBytes: o.chunkBytes });
@@ -184,7 +152,7 @@ export class MarkSweep extends CollectorBase {
     if (!this.marks.isEmpty) this.fail('the mark stack is not empty outside a collection');
     if (!this.marks.isClear()) {
       this.space.forEachObject((addr) => {
-        if (this.marks.isMarked(addr)) this.fail(`object at 0x${addr.toString(16)} is still marked`);
+        if (this.marks.isMarked(addr)) this.fail(`object at ${hex(addr)} is still marked`);
       });
       this.fail('the mark bitmap has a bit set outside a collection');
     }

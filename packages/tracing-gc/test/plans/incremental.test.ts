@@ -1,11 +1,11 @@
 import { type CollectorDescriptor, Heap, type HeapOptions, OutOfMemoryError } from '@gclab/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Incremental, IncrementalState, incremental } from '../src/incremental.ts';
-import { markSweep } from '../src/mark-sweep.ts';
-import { buildBinaryTree } from './binary-tree.ts';
-import { checkRandomMutators, exampleTraces, replayWithoutLeak } from './conformance.ts';
-import { type Choice, choicesArbitrary, runChoices } from './random-mutator.ts';
+import { Incremental, IncrementalState, incremental } from '../../src/plans/incremental.ts';
+import { markSweep } from '../../src/plans/mark-sweep.ts';
+import { buildBinaryTree } from '../binary-tree.ts';
+import { checkRandomMutators, exampleTraces, replayWithoutLeak } from '../conformance.ts';
+import { type Choice, choicesArbitrary, runChoices } from '../random-mutator.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 

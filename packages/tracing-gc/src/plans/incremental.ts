@@ -27,8 +27,9 @@
  * through roots and fields).
  *
  * A cycle (state IDLE -> MARKING -> SWEEPING -> IDLE):
- * 1. start: when the growth trigger of `mark-sweep` fires (live + allocated since the last cycle
- *    exceeds `max(minHeapBytes, live * growthFactor)`), the cycle begins; nothing is scanned yet.
+ * 1. start: when the growth trigger (`trace/growth-trigger.ts`, as in `mark-sweep`) fires (live +
+ *    allocated since the last cycle exceeds `max(minHeapBytes, live * growthFactor)`), the cycle
+ *    begins; nothing is scanned yet.
  * 2. mark steps: at allocation safepoints, once `stepBytes` bytes have been allocated since the last
  *    step, one step does at most `budget` work units: scanning one root slot or one grey object
  *    costs one unit (a grey object's fields are all scanned in its unit). After the step, the
@@ -62,12 +63,18 @@ import {
   type CollectorOptions,
   type Heap,
   HeapIntegrityError,
+  hex,
   NREFS_MASK,
+  numberOption,
 } from '@gclab/core';
-import { numberOption } from './collector-option.ts';
-import { Marker } from './mark.ts';
-import { growthBudget, MARK_BIT, type MarkSweepOptions, readMarkSweepOptions } from './mark-sweep.ts';
-import { outOfMemory } from './out-of-memory.ts';
+import { MARK_BIT } from '../trace/gc-bits.ts';
+import {
+  type GrowthTriggerOptions,
+  growthBudget,
+  readGrowthTriggerOptions,
+} from '../trace/growth-trigger.ts';
+import { Marker } from '../trace/mark-stack.ts';
+import { outOfMemory } from '../trace/out-of-memory.ts';
 
 /** Default work units per mark step. */
 export const DEFAULT_MARK_BUDGET = 1000;
@@ -82,7 +89,7 @@ export const IncrementalState = { idle: 0, marking: 1, sweeping: 2 } as const;
 export type IncrementalState = (typeof IncrementalState)[keyof typeof IncrementalState];
 
 /** Options of `incremental`. */
-export interface IncrementalOptions extends MarkSweepOptions {
+export interface IncrementalOptions extends GrowthTriggerOptions {
   /** Work units per mark step (root slots + objects scanned). Default 1000. */
   budget?: number;
   /** Bytes allocated between two steps (the pacing). Default 16 KiB. */
@@ -133,7 +140,7 @@ export class Incremental extends CollectorBase {
 
   constructor(heap: Heap, options: IncrementalOptions = {}) {
     super(heap);
-    const o = readMarkSweepOptions(options, this.name);
+    const o = readGrowthTriggerOptions(options, this.name);
     this.minHeapBytes = o.minHeapBytes;
     this.growthFactor = o.growthFactor;
     this.markBudget = numberOption(options, this.name, 'budget', DEFAULT_MARK_BUDGET, 1);
@@ -340,7 +347,7 @@ export class Incremental extends CollectorBase {
       const words = this.heap.memory.words;
       this.space.forEachObject((addr) => {
         if ((words[addr >> 2]! & MARK_BIT) !== 0)
-          this.fail(`object at 0x${addr.toString(16)} has its mark bit set between cycles`);
+          this.fail(`object at ${hex(addr)} has its mark bit set between cycles`);
       });
     }
   }
@@ -358,12 +365,12 @@ export class Incremental extends CollectorBase {
     const white = (addr: number) => (words[addr >> 2]! & MARK_BIT) === 0;
     for (let i = 0; i < Math.min(this.regCursor, roots.top); i++) {
       const r = roots.regs[i]!;
-      if (r !== 0 && white(r)) return `scanned register slot ${i} refers to white object 0x${r.toString(16)}`;
+      if (r !== 0 && white(r)) return `scanned register slot ${i} refers to white object ${hex(r)}`;
     }
     for (let g = 0; g < Math.min(this.globalCursor, roots.globalCount); g++) {
       const r = roots.globals[g]!;
       if (r !== 0 && white(r))
-        return `scanned global '${roots.globalNames[g]}' refers to white object 0x${r.toString(16)}`;
+        return `scanned global '${roots.globalNames[g]}' refers to white object ${hex(r)}`;
     }
     const grey = new Set<number>(this.marker.stack.subarray(0, this.marker.top));
     const fieldOffset = heap.model.fieldOffset;
@@ -374,7 +381,7 @@ export class Incremental extends CollectorBase {
       for (let k = 0; k < n; k++) {
         const ref = words[(addr + fieldOffset + 8 * k) >> 2]!;
         if (ref !== 0 && white(ref)) {
-          found = `black object 0x${addr.toString(16)} field ${k} refers to white object 0x${ref.toString(16)}`;
+          found = `black object ${hex(addr)} field ${k} refers to white object ${hex(ref)}`;
           return;
         }
       }

@@ -9,11 +9,10 @@ import {
 } from '@gclab/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FORWARDED_BIT } from '../src/forwarding.ts';
-import { GEN_MARK_BIT, type GenCopy, type GenCopyOptions, genCopy } from '../src/gen-copy.ts';
-import { REMEMBERED_BIT } from '../src/remembered-set.ts';
-import { exampleTraces, replayWithoutLeak } from './conformance.ts';
-import { checkLongRuns } from './copying-mutator.ts';
+import { type GenCopy, type GenCopyOptions, genCopy } from '../../src/plans/gen-copy.ts';
+import { FORWARDED_BIT, GEN_MARK_BIT, REMEMBERED_BIT } from '../../src/trace/gc-bits.ts';
+import { exampleTraces, replayWithoutLeak } from '../conformance.ts';
+import { checkLongRuns } from '../copying-mutator.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 

@@ -18,7 +18,7 @@
  * the survivors plus the request do not fit at all, that second collection runs at once). Under a
  * heap limit the halves never change size.
  *
- * Forwarding: in the shape word (see `forwarding.ts`): `FORWARDED_BIT` in the low slot, the new
+ * Forwarding: in the shape word (see `trace/forwarding.ts`): `FORWARDED_BIT` in the low slot, the new
  * address in the high slot; `headerWords` is 0.
  *
  * Large objects (option `largeObjectBytes`, default `Infinity` = none): objects of more than that
@@ -36,24 +36,22 @@ import {
   type Collector,
   CollectorBase,
   type CollectorDescriptor,
+  CollectorOptionError,
   type CollectorOptions,
   FULL_COLLECTION,
-  GC_BIT_0,
   type Heap,
   HeapIntegrityError,
+  hex,
   NREFS_MASK,
+  numberOption,
   PAGE_SIZE,
   Worklist,
 } from '@gclab/core';
-import { CollectorOptionError, numberOption } from './collector-option.ts';
-import { FORWARDED_BIT } from './forwarding.ts';
-import { outOfMemory } from './out-of-memory.ts';
+import { FORWARDED_BIT, LARGE_MARK_BIT } from '../trace/gc-bits.ts';
+import { outOfMemory } from '../trace/out-of-memory.ts';
 
 /** Initial bytes per half when the heap has no limit and `semispaceBytes` is not given. */
 export const DEFAULT_SEMISPACE_BYTES = 4 << 20;
-
-/** Mark bit of large objects (they are marked in place, never forwarded). */
-export const LARGE_MARK_BIT = GC_BIT_0 << 1;
 
 /** Options of `semispace`. */
 export interface SemispaceOptions extends CollectorOptions {
@@ -346,7 +344,7 @@ export class Semispace extends CollectorBase {
       if ((shape & (FORWARDED_BIT | LARGE_MARK_BIT)) !== 0) {
         throw new HeapIntegrityError(
           heap.opIndex,
-          `semispace: object at 0x${addr.toString(16)} still has GC bits 0x${(shape >>> 24).toString(16)}`,
+          `semispace: object at ${hex(addr)} still has GC bits ${hex(shape >>> 24)}`,
         );
       }
       addr += heap.model.size(words, addr);
@@ -355,8 +353,8 @@ export class Semispace extends CollectorBase {
     if (addr !== space.cursor || objects !== this.objectsInSpace) {
       throw new HeapIntegrityError(
         heap.opIndex,
-        `semispace: the active half parses as ${objects} objects ending at 0x${addr.toString(16)}, ` +
-          `expected ${this.objectsInSpace} ending at the cursor 0x${space.cursor.toString(16)}`,
+        `semispace: the active half parses as ${objects} objects ending at ${hex(addr)}, ` +
+          `expected ${this.objectsInSpace} ending at the cursor ${hex(space.cursor)}`,
       );
     }
     if (this.toSpace.cursor !== this.toSpace.start) {
@@ -364,10 +362,7 @@ export class Semispace extends CollectorBase {
     }
     this.large?.forEachObject((obj) => {
       if ((words[obj >> 2]! & LARGE_MARK_BIT) !== 0) {
-        throw new HeapIntegrityError(
-          heap.opIndex,
-          `semispace: large object 0x${obj.toString(16)} left marked`,
-        );
+        throw new HeapIntegrityError(heap.opIndex, `semispace: large object ${hex(obj)} left marked`);
       }
     });
   }

@@ -37,11 +37,12 @@ import {
   type CollectorOptions,
   GC_BIT_0,
   type Heap,
+  hex,
+  integerOption,
   OutOfMemoryError,
   Worklist,
 } from '@gclab/core';
-import { integerOption } from './collector-option.ts';
-import { COUNT_SLOT, ReferenceCounting } from './reference-counting.ts';
+import { COUNT_SLOT, ReferenceCounting } from '../reference-counting.ts';
 
 /** The shape-word bit meaning "this object is in the zero-count table". */
 export const ZCT_BIT = GC_BIT_0;
@@ -208,13 +209,11 @@ export class DeferredReferenceCounting extends ReferenceCounting {
         const flagged = (words[addr >> 2]! & ZCT_BIT) !== 0;
         if (flagged !== inTable.has(addr)) {
           this.fail(
-            `the object at 0x${addr.toString(16)} has ZCT bit ${flagged ? 'set' : 'clear'} but is ${flagged ? 'not ' : ''}in the table`,
+            `the object at ${hex(addr)} has ZCT bit ${flagged ? 'set' : 'clear'} but is ${flagged ? 'not ' : ''}in the table`,
           );
         }
         if (words[(addr >> 2) + COUNT_SLOT] === 0 && !flagged) {
-          this.fail(
-            `the object at 0x${addr.toString(16)} has heap count zero but is not in the zero-count table`,
-          );
+          this.fail(`the object at ${hex(addr)} has heap count zero but is not in the zero-count table`);
         }
       }
     }

@@ -7,10 +7,7 @@
  * Invariant: an object has `REMEMBERED_BIT` set iff it appears in `entries[0 .. length)`, exactly
  * once.
  */
-import { GC_BIT_0 } from '@gclab/core';
-
-/** The GC bit of a mature object recorded in the remembered set. */
-export const REMEMBERED_BIT = GC_BIT_0 << 2;
+import { REMEMBERED_BIT } from './gc-bits.ts';
 
 /** Mature objects that may point into the nursery, in a growable typed-array buffer. */
 export class RememberedSet {

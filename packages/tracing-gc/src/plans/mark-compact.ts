@@ -3,7 +3,8 @@
  * Haddon & Waite's "compute addresses / update / relocate" three passes) in one contiguous
  * `BumpSpace`. Every object, large or small, lives in that space and is slid like any other.
  *
- * Object layout: one header word, the forwarding word, plus the mark bit `GC_BIT_0` in the shape word.
+ * Object layout: one header word, the forwarding word, plus the mark bit `MARK_BIT` (`GC_BIT_0`,
+ * `trace/gc-bits.ts`) in the shape word.
  *
  * ```
  *  word 0  | shape (nrefs, GC bits: bit 24 = mark) | payload bytes |
@@ -50,19 +51,18 @@ import {
   CollectorBase,
   type CollectorDescriptor,
   type CollectorOptions,
-  GC_BIT_0,
   type Heap,
   HeapIntegrityError,
+  hex,
   NREFS_MASK,
+  numberOption,
   PAGE_SIZE,
   roundUp,
 } from '@gclab/core';
-import { numberOption } from './collector-option.ts';
-import { Marker } from './mark.ts';
-import { outOfMemory } from './out-of-memory.ts';
+import { MARK_BIT } from '../trace/gc-bits.ts';
+import { Marker } from '../trace/mark-stack.ts';
+import { outOfMemory } from '../trace/out-of-memory.ts';
 
-/** The mark bit of mark-compact (first GC bit of the shape word). */
-const MARK = GC_BIT_0;
 /** Capacity of the space when no heap limit is set and no `initialBytes` is given. */
 const DEFAULT_INITIAL_BYTES = 1 << 20;
 
@@ -103,7 +103,7 @@ export class MarkCompact extends CollectorBase {
     const space = initial > 0 ? BumpSpace.map(heap.os, initial) : null;
     if (space === null) throw outOfMemory(heap, this.name, initial);
     this.space = space;
-    this.marker = new Marker(heap, MARK);
+    this.marker = new Marker(heap, MARK_BIT);
     this.markKind = heap.telemetry.pauses.kindId('mark');
     this.compactKind = heap.telemetry.pauses.kindId('compact');
   }
@@ -174,7 +174,7 @@ export class MarkCompact extends CollectorBase {
       const i = a >> 2;
       const shape = words[i]!;
       const size = fieldOffset + 8 * (shape & NREFS_MASK) + ((words[i + 1]! + 7) & ~7);
-      if ((shape & MARK) !== 0) {
+      if ((shape & MARK_BIT) !== 0) {
         words[i + 2] = free;
         free += size;
       }
@@ -216,7 +216,7 @@ export class MarkCompact extends CollectorBase {
       const i = a >> 2;
       const shape = words[i]!;
       const n = shape & NREFS_MASK;
-      if ((shape & MARK) !== 0) {
+      if ((shape & MARK_BIT) !== 0) {
         for (let p = i + fieldIndex, e = p + 2 * n; p < e; p += 2) {
           const ref = words[p]!;
           if (ref !== 0) words[p] = base + words[(ref >> 2) + 2]!;
@@ -241,9 +241,9 @@ export class MarkCompact extends CollectorBase {
       const i = a >> 2;
       const shape = words[i]!;
       const size = fieldOffset + 8 * (shape & NREFS_MASK) + ((words[i + 1]! + 7) & ~7);
-      if ((shape & MARK) !== 0) {
+      if ((shape & MARK_BIT) !== 0) {
         const to = base + words[i + 2]!;
-        words[i] = shape & ~MARK;
+        words[i] = shape & ~MARK_BIT;
         words[i + 2] = 0;
         if (to !== a) {
           words.copyWithin(to >> 2, i, (a + size) >> 2);
@@ -274,12 +274,11 @@ export class MarkCompact extends CollectorBase {
     while (a < end) {
       const i = a >> 2;
       const shape = words[i]!;
-      if ((shape & MARK) !== 0) this.fail(`object at 0x${a.toString(16)} still has its mark bit set`);
-      if (words[i + 2] !== 0) this.fail(`object at 0x${a.toString(16)} still has a forwarding word`);
+      if ((shape & MARK_BIT) !== 0) this.fail(`object at ${hex(a)} still has its mark bit set`);
+      if (words[i + 2] !== 0) this.fail(`object at ${hex(a)} still has a forwarding word`);
       a += fieldOffset + 8 * (shape & NREFS_MASK) + ((words[i + 1]! + 7) & ~7);
     }
-    if (a !== end)
-      this.fail(`the last object ends at 0x${a.toString(16)}, past the cursor 0x${end.toString(16)}`);
+    if (a !== end) this.fail(`the last object ends at ${hex(a)}, past the cursor ${hex(end)}`);
     if (!this.marker.isEmpty) this.fail('the mark stack is not empty outside a collection');
   }
 

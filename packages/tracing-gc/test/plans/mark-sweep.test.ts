@@ -1,9 +1,9 @@
 import { Heap, OutOfMemoryError } from '@gclab/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type MarkSweep, markSweep } from '../src/mark-sweep.ts';
-import { checkRandomMutators, exampleTraces, replayWithoutLeak } from './conformance.ts';
-import { choicesArbitrary, runChoices } from './random-mutator.ts';
+import { type MarkSweep, markSweep } from '../../src/plans/mark-sweep.ts';
+import { checkRandomMutators, exampleTraces, replayWithoutLeak } from '../conformance.ts';
+import { choicesArbitrary, runChoices } from '../random-mutator.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 

@@ -7,10 +7,10 @@ import {
   PAGE_SIZE,
 } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { FORWARDED_BIT } from '../src/forwarding.ts';
-import { LARGE_MARK_BIT, type Semispace, semispace } from '../src/semispace.ts';
-import { exampleTraces, replayWithoutLeak } from './conformance.ts';
-import { checkLongRuns } from './copying-mutator.ts';
+import { type Semispace, semispace } from '../../src/plans/semispace.ts';
+import { FORWARDED_BIT, LARGE_MARK_BIT } from '../../src/trace/gc-bits.ts';
+import { exampleTraces, replayWithoutLeak } from '../conformance.ts';
+import { checkLongRuns } from '../copying-mutator.ts';
 
 function collectorOf(heap: Heap): Semispace {
   return heap.collector as Semispace;
