@@ -85,7 +85,7 @@ export {
   PERF_TARGETS,
   sizeLabel,
 } from './perf/perf-targets.ts';
-
+export { addOverheads, timeSpaceSeries } from './runner/assemble.ts';
 // ---- runner ----
 export { writeFileAtomic } from './runner/atomic-write.ts';
 export {
@@ -101,19 +101,14 @@ export {
   UNLIMITED,
 } from './runner/cell.ts';
 export { CollectorRefError, isCollectorDescriptor, loadCollector } from './runner/collector-ref.ts';
+export { runMatrix } from './runner/matrix.ts';
 export {
-  addOverheads,
   defaultConcurrency,
   type MatrixOptions,
   type MatrixProgress,
   type MatrixShard,
   NO_GC_BASELINE,
-  type PlannedCell,
-  planMatrix,
-  runMatrix,
-  selectShard,
-  timeSpaceSeries,
-} from './runner/matrix.ts';
+} from './runner/matrix-options.ts';
 export {
   completesWithin,
   findMinHeap,
@@ -122,6 +117,7 @@ export {
   type MinHeapOptions,
   type MinHeapResult,
 } from './runner/min-heap.ts';
+export { type PlannedCell, planMatrix, selectShard } from './runner/plan.ts';
 export {
   collectorFingerprint,
   gitCommit,

@@ -1,7 +1,7 @@
 /**
  * `gclab debate [--out DIR] [--size S]`: the article's claims about reference counting and tracing,
- * each tested by an experiment this command runs (see `debate/debate-data.ts` and
- * `debate/claims.ts`), written as Markdown and HTML into DIR with the results files behind them.
+ * each tested by an experiment this command runs (see `debate/debate-data.ts` and `debate/claims/`,
+ * one module per claim), written as Markdown and HTML into DIR with the results files behind them.
  * Prints the verdicts. Ctrl-C stops the runs and writes nothing (half a debate would mislead):
  * exit 130. The debate modules (Observable Plot, jsdom) load only when the command runs.
  */
@@ -57,7 +57,7 @@ export function registerDebateCommand(program: Command): void {
     )
     .action(async (options: DebateOptions) => {
       const { runDebateExperiments } = await import('../debate/debate-data.ts');
-      const { evaluateClaims } = await import('../debate/claims.ts');
+      const { evaluateClaims } = await import('../debate/claims/index.ts');
       const { DEBATE_FILES, writeDebate } = await import('../debate/debate-report.ts');
       const controller = new AbortController();
       const progress = runProgress(

@@ -8,7 +8,8 @@ import { writeFileAtomic, writeResults } from '@gclab/bench';
 import { ChartRenderer } from '../report/charts.ts';
 import { esc, page } from '../report/html-report.ts';
 import { collectorPalette } from '../report/palette.ts';
-import type { ClaimResult, ClaimVerdict } from './claims.ts';
+import { renderClaimChart } from './claims/chart.ts';
+import type { ClaimResult, ClaimVerdict } from './claims/claim.ts';
 import type { DebateData } from './debate-data.ts';
 
 /** A claim with its chart rendered. */
@@ -31,7 +32,7 @@ function renderCharts(data: DebateData, claims: readonly ClaimResult[]): Rendere
   const charts = new ChartRenderer(collectorPalette(data.collectors.map((c) => c.name)));
   return claims.map((claim) => ({
     claim,
-    svg: claim.chart === undefined ? null : claim.chart.render(charts),
+    svg: claim.chart === undefined ? null : renderClaimChart(charts, claim.chart),
   }));
 }
 

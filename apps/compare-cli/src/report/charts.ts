@@ -273,8 +273,8 @@ function rowLabel(r: CellResult, cells: readonly CellResult[]): string {
   return heaps.size > 1 ? `${r.cell.collector} @${heapLabel(r)}` : r.cell.collector;
 }
 
-/** A left margin wide enough for the longest label at 12px. */
-function leftMargin(labels: readonly string[]): number {
+/** A margin wide enough for the longest label at 12px (left of the y axis, or right of the panel labels). */
+export function leftMargin(labels: readonly string[]): number {
   const longest = Math.max(0, ...labels.map((l) => l.length));
   return Math.max(60, Math.ceil(longest * 7) + 12);
 }

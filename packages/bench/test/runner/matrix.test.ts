@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CollectorEntry } from '../../src/runner/cell.ts';
-import { type MatrixProgress, planMatrix, runMatrix } from '../../src/runner/matrix.ts';
+import { runMatrix } from '../../src/runner/matrix.ts';
+import type { MatrixProgress } from '../../src/runner/matrix-options.ts';
+import { planMatrix } from '../../src/runner/plan.ts';
 import { ResultsFileError, readResults, writeResults } from '../../src/runner/results.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/test-collectors.ts', import.meta.url));
