@@ -1,9 +1,9 @@
 import { type CollectorDescriptor, Heap, type HeapOptions, OutOfMemoryError } from '@gclab/core';
+import { buildTree } from '@gclab/verify';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Incremental, IncrementalState, incremental } from '../src/incremental.ts';
 import { markSweep } from '../src/mark-sweep.ts';
-import { buildBinaryTree } from './binary-tree.ts';
 import { checkRandomMutators, exampleTraces, replayWithoutLeak } from './conformance.ts';
 import { type Choice, choicesArbitrary, runChoices } from './random-mutator.ts';
 
@@ -115,8 +115,8 @@ describe('incremental: the strong tri-colour invariant', () => {
 describe('incremental: bounded pauses', () => {
   /** A live binary tree of 2^13 - 1 nodes, then 60 000 garbage allocations. */
   function workload(heap: Heap): void {
-    const tree = heap.global('tree');
-    buildBinaryTree(heap, tree, 13);
+    buildTree(heap, 2 ** 13 - 1);
+    heap.set(heap.global('tree'), 0);
     for (let i = 0; i < 60_000; i++) heap.new(0, 2, 8 * (i % 4));
   }
 
@@ -167,7 +167,8 @@ describe('incremental: bounded pauses', () => {
 
   it('step(budget) advances the cycle in progress and reports whether work remains', () => {
     const heap = new Heap(incremental, { collectorOptions: { minHeapBytes: 1 << 30 } });
-    buildBinaryTree(heap, heap.global('tree'), 8);
+    buildTree(heap, 2 ** 8 - 1);
+    heap.set(heap.global('tree'), 0);
     for (let i = 0; i < 100; i++) heap.new(0, 1);
     const inc = collectorOf(heap);
     expect(inc.step(10)).toBe(false);
@@ -216,7 +217,7 @@ describe('incremental: heap limit and explicit collections', () => {
 
   it('gc finishes the cycle in progress and runs a whole one: floating garbage included, nothing is left', () => {
     const heap = new Heap(incremental, { checked: true, collectorOptions: { minHeapBytes: 1 << 30 } });
-    buildBinaryTree(heap, 0, 6);
+    buildTree(heap, 2 ** 6 - 1);
     const inc = collectorOf(heap);
     inc.startCycle();
     inc.step(20);

@@ -1,5 +1,6 @@
-import { bareMark, buildTree } from '@gclab/bench';
+import { bareMark } from '@gclab/bench';
 import { Heap } from '@gclab/core';
+import { buildTree } from '@gclab/verify';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MarkBitmap } from '../src/mark-bitmap.ts';

@@ -8,8 +8,8 @@ import {
   programArbitrary,
   resolveStep,
   type Step,
-} from '../../src/verify/program.ts';
-import { ModelObject, ReferenceModel } from '../../src/verify/reference-model.ts';
+} from '../src/program.ts';
+import { ModelObject, ReferenceModel } from '../src/reference-model.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 const shape = { maxOps: 40, heapLimits: [65536, null], generations: [0] };
