@@ -12,8 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { FORWARDED_BIT } from '../src/forwarding.ts';
 import { GEN_MARK_BIT, type GenCopy, type GenCopyOptions, genCopy } from '../src/gen-copy.ts';
 import { REMEMBERED_BIT } from '../src/remembered-set.ts';
-import { exampleTraces, replayWithoutLeak } from './conformance.ts';
-import { checkLongRuns } from './copying-mutator.ts';
+import { checkLongRuns, exampleTraces, replayWithoutLeak } from './conformance.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 

@@ -1,13 +1,20 @@
 import { type CollectorDescriptor, Heap, type HeapOptions, OutOfMemoryError } from '@gclab/core';
-import { buildTree } from '@gclab/verify';
+import { buildTree, defaultSeed, type Program, ProgramRun, programArbitrary } from '@gclab/verify';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Incremental, IncrementalState, incremental } from '../src/incremental.ts';
 import { markSweep } from '../src/mark-sweep.ts';
 import { checkRandomMutators, exampleTraces, replayWithoutLeak } from './conformance.ts';
-import { type Choice, choicesArbitrary, runChoices } from './random-mutator.ts';
 
-const seed = Number(process.env.GCLAB_SEED ?? 42);
+const seed = defaultSeed();
+/** Random programs of 66 to 200 steps without explicit collections. */
+const programs = programArbitrary({
+  maxOps: 200,
+  minOps: 66,
+  heapLimits: [null],
+  generations: [],
+  explicitGc: false,
+});
 
 function collectorOf(heap: Heap): Incremental {
   return heap.collector as Incremental;
@@ -38,14 +45,16 @@ const busy: HeapOptions = {
 function invariantProperty(
   descriptor: CollectorDescriptor,
   checked: boolean,
-): fc.IPropertyWithHooks<[Choice[]]> {
-  return fc.property(choicesArbitrary({ gcWeight: 0, maxOps: 200 }), (choices) => {
+): fc.IPropertyWithHooks<[Program]> {
+  return fc.property(programs, (program) => {
     const heap = new Heap(descriptor, { ...busy, checked });
     const inc = collectorOf(heap);
-    runChoices(heap, choices, () => {
-      const violation = inc.findBlackToWhite();
-      if (violation !== null) throw new Error(violation);
-    });
+    new ProgramRun(heap, {
+      afterOp: () => {
+        const violation = inc.findBlackToWhite();
+        if (violation !== null) throw new Error(violation);
+      },
+    }).run(program);
   });
 }
 
@@ -53,13 +62,15 @@ describe('incremental: the strong tri-colour invariant', () => {
   it('property: after every barrier while marking, no black object or scanned root refers to a white object', () => {
     let opsWhileMarking = 0;
     fc.assert(
-      fc.property(choicesArbitrary({ gcWeight: 0, maxOps: 200 }), (choices) => {
+      fc.property(programs, (program) => {
         const heap = new Heap(incremental, { ...busy, checked: true });
         const inc = collectorOf(heap);
-        runChoices(heap, choices, () => {
-          if (inc.state === IncrementalState.marking) opsWhileMarking++;
-          expect(inc.findBlackToWhite()).toBeNull();
-        });
+        new ProgramRun(heap, {
+          afterOp: () => {
+            if (inc.state === IncrementalState.marking) opsWhileMarking++;
+            expect(inc.findBlackToWhite()).toBeNull();
+          },
+        }).run(program);
       }),
       { seed, numRuns: 100 },
     );
@@ -234,7 +245,11 @@ describe('incremental: heap limit and explicit collections', () => {
 
 describe('incremental conformance', () => {
   it('runs random mutators in checked mode with cycles in progress most of the time', () => {
-    const collections = checkRandomMutators(incremental, busy, { numRuns: 150, maxOps: 300, gcWeight: 0 });
+    const collections = checkRandomMutators(incremental, busy, {
+      numRuns: 150,
+      maxOps: 300,
+      explicitGc: false,
+    });
     expect(collections).toBeGreaterThan(150);
   });
 
@@ -254,7 +269,7 @@ describe('incremental conformance', () => {
     const collections = checkRandomMutators(
       incremental,
       { collectorOptions: { minHeapBytes: 2048, chunkBytes: 16384, budget: 20, stepBytes: 256 } },
-      { numRuns: 100, maxOps: 300, gcWeight: 0 },
+      { numRuns: 100, maxOps: 300, explicitGc: false },
     );
     expect(collections).toBeGreaterThan(40);
   });

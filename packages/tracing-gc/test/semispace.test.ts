@@ -9,8 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { FORWARDED_BIT } from '../src/forwarding.ts';
 import { LARGE_MARK_BIT, type Semispace, semispace } from '../src/semispace.ts';
-import { exampleTraces, replayWithoutLeak } from './conformance.ts';
-import { checkLongRuns } from './copying-mutator.ts';
+import { checkLongRuns, exampleTraces, replayWithoutLeak } from './conformance.ts';
 
 function collectorOf(heap: Heap): Semispace {
   return heap.collector as Semispace;

@@ -7,12 +7,23 @@
 
 export { buildTree, nodeDepth, treeDepth } from './builders/binary-tree.ts';
 export {
+  bigUnit,
+  type PayloadSpec,
   type Program,
   type ProgramShape,
   programArbitrary,
+  type RootSpec,
   resolveStep,
+  type SourceSpec,
   type Step,
+  type StoreMode,
 } from './program.ts';
+export {
+  type CountFrom,
+  ProgramRun,
+  type ProgramRunOptions,
+  type RefcountSample,
+} from './program-run.ts';
 export {
   type Completeness,
   PROPERTY_NAMES,
