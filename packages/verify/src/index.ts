@@ -8,6 +8,7 @@
 export { buildTree, nodeDepth, treeDepth } from './builders/binary-tree.ts';
 export {
   bigUnit,
+  DEFAULT_STEP_WEIGHTS,
   type PayloadSpec,
   type Program,
   type ProgramShape,
@@ -16,6 +17,7 @@ export {
   resolveStep,
   type SourceSpec,
   type Step,
+  type StepWeights,
   type StoreMode,
 } from './program.ts';
 export {
