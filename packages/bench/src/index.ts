@@ -2,7 +2,7 @@
  * @gclab/bench: the harness. Workloads (deterministic mutator programs), metrics of a run (time,
  * pauses, MMU, memory, garbage), the comparison runner (cells in worker processes, minimum heaps,
  * results files) and micro-benchmark bodies. It takes collectors as descriptors or as references
- * `{ module, exportName }` and never imports a strategy package.
+ * `{ module, exportName }` and never imports a strategy package. Verification is @gclab/verify's.
  */
 
 // ---- metrics ----
@@ -146,34 +146,6 @@ export {
   runCellInProcess,
 } from './runner/run-cell.ts';
 export { type PoolOptions, runTasks, WorkerProcess, workerExecArgv } from './runner/worker-pool.ts';
-// ---- verification ----
-export {
-  type Program,
-  type ProgramShape,
-  programArbitrary,
-  resolveStep,
-  type Step,
-} from './verify/program.ts';
-export {
-  type Completeness,
-  PROPERTY_NAMES,
-  type PropertyName,
-  PropertyViolation,
-} from './verify/properties.ts';
-export { ModelObject, ReferenceModel } from './verify/reference-model.ts';
-export {
-  defaultCompleteness,
-  defaultSeed,
-  probeHeapLimits,
-  type VerifyFailure,
-  type VerifyFigures,
-  type VerifyOptions,
-  type VerifyResult,
-  type VerifyTraceOptions,
-  type VerifyTraceResult,
-  verifyCollector,
-  verifyTrace,
-} from './verify/verify-collector.ts';
 // ---- workloads ----
 export {
   BIG_DEL_SHAPES,

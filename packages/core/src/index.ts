@@ -62,6 +62,7 @@ export {
   type TraceSource,
 } from './trace/ops.ts';
 export { parseTrace, parseTraceLines, readLines, readTraceFile, TraceParser } from './trace/parser.ts';
+export { TracePerformer } from './trace/perform.ts';
 export { type ReplayOptions, type ReplayResult, replay } from './trace/replay.ts';
 export { formatOp, formatSource, writeTrace } from './trace/writer.ts';
 export { Worklist } from './worklist.ts';

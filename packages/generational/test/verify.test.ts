@@ -1,11 +1,12 @@
 /**
- * The harness's verifier (`verifyCollector` from @gclab/bench) over `cpython`, with CPython's
+ * The verifier (`verifyCollector` from @gclab/verify) over `cpython`, with CPython's
  * thresholds and with tiny ones (so automatic collections of every generation fire inside short
  * programs), and the proof that it catches a broken cycle collector: one that treats every
  * generation-0 object as unreachable.
  */
-import { verifyCollector } from '@gclab/bench';
+
 import type { CollectorDescriptor, Heap } from '@gclab/core';
+import { verifyCollector } from '@gclab/verify';
 import { describe, expect, it } from 'vitest';
 import { CPythonCollector, cpython } from '../src/cpython.ts';
 import { NEXT_SLOT, PREV_SHIFT, PREV_SLOT } from '../src/gc-list.ts';

@@ -7,8 +7,8 @@
  * Run: `npm run bench -w @gclab/refcount` or
  * `npx tsx --conditions=@gclab/source packages/refcount/bench/refcount.bench.ts`.
  */
-import { buildTree } from '@gclab/bench';
 import { type CollectorDescriptor, Heap } from '@gclab/core';
+import { buildTree } from '@gclab/verify';
 import { Bench } from 'tinybench';
 import { refcount, refcountDeferred } from '../src/index.ts';
 

@@ -1,10 +1,11 @@
 /**
- * The harness's verifier (`verifyCollector` from @gclab/bench) over both counting collectors, and
+ * The verifier (`verifyCollector` from @gclab/verify) over both counting collectors, and
  * the proof that it catches a broken one: reference counting that skips the decrement of a field's
  * overwritten value.
  */
-import { verifyCollector } from '@gclab/bench';
+
 import type { CollectorDescriptor, Heap } from '@gclab/core';
+import { verifyCollector } from '@gclab/verify';
 import { describe, expect, it } from 'vitest';
 import { refcountDeferred } from '../src/plans/deferred-refcount.ts';
 import { ImmediateReferenceCounting, refcount } from '../src/plans/refcount.ts';

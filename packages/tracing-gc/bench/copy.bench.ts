@@ -17,9 +17,9 @@
  * `npx tsx --conditions=@gclab/source packages/tracing-gc/bench/copy.bench.ts` (LEVELS=18 for a quick run).
  */
 import { Heap, NULL_ROOT } from '@gclab/core';
+import { buildTree } from '@gclab/verify';
 import { Bench } from 'tinybench';
 import { type GenCopy, genCopy, type Semispace, semispace } from '../src/index.ts';
-import { buildBinaryTree } from '../test/binary-tree.ts';
 
 const LEVELS = Number(process.env.LEVELS ?? 22);
 const NODES = 2 ** LEVELS - 1;
@@ -60,7 +60,9 @@ const rate = (bytes: number, objects: number) => (ms: number) =>
   const half = Math.ceil((NODES * NODE_BYTES * 1.05) / MiB) * MiB;
   const heap = new Heap(semispace, { heapLimit: 2 * half });
   const t = performance.now();
-  buildBinaryTree(heap, heap.global('tree'), LEVELS);
+  buildTree(heap, NODES);
+  heap.set(heap.global('tree'), 0);
+  heap.del(0);
   console.log(
     `semispace: built ${NODES} objects in ${(performance.now() - t).toFixed(0)} ms; halves of ${half / MiB} MiB`,
   );
@@ -85,7 +87,9 @@ const rate = (bytes: number, objects: number) => (ms: number) =>
 {
   const heap = new Heap(genCopy, { collectorOptions: { minFullTriggerBytes: 2 ** 40 } });
   const t = performance.now();
-  buildBinaryTree(heap, heap.global('tree'), LEVELS);
+  buildTree(heap, NODES);
+  heap.set(heap.global('tree'), 0);
+  heap.del(0);
   const g = heap.collector as GenCopy;
   console.log(
     `gen-copy: built ${NODES} objects in ${(performance.now() - t).toFixed(0)} ms ` +

@@ -24,6 +24,7 @@
  */
 import { bareMark } from '@gclab/bench';
 import { Heap, NULL_ROOT } from '@gclab/core';
+import { buildTree } from '@gclab/verify';
 import { Bench } from 'tinybench';
 import {
   Incremental,
@@ -34,7 +35,6 @@ import {
   markCompact,
   markSweep,
 } from '../src/index.ts';
-import { buildBinaryTree } from '../test/binary-tree.ts';
 
 const LEVELS = Number(process.env.LEVELS ?? 22);
 const NODES = 2 ** LEVELS - 1;
@@ -52,7 +52,9 @@ const rows: Row[] = [];
 
 function build(heap: Heap): number {
   const t = performance.now();
-  buildBinaryTree(heap, heap.global('tree'), LEVELS);
+  buildTree(heap, NODES);
+  heap.set(heap.global('tree'), 0);
+  heap.del(0);
   return performance.now() - t;
 }
 

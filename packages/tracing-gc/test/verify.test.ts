@@ -1,13 +1,14 @@
 /**
- * The harness's verifier (`verifyCollector` from @gclab/bench) over every tracing collector, with
+ * The verifier (`verifyCollector` from @gclab/verify) over every tracing collector, with
  * default options and with options that make collections (and incremental steps, and minor
  * collections) frequent in short programs; and the proofs that it catches broken variants built on
  * the real collectors: a mark phase that skips each object's last field, a copier that forgets one
  * root, gen-copy without its write barrier, incremental without its barrier.
  */
-import { verifyCollector } from '@gclab/bench';
+
 import type { CollectorDescriptor, CollectorOptions, Heap } from '@gclab/core';
 import { NREFS_MASK } from '@gclab/core';
+import { verifyCollector } from '@gclab/verify';
 import { describe, expect, it } from 'vitest';
 import { GenCopy, genCopy } from '../src/plans/gen-copy.ts';
 import { Incremental, incremental } from '../src/plans/incremental.ts';

@@ -1,5 +1,5 @@
 /**
- * `gclab verify --strategy NAME|all`: property-based verification of collectors (@gclab/bench's
+ * `gclab verify --strategy NAME|all`: property-based verification of collectors (@gclab/verify's
  * `verifyCollector`). Random mutator programs run under each collector in checked mode and against a
  * reference model; every operation is checked for safety, completeness, count accuracy, allocator
  * integrity and determinism. A progress bar shows on a terminal; each collector gets a result line.
@@ -11,8 +11,8 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultSeed, type VerifyResult, verifyCollector, verifyTrace } from '@gclab/bench';
 import { type CollectorDescriptor, formatOp, parseTrace } from '@gclab/core';
+import { defaultSeed, type VerifyResult, verifyCollector, verifyTrace } from '@gclab/verify';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';

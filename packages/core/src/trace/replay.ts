@@ -1,9 +1,10 @@
 /**
- * Replays trace operations against a heap: each operation becomes the heap method of the same name.
+ * Replays trace operations against a heap through `TracePerformer`: each operation becomes the heap
+ * method of the same name.
  */
 import type { Heap } from '../heap.ts';
-import { NULL_ROOT } from '../roots.ts';
-import type { TraceOp, TraceSource } from './ops.ts';
+import type { TraceOp } from './ops.ts';
+import { TracePerformer } from './perform.ts';
 
 /** What a replay produced. */
 export interface ReplayResult {
@@ -23,56 +24,14 @@ export interface ReplayOptions {
 
 /** Runs `ops` against `heap` in order. Mutator errors propagate as `MutatorError`. */
 export function replay(heap: Heap, ops: Iterable<TraceOp>, options: ReplayOptions = {}): ReplayResult {
-  const globals = new Map<string, number>();
-  const code = (src: TraceSource): number => {
-    if (src === null) return NULL_ROOT;
-    if (src.kind === 'reg') return src.index;
-    let g = globals.get(src.name);
-    if (g === undefined) {
-      g = heap.global(src.name);
-      globals.set(src.name, g);
-    }
-    return g;
-  };
+  const performer = new TracePerformer(heap);
   const output: Array<number | null> = [];
-  let args = new Int32Array(16);
   let count = 0;
   for (const op of ops) {
-    switch (op.op) {
-      case 'new':
-        heap.new(code(op.dst), op.refs, op.bytes);
-        break;
-      case 'set':
-        heap.set(code(op.dst), code(op.src));
-        break;
-      case 'del':
-        heap.del(code(op.dst));
-        break;
-      case 'put':
-        heap.put(code(op.obj), op.index, code(op.src));
-        break;
-      case 'get':
-        heap.get(code(op.dst), code(op.obj), op.index);
-        break;
-      case 'call': {
-        const n = op.args.length;
-        if (n > args.length) args = new Int32Array(n * 2);
-        for (let i = 0; i < n; i++) args[i] = code(op.args[i]!);
-        heap.call(op.nregs, args.subarray(0, n));
-        break;
-      }
-      case 'ret':
-        heap.ret();
-        break;
-      case 'gc':
-        heap.gc(op.generation ?? -1);
-        break;
-      case 'refcount': {
-        const value = heap.refcount(code(op.src));
-        output.push(value);
-        options.onRefcount?.(value, count);
-        break;
-      }
+    const value = performer.perform(op);
+    if (op.op === 'refcount') {
+      output.push(value);
+      options.onRefcount?.(value, count);
     }
     options.onOp?.(count, op);
     count++;

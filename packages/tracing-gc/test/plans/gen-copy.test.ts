@@ -11,8 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type GenCopy, type GenCopyOptions, genCopy } from '../../src/plans/gen-copy.ts';
 import { FORWARDED_BIT, GEN_MARK_BIT, REMEMBERED_BIT } from '../../src/trace/gc-bits.ts';
-import { exampleTraces, replayWithoutLeak } from '../conformance.ts';
-import { checkLongRuns } from '../copying-mutator.ts';
+import { checkLongRuns, exampleTraces, replayWithoutLeak } from '../conformance.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 

@@ -1,13 +1,20 @@
 import { type CollectorDescriptor, Heap, type HeapOptions, OutOfMemoryError } from '@gclab/core';
+import { buildTree, defaultSeed, type Program, ProgramRun, programArbitrary } from '@gclab/verify';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Incremental, IncrementalState, incremental } from '../../src/plans/incremental.ts';
 import { markSweep } from '../../src/plans/mark-sweep.ts';
-import { buildBinaryTree } from '../binary-tree.ts';
 import { checkRandomMutators, exampleTraces, replayWithoutLeak } from '../conformance.ts';
-import { type Choice, choicesArbitrary, runChoices } from '../random-mutator.ts';
 
-const seed = Number(process.env.GCLAB_SEED ?? 42);
+const seed = defaultSeed();
+/** Random programs of 66 to 200 steps without explicit collections. */
+const programs = programArbitrary({
+  maxOps: 200,
+  minOps: 66,
+  heapLimits: [null],
+  generations: [],
+  explicitGc: false,
+});
 
 function collectorOf(heap: Heap): Incremental {
   return heap.collector as Incremental;
@@ -38,14 +45,16 @@ const busy: HeapOptions = {
 function invariantProperty(
   descriptor: CollectorDescriptor,
   checked: boolean,
-): fc.IPropertyWithHooks<[Choice[]]> {
-  return fc.property(choicesArbitrary({ gcWeight: 0, maxOps: 200 }), (choices) => {
+): fc.IPropertyWithHooks<[Program]> {
+  return fc.property(programs, (program) => {
     const heap = new Heap(descriptor, { ...busy, checked });
     const inc = collectorOf(heap);
-    runChoices(heap, choices, () => {
-      const violation = inc.findBlackToWhite();
-      if (violation !== null) throw new Error(violation);
-    });
+    new ProgramRun(heap, {
+      afterOp: () => {
+        const violation = inc.findBlackToWhite();
+        if (violation !== null) throw new Error(violation);
+      },
+    }).run(program);
   });
 }
 
@@ -53,13 +62,15 @@ describe('incremental: the strong tri-colour invariant', () => {
   it('property: after every barrier while marking, no black object or scanned root refers to a white object', () => {
     let opsWhileMarking = 0;
     fc.assert(
-      fc.property(choicesArbitrary({ gcWeight: 0, maxOps: 200 }), (choices) => {
+      fc.property(programs, (program) => {
         const heap = new Heap(incremental, { ...busy, checked: true });
         const inc = collectorOf(heap);
-        runChoices(heap, choices, () => {
-          if (inc.state === IncrementalState.marking) opsWhileMarking++;
-          expect(inc.findBlackToWhite()).toBeNull();
-        });
+        new ProgramRun(heap, {
+          afterOp: () => {
+            if (inc.state === IncrementalState.marking) opsWhileMarking++;
+            expect(inc.findBlackToWhite()).toBeNull();
+          },
+        }).run(program);
       }),
       { seed, numRuns: 100 },
     );
@@ -115,8 +126,8 @@ describe('incremental: the strong tri-colour invariant', () => {
 describe('incremental: bounded pauses', () => {
   /** A live binary tree of 2^13 - 1 nodes, then 60 000 garbage allocations. */
   function workload(heap: Heap): void {
-    const tree = heap.global('tree');
-    buildBinaryTree(heap, tree, 13);
+    buildTree(heap, 2 ** 13 - 1);
+    heap.set(heap.global('tree'), 0);
     for (let i = 0; i < 60_000; i++) heap.new(0, 2, 8 * (i % 4));
   }
 
@@ -167,7 +178,8 @@ describe('incremental: bounded pauses', () => {
 
   it('step(budget) advances the cycle in progress and reports whether work remains', () => {
     const heap = new Heap(incremental, { collectorOptions: { minHeapBytes: 1 << 30 } });
-    buildBinaryTree(heap, heap.global('tree'), 8);
+    buildTree(heap, 2 ** 8 - 1);
+    heap.set(heap.global('tree'), 0);
     for (let i = 0; i < 100; i++) heap.new(0, 1);
     const inc = collectorOf(heap);
     expect(inc.step(10)).toBe(false);
@@ -216,7 +228,7 @@ describe('incremental: heap limit and explicit collections', () => {
 
   it('gc finishes the cycle in progress and runs a whole one: floating garbage included, nothing is left', () => {
     const heap = new Heap(incremental, { checked: true, collectorOptions: { minHeapBytes: 1 << 30 } });
-    buildBinaryTree(heap, 0, 6);
+    buildTree(heap, 2 ** 6 - 1);
     const inc = collectorOf(heap);
     inc.startCycle();
     inc.step(20);
@@ -233,7 +245,11 @@ describe('incremental: heap limit and explicit collections', () => {
 
 describe('incremental conformance', () => {
   it('runs random mutators in checked mode with cycles in progress most of the time', () => {
-    const collections = checkRandomMutators(incremental, busy, { numRuns: 150, maxOps: 300, gcWeight: 0 });
+    const collections = checkRandomMutators(incremental, busy, {
+      numRuns: 150,
+      maxOps: 300,
+      explicitGc: false,
+    });
     expect(collections).toBeGreaterThan(150);
   });
 
@@ -253,7 +269,7 @@ describe('incremental conformance', () => {
     const collections = checkRandomMutators(
       incremental,
       { collectorOptions: { minHeapBytes: 2048, chunkBytes: 16384, budget: 20, stepBytes: 256 } },
-      { numRuns: 100, maxOps: 300, gcWeight: 0 },
+      { numRuns: 100, maxOps: 300, explicitGc: false },
     );
     expect(collections).toBeGreaterThan(40);
   });

@@ -155,7 +155,7 @@ describe('mark-compact conformance', () => {
     const collections = checkRandomMutators(
       markCompact,
       { collectorOptions: { initialBytes: 4096, growthFactor: 1.25 } },
-      { numRuns: 150, maxOps: 400, payloads: [0, 16, 64, 128] },
+      { numRuns: 150, maxOps: 400, bigUnit: 32 },
     );
     expect(collections).toBeGreaterThan(100);
   });
@@ -168,7 +168,7 @@ describe('mark-compact conformance', () => {
       {
         numRuns: 150,
         maxOps: 400,
-        payloads: [0, 64, 128, 256, 512],
+        bigUnit: 128,
         onOutOfMemory: (heap, error) => {
           // Legitimate only if, after the full collection, the live data plus the request do not fit.
           const mc = collectorOf(heap);

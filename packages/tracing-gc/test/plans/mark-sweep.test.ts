@@ -1,11 +1,13 @@
 import { Heap, OutOfMemoryError } from '@gclab/core';
+import { defaultSeed, ProgramRun, programArbitrary } from '@gclab/verify';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type MarkSweep, markSweep } from '../../src/plans/mark-sweep.ts';
 import { checkRandomMutators, exampleTraces, replayWithoutLeak } from '../conformance.ts';
-import { choicesArbitrary, runChoices } from '../random-mutator.ts';
 
-const seed = Number(process.env.GCLAB_SEED ?? 42);
+const seed = defaultSeed();
+/** Random programs of up to 150 steps without explicit collections. */
+const programs = programArbitrary({ maxOps: 150, heapLimits: [null], generations: [], explicitGc: false });
 
 function collectorOf(heap: Heap): MarkSweep {
   return heap.collector as MarkSweep;
@@ -38,9 +40,9 @@ function cyclesHeap(heap: Heap): void {
 describe('mark-sweep phases', () => {
   it('property: the bitmap sweep frees exactly the unmarked objects and keeps the rest', () => {
     fc.assert(
-      fc.property(choicesArbitrary({ gcWeight: 0 }), (choices) => {
+      fc.property(programs, (program) => {
         const heap = new Heap(markSweep, { collectorOptions: { minHeapBytes: 1 << 30 } });
-        runChoices(heap, choices);
+        new ProgramRun(heap).run(program);
         const ms = collectorOf(heap);
         const traced = ms.marks.markFromRoots();
         const before = allObjects(heap);

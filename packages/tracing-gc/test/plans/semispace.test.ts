@@ -9,8 +9,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { type Semispace, semispace } from '../../src/plans/semispace.ts';
 import { FORWARDED_BIT, LARGE_MARK_BIT } from '../../src/trace/gc-bits.ts';
-import { exampleTraces, replayWithoutLeak } from '../conformance.ts';
-import { checkLongRuns } from '../copying-mutator.ts';
+import { checkLongRuns, exampleTraces, replayWithoutLeak } from '../conformance.ts';
 
 function collectorOf(heap: Heap): Semispace {
   return heap.collector as Semispace;

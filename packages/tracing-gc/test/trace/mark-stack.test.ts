@@ -1,11 +1,13 @@
 import { GC_BIT_0, Heap } from '@gclab/core';
+import { defaultSeed, ProgramRun, programArbitrary } from '@gclab/verify';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type MarkSweep, markSweep } from '../../src/plans/mark-sweep.ts';
 import { Marker } from '../../src/trace/mark-stack.ts';
-import { choicesArbitrary, runChoices } from '../random-mutator.ts';
 
-const seed = Number(process.env.GCLAB_SEED ?? 42);
+const seed = defaultSeed();
+/** Random programs of up to 150 steps without explicit collections. */
+const programs = programArbitrary({ maxOps: 150, heapLimits: [null], generations: [], explicitGc: false });
 
 /** A mark-sweep heap that never collects on its own (so tests drive the phases). */
 function quietHeap(): Heap {
@@ -94,9 +96,9 @@ describe('Marker', () => {
 
   it('property: on random object graphs the marked set is the oracle reachable set', () => {
     fc.assert(
-      fc.property(choicesArbitrary({ gcWeight: 0 }), (choices) => {
+      fc.property(programs, (program) => {
         const heap = quietHeap();
-        runChoices(heap, choices);
+        new ProgramRun(heap).run(program);
         const reachable = new Set<number>();
         heap.oracle.traverse((a) => reachable.add(a));
         const marker = new Marker(heap, GC_BIT_0);

@@ -5,13 +5,13 @@ import {
   noGc,
   reg,
   type TraceOp,
+  TracePerformer,
   type TraceRoot,
   type TraceSource,
 } from '@gclab/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { performOp } from '../../src/verify/lockstep.ts';
-import { ModelObject, ReferenceModel } from '../../src/verify/reference-model.ts';
+import { ModelObject, ReferenceModel } from '../src/reference-model.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 
@@ -55,12 +55,12 @@ describe('ReferenceModel', () => {
       fc.property(fc.array(rawOp, { maxLength: 60 }), (ops) => {
         const heap = new Heap(noGc);
         const model = new ReferenceModel();
-        const globals = new Map<string, number>();
+        const performer = new TracePerformer(heap);
         for (const op of ops) {
           const reason = model.validate(op);
           let rejected = false;
           try {
-            performOp(heap, op, globals);
+            performer.perform(op);
           } catch (error) {
             if (!(error instanceof MutatorError)) throw error;
             rejected = true;

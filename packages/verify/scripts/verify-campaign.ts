@@ -3,12 +3,12 @@
  * collector, in chunks of fresh seeds, printing progress and, for the first failure of each
  * collector, the counterexample (also written to the output directory).
  *
- *   npx tsx --conditions=@gclab/source packages/bench/scripts/verify-campaign.ts \
+ *   npx tsx --conditions=@gclab/source packages/verify/scripts/verify-campaign.ts \
  *     [--programs 100000] [--chunk 2000] [--seed 1] [--max-ops 40] [--out verify-campaign] \
  *     [--minutes M] [--collector MODULE:EXPORT[:JSON-OPTIONS]]...
  *
  * Collectors are references `MODULE:EXPORT` (a package name or a file path, and an export name),
- * loaded with `loadCollector`, so the harness still imports no strategy package; JSON options after
+ * imported by name, so the verifier still imports no strategy package; JSON options after
  * a second colon are passed to the collector's `create`. Without `--collector`, every collector of
  * the lab is verified. `--minutes` bounds the time per collector (the programs run so far are
  * reported). Chunk k runs with seed `seed + k`, so a failure is reproduced by running that chunk's
@@ -16,10 +16,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { CollectorOptions } from '@gclab/core';
-import { loadCollector } from '../src/runner/collector-ref.ts';
-import { verifyCollector } from '../src/verify/verify-collector.ts';
+import type { CollectorDescriptor, CollectorOptions } from '@gclab/core';
+import { verifyCollector } from '../src/index.ts';
 
 /** Every collector of the lab, as references (strings: no strategy package is imported here). */
 const DEFAULT_COLLECTORS = [
@@ -72,7 +72,11 @@ mkdirSync(values.out, { recursive: true });
 const summary: string[] = [];
 for (const text of refs) {
   const ref = parseRef(text);
-  const descriptor = await loadCollector({ module: ref.module, exportName: ref.exportName });
+  const specifier = ref.module.startsWith('/') ? pathToFileURL(ref.module).href : ref.module;
+  const descriptor = ((await import(specifier)) as Record<string, CollectorDescriptor | undefined>)[
+    ref.exportName
+  ];
+  if (descriptor === undefined) throw new Error(`'${ref.module}' has no export '${ref.exportName}'`);
   const label = `${descriptor.name}${Object.keys(ref.options).length > 0 ? ` ${JSON.stringify(ref.options)}` : ''}`;
   const started = performance.now();
   let done = 0;

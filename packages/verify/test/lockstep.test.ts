@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { type CollectorDescriptor, GclabError, noGc, parseTrace } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { descriptor as tinyMarkSweep } from '../../../../examples/collectors/tiny-mark-sweep.ts';
-import { verifyTrace } from '../../src/verify/verify-collector.ts';
+import { descriptor as tinyMarkSweep } from '../../../examples/collectors/tiny-mark-sweep.ts';
+import { verifyTrace } from '../src/verify-collector.ts';
 import { brokenCollectors, MovingNoGC } from './fixtures/broken-collectors.ts';
 import { TinyRefcount, tinyRefcount } from './fixtures/tiny-refcount.ts';
 
@@ -19,7 +19,7 @@ const movingNoGc: CollectorDescriptor = {
 };
 
 describe('verifyTrace (the lockstep run on a given trace)', () => {
-  const examples = new URL('../../../../examples/traces/', import.meta.url);
+  const examples = new URL('../../../examples/traces/', import.meta.url);
   const files = readdirSync(examples).filter((f) => f.endsWith('.trace'));
 
   it.each([noGc, movingNoGc, tinyMarkSweep, tinyRefcount])(

@@ -1,12 +1,12 @@
 import { type CollectorDescriptor, noGc, parseTrace } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { descriptor as tinyMarkSweep } from '../../../../examples/collectors/tiny-mark-sweep.ts';
+import { descriptor as tinyMarkSweep } from '../../../examples/collectors/tiny-mark-sweep.ts';
 import {
   defaultCompleteness,
   probeHeapLimits,
   verifyCollector,
   verifyTrace,
-} from '../../src/verify/verify-collector.ts';
+} from '../src/verify-collector.ts';
 import { brokenCollectors, MovingNoGC } from './fixtures/broken-collectors.ts';
 import { tinyRefcount } from './fixtures/tiny-refcount.ts';
 

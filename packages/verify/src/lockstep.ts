@@ -27,15 +27,13 @@ import {
   type CollectorDescriptor,
   type CollectorOptions,
   formatOp,
-  type Heap,
   HeapIntegrityError,
   hex,
   MutatorError,
   NREFS_MASK,
-  NULL_ROOT,
   OutOfMemoryError,
   type TraceOp,
-  type TraceSource,
+  TracePerformer,
 } from '@gclab/core';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
 import { ModelObject, ReferenceModel } from './reference-model.ts';
@@ -63,46 +61,6 @@ export interface LockstepConfig {
   oomKeepsCycles: boolean;
 }
 
-/** Performs one trace operation on a heap; returns the new object's address or the refcount value. */
-export function performOp(heap: Heap, op: TraceOp, globals: Map<string, number>): number | null {
-  const code = (src: TraceSource): number => {
-    if (src === null) return NULL_ROOT;
-    if (src.kind === 'reg') return src.index;
-    let g = globals.get(src.name);
-    if (g === undefined) {
-      g = heap.global(src.name);
-      globals.set(src.name, g);
-    }
-    return g;
-  };
-  switch (op.op) {
-    case 'new':
-      return heap.new(code(op.dst), op.refs, op.bytes);
-    case 'set':
-      heap.set(code(op.dst), code(op.src));
-      return 0;
-    case 'del':
-      heap.del(code(op.dst));
-      return 0;
-    case 'put':
-      heap.put(code(op.obj), op.index, code(op.src));
-      return 0;
-    case 'get':
-      heap.get(code(op.dst), code(op.obj), op.index);
-      return 0;
-    case 'call':
-      heap.call(op.nregs, Int32Array.from(op.args, code));
-      return 0;
-    case 'ret':
-      heap.ret();
-      return 0;
-    case 'gc':
-      return heap.gc(op.generation ?? -1);
-    case 'refcount':
-      return heap.refcount(code(op.src));
-  }
-}
-
 /** One program under one collector and the reference model. */
 export class LockstepRun implements ReportListener {
   /** The heap (checked mode unless `coreChecks` is false). */
@@ -116,7 +74,7 @@ export class LockstepRun implements ReportListener {
   /** Full collections run. */
   fullCollections = 0;
   private readonly byAddress = new Map<number, ModelObject>();
-  private readonly globals = new Map<string, number>();
+  private readonly performer: TracePerformer;
   private pending: PropertyViolation | null = null;
   private verifyFailure: unknown = null;
   private opIndex = -1;
@@ -129,6 +87,7 @@ export class LockstepRun implements ReportListener {
     };
     this.heap = new TrackingHeap(config.descriptor, options);
     this.heap.listener = this;
+    this.performer = new TracePerformer(this.heap);
     const collector = this.heap.collector;
     const verify = collector.verify.bind(collector);
     // A failing verify() is held back until the model's checks have run: they name the defect
@@ -153,7 +112,7 @@ export class LockstepRun implements ReportListener {
     this.opIndex = index;
     let result: number | null;
     try {
-      result = performOp(this.heap, op, this.globals);
+      result = this.performer.perform(op);
     } catch (error) {
       if (error instanceof OutOfMemoryError) {
         this.checkOutOfMemory(op, error);

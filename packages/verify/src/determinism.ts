@@ -9,8 +9,9 @@ import {
   Heap,
   OutOfMemoryError,
   type TraceOp,
+  TracePerformer,
 } from '@gclab/core';
-import { describeError, performOp } from './lockstep.ts';
+import { describeError } from './lockstep.ts';
 
 /** The deterministic figures of a heap after a program, as canonical JSON. */
 export function fingerprint(heap: Heap, outOfMemory: boolean): string {
@@ -38,11 +39,11 @@ export function plainFingerprint(
   collectorOptions: CollectorOptions,
 ): string {
   const heap = new Heap(descriptor, { collectorOptions, ...(heapLimit === null ? {} : { heapLimit }) });
-  const globals = new Map<string, number>();
+  const performer = new TracePerformer(heap);
   let outOfMemory = false;
   for (const op of ops) {
     try {
-      performOp(heap, op, globals);
+      performer.perform(op);
     } catch (error) {
       if (!(error instanceof OutOfMemoryError)) return `threw ${describeError(error)}`;
       outOfMemory = true;

@@ -14,11 +14,12 @@ import {
   GclabError,
   Heap,
   type TraceOp,
+  TracePerformer,
   writeTrace,
 } from '@gclab/core';
 import fc from 'fast-check';
 import { fingerprint, firstDifference, plainFingerprint } from './determinism.ts';
-import { type LockstepConfig, LockstepRun, performOp } from './lockstep.ts';
+import { type LockstepConfig, LockstepRun } from './lockstep.ts';
 import { type Program, programArbitrary, resolveStep } from './program.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
 
@@ -197,7 +198,7 @@ function holdsAThird(
 ): boolean {
   try {
     const heap = new Heap(descriptor, { heapLimit: limit, collectorOptions });
-    const globals = new Map<string, number>();
+    const performer = new TracePerformer(heap);
     const twelfth = Math.floor(limit / 12 / 8) * 8;
     const ops: TraceOp[] = [];
     // Every shape the generator makes small objects of (so every size class a space may keep apart),
@@ -209,7 +210,7 @@ function holdsAThird(
     for (let i = 0; i < 4; i++)
       ops.push({ op: 'new', dst: { kind: 'reg', index: ops.length }, refs: 1, bytes: twelfth });
     ops.push({ op: 'gc', generation: null });
-    for (const op of ops) performOp(heap, op, globals);
+    for (const op of ops) performer.perform(op);
     return true;
   } catch (error) {
     if (error instanceof GclabError) return false;

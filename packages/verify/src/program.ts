@@ -63,11 +63,33 @@ export interface Program {
 export interface ProgramShape {
   /** Most steps per program. */
   maxOps: number;
+  /** Fewest steps per program (before `explicitGc` leaves any out). Default 1. */
+  minOps?: number;
   /** Heap limits to choose from (the first is the one shrinking moves toward). */
   heapLimits: ReadonlyArray<number | null>;
   /** Generations `gc N` may name besides the full `gc` (e.g. [0] or [0, 1, 2]). */
   generations: readonly number[];
+  /** Whether programs hold explicit `gc` steps. Default true; false leaves them out. */
+  explicitGc?: boolean;
+  /** Relative weights of the kinds of single random steps, over `DEFAULT_STEP_WEIGHTS`. */
+  weights?: Partial<StepWeights>;
 }
+
+/** Relative weight of each kind of single random step. */
+export type StepWeights = Record<Step['k'], number>;
+
+/** The weights of single random steps the verifier uses. */
+export const DEFAULT_STEP_WEIGHTS: Readonly<StepWeights> = {
+  new: 6,
+  set: 3,
+  del: 2,
+  put: 6,
+  get: 3,
+  call: 2,
+  ret: 2,
+  gc: 4,
+  refcount: 1,
+};
 
 /**
  * Bytes of one `big` payload unit for heap limit `heapLimit`: a sixteenth of it (so four units are a
@@ -110,10 +132,10 @@ function gcArb(generations: readonly number[]): fc.Arbitrary<Step> {
   return gen.map((generation) => ({ k: 'gc' as const, generation }));
 }
 
-function singleStep(generations: readonly number[]): fc.Arbitrary<Step> {
+function singleStep(generations: readonly number[], w: Readonly<StepWeights>): fc.Arbitrary<Step> {
   return fc.oneof(
     {
-      weight: 6,
+      weight: w.new,
       arbitrary: fc.record({
         k: fc.constant('new' as const),
         dst: rootSpec,
@@ -121,10 +143,13 @@ function singleStep(generations: readonly number[]): fc.Arbitrary<Step> {
         bytes: payloadArb,
       }),
     },
-    { weight: 3, arbitrary: fc.record({ k: fc.constant('set' as const), dst: rootSpec, src: sourceSpec }) },
-    { weight: 2, arbitrary: fc.record({ k: fc.constant('del' as const), dst: rootSpec }) },
     {
-      weight: 6,
+      weight: w.set,
+      arbitrary: fc.record({ k: fc.constant('set' as const), dst: rootSpec, src: sourceSpec }),
+    },
+    { weight: w.del, arbitrary: fc.record({ k: fc.constant('del' as const), dst: rootSpec }) },
+    {
+      weight: w.put,
       arbitrary: fc.record({
         k: fc.constant('put' as const),
         obj: rootSpec,
@@ -134,7 +159,7 @@ function singleStep(generations: readonly number[]): fc.Arbitrary<Step> {
       }),
     },
     {
-      weight: 3,
+      weight: w.get,
       arbitrary: fc.record({
         k: fc.constant('get' as const),
         dst: rootSpec,
@@ -143,16 +168,16 @@ function singleStep(generations: readonly number[]): fc.Arbitrary<Step> {
       }),
     },
     {
-      weight: 2,
+      weight: w.call,
       arbitrary: fc.record({
         k: fc.constant('call' as const),
         extra: fc.nat({ max: 2 }),
         args: fc.array(sourceSpec, { maxLength: 3 }),
       }),
     },
-    { weight: 2, arbitrary: fc.constant({ k: 'ret' as const }) },
-    { weight: 4, arbitrary: gcArb(generations) },
-    { weight: 1, arbitrary: fc.record({ k: fc.constant('refcount' as const), src: rootSpec }) },
+    { weight: w.ret, arbitrary: fc.constant({ k: 'ret' as const }) },
+    { weight: w.gc, arbitrary: gcArb(generations) },
+    { weight: w.refcount, arbitrary: fc.record({ k: fc.constant('refcount' as const), src: rootSpec }) },
   );
 }
 
@@ -200,13 +225,13 @@ const cycleSegment = fc
   });
 
 /** Nested calls passing a root down, work in the deepest frame, then the returns. */
-function deepSegment(generations: readonly number[]): fc.Arbitrary<Step[]> {
+function deepSegment(generations: readonly number[], w: Readonly<StepWeights>): fc.Arbitrary<Step[]> {
   return fc
     .record({
       levels: fc.integer({ min: 1, max: 5 }),
       extra: fc.nat({ max: 2 }),
       arg: sourceSpec,
-      body: fc.array(singleStep(generations), { maxLength: 4 }),
+      body: fc.array(singleStep(generations, w), { maxLength: 4 }),
     })
     .map(({ levels, extra, arg, body }) => {
       const steps: Step[] = [];
@@ -269,12 +294,13 @@ const pressureSegment = fc
 /** The arbitrary of programs of a given shape. */
 export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
   const { generations } = shape;
-  const single = singleStep(generations).map((s) => [s]);
+  const weights = { ...DEFAULT_STEP_WEIGHTS, ...shape.weights };
+  const single = singleStep(generations, weights).map((s) => [s]);
   const segment = fc.oneof(
     { weight: 8, arbitrary: single },
     { weight: 1, arbitrary: chainSegment },
     { weight: 2, arbitrary: cycleSegment },
-    { weight: 1, arbitrary: deepSegment(generations) },
+    { weight: 1, arbitrary: deepSegment(generations, weights) },
     { weight: generations.length > 0 ? 2 : 0, arbitrary: youngIntoOldSegment },
     { weight: 2, arbitrary: overwriteLastSegment },
     { weight: 2, arbitrary: pressureSegment },
@@ -286,8 +312,18 @@ export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
     heapLimit: fc.constantFrom(...limits),
     bigUnit: fc.constant(unit),
     steps: fc
-      .array(segment, { minLength: 1, maxLength: Math.max(1, Math.ceil(shape.maxOps / 3)), size: 'medium' })
-      .map((segments) => segments.flat().slice(0, shape.maxOps)),
+      .array(segment, {
+        minLength: Math.max(1, shape.minOps ?? 1),
+        maxLength: Math.max(1, Math.ceil(shape.maxOps / 3), shape.minOps ?? 1),
+        size: 'medium',
+      })
+      .map((segments) => {
+        const steps = segments.flat();
+        return (shape.explicitGc === false ? steps.filter((s) => s.k !== 'gc') : steps).slice(
+          0,
+          shape.maxOps,
+        );
+      }),
   });
 }
 

@@ -8,8 +8,8 @@ import {
   programArbitrary,
   resolveStep,
   type Step,
-} from '../../src/verify/program.ts';
-import { ModelObject, ReferenceModel } from '../../src/verify/reference-model.ts';
+} from '../src/program.ts';
+import { ModelObject, ReferenceModel } from '../src/reference-model.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 const shape = { maxOps: 40, heapLimits: [65536, null], generations: [0] };
@@ -151,5 +151,24 @@ describe('programArbitrary and resolveStep', () => {
     });
     for (let i = 0; i + 1 < MAX_PROGRAM_DEPTH; i++) model.apply({ op: 'call', nregs: 1, args: [] });
     expect(resolveStep({ k: 'call', extra: 0, args: [] }, model, 4096)).toBeNull();
+  });
+});
+
+describe('program shapes', () => {
+  it('minOps, explicitGc and weights shape the programs; the default shape is unchanged by them', () => {
+    const sample = (s: Parameters<typeof programArbitrary>[0]): Program[] =>
+      fc.sample(programArbitrary(s), { seed, numRuns: 50 });
+    const base = { maxOps: 60, heapLimits: [null], generations: [0] };
+    expect(sample({ ...base, explicitGc: true, weights: {} })).toEqual(sample(base));
+    const long = sample({ ...base, minOps: 45 });
+    expect(Math.min(...long.map((p) => p.steps.length))).toBeGreaterThanOrEqual(45);
+    expect(Math.max(...long.map((p) => p.steps.length))).toBeLessThanOrEqual(60);
+    const kinds = (programs: Program[], k: Step['k']): number =>
+      programs.reduce((n, p) => n + p.steps.filter((s) => s.k === k).length, 0);
+    expect(kinds(sample(base), 'gc')).toBeGreaterThan(0);
+    expect(kinds(sample({ ...base, explicitGc: false }), 'gc')).toBe(0);
+    expect(kinds(sample({ ...base, weights: { refcount: 12 } }), 'refcount')).toBeGreaterThan(
+      3 * kinds(sample(base), 'refcount'),
+    );
   });
 });

@@ -275,13 +275,17 @@ export class ReferenceModel {
   }
 
   /**
-   * The number of references to each object: from the fields of every object not yet freed, plus
-   * (when `roots`) every register of every frame and every defined global.
+   * The number of references to each object: from the fields of every object `holds` accepts (by
+   * default, every object not yet freed), plus (when `roots`) every register of every frame and every
+   * defined global.
    */
-  incomingReferences(roots: boolean): Map<ModelObject, number> {
+  incomingReferences(
+    roots: boolean,
+    holds: (o: ModelObject) => boolean = (o) => !o.freed,
+  ): Map<ModelObject, number> {
     const counts = new Map<ModelObject, number>();
     for (const o of this.objects) {
-      if (o.freed) continue;
+      if (!holds(o)) continue;
       for (const f of o.fields) if (f !== null) counts.set(f, (counts.get(f) ?? 0) + 1);
     }
     if (roots) {

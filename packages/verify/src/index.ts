@@ -1,0 +1,48 @@
+/**
+ * @gclab/verify: the verifier (random mutator programs run in lockstep under a collector and
+ * against a reference model, every property checked after every operation), the random-program kit
+ * and the test graph builders that every package's tests use. It takes collectors as descriptors and
+ * never imports a strategy package.
+ */
+
+export { buildTree, nodeDepth, treeDepth } from './builders/binary-tree.ts';
+export {
+  bigUnit,
+  DEFAULT_STEP_WEIGHTS,
+  type PayloadSpec,
+  type Program,
+  type ProgramShape,
+  programArbitrary,
+  type RootSpec,
+  resolveStep,
+  type SourceSpec,
+  type Step,
+  type StepWeights,
+  type StoreMode,
+} from './program.ts';
+export {
+  type CountFrom,
+  ProgramRun,
+  type ProgramRunOptions,
+  type RefcountSample,
+} from './program-run.ts';
+export {
+  type Completeness,
+  PROPERTY_NAMES,
+  type PropertyName,
+  PropertyViolation,
+} from './properties.ts';
+export { ModelObject, ReferenceModel } from './reference-model.ts';
+export {
+  defaultCompleteness,
+  defaultSeed,
+  probeHeapLimits,
+  type VerifyFailure,
+  type VerifyFigures,
+  type VerifyOptions,
+  type VerifyResult,
+  type VerifyTraceOptions,
+  type VerifyTraceResult,
+  verifyCollector,
+  verifyTrace,
+} from './verify-collector.ts';
