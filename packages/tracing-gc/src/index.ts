@@ -23,7 +23,7 @@ export {
   incremental,
 } from './incremental.ts';
 export { Marker } from './mark.ts';
-export { MarkBitmap } from './mark-bitmap.ts';
+export { MarkBitmap, type MarkStackGrow, markFromStack } from './mark-bitmap.ts';
 export { MarkCompact, type MarkCompactOptions, markCompact } from './mark-compact.ts';
 export {
   DEFAULT_GROWTH_FACTOR,

@@ -4,7 +4,7 @@
  * node, then its left subtree, then its right subtree), so a depth-first traversal that visits field
  * 0 first walks memory in allocation order. The same tree is built in the simulated heap
  * (`buildTree`), as plain JavaScript objects (`buildJsTree`, for V8's own collector) and in CPython
- * (packages/bench/scripts/tree_del.py), with the same numbering and order.
+ * (packages/experiments/scripts/tree_del.py), with the same numbering and order.
  *
  * Building in the heap uses one register per depth: the node being built at depth d is held in
  * register r{d} and stored into field (i & 1) of its parent, held in r{d-1} (in preorder the parent
