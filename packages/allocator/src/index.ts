@@ -7,14 +7,6 @@ export { AllocatorError, type AllocatorErrorKind } from './allocator-error.ts';
 export { BumpSpace } from './bump-space.ts';
 export { LargeObjectSpace } from './large-object-space.ts';
 export {
-  formatMemoryRelease,
-  MEMORY_RELEASE_EXPERIMENT,
-  type MemoryReleaseOptions,
-  type MemoryReleasePhase,
-  type MemoryReleaseResult,
-  runMemoryRelease,
-} from './memory-release.ts';
-export {
   formatObmallocStats,
   OBMALLOC_ALIGNMENT,
   OBMALLOC_ARENA_SIZE,

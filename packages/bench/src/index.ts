@@ -36,55 +36,6 @@ export {
   REBUILD_BYTES,
 } from './micro/micro-benchmarks.ts';
 
-// ---- perf (npm run perf) ----
-export { bareMark } from './perf/bare-mark.ts';
-export { buildJsTree, buildTree, type JsTreeNode, nodeDepth, treeDepth } from './perf/binary-tree.ts';
-export { type CascadeOptions, type CascadeResult, measureCascade } from './perf/cascade.ts';
-export {
-  type FullCollectionOptions,
-  type FullCollectionResult,
-  type FullCollectionSize,
-  measureFullCollection,
-} from './perf/full-collection.ts';
-export {
-  type HostMemoryOptions,
-  type HostMemoryResult,
-  hostBytes,
-  measureHostMemory,
-} from './perf/host-memory.ts';
-export { LineProcess } from './perf/line-process.ts';
-export {
-  measureOperationMix,
-  type OperationMixOptions,
-  type OperationMixResult,
-} from './perf/operation-mix.ts';
-export {
-  figure,
-  formatMeasured,
-  formatNumber,
-  type Measured,
-  type PerfFigure,
-  pairedRatios,
-  passMark,
-  type RunSummary,
-  summarize,
-  unmeasured,
-} from './perf/perf-figure.ts';
-export {
-  formatPerfMarkdown,
-  type PerfMachine,
-  type PerfReport,
-  writePerfReport,
-} from './perf/perf-report.ts';
-export {
-  cascadeFigure,
-  fullCollectionFigures,
-  gclabRunFigure,
-  hostMemoryFigure,
-  operationMixFigure,
-  PERF_TARGETS,
-  sizeLabel,
-} from './perf/perf-targets.ts';
 export { addOverheads, timeSpaceSeries } from './runner/assemble.ts';
 // ---- runner ----
 export { writeFileAtomic } from './runner/atomic-write.ts';

@@ -12,16 +12,6 @@ export {
   NUM_GENERATIONS,
 } from './cpython.ts';
 export {
-  KIND_OF,
-  MIX_KINDS,
-  MIX_WEIGHTS,
-  type MixLineSink,
-  type MixOptions,
-  mixWords,
-  ROOT_SLOTS,
-  runMix,
-} from './differential-mix.ts';
-export {
   gcListAppend,
   gcListInit,
   gcListIsEmpty,
@@ -38,4 +28,3 @@ export {
   PREV_SLOT,
 } from './gc-list.ts';
 export { type GcCallback, type GcCallbackInfo, GcModule, GcValueError } from './gc-module.ts';
-export { MersenneTwister } from './mersenne-twister.ts';

@@ -25,8 +25,8 @@
  * end, with work units = every object it freed, the first included (`cascades` counts these pauses;
  * `largestCascade` is the most objects one release freed). So a cascade that frees a large
  * structure is still a pause (DESIGN.md), while the ~358,000 one-object frees per million steps of
- * the cpython mix cost no clock reads. Inside a collection (`collecting`: CPython's delete_garbage,
- * a ZCT reconciliation) nothing is timed here; the collection is the pause.
+ * the differential mix cost no clock reads. Inside a collection (`collecting`: CPython's
+ * delete_garbage, a ZCT reconciliation) nothing is timed here; the collection is the pause.
  *
  * Invariants (checked by `verifyCounts` in checked mode): every allocated object's count equals its
  * incoming references from heap fields, plus roots for collectors that count root writes; no freed

@@ -22,7 +22,6 @@
  * Run: `npm run bench -w @gclab/tracing-gc` or
  * `npx tsx --conditions=@gclab/source packages/tracing-gc/bench/mark.bench.ts` (LEVELS=18 for a quick run).
  */
-import { bareMark } from '@gclab/bench';
 import { Heap, NULL_ROOT } from '@gclab/core';
 import { buildTree } from '@gclab/verify';
 import { Bench } from 'tinybench';
@@ -33,6 +32,7 @@ import {
   type MarkCompact,
   type MarkSweep,
   markCompact,
+  markFromStack,
   markSweep,
 } from '../src/index.ts';
 
@@ -88,14 +88,19 @@ const options = { time: 3000, warmupTime: 500, iterations: 5, warmupIterations: 
   const treeBytes = ms.space.liveBytes;
 
   // The lower bound: mark-sweep's marking algorithm (side mark bitmap, mark on pop, field 0 followed
-  // directly) with nothing else: @gclab/bench's `bareMark`, the limit of perf figure 4.
+  // directly) with nothing else: `markFromStack` called bare from one root, the limit of perf figure 4.
   const words = heap.memory.words;
   const marks = new Int32Array(Math.ceil(words.length / 64));
   const stack = new Int32Array(1 << 16);
   const root = heap.peekRoot(heap.global('tree'));
+  const fieldIndex = heap.model.fieldOffset >> 2;
+  const noGrow = (): Int32Array => {
+    throw new Error('the bare mark loop outgrew its stack');
+  };
   let bareMarked = 0;
   const bare = () => {
-    bareMarked = bareMark(words, root, heap.model.fieldOffset, marks, stack);
+    stack[0] = root;
+    bareMarked = markFromStack(words, fieldIndex, marks, stack, 1, noGrow);
   };
 
   // tinybench calls a task once outside its hooks when it is added, so each function first puts the

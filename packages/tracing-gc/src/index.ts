@@ -38,7 +38,7 @@ export {
   type GrowthTriggerOptions,
   growthBudget,
 } from './trace/growth-trigger.ts';
-export { MarkBitmap } from './trace/mark-bitmap.ts';
+export { MarkBitmap, type MarkStackGrow, markFromStack } from './trace/mark-bitmap.ts';
 export { Marker } from './trace/mark-stack.ts';
 export { outOfMemory } from './trace/out-of-memory.ts';
 export { RememberedSet } from './trace/remembered-set.ts';

@@ -1,38 +1,23 @@
 /**
- * `gclab experiment NAME [options]`: the named experiments the debate report assembles, each a
- * function in a strategy-free package that returns figures plus an explanation.
+ * `gclab experiment NAME [options] [--json]`: the named experiments of `@gclab/experiments`, one
+ * subcommand each, built from the experiments registry (name, summary, options, run, format).
  *
- * - `gclab experiment list [--json]`: the experiments with a one-line summary.
- * - `gclab experiment memory-release [--count N] [--size BYTES] [--json]`: allocate N blocks of BYTES
- *   from CPython 3.11's obmalloc (simulated), free every other one, then all; print pools, arenas and
- *   reserved bytes after each phase and a paragraph explaining them (`@gclab/allocator`).
- * - `gclab experiment getrefcount [--json]`: the article's `sys.getrefcount` example replayed under
- *   the registered collectors in CPython 3.11's and 3.10's calling conventions (2, 3, 2 and 2, 4, 2).
+ * - `gclab experiment list [--json]`: every experiment with its one-line summary.
+ * - `gclab experiment NAME [options]`: runs it and prints its text form, or with `--json` its
+ *   figures as one JSON object. Invalid option values are usage errors (exit 2).
+ *
+ * Experiments that run collectors get them from the registry (`src/registry.ts`) as descriptors.
  */
-import { formatMemoryRelease, MEMORY_RELEASE_EXPERIMENT, runMemoryRelease } from '@gclab/allocator';
+import {
+  EXPERIMENTS,
+  type Experiment,
+  type ExperimentOption,
+  ExperimentOptionError,
+  InterpreterNotFoundError,
+} from '@gclab/experiments';
 import { type Command, InvalidArgumentError } from 'commander';
-import { formatGetrefcount, runGetrefcount } from '../debate/getrefcount.ts';
-import { collectorNames } from '../registry.ts';
-
-/** The `getrefcount` experiment's name and summary. */
-export const GETREFCOUNT_EXPERIMENT = {
-  name: 'getrefcount',
-  summary:
-    "The article's sys.getrefcount example under every collector, in CPython 3.11's and 3.10's calling conventions",
-} as const;
-
-/** Name and summary of every experiment, in the order `experiment list` prints them. */
-export const EXPERIMENTS: ReadonlyArray<{ readonly name: string; readonly summary: string }> = [
-  MEMORY_RELEASE_EXPERIMENT,
-  GETREFCOUNT_EXPERIMENT,
-];
-
-/** Options of `gclab experiment memory-release`, as commander parses them. */
-interface MemoryReleaseCommandOptions {
-  count?: number;
-  size?: number;
-  json?: boolean;
-}
+import { ExitCode } from '../exit-codes.ts';
+import { collectors } from '../registry.ts';
 
 /** Adds `experiment` and its subcommands to the program. */
 export function registerExperimentCommand(program: Command): void {
@@ -45,66 +30,56 @@ export function registerExperimentCommand(program: Command): void {
     .description('list the named experiments')
     .option('--json', 'print one JSON object instead of text')
     .action((options: { json?: boolean }) => {
+      const list = EXPERIMENTS.map((e) => ({ name: e.name, summary: e.summary }));
       if (options.json === true) {
-        process.stdout.write(`${JSON.stringify({ experiments: EXPERIMENTS }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ experiments: list }, null, 2)}\n`);
         return;
       }
-      const width = Math.max(...EXPERIMENTS.map((e) => e.name.length));
-      process.stdout.write(EXPERIMENTS.map((e) => `${e.name.padEnd(width)}  ${e.summary}\n`).join(''));
+      const width = Math.max(...list.map((e) => e.name.length));
+      process.stdout.write(list.map((e) => `${e.name.padEnd(width)}  ${e.summary}\n`).join(''));
     });
 
-  experiment
-    .command(MEMORY_RELEASE_EXPERIMENT.name)
-    .description(MEMORY_RELEASE_EXPERIMENT.summary)
-    .option('-n, --count <n>', 'blocks to allocate (1 to 10,000,000)', parseCount, 100_000)
-    .option(
-      '--size <bytes>',
-      'request size in bytes handed to the allocator (1 to 1,048,576)',
-      parseSize,
-      416,
-    )
+  for (const e of EXPERIMENTS) registerOne(experiment, e);
+}
+
+/** `-n, --count <n>` for option `count` with alias `n`; `--long-lived <n>` for `longLived`. */
+function flags(o: ExperimentOption): string {
+  const long = o.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return `${o.short === undefined ? '' : `-${o.short}, `}--${long} <${o.value}>`;
+}
+
+/** Commander's parser for `o`: an `ExperimentOptionError` becomes a usage error (exit 2). */
+function parser(o: ExperimentOption): (text: string) => unknown {
+  return (text) => {
+    try {
+      return o.parse(text);
+    } catch (error) {
+      if (error instanceof ExperimentOptionError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
+}
+
+function registerOne(parent: Command, e: Experiment): void {
+  const command = parent.command(e.name).description(e.summary);
+  for (const o of e.options) command.option(flags(o), o.description, parser(o), o.defaultValue);
+  command
     .option('--json', 'print one JSON object with every figure')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Examples:',
-        '  $ gclab experiment memory-release',
-        '  $ gclab experiment memory-release --count 1000000 --size 64 --json',
-      ].join('\n'),
-    )
-    .action((options: MemoryReleaseCommandOptions) => {
-      const result = runMemoryRelease({ count: options.count, size: options.size });
+    .addHelpText('after', ['', 'Examples:', ...e.examples.map((x) => `  $ gclab ${x}`)].join('\n'))
+    .action(async (options: Record<string, unknown>) => {
+      const values: Record<string, unknown> = {};
+      for (const o of e.options) values[o.key] = options[o.key];
+      let figures: unknown;
+      try {
+        figures = await e.run(values, { collectors });
+      } catch (error) {
+        if (!(error instanceof InterpreterNotFoundError)) throw error;
+        process.stderr.write(`error: ${error.message}\n`);
+        process.exitCode = ExitCode.failure;
+        return;
+      }
       process.stdout.write(
-        options.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatMemoryRelease(result),
+        options.json === true ? `${JSON.stringify(figures, null, 2)}\n` : e.format(figures),
       );
     });
-
-  experiment
-    .command(GETREFCOUNT_EXPERIMENT.name)
-    .description(GETREFCOUNT_EXPERIMENT.summary)
-    .option('--json', 'print one JSON object')
-    .addHelpText('after', ['', 'Examples:', '  $ gclab experiment getrefcount'].join('\n'))
-    .action((options: { json?: boolean }) => {
-      const runs = runGetrefcount(collectorNames());
-      process.stdout.write(
-        options.json === true
-          ? `${JSON.stringify({ experiment: GETREFCOUNT_EXPERIMENT.name, runs }, null, 2)}\n`
-          : formatGetrefcount(runs),
-      );
-    });
-}
-
-function parseCount(text: string): number {
-  return parseInteger(text, 1, 10_000_000, 'a block count from 1 to 10000000');
-}
-
-function parseSize(text: string): number {
-  return parseInteger(text, 1, 1 << 20, 'a size in bytes from 1 to 1048576');
-}
-
-function parseInteger(text: string, min: number, max: number, what: string): number {
-  const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected ${what}.`);
-  return n;
 }

@@ -9,15 +9,19 @@
  *    sampled invocation (the garbage and memory timelines).
  * 2. The time-space matrix: one workload under CPython's collector and the modern tracing ones at
  *    heap sizes from 1.5 to 6 times each collector's minimum heap.
- * 3. In-process experiments: CPython's obmalloc memory release (@gclab/allocator) and the
+ * 3. In-process experiments (@gclab/experiments): CPython's obmalloc memory release and the
  *    getrefcount example in two calling conventions.
  */
-import { type MemoryReleaseResult, runMemoryRelease } from '@gclab/allocator';
 import { type MatrixProgress, type MatrixResults, runMatrix, type WorkloadSize } from '@gclab/bench';
 import type { CollectorConstraints, CollectorFamily } from '@gclab/core';
+import {
+  type GetrefcountRun,
+  type MemoryReleaseResult,
+  runGetrefcount,
+  runMemoryRelease,
+} from '@gclab/experiments';
 import { collectorEntries } from '../collector-refs.ts';
 import { collectorNames, findCollector } from '../registry.ts';
-import { type GetrefcountRun, runGetrefcount } from './getrefcount.ts';
 
 /** Workloads of the main matrix. */
 export const DEBATE_WORKLOADS: readonly string[] = [
@@ -160,7 +164,9 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
     main,
     timeSpace,
     memoryRelease: runMemoryRelease(),
-    getrefcount: runGetrefcount(tracing === undefined ? counting : [...counting, tracing]),
+    getrefcount: runGetrefcount(
+      (tracing === undefined ? counting : [...counting, tracing]).map((name) => findCollector(name)),
+    ),
     durationMs: performance.now() - started,
   };
 }

@@ -1,6 +1,5 @@
-import type { MemoryReleaseResult } from '@gclab/allocator';
+import { EXPERIMENTS, type GetrefcountResult, type MemoryReleaseResult } from '@gclab/experiments';
 import { describe, expect, it } from 'vitest';
-import { EXPERIMENTS } from '../../src/commands/experiment.ts';
 import { runCli } from '../run-cli.ts';
 
 describe.concurrent('gclab experiment', () => {
@@ -43,11 +42,35 @@ describe.concurrent('gclab experiment', () => {
     expect(r.stdout).toMatch(/^mark-sweep\s+null, null, null/m);
   });
 
-  it('list names every experiment', async () => {
+  it('getrefcount --json prints the runs under every registered collector', async () => {
+    const r = await runCli(['experiment', 'getrefcount', '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as GetrefcountResult;
+    expect(result.experiment).toBe('getrefcount');
+    expect(result.runs.find((run) => run.collector === 'cpython')?.cpython310).toEqual([2, 4, 2]);
+    expect(result.runs.map((run) => run.collector)).toContain('gen-copy');
+  });
+
+  it('list names every experiment of the registry', async () => {
     const r = await runCli(['experiment', 'list', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ experiments: EXPERIMENTS.map((e) => ({ ...e })) });
+    const listed = (JSON.parse(r.stdout) as { experiments: Array<{ name: string; summary: string }> })
+      .experiments;
+    expect(listed).toEqual(EXPERIMENTS.map((e) => ({ name: e.name, summary: e.summary })));
+    expect(listed.map((e) => e.name)).toEqual(['memory-release', 'getrefcount', 'differential-mix', 'perf']);
     const text = await runCli(['experiment', 'list']);
-    expect(text.stdout).toMatch(/^memory-release {2}Allocate N blocks/);
+    expect(text.stdout).toMatch(/^memory-release {4}Allocate N blocks/m);
+    expect(text.stdout).toMatch(/^differential-mix {2}The differential mix/m);
+  });
+
+  it('rejects bad options of the other experiments with a usage error too', async () => {
+    for (const [name, ...args] of [
+      ['differential-mix', '--seed', 'x'],
+      ['perf', '--only', '8'],
+    ] as const) {
+      const r = await runCli(['experiment', name, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/is invalid\. expected /);
+    }
   });
 });

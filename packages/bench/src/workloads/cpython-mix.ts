@@ -1,7 +1,9 @@
 /**
- * `cpython-mix`: the seeded operation mix of the CPython differential test (issue 4), as a workload.
- * It mirrors that test's mix (the generator in @gclab/generational is not imported: the harness never
- * imports a strategy package); it is the same kind of program, not the same operation sequence.
+ * `cpython-mix`: a CPython-like operation mix as a workload of `gclab run`, for comparing collectors.
+ * It is NOT the differential mix of @gclab/experiments (the program that the real CPython 3.11 runs
+ * too, collection for collection): it was modelled on the kinds of steps of that mix but is a program
+ * of its own (its own PRNG, weights, ring and chain lengths, temporaries made by calls), and no real
+ * interpreter runs it. Its name stays because results files record it.
  *
  * What it stresses: everything a CPython-like collector meets at once, on objects with one reference
  * field (the test's `__slots__` instances, all containers): objects kept in roots, cycles kept and

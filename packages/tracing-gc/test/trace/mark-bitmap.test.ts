@@ -1,10 +1,9 @@
-import { bareMark } from '@gclab/bench';
 import { Heap } from '@gclab/core';
 import { buildTree, defaultSeed, ProgramRun, programArbitrary } from '@gclab/verify';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type MarkSweep, markSweep } from '../../src/plans/mark-sweep.ts';
-import { MarkBitmap } from '../../src/trace/mark-bitmap.ts';
+import { MarkBitmap, markFromStack } from '../../src/trace/mark-bitmap.ts';
 
 const seed = defaultSeed();
 /** Random programs of up to 150 steps without explicit collections. */
@@ -130,14 +129,43 @@ describe('MarkBitmap', () => {
     );
   });
 
-  it("sets the same bits as the perf harness's bare loop (figure 4 compares the same algorithm)", () => {
+  it('markFromStack called bare from one root (perf figure 4) sets the bits markFromRoots sets', () => {
     const heap = quietHeap();
     const root = buildTree(heap, 3000);
     const words = heap.memory.words;
+    const before = words.slice();
     const bare = new Int32Array(Math.ceil(words.length / 64));
-    expect(bareMark(words, root, heap.model.fieldOffset, bare, new Int32Array(3001))).toBe(3000);
+    const stack = new Int32Array(4096);
+    stack[0] = root;
+    const noGrow = (): Int32Array => {
+      throw new Error('grew');
+    };
+    expect(markFromStack(words, heap.model.fieldOffset >> 2, bare, stack, 1, noGrow)).toBe(3000);
+    expect(words).toEqual(before);
     const marks = new MarkBitmap(heap);
     expect(marks.markFromRoots()).toBe(3000);
     expect(marks.bits).toEqual(bare);
+  });
+
+  it('markFromStack asks for a larger stack when an object has more fields than room', () => {
+    const heap = quietHeap();
+    heap.new(0, 6);
+    for (let f = 0; f < 6; f++) {
+      heap.new(1, 0);
+      heap.put(0, f, 1);
+    }
+    const words = heap.memory.words;
+    const bits = new Int32Array(Math.ceil(words.length / 64));
+    const asked: number[] = [];
+    const stack = new Int32Array(2);
+    stack[0] = heap.peekRoot(0);
+    const grow = (top: number, min: number): Int32Array => {
+      asked.push(top, min);
+      const grown = new Int32Array(min);
+      grown.set(stack.subarray(0, top));
+      return grown;
+    };
+    expect(markFromStack(words, heap.model.fieldOffset >> 2, bits, stack, 1, grow)).toBe(7);
+    expect(asked).toEqual([0, 6]);
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * @gclab/experiments: gclab's named experiments, above the libraries (it may import any of them; no
+ * library imports it). Each is an `Experiment` in `EXPERIMENTS`, listed by `gclab experiment list`
+ * and run by `gclab experiment NAME`; real interpreters are reached only through
+ * `interpreters/python.ts`.
+ */
+export {
+  type AgainstCPythonOptions,
+  type AgainstCPythonResult,
+  differentialMix,
+  formatAgainstCPython,
+  gclabMixLog,
+  type MixSide,
+  runAgainstCPython,
+} from './differential-mix/against-cpython.ts';
+export {
+  KIND_OF,
+  MIX_KINDS,
+  MIX_WEIGHTS,
+  type MixLineSink,
+  type MixOptions,
+  mixWords,
+  ROOT_SLOTS,
+  runMix,
+} from './differential-mix/differential-mix.ts';
+export { MersenneTwister } from './differential-mix/mersenne-twister.ts';
+export {
+  type Experiment,
+  type ExperimentContext,
+  type ExperimentOption,
+  ExperimentOptionError,
+  integerOption,
+  numberValue,
+} from './experiment.ts';
+export {
+  APPEND_TRACE,
+  formatGetrefcount,
+  GETREFCOUNT_310,
+  GETREFCOUNT_311,
+  type GetrefcountResult,
+  type GetrefcountRun,
+  getrefcount,
+  runGetrefcount,
+} from './getrefcount/getrefcount.ts';
+export {
+  findCPython,
+  findPython311,
+  InterpreterNotFoundError,
+  PYTHON_COMMAND,
+  type PythonLookup,
+  type PythonMixResult,
+  type PythonOutput,
+  pythonScript,
+  runPythonMix,
+  runPythonScript,
+} from './interpreters/python.ts';
+export {
+  formatMemoryRelease,
+  type MemoryReleaseOptions,
+  type MemoryReleasePhase,
+  type MemoryReleaseResult,
+  memoryRelease,
+  runMemoryRelease,
+} from './memory-release/memory-release.ts';
+export { type CascadeOptions, type CascadeResult, measureCascade } from './perf/cascade.ts';
+export {
+  type FullCollectionOptions,
+  type FullCollectionResult,
+  type FullCollectionSize,
+  measureFullCollection,
+} from './perf/full-collection.ts';
+export {
+  type HostMemoryOptions,
+  type HostMemoryResult,
+  hostBytes,
+  measureHostMemory,
+} from './perf/host-memory.ts';
+export { LineProcess } from './perf/line-process.ts';
+export {
+  measureOperationMix,
+  type OperationMixOptions,
+  type OperationMixResult,
+} from './perf/operation-mix.ts';
+export {
+  figure,
+  formatMeasured,
+  formatNumber,
+  type Measured,
+  type PerfFigure,
+  pairedRatios,
+  passMark,
+  type RunSummary,
+  summarize,
+  unmeasured,
+} from './perf/perf-figure.ts';
+export {
+  formatPerfMarkdown,
+  type PerfMachine,
+  type PerfReport,
+  writePerfReport,
+} from './perf/perf-report.ts';
+export {
+  formatPerfRun,
+  isPerfGroup,
+  type PerfGroup,
+  type PerfOptions,
+  type PerfRun,
+  parseFigureList,
+  perf,
+  perfResultLine,
+  runPerf,
+  runPerfGroup,
+} from './perf/perf-run.ts';
+export {
+  cascadeFigure,
+  fullCollectionFigures,
+  gclabRunFigure,
+  hostMemoryFigure,
+  operationMixFigure,
+  PERF_TARGETS,
+  sizeLabel,
+} from './perf/perf-targets.ts';
+export { EXPERIMENTS, findExperiment } from './registry.ts';

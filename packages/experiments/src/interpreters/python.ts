@@ -1,0 +1,134 @@
+/**
+ * The one module that reaches a real Python interpreter (DESIGN.md, "Layers": real interpreters are
+ * reached through one small module used by tests and experiments, never by a collector): finding
+ * CPython on PATH and running the Python scripts of `packages/experiments/scripts/`.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { GclabError } from '@gclab/core';
+
+/** The interpreter `perf` and the scripts run by default: `GCLAB_PYTHON`, else `python3`. */
+export const PYTHON_COMMAND = process.env.GCLAB_PYTHON ?? 'python3';
+
+/** The absolute path of `name` in `packages/experiments/scripts/` (e.g. `differential_mix.py`). */
+export function pythonScript(name: string): string {
+  return fileURLToPath(new URL(`../../scripts/${name}`, import.meta.url));
+}
+
+/** The interpreter an experiment needs is not on PATH; the message says what was looked for. */
+export class InterpreterNotFoundError extends GclabError {
+  override name = 'InterpreterNotFoundError';
+}
+
+/** A CPython interpreter found on PATH (`version` is `major.minor`), or why none was. */
+export type PythonLookup = { command: string; version: string } | { command: null; reason: string };
+
+/**
+ * Looks for CPython among `commands`, in order, and returns the first whose `major.minor` version
+ * passes `accept`; `what` names the requirement in the reason when none does.
+ */
+export function findCPython(
+  commands: readonly string[],
+  accept: (major: number, minor: number) => boolean,
+  what: string,
+): PythonLookup {
+  const seen: string[] = [];
+  for (const command of commands) {
+    const probe = spawnSync(
+      command,
+      ['-c', 'import sys, platform; print(platform.python_implementation(), "%d.%d" % sys.version_info[:2])'],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    if (probe.error !== undefined || probe.status !== 0) {
+      seen.push(`${command}: not found`);
+      continue;
+    }
+    const [impl, version = ''] = probe.stdout.trim().split(' ');
+    const [major, minor] = version.split('.').map(Number) as [number, number];
+    if (impl === 'CPython' && accept(major, minor)) return { command, version };
+    seen.push(`${command}: ${impl} ${version}`);
+  }
+  return { command: null, reason: `no ${what} on PATH (${seen.join('; ')})` };
+}
+
+/** CPython 3.11 (what the differential mix models): `python3.11`, then `python3`. */
+export function findPython311(): PythonLookup {
+  return findCPython(
+    ['python3.11', 'python3'],
+    (major, minor) => major === 3 && minor === 11,
+    'CPython 3.11',
+  );
+}
+
+/** Output of a finished Python script. */
+export interface PythonOutput {
+  /** Exit status (null when it was killed). */
+  status: number | null;
+  /** Standard output. */
+  stdout: string;
+  /** Standard error. */
+  stderr: string;
+}
+
+/**
+ * Runs `scripts/<script>` with `command` and waits for it; `env` replaces the environment when given.
+ * Throws when the interpreter cannot be started or the script exits with a non-zero status.
+ */
+export function runPythonScript(
+  command: string,
+  script: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): PythonOutput {
+  const path = pythonScript(script);
+  const r = spawnSync(command, [path, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    timeout: options.timeoutMs ?? 300_000,
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
+  if (r.error !== undefined || r.status !== 0) {
+    throw new Error(`${command} ${path} failed (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr}`);
+  }
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Output of one Python run of the differential mix: the log lines and the loop's own seconds. */
+export interface PythonMixResult {
+  /** The collection log (`OPINDEX GENERATION COLLECTED UNCOLLECTABLE`), then `count C0 C1 C2`. */
+  lines: string[];
+  /** Seconds of the mix's loop, timed by Python itself (after start-up and drawing the words). */
+  seconds: number;
+}
+
+/**
+ * Runs `scripts/differential_mix.py SEED STEPS LONG_LIVED` asynchronously (so gclab can run the same
+ * mix meanwhile on the other core).
+ */
+export function runPythonMix(
+  command: string,
+  seed: number,
+  steps: number,
+  longLived = 0,
+): Promise<PythonMixResult> {
+  const script = pythonScript('differential_mix.py');
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      [script, String(seed), String(steps), String(longLived)],
+      { maxBuffer: 64 << 20, timeout: 300_000 },
+      (error, stdout, stderr) => {
+        if (error !== null) {
+          reject(new Error(`${command} ${script} failed: ${error.message}\n${stderr}`));
+          return;
+        }
+        const match = /seconds ([0-9.]+)/.exec(stderr);
+        if (match === null) {
+          reject(new Error(`${script} printed no timing: ${stderr}`));
+          return;
+        }
+        resolve({ lines: stdout.trimEnd().split('\n'), seconds: Number(match[1]) });
+      },
+    );
+  });
+}
