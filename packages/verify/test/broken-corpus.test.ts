@@ -2,8 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GclabError, Heap, parseTrace, type TraceOp, TracePerformer } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { PROPERTY_NAMES, type PropertyName, verifyTrace } from '../src/index.ts';
+import { PROPERTY_NAMES, type PropertyName, verifyCollector, verifyTrace } from '../src/index.ts';
 import { brokenCorpus } from './fixtures/broken/index.ts';
+import { tinyGenerational } from './fixtures/tiny-generational.ts';
+import { tinyIncremental } from './fixtures/tiny-incremental.ts';
+import { tinySemispace } from './fixtures/tiny-semispace.ts';
+import { tinySizeClasses } from './fixtures/tiny-size-classes.ts';
 
 const examples = join(import.meta.dirname, '../../../examples/traces');
 /** Every example trace: programs a correct collector runs without trouble. */
@@ -23,6 +27,20 @@ function run(descriptor: Parameters<typeof verifyTrace>[0], ops: readonly TraceO
   for (const op of ops) performer.perform(op);
   return heap;
 }
+
+const seed = Number(process.env.GCLAB_SEED ?? 42);
+
+describe('the correct collectors the corpus is built on', () => {
+  // A bug the verifier finds in a base would be credited to every broken collector built on it.
+  it.each([tinySizeClasses, tinySemispace, tinyIncremental, tinyGenerational])(
+    '$name passes 150 programs',
+    (descriptor) => {
+      const result = verifyCollector(descriptor, { seed, runs: 150 });
+      expect(result.failure?.trace ?? null).toBeNull();
+      expect(result.figures.programs).toBe(150);
+    },
+  );
+});
 
 describe('the broken-collector corpus', () => {
   it('has at least 24 collectors, each with its own name', () => {
