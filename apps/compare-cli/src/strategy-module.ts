@@ -9,8 +9,14 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Collector, CollectorDescriptor, CollectorOptions, Heap } from '@gclab/core';
-import { descriptorProblems, missingHooks } from './descriptor-check.ts';
+import {
+  type Collector,
+  type CollectorDescriptor,
+  type CollectorOptions,
+  descriptorProblems,
+  type Heap,
+  missingHooks,
+} from '@gclab/core';
 import { StrategyModuleError } from './errors.ts';
 
 /** Loads and checks the collector descriptor exported by the module at `path` (relative to the cwd). */

@@ -1,6 +1,6 @@
 import { noGc } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { descriptorProblems } from '../src/descriptor-check.ts';
+import { descriptorProblems } from '@gclab/core';
 import { UnknownCollectorError } from '../src/errors.ts';
 import { collectorNames, collectors, findCollector } from '../src/registry.ts';
 

@@ -51,7 +51,7 @@ export {
   parseHeapSpec,
   UNLIMITED,
 } from './runner/cell.ts';
-export { CollectorRefError, isCollectorDescriptor, loadCollector } from './runner/collector-ref.ts';
+export { CollectorRefError, loadCollector } from './runner/collector-ref.ts';
 export { runMatrix } from './runner/matrix.ts';
 export {
   defaultConcurrency,

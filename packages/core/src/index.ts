@@ -16,6 +16,13 @@ export {
 } from './collector.ts';
 export { CollectorOptionError, integerOption, numberOption } from './collector-option.ts';
 export {
+  COLLECTOR_FAMILIES,
+  COLLECTOR_HOOKS,
+  descriptorProblems,
+  isCollectorDescriptor,
+  missingHooks,
+} from './descriptor-check.ts';
+export {
   GclabError,
   type HeapFigures,
   HeapIntegrityError,

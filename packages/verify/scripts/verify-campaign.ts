@@ -18,7 +18,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { CollectorDescriptor, CollectorOptions } from '@gclab/core';
+import { type CollectorOptions, descriptorProblems, isCollectorDescriptor } from '@gclab/core';
 import { verifyCollector } from '../src/index.ts';
 
 /** Every collector of the lab, as references (strings: no strategy package is imported here). */
@@ -73,10 +73,13 @@ const summary: string[] = [];
 for (const text of refs) {
   const ref = parseRef(text);
   const specifier = ref.module.startsWith('/') ? pathToFileURL(ref.module).href : ref.module;
-  const descriptor = ((await import(specifier)) as Record<string, CollectorDescriptor | undefined>)[
-    ref.exportName
-  ];
-  if (descriptor === undefined) throw new Error(`'${ref.module}' has no export '${ref.exportName}'`);
+  const descriptor = ((await import(specifier)) as Record<string, unknown>)[ref.exportName];
+  const problems = descriptorProblems(descriptor);
+  if (!isCollectorDescriptor(descriptor)) {
+    throw new Error(
+      `'${ref.module}' export '${ref.exportName}' is not a collector descriptor: ${problems.join('; ')}`,
+    );
+  }
   const label = `${descriptor.name}${Object.keys(ref.options).length > 0 ? ` ${JSON.stringify(ref.options)}` : ''}`;
   const started = performance.now();
   let done = 0;

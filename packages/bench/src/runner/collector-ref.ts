@@ -5,7 +5,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type CollectorDescriptor, GclabError } from '@gclab/core';
+import { type CollectorDescriptor, GclabError, isCollectorDescriptor } from '@gclab/core';
 import type { CollectorRef } from './cell.ts';
 
 /** A reference that does not lead to a collector descriptor. */
@@ -16,19 +16,6 @@ export class CollectorRefError extends GclabError {
 /** The import specifier of a reference's module. */
 export function moduleSpecifier(ref: CollectorRef): string {
   return isAbsolute(ref.module) ? pathToFileURL(ref.module).href : ref.module;
-}
-
-/** Whether `value` looks like a collector descriptor. */
-export function isCollectorDescriptor(value: unknown): value is CollectorDescriptor {
-  if (typeof value !== 'object' || value === null) return false;
-  const d = value as Partial<CollectorDescriptor>;
-  return (
-    typeof d.name === 'string' &&
-    typeof d.create === 'function' &&
-    typeof d.constraints === 'object' &&
-    d.constraints !== null &&
-    typeof d.constraints.headerWords === 'number'
-  );
 }
 
 /** Imports `ref.module` and returns its export `ref.exportName`, checked to be a descriptor. */

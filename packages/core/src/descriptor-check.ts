@@ -1,9 +1,10 @@
 /**
- * Checks that a value is a collector descriptor (the shape of `CollectorDescriptor` in @gclab/core)
- * before the heap relies on it, so a user's module gets a message naming what is wrong rather than a
- * crash deep inside a run.
+ * Checks that a value is a collector descriptor (the shape of `CollectorDescriptor`) before a heap
+ * relies on it, so a user's module gets a message naming what is wrong rather than a crash deep inside
+ * a run. The one check: the command's `--strategy-module`, the runner's worker processes and the
+ * verifier's campaign script all use it.
  */
-import type { CollectorDescriptor, CollectorFamily } from '@gclab/core';
+import type { CollectorDescriptor, CollectorFamily } from './collector.ts';
 
 /** The families a descriptor may declare. */
 export const COLLECTOR_FAMILIES: readonly CollectorFamily[] = [

@@ -1,6 +1,5 @@
-import { noGc } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { descriptorProblems, isCollectorDescriptor, missingHooks } from '../src/descriptor-check.ts';
+import { descriptorProblems, isCollectorDescriptor, missingHooks, noGc } from '../src/index.ts';
 
 describe('descriptorProblems', () => {
   it('accepts a real descriptor', () => {
