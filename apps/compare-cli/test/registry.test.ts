@@ -1,6 +1,5 @@
-import { noGc } from '@gclab/core';
+import { descriptorProblems, noGc } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { descriptorProblems } from '@gclab/core';
 import { UnknownCollectorError } from '../src/errors.ts';
 import { collectorNames, collectors, findCollector } from '../src/registry.ts';
 
