@@ -6,6 +6,7 @@
  */
 
 export { buildTree, nodeDepth, treeDepth } from './builders/binary-tree.ts';
+export { DEFAULT_TIME_LIMIT_MS, TimeLimitExceeded } from './containment.ts';
 export {
   bigUnit,
   DEFAULT_STEP_WEIGHTS,

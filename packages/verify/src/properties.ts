@@ -27,8 +27,11 @@ export type PropertyName =
   | 'count-accuracy'
   | 'allocator-integrity'
   | 'determinism'
+  | 'reported-figures'
+  | 'never-moves'
   | 'out-of-memory'
-  | 'crash';
+  | 'crash'
+  | 'time-limit';
 
 /** Every property name, in the order the verifier documents them. */
 export const PROPERTY_NAMES: readonly PropertyName[] = [
@@ -37,8 +40,11 @@ export const PROPERTY_NAMES: readonly PropertyName[] = [
   'count-accuracy',
   'allocator-integrity',
   'determinism',
+  'reported-figures',
+  'never-moves',
   'out-of-memory',
   'crash',
+  'time-limit',
 ];
 
 /**
