@@ -144,6 +144,7 @@ export class LockstepRun implements ReportListener {
       this.steps.push(stepFigures(this.heap, result));
     } catch (error) {
       if (error instanceof OutOfMemoryError) {
+        if (this.pending !== null) throw this.pending; // reported before the allocation failed
         this.checkOutOfMemory(op, error);
         this.outOfMemory = true;
         return false;
