@@ -38,6 +38,7 @@ export {
   defaultCompleteness,
   defaultSeed,
   probeHeapLimits,
+  type RunObserver,
   type VerifyFailure,
   type VerifyFigures,
   type VerifyOptions,

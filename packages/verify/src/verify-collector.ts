@@ -65,6 +65,20 @@ export interface VerifyOptions {
   timeLimitMs?: number;
   /** Called after each generated program (not during shrinking) with programs done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Told of each lockstep run and of each operation before it runs (see `RunObserver`). */
+  observer?: RunObserver;
+}
+
+/**
+ * Learns the operations of the lockstep run in progress, as they start: a supervisor that has to
+ * stop a collector that never returns (in another thread or process) can then say which operations
+ * it was running.
+ */
+export interface RunObserver {
+  /** A lockstep run starts, under `heapLimit`. */
+  runStarted(heapLimit: number | null): void;
+  /** `op` is about to run. */
+  opStarted(op: TraceOp): void;
 }
 
 /** A property that failed, with its counterexample. */
@@ -147,6 +161,7 @@ interface ProgramOutcome {
 interface Settings {
   config: Omit<LockstepConfig, 'heapLimit'>;
   determinism: boolean;
+  observer?: RunObserver;
 }
 
 /** The seed tests and the verifier use by default: `GCLAB_SEED`, or 42. */
@@ -241,6 +256,7 @@ function startRun(config: LockstepConfig): LockstepRun | ProgramOutcome {
 function runProgram(program: Program, settings: Settings): ProgramOutcome {
   const run = startRun({ ...settings.config, heapLimit: program.heapLimit });
   if (!(run instanceof LockstepRun)) return run;
+  settings.observer?.runStarted(program.heapLimit);
   let skipped = 0;
   let violation: PropertyViolation | null = null;
   try {
@@ -250,6 +266,7 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
         skipped++;
         continue;
       }
+      settings.observer?.opStarted(op);
       if (!run.execute(op)) break;
     }
   } catch (error) {
@@ -272,6 +289,7 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
 function runOps(ops: readonly TraceOp[], settings: Settings, heapLimit: number | null): ProgramOutcome {
   const run = startRun({ ...settings.config, heapLimit });
   if (!(run instanceof LockstepRun)) return run;
+  settings.observer?.runStarted(heapLimit);
   let violation: PropertyViolation | null = null;
   try {
     for (const op of ops) {
@@ -287,6 +305,7 @@ function runOps(ops: readonly TraceOp[], settings: Settings, heapLimit: number |
           invalid: reason,
         };
       }
+      settings.observer?.opStarted(op);
       if (!run.execute(op)) break;
     }
   } catch (error) {
@@ -410,6 +429,7 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
       timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
     },
     determinism: options.determinism ?? true,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
   };
   const generations = options.generations ?? (descriptor.constraints.generational ? [0, 1, 2] : [0]);
   const arbitrary = programArbitrary({ maxOps: options.maxOps ?? 40, heapLimits, generations });

@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CollectorDescriptor, formatOp, parseTrace } from '@gclab/core';
-import { defaultSeed, type VerifyResult, verifyCollector, verifyTrace } from '@gclab/verify';
+import { DEFAULT_TIME_LIMIT_MS, defaultSeed, type VerifyResult, verifyTrace } from '@gclab/verify';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
@@ -21,6 +21,7 @@ import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { collectorNames, collectors, findCollector } from '../registry.ts';
 import { loadStrategyModule } from '../strategy-module.ts';
+import { superviseVerifications } from '../verify-supervisor.ts';
 
 /** Options of `gclab verify`, as commander parses them. */
 interface VerifyCommandOptions {
@@ -32,6 +33,7 @@ interface VerifyCommandOptions {
   out: string;
   trace?: string;
   heapLimit?: number;
+  timeLimit: number;
 }
 
 /** Directory counterexamples are written to when `--out` is not given. */
@@ -58,6 +60,12 @@ export function registerVerifyCommand(program: Command): void {
     .option('--seed <s>', 'fast-check seed (default: GCLAB_SEED or 42)', parseSeed)
     .option('--max-ops <k>', 'most operations per program', parseCount('--max-ops'), 40)
     .option('--out <dir>', 'directory for counterexample trace files', DEFAULT_OUT)
+    .option(
+      '--time-limit <ms>',
+      'milliseconds a program may run before it fails time-limit',
+      parseCount('--time-limit'),
+      DEFAULT_TIME_LIMIT_MS,
+    )
     .option('--trace <file>', 'check every property over one trace file instead of random programs')
     .option(
       '--heap-limit <bytes>',
@@ -88,7 +96,7 @@ export function registerVerifyCommand(program: Command): void {
         process.exitCode = verifyTraceFile(options.trace, chosen[0]!, options);
         return;
       }
-      process.exitCode = runVerification(chosen, options);
+      process.exitCode = await runVerification(chosen, options);
     });
 }
 
@@ -124,8 +132,14 @@ function parseHeapLimit(text: string): number {
   return bytes;
 }
 
-/** Verifies each collector in turn; returns the exit code. */
-function runVerification(chosen: readonly CollectorDescriptor[], options: VerifyCommandOptions): ExitCode {
+/**
+ * Verifies each collector in turn, in a child process that is stopped when one operation runs past
+ * the time limit (see `verify-supervisor.ts`); returns the exit code.
+ */
+async function runVerification(
+  chosen: readonly CollectorDescriptor[],
+  options: VerifyCommandOptions,
+): Promise<ExitCode> {
   const seed = options.seed ?? defaultSeed();
   const out = process.stdout;
   out.write(
@@ -133,32 +147,45 @@ function runVerification(chosen: readonly CollectorDescriptor[], options: Verify
   );
   const width = Math.max(...chosen.map((d) => d.name.length));
   let failed = 0;
-  for (const descriptor of chosen) {
-    const bar = process.stderr.isTTY
-      ? new SingleBar({
-          format: `  ${descriptor.name.padEnd(width)}  [{bar}] {value}/{total} programs`,
-          hideCursor: true,
-          clearOnComplete: true,
-        })
-      : null;
-    bar?.start(options.runs, 0);
-    let result: VerifyResult;
-    try {
-      result = verifyCollector(descriptor, {
-        runs: options.runs,
-        seed,
-        maxOps: options.maxOps,
-        onProgress: (done) => bar?.update(done),
-      });
-    } finally {
-      bar?.stop();
-    }
-    out.write(`${resultLine(result, width)}\n`);
-    if (result.failure !== null) {
-      failed++;
-      out.write(failureReport(result, descriptor, options));
-    }
-  }
+  let bar: SingleBar | null = null;
+  await superviseVerifications(
+    chosen,
+    {
+      targets: chosen.map((d) =>
+        options.strategyModule === undefined
+          ? { strategy: d.name }
+          : { strategyModule: options.strategyModule },
+      ),
+      runs: options.runs,
+      seed,
+      maxOps: options.maxOps,
+      timeLimitMs: options.timeLimit,
+    },
+    {
+      started(index) {
+        bar = process.stderr.isTTY
+          ? new SingleBar({
+              format: `  ${chosen[index]!.name.padEnd(width)}  [{bar}] {value}/{total} programs`,
+              hideCursor: true,
+              clearOnComplete: true,
+            })
+          : null;
+        bar?.start(options.runs, 0);
+      },
+      progress(_index, done) {
+        bar?.update(done);
+      },
+      finished(index, result) {
+        bar?.stop();
+        bar = null;
+        out.write(`${resultLine(result, width)}\n`);
+        if (result.failure !== null) {
+          failed++;
+          out.write(failureReport(result, chosen[index]!, options));
+        }
+      },
+    },
+  ).finally(() => (bar as SingleBar | null)?.stop());
   if (chosen.length > 1) {
     out.write(
       failed === 0
@@ -220,6 +247,8 @@ function reproduceHint(property: string): string {
       return 'replay --checked stops at the failing op when checked mode sees it; verify --trace checks every property.';
     case 'completeness':
       return "replay's summary shows the objects left behind ('leaked at end'); verify --trace names them.";
+    case 'time-limit':
+      return 'the last op is the one that never returned: replay and verify --trace hang on it too (verify --trace stops only a loop that calls back into the heap).';
     default:
       return 'verify --trace re-checks every property on the file and names the failing op.';
   }
@@ -244,7 +273,7 @@ function verifyTraceFile(
   const ops = parseTrace(text, file);
   const fromComment = /^# heap limit: ([0-9]+) bytes$/m.exec(text);
   const heapLimit = options.heapLimit ?? (fromComment === null ? null : Number(fromComment[1]));
-  const result = verifyTrace(descriptor, ops, { heapLimit });
+  const result = verifyTrace(descriptor, ops, { heapLimit, timeLimitMs: options.timeLimit });
   const where = `${descriptor.name} on ${file}${heapLimit === null ? '' : `, heap limit ${heapLimit} bytes`}`;
   if (result.violation === null) {
     const oom = result.outOfMemory ? ' (ended out of memory, accepted)' : '';
