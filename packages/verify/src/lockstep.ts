@@ -14,6 +14,12 @@
  *    the number of references to it from the fields of unfreed objects plus the roots;
  * 5. completeness after a full `gc`: the unfreed objects are exactly the reachable ones, plus (for
  *    `acyclic`) the cyclic garbage and what only it reaches.
+ * Inside the operation, as the collector reports: a move by a collector that declares it does not
+ * move violates `never-moves`; a collection record whose `collected` differs from the frees reported
+ * since the previous record violates `reported-figures`; after a record of a 'full' collection (of a
+ * collector that is not incremental) completeness is checked against the model as it was before the
+ * operation, the state the collection saw. These are held until the operation returns, and win over
+ * an out-of-memory the same operation ends with.
  * Core's checked mode runs inside each operation (its `HeapIntegrityError` is a safety violation).
  * A failing `collector.verify()` (called by checked mode, or after the checks when checked mode is
  * off) is held back until the model's checks have run, then reported as allocator integrity.

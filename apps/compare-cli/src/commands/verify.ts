@@ -2,9 +2,11 @@
  * `gclab verify --strategy NAME|all`: property-based verification of collectors (@gclab/verify's
  * `verifyCollector`). Random mutator programs run under each collector in checked mode and against a
  * reference model; every operation is checked for safety, completeness, count accuracy, allocator
- * integrity and determinism. A progress bar shows on a terminal; each collector gets a result line.
- * On a failure the shrunk counterexample is written as a trace file, the violated property and the
- * commands that reproduce it are printed, and the exit code is 1.
+ * integrity, determinism, reported figures and never-moves. The campaigns run in a child process
+ * that is stopped when one operation runs past `--time-limit` (see `verify-supervisor.ts`). A
+ * progress bar shows on a terminal; each collector gets a result line. On a failure the shrunk
+ * counterexample is written as a trace file, the violated property and the commands that reproduce
+ * it are printed, and the exit code is 1.
  *
  * `--trace FILE` checks one trace (a counterexample, or any trace) instead of random programs.
  * `--strategy-module PATH` verifies a collector from a user's own module.
@@ -82,8 +84,11 @@ export function registerVerifyCommand(program: Command): void {
         '  $ gclab verify --strategy no-gc --trace verify-failures/no-gc-safety-seed42.trace',
         '',
         'Properties: safety (no reachable object freed, moved wrongly or corrupted), completeness',
-        '(after a full gc nothing unreachable remains but what the collector cannot reclaim), count',
-        'accuracy (reference counts equal incoming references), allocator integrity, determinism.',
+        '(after a full collection nothing unreachable remains but what the collector cannot reclaim),',
+        'count accuracy (reference counts equal incoming references), allocator integrity, determinism',
+        '(two runs agree op by op, addresses included), reported figures (the collection log and freed',
+        'bytes equal the truth), never-moves (movesObjects: false means no move); a collector that throws',
+        '(crash) or runs a program past --time-limit (time-limit, stopped even in an infinite loop) fails.',
         'Exit codes: 0 every property held; 1 a property failed (counterexample written); 2 usage error.',
       ].join('\n'),
     )
