@@ -56,16 +56,46 @@ describe('containment of a collector that throws or loops', () => {
   });
 
   it('stops a collector that loops while calling back into the heap at the time limit', () => {
-    const { violation } = verifyTrace(movesForever, trace('new r0 0\nnew r1 0\ngc'), { timeLimitMs: 20 });
+    // The loop never ends: the limit only bounds the test's time, and leaves the first ops room.
+    const { violation } = verifyTrace(movesForever, trace('new r0 0\nnew r1 0\ngc'), { timeLimitMs: 1000 });
     expect(violation?.property).toBe('time-limit');
     expect(violation?.opIndex).toBe(2);
     expect(violation?.reason).toBe(
-      "the program ran past its time limit of 20 ms (when the collector reported a move), during 'gc'",
+      "the program ran past its time limit of 1000 ms (when the collector reported a move), during 'gc'",
     );
   });
 });
 
+/** Crashes still to come, shared by every heap (a flaky collector: it fails, then stops failing). */
+let crashesLeft = 0;
+/** no-gc whose `collect` throws while `crashesLeft` lasts. */
+class CrashesForAWhile extends NoGC {
+  override collect(): number {
+    if (crashesLeft > 0) {
+      crashesLeft--;
+      throw new Error('fixture: flaky collect');
+    }
+    return 0;
+  }
+}
+
 describe('a nondeterministic collector is a clean determinism failure', () => {
+  it('reports the last counterexample that failed when the shrunk one passes again', () => {
+    crashesLeft = 3;
+    const flaky: CollectorDescriptor = {
+      ...noGc,
+      name: 'crashes-for-a-while',
+      create: (heap: Heap) => new CrashesForAWhile(heap),
+    };
+    const result = verifyCollector(flaky, { seed, runs: 100, heapLimits: [null] });
+    expect(crashesLeft).toBe(0);
+    expect(result.failure?.property).toBe('crash');
+    expect(result.failure?.reason).toBe(
+      'the collector threw Error: fixture: flaky collect out of its collect hook (nondeterministic: the same program passed when run again)',
+    );
+    expect(result.failure?.ops.at(-1)?.op).toBe('gc');
+  });
+
   it.each(['process-wide-allocation-counter', 'nondeterministic'])(
     '%s: a failure with a counterexample that fails, never an exception',
     (name) => {
