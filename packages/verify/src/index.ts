@@ -6,6 +6,7 @@
  */
 
 export { buildTree, nodeDepth, treeDepth } from './builders/binary-tree.ts';
+export { DEFAULT_TIME_LIMIT_MS, TimeLimitExceeded } from './containment.ts';
 export {
   bigUnit,
   DEFAULT_STEP_WEIGHTS,
@@ -37,6 +38,7 @@ export {
   defaultCompleteness,
   defaultSeed,
   probeHeapLimits,
+  type RunObserver,
   type VerifyFailure,
   type VerifyFigures,
   type VerifyOptions,

@@ -14,6 +14,12 @@
  *    the number of references to it from the fields of unfreed objects plus the roots;
  * 5. completeness after a full `gc`: the unfreed objects are exactly the reachable ones, plus (for
  *    `acyclic`) the cyclic garbage and what only it reaches.
+ * Inside the operation, as the collector reports: a move by a collector that declares it does not
+ * move violates `never-moves`; a collection record whose `collected` differs from the frees reported
+ * since the previous record violates `reported-figures`; after a record of a 'full' collection (of a
+ * collector that is not incremental) completeness is checked against the model as it was before the
+ * operation, the state the collection saw. These are held until the operation returns, and win over
+ * an out-of-memory the same operation ends with.
  * Core's checked mode runs inside each operation (its `HeapIntegrityError` is a safety violation).
  * A failing `collector.verify()` (called by checked mode, or after the checks when checked mode is
  * off) is held back until the model's checks have run, then reported as allocator integrity.
@@ -24,6 +30,7 @@
  * the heap limit; otherwise it violates `out-of-memory`.
  */
 import {
+  type CollectionRecord,
   type CollectorDescriptor,
   type CollectorOptions,
   formatOp,
@@ -35,6 +42,8 @@ import {
   type TraceOp,
   TracePerformer,
 } from '@gclab/core';
+import { HookGuard, TimeLimitExceeded } from './containment.ts';
+import { type StepFigures, stepFigures } from './determinism.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
 import { ModelObject, ReferenceModel } from './reference-model.ts';
 import { type ReportListener, TrackingHeap } from './tracking-heap.ts';
@@ -59,6 +68,8 @@ export interface LockstepConfig {
   oomLiveFraction: number;
   /** Whether cyclic garbage counts as unfreeable for the out-of-memory rule (it waits for a cycle collector's schedule). */
   oomKeepsCycles: boolean;
+  /** Milliseconds the program may run (checked at every hook return and collector report). */
+  timeLimitMs: number;
 }
 
 /** One program under one collector and the reference model. */
@@ -73,11 +84,19 @@ export class LockstepRun implements ReportListener {
   outOfMemory = false;
   /** Full collections run. */
   fullCollections = 0;
+  /** The figures of each operation that ran to its end, for the determinism check. */
+  readonly steps: StepFigures[] = [];
   private readonly byAddress = new Map<number, ModelObject>();
   private readonly performer: TracePerformer;
+  private readonly guard: HookGuard;
   private pending: PropertyViolation | null = null;
   private verifyFailure: unknown = null;
   private opIndex = -1;
+  /**
+   * Objects the collector reported freed since the last collection record (and, for a collector
+   * that counts references, since the operation began).
+   */
+  private freedSinceRecord = 0;
 
   constructor(readonly config: LockstepConfig) {
     const options = {
@@ -87,8 +106,10 @@ export class LockstepRun implements ReportListener {
     };
     this.heap = new TrackingHeap(config.descriptor, options);
     this.heap.listener = this;
+    this.heap.telemetry.collectionListeners.push((record) => this.collected(record));
     this.performer = new TracePerformer(this.heap);
     const collector = this.heap.collector;
+    this.guard = new HookGuard(collector, config.timeLimitMs);
     const verify = collector.verify.bind(collector);
     // A failing verify() is held back until the model's checks have run: they name the defect
     // more precisely (a miscount, a freed reachable object) than the collector's own check.
@@ -97,6 +118,7 @@ export class LockstepRun implements ReportListener {
       try {
         verify();
       } catch (error) {
+        if (error instanceof TimeLimitExceeded) throw error;
         if (this.verifyFailure === null) this.verifyFailure = error;
       }
     };
@@ -104,17 +126,31 @@ export class LockstepRun implements ReportListener {
 
   /**
    * Executes `op` (valid for the model) and checks every property. Returns false when the program
-   * ended with an accepted out-of-memory; throws `PropertyViolation` on a violation.
+   * ended with an accepted out-of-memory; throws `PropertyViolation` on a violation (an exception
+   * from the collector, in the operation or in a check that calls it, is `crash` or `time-limit`).
    */
   execute(op: TraceOp): boolean {
+    try {
+      return this.executeChecked(op);
+    } catch (error) {
+      throw this.classify(error);
+    }
+  }
+
+  private executeChecked(op: TraceOp): boolean {
     const index = this.ops.length;
     this.ops.push(op);
     this.opIndex = index;
+    // Frees outside collections are how a reference-counting collector works; a tracing one frees
+    // only in collections, which may span operations (an incremental sweep).
+    if (this.config.descriptor.constraints.countsReferences) this.freedSinceRecord = 0;
     let result: number | null;
     try {
       result = this.performer.perform(op);
+      this.steps.push(stepFigures(this.heap, result));
     } catch (error) {
       if (error instanceof OutOfMemoryError) {
+        if (this.pending !== null) throw this.pending; // reported before the allocation failed
         this.checkOutOfMemory(op, error);
         this.outOfMemory = true;
         return false;
@@ -148,7 +184,8 @@ export class LockstepRun implements ReportListener {
     if (this.config.descriptor.constraints.countsReferences) this.checkCounts(op, result);
     if (ReferenceModel.isFullCollection(op)) {
       this.fullCollections++;
-      this.checkCompleteness();
+      const incomplete = this.incompleteness();
+      if (incomplete !== null) this.fail('completeness', incomplete);
     }
     if (!this.config.coreChecks) this.heap.collector.verify();
     if (this.verifyFailure !== null) throw this.verifyViolation(this.verifyFailure);
@@ -158,6 +195,7 @@ export class LockstepRun implements ReportListener {
   // ---- the collector's reports ---------------------------------------------------------------
 
   freed(addr: number, size: number): void {
+    this.guard.check('when the collector reported a free');
     const o = this.byAddress.get(addr);
     if (o === undefined) {
       this.report(
@@ -173,18 +211,28 @@ export class LockstepRun implements ReportListener {
       );
     o.freed = true;
     this.byAddress.delete(addr);
+    this.freedSinceRecord++;
   }
 
   freedRange(start: number, end: number): void {
+    this.guard.check('when the collector reported a freed range');
     for (const [addr, o] of this.byAddress) {
       if (addr >= start && addr < end) {
         o.freed = true;
         this.byAddress.delete(addr);
+        this.freedSinceRecord++;
       }
     }
   }
 
   moved(from: number, to: number): void {
+    this.guard.check('when the collector reported a move');
+    if (!this.config.descriptor.constraints.movesObjects) {
+      this.report(
+        'never-moves',
+        `the collector moved ${hex(from)} to ${hex(to)}, but its constraints say movesObjects: false`,
+      );
+    }
     const o = this.byAddress.get(from);
     if (o === undefined) {
       this.report(
@@ -200,6 +248,31 @@ export class LockstepRun implements ReportListener {
     this.byAddress.set(to, o);
   }
 
+  /**
+   * A collection the collector logged (`telemetry.recordCollection`), from inside the operation:
+   * the objects it says it collected must be the objects it reported freed since the previous
+   * record (for a collector that counts references, and so frees outside collections too, since
+   * the operation began if later) (`reported-figures`), and after a stop-the-world full collection
+   * (logged as 'full' by a collector that is not incremental, whoever started it) nothing
+   * unreachable may remain but what the collector cannot reclaim (`completeness`). The model still
+   * holds the state before the operation, which is the state the collection saw.
+   */
+  private collected(record: CollectionRecord): void {
+    const freed = this.freedSinceRecord;
+    this.freedSinceRecord = 0;
+    if (record.collected !== freed) {
+      this.report(
+        'reported-figures',
+        `the collection log says generation ${record.generation} collected ${record.collected} objects; the collector reported ${freed} freed`,
+      );
+    }
+    if (record.generation !== 'full' || this.config.descriptor.constraints.incremental) return;
+    if (ReferenceModel.isFullCollection(this.ops[this.opIndex]!)) return; // checked when it returns
+    const incomplete = this.incompleteness();
+    if (incomplete !== null)
+      this.report('completeness', `in a collection during the operation: ${incomplete}`);
+  }
+
   private report(property: PropertyName, reason: string): void {
     if (this.pending === null) this.pending = new PropertyViolation(property, this.opIndex, reason);
   }
@@ -211,6 +284,14 @@ export class LockstepRun implements ReportListener {
   /** The violation an exception from the heap or collector stands for. */
   private classify(error: unknown): PropertyViolation {
     if (error instanceof PropertyViolation) return error;
+    if (error instanceof TimeLimitExceeded) {
+      const op = this.ops[this.opIndex];
+      return new PropertyViolation(
+        'time-limit',
+        this.opIndex,
+        `${error.message}, during '${op === undefined ? '?' : formatOp(op)}'`,
+      );
+    }
     if (this.pending !== null) return this.pending;
     if (error instanceof HeapIntegrityError)
       return new PropertyViolation('safety', this.opIndex, `core checked mode: ${error.reason}`);
@@ -221,7 +302,12 @@ export class LockstepRun implements ReportListener {
         `the heap rejected an operation the model says is valid: ${error.message}`,
       );
     }
-    return new PropertyViolation('crash', this.opIndex, `the collector threw ${describeError(error)}`);
+    const hook = this.guard.failedHook;
+    return new PropertyViolation(
+      'crash',
+      this.opIndex,
+      `the collector threw ${describeError(error)}${hook === null ? '' : ` out of its ${hook} hook`}`,
+    );
   }
 
   /** The violation a failing `collector.verify()` stands for. */
@@ -399,27 +485,20 @@ export class LockstepRun implements ReportListener {
     }
   }
 
-  /** Property 2: after a full collection, exactly the reachable (and unreclaimable) objects remain. */
-  private checkCompleteness(): void {
+  /** Property 2: after a full collection, exactly the reachable (and unreclaimable) objects remain; else why not. */
+  private incompleteness(): string | null {
     const mode = this.config.completeness;
-    if (mode === 'none') return;
+    if (mode === 'none') return null;
     const model = this.model;
     model.markReachable();
     const kept = mode === 'acyclic' ? model.cyclicGarbage() : new Set<ModelObject>();
     const left = model.objects.filter((o) => !o.freed && !model.isMarked(o) && !kept.has(o));
-    if (left.length > 0) {
-      this.fail(
-        'completeness',
-        `after a full collection ${left.length} unreachable object(s) remain unfreed: ${list(left)}`,
-      );
-    }
+    if (left.length > 0)
+      return `after a full collection ${left.length} unreachable object(s) remain unfreed: ${list(left)}`;
     const gone = [...kept].filter((o) => o.freed);
-    if (gone.length > 0) {
-      this.fail(
-        'completeness',
-        `cyclic garbage was freed by a collector whose constraints say it does not reclaim cycles: ${list(gone)}`,
-      );
-    }
+    if (gone.length > 0)
+      return `cyclic garbage was freed by a collector whose constraints say it does not reclaim cycles: ${list(gone)}`;
+    return null;
   }
 
   /** Accepts an out-of-memory only when the data the collector may not free nearly fills the limit. */

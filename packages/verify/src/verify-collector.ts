@@ -18,8 +18,9 @@ import {
   writeTrace,
 } from '@gclab/core';
 import fc from 'fast-check';
-import { fingerprint, firstDifference, plainFingerprint } from './determinism.ts';
-import { type LockstepConfig, LockstepRun } from './lockstep.ts';
+import { DEFAULT_TIME_LIMIT_MS } from './containment.ts';
+import { compareRuns, fingerprint, plainRun } from './determinism.ts';
+import { describeError, type LockstepConfig, LockstepRun } from './lockstep.ts';
 import { type Program, programArbitrary, resolveStep } from './program.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
 
@@ -60,8 +61,24 @@ export interface VerifyOptions {
   generations?: readonly number[];
   /** Minimize the shrunk counterexample further, one operation at a time. Default true. */
   minimize?: boolean;
+  /** Milliseconds one program may run before it fails `time-limit`. Default `DEFAULT_TIME_LIMIT_MS`. */
+  timeLimitMs?: number;
   /** Called after each generated program (not during shrinking) with programs done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Told of each lockstep run and of each operation before it runs (see `RunObserver`). */
+  observer?: RunObserver;
+}
+
+/**
+ * Learns the operations of the lockstep run in progress, as they start: a supervisor that has to
+ * stop a collector that never returns (in another thread or process) can then say which operations
+ * it was running.
+ */
+export interface RunObserver {
+  /** A lockstep run starts, under `heapLimit`. */
+  runStarted(heapLimit: number | null): void;
+  /** `op` is about to run. */
+  opStarted(op: TraceOp): void;
 }
 
 /** A property that failed, with its counterexample. */
@@ -144,6 +161,7 @@ interface ProgramOutcome {
 interface Settings {
   config: Omit<LockstepConfig, 'heapLimit'>;
   determinism: boolean;
+  observer?: RunObserver;
 }
 
 /** The seed tests and the verifier use by default: `GCLAB_SEED`, or 42. */
@@ -212,15 +230,33 @@ function holdsAThird(
     ops.push({ op: 'gc', generation: null });
     for (const op of ops) performer.perform(op);
     return true;
+  } catch {
+    // Out of memory, or the collector's own failure, which the campaign then reports as `crash`.
+    return false;
+  }
+}
+
+/** A failed start: the collector's `create` threw, which is a `crash` before the first operation. */
+function failedStart(error: unknown): ProgramOutcome {
+  const violation = new PropertyViolation('crash', 0, `the collector's create threw ${describeError(error)}`);
+  return { ops: [], violation, skipped: 0, fullCollections: 0, outOfMemory: false, invalid: null };
+}
+
+/** Starts a lockstep run, or says why the collector could not be created. */
+function startRun(config: LockstepConfig): LockstepRun | ProgramOutcome {
+  try {
+    return new LockstepRun(config);
   } catch (error) {
-    if (error instanceof GclabError) return false;
-    throw error;
+    if (error instanceof GclabError && !(error instanceof PropertyViolation)) throw error;
+    return failedStart(error);
   }
 }
 
 /** Runs one generated program in lockstep (and for determinism); never throws a violation. */
 function runProgram(program: Program, settings: Settings): ProgramOutcome {
-  const run = new LockstepRun({ ...settings.config, heapLimit: program.heapLimit });
+  const run = startRun({ ...settings.config, heapLimit: program.heapLimit });
+  if (!(run instanceof LockstepRun)) return run;
+  settings.observer?.runStarted(program.heapLimit);
   let skipped = 0;
   let violation: PropertyViolation | null = null;
   try {
@@ -230,6 +266,7 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
         skipped++;
         continue;
       }
+      settings.observer?.opStarted(op);
       if (!run.execute(op)) break;
     }
   } catch (error) {
@@ -250,7 +287,9 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
 
 /** Runs a list of operations in lockstep; an operation invalid for the model makes it `invalid`. */
 function runOps(ops: readonly TraceOp[], settings: Settings, heapLimit: number | null): ProgramOutcome {
-  const run = new LockstepRun({ ...settings.config, heapLimit });
+  const run = startRun({ ...settings.config, heapLimit });
+  if (!(run instanceof LockstepRun)) return run;
+  settings.observer?.runStarted(heapLimit);
   let violation: PropertyViolation | null = null;
   try {
     for (const op of ops) {
@@ -266,6 +305,7 @@ function runOps(ops: readonly TraceOp[], settings: Settings, heapLimit: number |
           invalid: reason,
         };
       }
+      settings.observer?.opStarted(op);
       if (!run.execute(op)) break;
     }
   } catch (error) {
@@ -288,19 +328,11 @@ function checkDeterminism(
   settings: Settings,
   heapLimit: number | null,
 ): PropertyViolation | null {
-  const first = fingerprint(run.heap, run.outOfMemory);
-  const second = plainFingerprint(
-    settings.config.descriptor,
-    run.ops,
-    heapLimit,
-    settings.config.collectorOptions,
-  );
-  if (first === second) return null;
-  return new PropertyViolation(
-    'determinism',
-    run.ops.length - 1,
-    `the same ${run.ops.length} operations gave different deterministic figures on a second run: ${firstDifference(first, second)}`,
-  );
+  // The first run's fingerprint is taken before the second run, which a collector with process-wide
+  // state would change.
+  const first = { steps: run.steps, fingerprint: fingerprint(run.heap, run.outOfMemory) };
+  const second = plainRun(settings.config.descriptor, run.ops, heapLimit, settings.config.collectorOptions);
+  return compareRuns(run.ops, first, second);
 }
 
 const FULL_GC: TraceOp[] = [{ op: 'gc', generation: null }];
@@ -394,8 +426,10 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
       collectorVerify: options.collectorVerify ?? true,
       oomLiveFraction: options.oomLiveFraction ?? 0.25,
       oomKeepsCycles: options.oomKeepsCycles ?? descriptor.constraints.countsReferences,
+      timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
     },
     determinism: options.determinism ?? true,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
   };
   const generations = options.generations ?? (descriptor.constraints.generational ? [0, 1, 2] : [0]);
   const arbitrary = programArbitrary({ maxOps: options.maxOps ?? 40, heapLimits, generations });
@@ -408,6 +442,9 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     elapsedMs: 0,
   };
   let shrinking = false;
+  // The last program that failed and how: a nondeterministic collector's shrunk counterexample may
+  // pass when run again, and is then reported as it last failed.
+  let lastFailure: { program: Program; outcome: ProgramOutcome } | null = null;
   const property = fc.property(arbitrary, (program) => {
     const outcome = runProgram(program, settings);
     if (!shrinking) {
@@ -420,6 +457,7 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     }
     if (outcome.violation !== null) {
       shrinking = true;
+      lastFailure = { program, outcome };
       throw outcome.violation;
     }
   });
@@ -438,16 +476,25 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     const error: unknown = details.errorInstance;
     throw error instanceof Error ? error : new Error(String(error));
   }
-  const program = details.counterexample[0];
-  const shrunk = runProgram(program, settings);
-  if (shrunk.violation === null) {
-    throw new Error(
-      `verifyCollector: the shrunk counterexample of ${descriptor.name} did not fail again (a nondeterministic collector?)`,
-    );
+  let program = details.counterexample[0];
+  let shrunk = runProgram(program, settings);
+  const reproduced = shrunk.violation !== null;
+  if (!reproduced) {
+    // Nondeterministic: report the program as it last failed, unminimized (minimizing replays it).
+    ({ program, outcome: shrunk } = lastFailure!);
+    const v = shrunk.violation!;
+    shrunk = {
+      ...shrunk,
+      violation: new PropertyViolation(
+        v.property,
+        v.opIndex,
+        `${v.reason} (nondeterministic: the same program passed when run again)`,
+      ),
+    };
   }
   const minimal =
-    options.minimize === false
-      ? { ops: shrunk.ops, violation: shrunk.violation, heapLimit: program.heapLimit }
+    options.minimize === false || !reproduced
+      ? { ops: shrunk.ops, violation: shrunk.violation!, heapLimit: program.heapLimit }
       : minimize(shrunk, settings, program.heapLimit);
   const { violation } = minimal;
   const failure: VerifyFailure = {
@@ -517,6 +564,8 @@ export interface VerifyTraceOptions {
   collectorVerify?: boolean;
   /** Check determinism with a second run. Default true. */
   determinism?: boolean;
+  /** Milliseconds the trace may run before it fails `time-limit`. Default `DEFAULT_TIME_LIMIT_MS`. */
+  timeLimitMs?: number;
 }
 
 /** What `verifyTrace` found. */
@@ -550,6 +599,7 @@ export function verifyTrace(
       collectorVerify: options.collectorVerify ?? true,
       oomLiveFraction: options.oomLiveFraction ?? 0.25,
       oomKeepsCycles: options.oomKeepsCycles ?? descriptor.constraints.countsReferences,
+      timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
     },
     determinism: options.determinism ?? true,
   };

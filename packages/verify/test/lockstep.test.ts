@@ -3,7 +3,7 @@ import { type CollectorDescriptor, GclabError, noGc, parseTrace } from '@gclab/c
 import { describe, expect, it } from 'vitest';
 import { descriptor as tinyMarkSweep } from '../../../examples/collectors/tiny-mark-sweep.ts';
 import { verifyTrace } from '../src/verify-collector.ts';
-import { brokenCollectors, MovingNoGC } from './fixtures/broken-collectors.ts';
+import { brokenCollectors, MovingNoGC, movingNoGc as movingBase } from './fixtures/broken-collectors.ts';
 import { TinyRefcount, tinyRefcount } from './fixtures/tiny-refcount.ts';
 
 const broken = (name: string): CollectorDescriptor => {
@@ -13,7 +13,7 @@ const broken = (name: string): CollectorDescriptor => {
 };
 const trace = (text: string) => parseTrace(`gclab-trace 1\n${text}`);
 const movingNoGc: CollectorDescriptor = {
-  ...noGc,
+  ...movingBase,
   name: 'moving-no-gc',
   create: (heap) => new MovingNoGC(heap, true, true),
 };

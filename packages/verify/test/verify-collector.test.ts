@@ -7,12 +7,12 @@ import {
   verifyCollector,
   verifyTrace,
 } from '../src/verify-collector.ts';
-import { brokenCollectors, MovingNoGC } from './fixtures/broken-collectors.ts';
+import { brokenCollectors, MovingNoGC, movingNoGc as movingBase } from './fixtures/broken-collectors.ts';
 import { tinyRefcount } from './fixtures/tiny-refcount.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 const movingNoGc: CollectorDescriptor = {
-  ...noGc,
+  ...movingBase,
   name: 'moving-no-gc',
   create: (heap) => new MovingNoGC(heap, true, true),
 };

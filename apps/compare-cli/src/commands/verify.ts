@@ -2,9 +2,11 @@
  * `gclab verify --strategy NAME|all`: property-based verification of collectors (@gclab/verify's
  * `verifyCollector`). Random mutator programs run under each collector in checked mode and against a
  * reference model; every operation is checked for safety, completeness, count accuracy, allocator
- * integrity and determinism. A progress bar shows on a terminal; each collector gets a result line.
- * On a failure the shrunk counterexample is written as a trace file, the violated property and the
- * commands that reproduce it are printed, and the exit code is 1.
+ * integrity, determinism, reported figures and never-moves. The campaigns run in a child process
+ * that is stopped when one operation runs past `--time-limit` (see `verify-supervisor.ts`). A
+ * progress bar shows on a terminal; each collector gets a result line. On a failure the shrunk
+ * counterexample is written as a trace file, the violated property and the commands that reproduce
+ * it are printed, and the exit code is 1.
  *
  * `--trace FILE` checks one trace (a counterexample, or any trace) instead of random programs.
  * `--strategy-module PATH` verifies a collector from a user's own module.
@@ -12,7 +14,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CollectorDescriptor, formatOp, parseTrace } from '@gclab/core';
-import { defaultSeed, type VerifyResult, verifyCollector, verifyTrace } from '@gclab/verify';
+import { DEFAULT_TIME_LIMIT_MS, defaultSeed, type VerifyResult, verifyTrace } from '@gclab/verify';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
@@ -21,6 +23,7 @@ import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { collectorNames, collectors, findCollector } from '../registry.ts';
 import { loadStrategyModule } from '../strategy-module.ts';
+import { superviseVerifications } from '../verify-supervisor.ts';
 
 /** Options of `gclab verify`, as commander parses them. */
 interface VerifyCommandOptions {
@@ -32,6 +35,7 @@ interface VerifyCommandOptions {
   out: string;
   trace?: string;
   heapLimit?: number;
+  timeLimit: number;
 }
 
 /** Directory counterexamples are written to when `--out` is not given. */
@@ -58,6 +62,12 @@ export function registerVerifyCommand(program: Command): void {
     .option('--seed <s>', 'fast-check seed (default: GCLAB_SEED or 42)', parseSeed)
     .option('--max-ops <k>', 'most operations per program', parseCount('--max-ops'), 40)
     .option('--out <dir>', 'directory for counterexample trace files', DEFAULT_OUT)
+    .option(
+      '--time-limit <ms>',
+      'milliseconds a program may run before it fails time-limit',
+      parseCount('--time-limit'),
+      DEFAULT_TIME_LIMIT_MS,
+    )
     .option('--trace <file>', 'check every property over one trace file instead of random programs')
     .option(
       '--heap-limit <bytes>',
@@ -74,8 +84,11 @@ export function registerVerifyCommand(program: Command): void {
         '  $ gclab verify --strategy no-gc --trace verify-failures/no-gc-safety-seed42.trace',
         '',
         'Properties: safety (no reachable object freed, moved wrongly or corrupted), completeness',
-        '(after a full gc nothing unreachable remains but what the collector cannot reclaim), count',
-        'accuracy (reference counts equal incoming references), allocator integrity, determinism.',
+        '(after a full collection nothing unreachable remains but what the collector cannot reclaim),',
+        'count accuracy (reference counts equal incoming references), allocator integrity, determinism',
+        '(two runs agree op by op, addresses included), reported figures (the collection log and freed',
+        'bytes equal the truth), never-moves (movesObjects: false means no move); a collector that throws',
+        '(crash) or runs a program past --time-limit (time-limit, stopped even in an infinite loop) fails.',
         'Exit codes: 0 every property held; 1 a property failed (counterexample written); 2 usage error.',
       ].join('\n'),
     )
@@ -88,7 +101,7 @@ export function registerVerifyCommand(program: Command): void {
         process.exitCode = verifyTraceFile(options.trace, chosen[0]!, options);
         return;
       }
-      process.exitCode = runVerification(chosen, options);
+      process.exitCode = await runVerification(chosen, options);
     });
 }
 
@@ -124,8 +137,14 @@ function parseHeapLimit(text: string): number {
   return bytes;
 }
 
-/** Verifies each collector in turn; returns the exit code. */
-function runVerification(chosen: readonly CollectorDescriptor[], options: VerifyCommandOptions): ExitCode {
+/**
+ * Verifies each collector in turn, in a child process that is stopped when one operation runs past
+ * the time limit (see `verify-supervisor.ts`); returns the exit code.
+ */
+async function runVerification(
+  chosen: readonly CollectorDescriptor[],
+  options: VerifyCommandOptions,
+): Promise<ExitCode> {
   const seed = options.seed ?? defaultSeed();
   const out = process.stdout;
   out.write(
@@ -133,32 +152,45 @@ function runVerification(chosen: readonly CollectorDescriptor[], options: Verify
   );
   const width = Math.max(...chosen.map((d) => d.name.length));
   let failed = 0;
-  for (const descriptor of chosen) {
-    const bar = process.stderr.isTTY
-      ? new SingleBar({
-          format: `  ${descriptor.name.padEnd(width)}  [{bar}] {value}/{total} programs`,
-          hideCursor: true,
-          clearOnComplete: true,
-        })
-      : null;
-    bar?.start(options.runs, 0);
-    let result: VerifyResult;
-    try {
-      result = verifyCollector(descriptor, {
-        runs: options.runs,
-        seed,
-        maxOps: options.maxOps,
-        onProgress: (done) => bar?.update(done),
-      });
-    } finally {
-      bar?.stop();
-    }
-    out.write(`${resultLine(result, width)}\n`);
-    if (result.failure !== null) {
-      failed++;
-      out.write(failureReport(result, descriptor, options));
-    }
-  }
+  let bar: SingleBar | null = null;
+  await superviseVerifications(
+    chosen,
+    {
+      targets: chosen.map((d) =>
+        options.strategyModule === undefined
+          ? { strategy: d.name }
+          : { strategyModule: options.strategyModule },
+      ),
+      runs: options.runs,
+      seed,
+      maxOps: options.maxOps,
+      timeLimitMs: options.timeLimit,
+    },
+    {
+      started(index) {
+        bar = process.stderr.isTTY
+          ? new SingleBar({
+              format: `  ${chosen[index]!.name.padEnd(width)}  [{bar}] {value}/{total} programs`,
+              hideCursor: true,
+              clearOnComplete: true,
+            })
+          : null;
+        bar?.start(options.runs, 0);
+      },
+      progress(_index, done) {
+        bar?.update(done);
+      },
+      finished(index, result) {
+        bar?.stop();
+        bar = null;
+        out.write(`${resultLine(result, width)}\n`);
+        if (result.failure !== null) {
+          failed++;
+          out.write(failureReport(result, chosen[index]!, options));
+        }
+      },
+    },
+  ).finally(() => (bar as SingleBar | null)?.stop());
   if (chosen.length > 1) {
     out.write(
       failed === 0
@@ -220,6 +252,8 @@ function reproduceHint(property: string): string {
       return 'replay --checked stops at the failing op when checked mode sees it; verify --trace checks every property.';
     case 'completeness':
       return "replay's summary shows the objects left behind ('leaked at end'); verify --trace names them.";
+    case 'time-limit':
+      return 'the last op is the one that never returned: replay and verify --trace hang on it too (verify --trace stops only a loop that calls back into the heap).';
     default:
       return 'verify --trace re-checks every property on the file and names the failing op.';
   }
@@ -244,7 +278,7 @@ function verifyTraceFile(
   const ops = parseTrace(text, file);
   const fromComment = /^# heap limit: ([0-9]+) bytes$/m.exec(text);
   const heapLimit = options.heapLimit ?? (fromComment === null ? null : Number(fromComment[1]));
-  const result = verifyTrace(descriptor, ops, { heapLimit });
+  const result = verifyTrace(descriptor, ops, { heapLimit, timeLimitMs: options.timeLimit });
   const where = `${descriptor.name} on ${file}${heapLimit === null ? '' : `, heap limit ${heapLimit} bytes`}`;
   if (result.violation === null) {
     const oom = result.outOfMemory ? ' (ended out of memory, accepted)' : '';

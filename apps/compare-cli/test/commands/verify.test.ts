@@ -55,6 +55,40 @@ describe.concurrent('gclab verify', () => {
     expect(again.stdout).toMatch(/FAIL test-freeing-reachable on .*: safety at op \d+/);
   });
 
+  it('contains a collector that throws: a crash failure naming the hook, exit 1, not an internal error', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'gclab-verify-'));
+    const module = fixture('crashing-collector.ts');
+    const r = await runCli(['verify', '--strategy-module', module, '--runs', '20', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stdout).toMatch(/FAIL test-crashing {2}crash at op \d+/);
+    expect(r.stdout).toContain('the collector threw Error: fixture: collect crashed out of its collect hook');
+    const ops = parseTrace(readFileSync(join(out, 'test-crashing-crash-seed42.trace'), 'utf8'));
+    expect(ops).toEqual([{ op: 'gc', generation: null }]);
+  });
+
+  it('contains a collector that loops forever: stopped at --time-limit, a time-limit failure, exit 1', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'gclab-verify-'));
+    const module = fixture('looping-collector.ts');
+    const r = await runCli([
+      'verify',
+      '--strategy-module',
+      module,
+      '--runs',
+      '100',
+      '--time-limit',
+      '1000',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL test-looping {2}time-limit at op \d+/);
+    expect(r.stdout).toMatch(/ran past the time limit of 1000 ms in op \d+ of the program it was running/);
+    // The counterexample is the program that was running: its last op is the one that never returned.
+    const ops = parseTrace(readFileSync(join(out, 'test-looping-time-limit-seed42.trace'), 'utf8'));
+    expect(ops.at(-1)?.op).toMatch(/^(gc|new)$/);
+  });
+
   it('checks one trace with --trace', async () => {
     const r = await runCli(['verify', '--strategy', 'no-gc', '--trace', 'examples/traces/cycle.trace']);
     expect(r.code).toBe(0);

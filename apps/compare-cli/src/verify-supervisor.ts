@@ -1,0 +1,245 @@
+/**
+ * Containment of a collector that never returns: `gclab verify` runs each collector's campaign in
+ * a child process (`verify-child.ts`) and watches the file the child writes each operation to
+ * before running it. When no operation starts for longer than the time limit, the collector is
+ * stuck in one operation (a loop that neither returns nor calls back into the heap, which the
+ * in-process time limit of @gclab/verify cannot interrupt): the child is killed and the campaign
+ * fails `time-limit`, with the operations of the run in progress as its counterexample (not
+ * shrunk: each attempt would hang again).
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { workerExecArgv } from '@gclab/bench';
+import {
+  type CollectorDescriptor,
+  GclabError,
+  parseTrace,
+  TRACE_HEADER,
+  type TraceOp,
+  writeTrace,
+} from '@gclab/core';
+import { defaultCompleteness, type VerifyResult } from '@gclab/verify';
+import { UsageError } from './errors.ts';
+
+/** A collector the child loads: a registered name or a module path. */
+export interface VerifyTarget {
+  /** A registered collector's name. */
+  strategy?: string;
+  /** A collector module's path (relative to the working directory). */
+  strategyModule?: string;
+}
+
+/** What the supervisor asks the child to verify: its targets one after the other. */
+export interface VerifyTask {
+  /** The collectors, in order. */
+  targets: VerifyTarget[];
+  /** Programs to run per collector. */
+  runs: number;
+  /** fast-check seed. */
+  seed: number;
+  /** Most steps per program. */
+  maxOps: number;
+  /** Milliseconds a program may run. */
+  timeLimitMs: number;
+  /** Where the child writes the operations of the run in progress. */
+  opsFile: string;
+}
+
+/** What the child sends back; `index` is the target's in the task. */
+export type ChildMessage =
+  | { type: 'started'; index: number }
+  | { type: 'progress'; index: number; done: number }
+  | { type: 'result'; index: number; result: VerifyResult }
+  | { type: 'error'; kind: 'usage' | 'failure' | 'internal'; text: string };
+
+/** What `superviseVerifications` tells its caller. */
+export interface SupervisorEvents {
+  /** Collector `index` starts. */
+  started(index: number): void;
+  /** Collector `index` has run `done` programs. */
+  progress(index: number, done: number): void;
+  /** Collector `index` finished (passed, failed, or stopped at the time limit). */
+  finished(index: number, result: VerifyResult): void;
+}
+
+const CHILD_PATH = fileURLToPath(new URL('./verify-child.ts', import.meta.url));
+
+/** How often the ops file is looked at, in milliseconds. */
+const POLL_MS = 100;
+
+/**
+ * Verifies `descriptors` (loaded in the child from `task.targets`, same order) one after the other in a
+ * child process; a collector stopped at the time limit gets a `time-limit` result and the rest go
+ * on in a fresh child. Rejects with the child's error (`UsageError`, `GclabError`, or an internal
+ * `Error`).
+ */
+export async function superviseVerifications(
+  descriptors: readonly CollectorDescriptor[],
+  task: Omit<VerifyTask, 'opsFile'>,
+  events: SupervisorEvents,
+): Promise<void> {
+  let next = 0;
+  while (next < descriptors.length) {
+    next = await superviseChild(descriptors, next, task, events);
+  }
+}
+
+/** One child verifying targets `first` onward; resolves with the index to go on from. */
+function superviseChild(
+  descriptors: readonly CollectorDescriptor[],
+  first: number,
+  task: Omit<VerifyTask, 'opsFile'>,
+  events: SupervisorEvents,
+): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'gclab-verify-'));
+  const opsFile = join(dir, 'ops');
+  const child = fork(CHILD_PATH, [], {
+    execArgv: workerExecArgv(),
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let current = first;
+  let programs = 0;
+  // Null until the child has started and loaded the collector: its start-up is not the collector's time.
+  let started: number | null = null;
+  events.started(current);
+  return new Promise<number>((resolve, reject) => {
+    let settled = false;
+    const finish = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watchdog);
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      f();
+    };
+    const watchdog = setInterval(() => {
+      if (started === null) return;
+      let last = started;
+      try {
+        last = Math.max(started, statSync(opsFile).mtimeMs);
+      } catch {
+        // Not written yet: the child is starting or probing heap limits.
+      }
+      if (Date.now() - last <= task.timeLimitMs) return;
+      const result = timeLimitResult(
+        descriptors[current]!,
+        task,
+        stuckRun(opsFile),
+        programs,
+        Date.now() - started,
+      );
+      finish(() => {
+        events.finished(current, result);
+        resolve(current + 1);
+      });
+    }, POLL_MS);
+    child.on('message', (message: ChildMessage) => {
+      if (settled) return;
+      if (message.type === 'started') {
+        started = Date.now();
+      } else if (message.type === 'progress') {
+        programs = message.done;
+        events.progress(first + message.index, message.done);
+      } else if (message.type === 'result') {
+        events.finished(first + message.index, message.result);
+        current = first + message.index + 1;
+        programs = 0;
+        started = null;
+        if (current === descriptors.length) finish(() => resolve(current));
+        else events.started(current);
+      } else {
+        const error =
+          message.kind === 'usage'
+            ? new UsageError(message.text)
+            : message.kind === 'failure'
+              ? new GclabError(message.text)
+              : new Error(message.text);
+        finish(() => reject(error));
+      }
+    });
+    child.on('exit', (code, signal) => {
+      finish(() =>
+        reject(
+          new Error(
+            `the verification of ${descriptors[current]!.name} exited (${signal ?? code}) without a result:\n${output}`,
+          ),
+        ),
+      );
+    });
+    child.send({ ...task, targets: task.targets.slice(first), opsFile } satisfies VerifyTask);
+  });
+}
+
+/** The run in progress when the child was stopped: its heap limit and operations (empty before the first run). */
+function stuckRun(opsFile: string): { heapLimit: number | null; ops: TraceOp[] } {
+  let text: string;
+  try {
+    text = readFileSync(opsFile, 'utf8');
+  } catch {
+    return { heapLimit: null, ops: [] };
+  }
+  const [limit, ...lines] = text.split('\n');
+  const heapLimit = limit === undefined || limit === '' || limit === 'none' ? null : Number(limit);
+  return { heapLimit, ops: parseTrace([TRACE_HEADER, ...lines].join('\n'), opsFile) };
+}
+
+/** The failed result of a campaign stopped at the time limit. */
+function timeLimitResult(
+  descriptor: CollectorDescriptor,
+  task: Omit<VerifyTask, 'opsFile'>,
+  stuck: { heapLimit: number | null; ops: TraceOp[] },
+  programs: number,
+  elapsedMs: number,
+): VerifyResult {
+  const { ops, heapLimit } = stuck;
+  const opIndex = Math.max(0, ops.length - 1);
+  const where =
+    ops.length === 0 ? 'before its first program ran' : `in op ${opIndex} of the program it was running`;
+  const reason =
+    `the collector ran past the time limit of ${task.timeLimitMs} ms ${where} and was stopped ` +
+    '(it neither returned nor called back into the heap: an infinite loop?)';
+  const trace = writeTrace(ops, [
+    `counterexample found by the gclab verifier for collector '${descriptor.name}'`,
+    'property: time-limit',
+    `at op ${opIndex}: ${reason}`,
+    `heap limit: ${heapLimit === null ? 'none' : `${heapLimit} bytes`}`,
+    `fast-check seed ${task.seed} (not shrunk: each attempt would hang again)`,
+  ]);
+  return {
+    collector: descriptor.name,
+    passed: false,
+    seed: task.seed,
+    completeness: defaultCompleteness(descriptor),
+    heapLimits: [heapLimit],
+    figures: {
+      programs: programs + 1,
+      operations: ops.length,
+      skippedSteps: 0,
+      fullCollections: 0,
+      outOfMemory: 0,
+      elapsedMs,
+    },
+    failure: {
+      property: 'time-limit',
+      reason,
+      opIndex,
+      ops,
+      trace,
+      heapLimit,
+      collectorOptions: {},
+      seed: task.seed,
+      path: null,
+      shrinks: 0,
+      shrunkOps: ops.length,
+    },
+  };
+}

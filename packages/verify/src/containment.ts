@@ -1,0 +1,62 @@
+/**
+ * Containment of a collector's own failures during a lockstep run: which hook an exception came out
+ * of (for `crash`), and a per-program time limit (`time-limit`) checked at every hook return and at
+ * every report the collector makes to the heap (`recordFree`, `recordMove`, ...), so a collector that
+ * loops while calling back into the heap, or is merely far too slow, fails instead of hanging.
+ *
+ * What it cannot do: interrupt a synchronous loop that never returns and never calls back into the
+ * heap (`while (true) {}` in `collect`, a cycle in a free list walked forever): JavaScript offers no
+ * way to stop it from the same thread. The CLI contains those by running the campaign in a worker
+ * thread that it terminates past the limit (see apps/compare-cli's `verify` command).
+ */
+import { COLLECTOR_HOOKS, type Collector, GclabError } from '@gclab/core';
+
+/** Default time limit of one program (its lockstep run, one operation after another), in milliseconds. */
+export const DEFAULT_TIME_LIMIT_MS = 10_000;
+
+/** Thrown into a collector that ran past the time limit of its program. */
+export class TimeLimitExceeded extends GclabError {
+  override name = 'TimeLimitExceeded';
+  constructor(
+    readonly limitMs: number,
+    readonly where: string,
+  ) {
+    super(`the program ran past its time limit of ${limitMs} ms (${where})`);
+  }
+}
+
+/** Watches a collector's hooks: the hook an exception left first, and the program's deadline. */
+export class HookGuard {
+  /** The innermost hook a non-Gclab exception came out of, or null. */
+  failedHook: string | null = null;
+  private readonly deadline: number;
+
+  /** Wraps every hook of `collector` in place; the deadline is `limitMs` from now. */
+  constructor(
+    collector: Collector,
+    readonly limitMs: number,
+  ) {
+    this.deadline = performance.now() + limitMs;
+    const hooks = collector as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const hook of COLLECTOR_HOOKS) {
+      const original = hooks[hook];
+      if (typeof original !== 'function') continue;
+      hooks[hook] = (...args: unknown[]): unknown => {
+        let result: unknown;
+        try {
+          result = original.apply(collector, args);
+        } catch (error) {
+          if (!(error instanceof GclabError) && this.failedHook === null) this.failedHook = hook;
+          throw error;
+        }
+        this.check(`when ${hook} returned`);
+        return result;
+      };
+    }
+  }
+
+  /** Throws `TimeLimitExceeded` when the program is past its deadline. */
+  check(where: string): void {
+    if (performance.now() > this.deadline) throw new TimeLimitExceeded(this.limitMs, where);
+  }
+}
