@@ -9,11 +9,11 @@
  * The passes, in stages repeated until none makes progress (a stage runs only once those before it
  * are at a fixpoint):
  * - delta debugging (ddmin): remove chunks of operations of halving size, down to single operations;
- * - cut the trace after a prefix and collect there (a forced `gc` often stands for the allocations
- *   that triggered one);
+ * - cut the trace after a prefix and collect there, or collect in place of an allocation (a forced
+ *   `gc` often stands for the allocations that triggered one);
  * - inline a call frame: drop a `call` and its `ret`, the callee's registers renamed to free
- *   registers of the caller, its argument registers either to the caller's sources or to copies of
- *   them released where the frame returned;
+ *   registers of the caller (released or not where the frame returned), its argument registers
+ *   either to the caller's sources or to copies of them;
  * - merge two roots: rename one root (a register of one frame, or a global) to another or to a free
  *   register, dropping the `set X X` it makes; this stores directly
  *   (`new r0 1; set g:a r0` -> `new g:a 1`) and replaces a register by a global or a global by a
@@ -238,6 +238,7 @@ class Shrinker {
       () => {
         this.ddmin();
         this.pass(() => this.cutAndCollect());
+        this.pass(() => this.collectInstead());
         this.pass(() => this.inlineFrames());
         this.pass(() => this.mergeRoots());
         this.pass(() => this.forwardSets());
@@ -320,14 +321,19 @@ class Shrinker {
     for (let i = 0; i + 2 < ops.length; i++) yield [...ops.slice(0, i + 1), { op: 'gc', generation: null }];
   }
 
+  /** For each `new`, the trace with a full collection in its place (it may stand for one it triggered). */
+  private *collectInstead(): Generator<TraceOp[]> {
+    for (let i = 0; i < this.current.length; i++)
+      if (this.current[i]!.op === 'new') yield this.replaced(i, { op: 'gc', generation: null });
+  }
+
   /** For each call frame: the trace without it, its registers aliased to the arguments or copies of them. */
   private *inlineFrames(): Generator<TraceOp[]> {
     const ops = this.current;
     const frames = framesOf(ops);
     for (let f = 1; f < frames.calls.length; f++) {
-      yield inline(ops, frames, f, 'alias');
-      yield inline(ops, frames, f, 'copy');
-      yield inline(ops, frames, f, 'copy-and-release');
+      for (const alias of [true, false])
+        for (const release of [false, true]) yield inline(ops, frames, f, alias, release);
     }
   }
 
@@ -532,17 +538,19 @@ function renameRoot(ops: readonly TraceOp[], frames: Frames, fromKey: string, to
 }
 
 /**
- * How `inline` treats the callee's argument registers: `alias` names the caller's source itself;
- * `copy` sets a fresh register of the caller to it before the call's place; `copy-and-release` also
- * deletes, at the `ret`'s place, every register the callee used.
- */
-type InlineMode = 'alias' | 'copy' | 'copy-and-release';
-
-/**
  * The trace with frame `f` inlined into its caller: the `call` and its `ret` dropped, the callee's
- * registers renamed to registers of the caller above those it uses (a called caller's frame grows).
+ * registers renamed to fresh registers of the caller above those it uses (a called caller's frame
+ * grows). With `alias`, an argument register is the caller's source itself, else a fresh register
+ * set to it where the call was; with `release`, the fresh registers the callee used are deleted
+ * where its `ret` was.
  */
-function inline(ops: readonly TraceOp[], frames: Frames, f: number, mode: InlineMode): TraceOp[] {
+function inline(
+  ops: readonly TraceOp[],
+  frames: Frames,
+  f: number,
+  alias: boolean,
+  release: boolean,
+): TraceOp[] {
   const caller = frames.parent[f]!;
   const at = frames.calls[f]!;
   const call = ops[at] as Extract<TraceOp, { op: 'call' }>;
@@ -560,19 +568,24 @@ function inline(ops: readonly TraceOp[], frames: Frames, f: number, mode: Inline
   const fresh = (index: number): TraceRoot => ({ kind: 'reg', index: base + index });
   const mapped = (index: number): TraceRoot => {
     const arg = index < call.args.length ? call.args[index]! : null;
-    return mode === 'alias' && arg !== null ? arg : fresh(index);
+    return alias && arg !== null ? arg : fresh(index);
   };
   const out: TraceOp[] = [];
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (i === at) {
-      if (mode !== 'alias') {
+      if (!alias) {
         call.args.forEach((arg, k) => {
           if (arg !== null) out.push({ op: 'set', dst: fresh(k), src: arg });
         });
       }
     } else if (i === frames.rets[f]) {
-      if (mode === 'copy-and-release') for (const k of calleeUsed) out.push({ op: 'del', dst: fresh(k) });
+      if (release) {
+        for (const k of calleeUsed) {
+          const to = mapped(k);
+          if (to.kind === 'reg' && to.index >= base) out.push({ op: 'del', dst: to });
+        }
+      }
     } else if (frames.frameOf[i] === f) {
       out.push(mapOpRoots(op, (r) => (r.kind === 'reg' ? mapped(r.index) : r)));
     } else out.push(op);
