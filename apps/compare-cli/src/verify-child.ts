@@ -37,10 +37,11 @@ async function run(task: VerifyTask): Promise<void> {
         timeLimitMs: task.timeLimitMs,
         onProgress: (done) => send({ type: 'progress', index, done }),
         observer: {
-          runStarted(heapLimit: number | null): void {
+          runStarted(heapLimit: number | null, corpus: { index: number; name: string } | null): void {
             ftruncateSync(fd, 0);
             position = 0;
             write(heapLimit === null ? 'none' : String(heapLimit));
+            if (corpus !== null) write(`# corpus ${corpus.index} ${corpus.name}`);
           },
           opStarted(op: TraceOp): void {
             write(formatOp(op));

@@ -21,7 +21,7 @@ import {
   type TraceOp,
   writeTrace,
 } from '@gclab/core';
-import { defaultCompleteness, type VerifyResult } from '@gclab/verify';
+import { defaultCompleteness, regressionCorpus, type VerifyResult } from '@gclab/verify';
 import { UsageError } from './errors.ts';
 
 /** A collector the child loads: a registered name or a module path. */
@@ -180,30 +180,42 @@ function superviseChild(
 }
 
 /** The run in progress when the child was stopped: its heap limit and operations (empty before the first run). */
-function stuckRun(opsFile: string): { heapLimit: number | null; ops: TraceOp[] } {
+function stuckRun(opsFile: string): StuckRun {
   let text: string;
   try {
     text = readFileSync(opsFile, 'utf8');
   } catch {
-    return { heapLimit: null, ops: [] };
+    return { heapLimit: null, ops: [], corpus: null };
   }
   const [limit, ...lines] = text.split('\n');
   const heapLimit = limit === undefined || limit === '' || limit === 'none' ? null : Number(limit);
-  return { heapLimit, ops: parseTrace([TRACE_HEADER, ...lines].join('\n'), opsFile) };
+  const corpusLine = /^# corpus (\d+) (\S+)$/.exec(lines[0] ?? '');
+  const corpus = corpusLine === null ? null : { index: Number(corpusLine[1]), name: corpusLine[2]! };
+  return { heapLimit, ops: parseTrace([TRACE_HEADER, ...lines].join('\n'), opsFile), corpus };
+}
+
+/** What the child was running when it was stopped: a regression corpus trace or a random program. */
+interface StuckRun {
+  heapLimit: number | null;
+  ops: TraceOp[];
+  /** The corpus trace (its index and name), or null for a random program. */
+  corpus: { index: number; name: string } | null;
 }
 
 /** The failed result of a campaign stopped at the time limit. */
 function timeLimitResult(
   descriptor: CollectorDescriptor,
   task: Omit<VerifyTask, 'opsFile'>,
-  stuck: { heapLimit: number | null; ops: TraceOp[] },
+  stuck: StuckRun,
   programs: number,
   elapsedMs: number,
 ): VerifyResult {
-  const { ops, heapLimit } = stuck;
+  const { ops, heapLimit, corpus } = stuck;
   const opIndex = Math.max(0, ops.length - 1);
   const where =
-    ops.length === 0 ? 'before its first program ran' : `in op ${opIndex} of the program it was running`;
+    ops.length === 0
+      ? 'before its first program ran'
+      : `in op ${opIndex} of the ${corpus === null ? 'program' : `regression corpus trace ${corpus.name}`} it was running`;
   const reason =
     `the collector ran past the time limit of ${task.timeLimitMs} ms ${where} and was stopped ` +
     '(it neither returned nor called back into the heap: an infinite loop?)';
@@ -212,7 +224,9 @@ function timeLimitResult(
     'property: time-limit',
     `at op ${opIndex}: ${reason}`,
     `heap limit: ${heapLimit === null ? 'none' : `${heapLimit} bytes`}`,
-    `fast-check seed ${task.seed} (not shrunk: each attempt would hang again)`,
+    corpus === null
+      ? `fast-check seed ${task.seed} (not shrunk: each attempt would hang again)`
+      : `regression corpus trace ${corpus.name} (not shrunk: each attempt would hang again)`,
   ]);
   return {
     collector: descriptor.name,
@@ -221,7 +235,8 @@ function timeLimitResult(
     completeness: defaultCompleteness(descriptor),
     heapLimits: [heapLimit],
     figures: {
-      programs: programs + 1,
+      corpusTraces: corpus === null ? regressionCorpus().length : corpus.index,
+      programs: corpus === null ? programs + 1 : 0,
       operations: ops.length,
       skippedSteps: 0,
       fullCollections: 0,
@@ -240,6 +255,7 @@ function timeLimitResult(
       path: null,
       shrinks: 0,
       shrunkOps: ops.length,
+      corpusTrace: corpus === null ? null : corpus.name,
     },
   };
 }

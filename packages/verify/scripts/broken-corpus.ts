@@ -5,9 +5,11 @@
  * `npm test`: it measures what the verifier reaches today.
  *
  *   npx tsx --conditions=@gclab/source packages/verify/scripts/broken-corpus.ts \
- *     [--seeds 1,2,3] [--runs N] [--collector NAME]...
+ *     [--seeds 1,2,3] [--runs N] [--collector NAME]... [--no-corpus]
  *
- * `--runs` overrides the campaign's programs per seed (default: verifyCollector's). A campaign that
+ * `--runs` overrides the campaign's programs per seed (default: verifyCollector's). `--no-corpus`
+ * leaves out the regression corpus (`corpus/`, seeded from these very collectors), so the table
+ * shows what the random programs alone catch. A campaign that
  * throws (the verifier's own errors, e.g. a shrunk counterexample that does not fail again) is
  * reported as `error` with the message.
  */
@@ -20,6 +22,7 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '1,2,3' },
     runs: { type: 'string' },
     collector: { type: 'string', multiple: true },
+    'no-corpus': { type: 'boolean', default: false },
   },
 });
 const seeds = values.seeds.split(',').map(Number);
@@ -29,10 +32,15 @@ const only = values.collector ?? [];
 /** One campaign's outcome, as a table cell. */
 function campaign(entry: (typeof brokenCorpus)[number], seed: number): { cell: string; programs: number } {
   try {
-    const result = verifyCollector(entry.descriptor, runs === undefined ? { seed } : { seed, runs });
+    const result = verifyCollector(entry.descriptor, {
+      seed,
+      ...(runs === undefined ? {} : { runs }),
+      ...(values['no-corpus'] ? { corpus: [] } : {}),
+    });
     const programs = result.figures.programs;
     if (result.failure === null) return { cell: 'missed', programs };
-    return { cell: `${result.failure.property} @${programs} (${result.failure.ops.length} ops)`, programs };
+    const at = result.failure.corpusTrace === null ? `@${programs}` : `corpus ${result.failure.corpusTrace}`;
+    return { cell: `${result.failure.property} ${at} (${result.failure.ops.length} ops)`, programs };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { cell: `error: ${message.slice(0, 60)}`, programs: 0 };

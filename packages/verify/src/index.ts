@@ -35,6 +35,21 @@ export {
 } from './properties.ts';
 export { ModelObject, ReferenceModel } from './reference-model.ts';
 export {
+  corpusHeapLimit,
+  REGRESSION_CORPUS_DIR,
+  type RegressionTrace,
+  regressionCorpus,
+  traceHeapLimit,
+} from './regression-corpus.ts';
+export {
+  type FailureCheck,
+  type ShrinkOptions,
+  type ShrinkResult,
+  shrinkTrace,
+  type TraceMeasure,
+  traceMeasure,
+} from './shrink.ts';
+export {
   defaultCompleteness,
   defaultSeed,
   probeHeapLimits,

@@ -2,9 +2,9 @@
  * `verifyCollector`: property-based verification of one collector. fast-check generates random
  * mutator programs (see `program.ts`); each runs in lockstep under the collector in checked mode and
  * against the reference model (see `lockstep.ts`), then again on a plain heap for determinism. On a
- * failure, fast-check shrinks the program, then the operations that ran are minimized one removal
- * at a time (keeping the same violated property) into the counterexample: trace operations, trace
- * text and what reproduces it.
+ * failure, fast-check shrinks the program, then the operations that ran are shrunk to a local
+ * minimum over the whole program (`shrinkTrace`, keeping the same violated property) into the
+ * counterexample: trace operations, trace text and what reproduces it.
  */
 
 import {
@@ -23,6 +23,8 @@ import { compareRuns, fingerprint, plainRun } from './determinism.ts';
 import { describeError, type LockstepConfig, LockstepRun } from './lockstep.ts';
 import { type Program, programArbitrary, resolveStep } from './program.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
+import { corpusHeapLimit, type RegressionTrace, regressionCorpus } from './regression-corpus.ts';
+import { shrinkTrace } from './shrink.ts';
 
 /** Options of `verifyCollector`. */
 export interface VerifyOptions {
@@ -59,10 +61,15 @@ export interface VerifyOptions {
   determinism?: boolean;
   /** Generations `gc N` may name. Default [0, 1, 2] for generational collectors, else [0]. */
   generations?: readonly number[];
-  /** Minimize the shrunk counterexample further, one operation at a time. Default true. */
+  /** Shrink fast-check's counterexample further to a local minimum (`shrinkTrace`). Default true. */
   minimize?: boolean;
   /** Milliseconds one program may run before it fails `time-limit`. Default `DEFAULT_TIME_LIMIT_MS`. */
   timeLimitMs?: number;
+  /**
+   * Regression traces to run, in order, before any random program (see `regression-corpus.ts`).
+   * Default: the package's corpus, `regressionCorpus()`.
+   */
+  corpus?: readonly RegressionTrace[];
   /** Called after each generated program (not during shrinking) with programs done and the total. */
   onProgress?: (done: number, total: number) => void;
   /** Told of each lockstep run and of each operation before it runs (see `RunObserver`). */
@@ -75,8 +82,11 @@ export interface VerifyOptions {
  * it was running.
  */
 export interface RunObserver {
-  /** A lockstep run starts, under `heapLimit`. */
-  runStarted(heapLimit: number | null): void;
+  /**
+   * A lockstep run starts, under `heapLimit`: regression corpus trace `corpus.index` (named
+   * `corpus.name`), or a random program or a shrink candidate when `corpus` is null.
+   */
+  runStarted(heapLimit: number | null, corpus: { index: number; name: string } | null): void;
   /** `op` is about to run. */
   opStarted(op: TraceOp): void;
 }
@@ -103,12 +113,16 @@ export interface VerifyFailure {
   path: string | null;
   /** Shrinking steps fast-check took. */
   shrinks: number;
-  /** Operations that ran in the program fast-check shrank to, before minimization. */
+  /** Operations that ran in the program fast-check shrank to (or in the corpus trace), before minimization. */
   shrunkOps: number;
+  /** The regression corpus trace that failed (its name), or null for a random program. */
+  corpusTrace: string | null;
 }
 
 /** Figures of a verification run. */
 export interface VerifyFigures {
+  /** Regression corpus traces run (up to and including a failing one), before any program. */
+  corpusTraces: number;
   /** Programs run (up to and including a failing one). */
   programs: number;
   /** Operations executed in those programs. */
@@ -256,7 +270,7 @@ function startRun(config: LockstepConfig): LockstepRun | ProgramOutcome {
 function runProgram(program: Program, settings: Settings): ProgramOutcome {
   const run = startRun({ ...settings.config, heapLimit: program.heapLimit });
   if (!(run instanceof LockstepRun)) return run;
-  settings.observer?.runStarted(program.heapLimit);
+  settings.observer?.runStarted(program.heapLimit, null);
   let skipped = 0;
   let violation: PropertyViolation | null = null;
   try {
@@ -286,10 +300,15 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
 }
 
 /** Runs a list of operations in lockstep; an operation invalid for the model makes it `invalid`. */
-function runOps(ops: readonly TraceOp[], settings: Settings, heapLimit: number | null): ProgramOutcome {
+function runOps(
+  ops: readonly TraceOp[],
+  settings: Settings,
+  heapLimit: number | null,
+  corpus: { index: number; name: string } | null = null,
+): ProgramOutcome {
   const run = startRun({ ...settings.config, heapLimit });
   if (!(run instanceof LockstepRun)) return run;
-  settings.observer?.runStarted(heapLimit);
+  settings.observer?.runStarted(heapLimit, corpus);
   let violation: PropertyViolation | null = null;
   try {
     for (const op of ops) {
@@ -335,72 +354,34 @@ function checkDeterminism(
   return compareRuns(run.ops, first, second);
 }
 
-const FULL_GC: TraceOp[] = [{ op: 'gc', generation: null }];
-
 /**
- * Minimizes a failing run while the same property still fails: cuts the operations after a prefix
- * and collects there instead (a forced `gc` often stands for the allocations that triggered one),
- * removes operations one at a time until no single removal keeps it failing (1-minimal), and drops
- * payloads and the heap limit when they are not needed.
+ * Minimizes a failing run while the same property still fails (`shrinkTrace`: a local minimum over
+ * the whole program), without the heap limit when it is not needed.
  */
 function minimize(
   outcome: ProgramOutcome,
   settings: Settings,
   heapLimit: number | null,
 ): { ops: TraceOp[]; violation: PropertyViolation; heapLimit: number | null } {
-  let ops = outcome.ops;
-  let violation = outcome.violation!;
-  const property = violation.property;
-  const fails = (candidate: readonly TraceOp[], limit: number | null): ProgramOutcome | null => {
-    const r = runOps(candidate, settings, limit);
-    return r.invalid === null && r.violation !== null && r.violation.property === property ? r : null;
-  };
-  let budget = 4000;
-  let changed = true;
-  while (changed && budget > 0) {
-    changed = false;
-    // A collection forced early often stands for the many allocations that triggered one.
-    for (let i = 0; i + 2 < ops.length && budget > 0; i++) {
-      budget--;
-      const r = fails(ops.slice(0, i + 1).concat(FULL_GC), heapLimit);
-      if (r !== null && r.ops.length < ops.length) {
-        ops = r.ops;
-        violation = r.violation!;
-        break;
-      }
-    }
-    for (let i = ops.length - 1; i >= 0 && budget > 0; i--) {
-      budget--;
-      const candidate = ops.slice(0, i).concat(ops.slice(i + 1));
-      const r = fails(candidate, heapLimit);
-      if (r !== null) {
-        ops = r.ops;
-        violation = r.violation!;
-        changed = true;
-        i = Math.min(i, ops.length);
-      }
-    }
-    // Simpler payloads make simpler traces.
-    for (let i = 0; i < ops.length && budget > 0; i++) {
-      const op = ops[i]!;
-      if (op.op !== 'new' || op.bytes === 0) continue;
-      budget--;
-      const candidate = ops.slice();
-      candidate[i] = { ...op, bytes: 0 };
-      const r = fails(candidate, heapLimit);
-      if (r !== null) {
-        ops = r.ops;
-        violation = r.violation!;
-        changed = true;
-      }
-    }
-  }
-  if (heapLimit !== null) {
-    const r = fails(ops, null);
-    if (r !== null && r.ops.length <= ops.length)
-      return { ops: r.ops, violation: r.violation!, heapLimit: null };
-  }
-  return { ops, violation, heapLimit };
+  const property = outcome.violation!.property;
+  // The last run that failed: the shrink's result is its operations (a nondeterministic collector
+  // need not fail again on a rerun).
+  let last = outcome;
+  const failsUnder =
+    (limit: number | null) =>
+    (candidate: readonly TraceOp[]): ProgramOutcome | null => {
+      const r = runOps(candidate, settings, limit);
+      if (r.invalid !== null || r.violation?.property !== property) return null;
+      last = r;
+      return r;
+    };
+  let limit = heapLimit;
+  if (limit !== null && failsUnder(null)(outcome.ops) !== null) limit = null;
+  const fails = failsUnder(limit);
+  const { ops } = shrinkTrace(last.ops, (candidate) => fails(candidate)?.ops ?? null);
+  if (limit !== null && failsUnder(null)(ops) !== null) limit = null;
+  const final = last;
+  return { ops: final.ops, violation: final.violation!, heapLimit: limit };
 }
 
 /**
@@ -434,6 +415,7 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
   const generations = options.generations ?? (descriptor.constraints.generational ? [0, 1, 2] : [0]);
   const arbitrary = programArbitrary({ maxOps: options.maxOps ?? 40, heapLimits, generations });
   const figures: VerifyFigures = {
+    corpusTraces: 0,
     programs: 0,
     operations: 0,
     skippedSteps: 0,
@@ -441,6 +423,48 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     outOfMemory: 0,
     elapsedMs: 0,
   };
+  const base = { collector: descriptor.name, seed, completeness, heapLimits, figures };
+  const failed = (
+    outcome: ProgramOutcome,
+    heapLimit: number | null,
+    found: Pick<VerifyFailure, 'path' | 'shrinks' | 'corpusTrace'>,
+    reproducible = true,
+  ): VerifyResult => {
+    // A failure that did not reproduce (a nondeterministic collector) is reported as it last failed:
+    // minimizing would replay it and lose the run that showed the fault.
+    const minimal =
+      options.minimize === false || !reproducible
+        ? { ops: outcome.ops, violation: outcome.violation!, heapLimit }
+        : minimize(outcome, settings, heapLimit);
+    const { violation } = minimal;
+    const origin =
+      found.corpusTrace === null
+        ? `fast-check seed ${seed}${found.path === null ? '' : `, path ${found.path}`}`
+        : `regression corpus trace ${found.corpusTrace}`;
+    const failure: VerifyFailure = {
+      property: violation.property,
+      reason: violation.reason,
+      opIndex: violation.opIndex,
+      ops: minimal.ops,
+      trace: counterexampleTrace(descriptor.name, violation, minimal.ops, minimal.heapLimit, origin),
+      heapLimit: minimal.heapLimit,
+      collectorOptions,
+      seed,
+      shrunkOps: outcome.ops.length,
+      ...found,
+    };
+    figures.elapsedMs = performance.now() - started;
+    return { ...base, passed: false, failure };
+  };
+  for (const [index, trace] of (options.corpus ?? regressionCorpus()).entries()) {
+    const heapLimit = corpusHeapLimit(trace, heapLimits);
+    const outcome = runOps(trace.ops, settings, heapLimit, { index, name: trace.name });
+    if (outcome.invalid !== null)
+      throw new GclabError(`regression corpus trace ${trace.name} is invalid: ${outcome.invalid}`);
+    figures.corpusTraces++;
+    if (outcome.violation !== null)
+      return failed(outcome, heapLimit, { path: null, shrinks: 0, corpusTrace: trace.name });
+  }
   let shrinking = false;
   // The last program that failed and how: a nondeterministic collector's shrunk counterexample may
   // pass when run again, and is then reported as it last failed.
@@ -466,7 +490,6 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     numRuns: runs,
     ...(options.path === undefined ? {} : { path: options.path }),
   });
-  const base = { collector: descriptor.name, seed, completeness, heapLimits, figures };
   if (!details.failed) {
     figures.elapsedMs = performance.now() - started;
     return { ...base, passed: true, failure: null };
@@ -492,33 +515,12 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
       ),
     };
   }
-  const minimal =
-    options.minimize === false || !reproduced
-      ? { ops: shrunk.ops, violation: shrunk.violation!, heapLimit: program.heapLimit }
-      : minimize(shrunk, settings, program.heapLimit);
-  const { violation } = minimal;
-  const failure: VerifyFailure = {
-    property: violation.property,
-    reason: violation.reason,
-    opIndex: violation.opIndex,
-    ops: minimal.ops,
-    trace: counterexampleTrace(
-      descriptor.name,
-      violation,
-      minimal.ops,
-      minimal.heapLimit,
-      seed,
-      details.counterexamplePath,
-    ),
-    heapLimit: minimal.heapLimit,
-    collectorOptions,
-    seed,
-    path: details.counterexamplePath,
-    shrinks: details.numShrinks,
-    shrunkOps: shrunk.ops.length,
-  };
-  figures.elapsedMs = performance.now() - started;
-  return { ...base, passed: false, failure };
+  return failed(
+    shrunk,
+    program.heapLimit,
+    { path: details.counterexamplePath, shrinks: details.numShrinks, corpusTrace: null },
+    reproduced,
+  );
 }
 
 /** The counterexample as a trace file whose comments say what fails and how to reproduce it. */
@@ -527,15 +529,14 @@ function counterexampleTrace(
   violation: PropertyViolation,
   ops: readonly TraceOp[],
   heapLimit: number | null,
-  seed: number,
-  path: string | null,
+  origin: string,
 ): string {
   return writeTrace(ops, [
     `counterexample found by the gclab verifier for collector '${collector}'`,
     `property: ${violation.property}`,
     `at op ${violation.opIndex}: ${violation.reason}`,
     `heap limit: ${heapLimit === null ? 'none' : `${heapLimit} bytes`}`,
-    `fast-check seed ${seed}${path === null ? '' : `, path ${path}`}`,
+    origin,
   ]);
 }
 
@@ -566,6 +567,8 @@ export interface VerifyTraceOptions {
   determinism?: boolean;
   /** Milliseconds the trace may run before it fails `time-limit`. Default `DEFAULT_TIME_LIMIT_MS`. */
   timeLimitMs?: number;
+  /** On a failure, shrink the trace to a local minimum that fails the same way (`minimal`). Default false. */
+  minimize?: boolean;
 }
 
 /** What `verifyTrace` found. */
@@ -576,6 +579,11 @@ export interface VerifyTraceResult {
   ops: number;
   /** Whether the trace ended early with an accepted out-of-memory. */
   outOfMemory: boolean;
+  /**
+   * With `minimize`, on a failure: the trace shrunk to a local minimum that violates the same
+   * property, and the heap limit it needs (null when it fails without one); else null.
+   */
+  minimal: { ops: TraceOp[]; heapLimit: number | null } | null;
 }
 
 /**
@@ -603,7 +611,18 @@ export function verifyTrace(
     },
     determinism: options.determinism ?? true,
   };
-  const outcome = runOps(list, settings, options.heapLimit ?? null);
+  const heapLimit = options.heapLimit ?? null;
+  const outcome = runOps(list, settings, heapLimit);
   if (outcome.invalid !== null) throw new GclabError(`invalid trace: ${outcome.invalid}`);
-  return { violation: outcome.violation, ops: outcome.ops.length, outOfMemory: outcome.outOfMemory };
+  let minimal: VerifyTraceResult['minimal'] = null;
+  if (options.minimize === true && outcome.violation !== null) {
+    const shrunk = minimize(outcome, settings, heapLimit);
+    minimal = { ops: shrunk.ops, heapLimit: shrunk.heapLimit };
+  }
+  return {
+    violation: outcome.violation,
+    ops: outcome.ops.length,
+    outOfMemory: outcome.outOfMemory,
+    minimal,
+  };
 }

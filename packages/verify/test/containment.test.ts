@@ -87,7 +87,7 @@ describe('a nondeterministic collector is a clean determinism failure', () => {
       name: 'crashes-for-a-while',
       create: (heap: Heap) => new CrashesForAWhile(heap),
     };
-    const result = verifyCollector(flaky, { seed, runs: 100, heapLimits: [null] });
+    const result = verifyCollector(flaky, { seed, runs: 100, heapLimits: [null], corpus: [] });
     expect(crashesLeft).toBe(0);
     expect(result.failure?.property).toBe('crash');
     expect(result.failure?.reason).toBe(

@@ -1,6 +1,7 @@
 import { type CollectorDescriptor, noGc, parseTrace } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import { descriptor as tinyMarkSweep } from '../../../examples/collectors/tiny-mark-sweep.ts';
+import { corpusHeapLimit, regressionCorpus, traceHeapLimit } from '../src/regression-corpus.ts';
 import {
   defaultCompleteness,
   probeHeapLimits,
@@ -86,15 +87,73 @@ describe('verifyCollector catches every broken collector with a small counterexa
 
   it('reproduces a failure from its seed and path, and gives the same counterexample every time', () => {
     const descriptor = brokenCollectors.find((c) => c.descriptor.name === 'skips-last-field')!.descriptor;
-    const first = verifyCollector(descriptor, { seed, runs: 300 });
-    const second = verifyCollector(descriptor, { seed, runs: 300 });
+    // Without the regression corpus, which would catch it before any random program.
+    const first = verifyCollector(descriptor, { seed, runs: 300, corpus: [] });
+    const second = verifyCollector(descriptor, { seed, runs: 300, corpus: [] });
     expect(second.failure?.trace).toBe(first.failure?.trace);
     const replayed = verifyCollector(descriptor, {
       seed: first.failure!.seed,
       path: first.failure!.path!,
       runs: 1,
+      corpus: [],
     });
     expect(replayed.figures.programs).toBe(1);
     expect(replayed.failure?.property).toBe(first.failure?.property);
+  });
+});
+
+describe('the regression corpus', () => {
+  it('runs every corpus trace first under a correct collector, and reports how many ran', () => {
+    const corpus = regressionCorpus();
+    expect(corpus.length).toBeGreaterThanOrEqual(20);
+    for (const trace of corpus) expect(trace.ops.length).toBeGreaterThan(0);
+    const result = verifyCollector(tinyMarkSweep, { seed, runs: 20 });
+    expect(result.failure?.trace ?? null).toBeNull();
+    expect(result.figures.corpusTraces).toBe(corpus.length);
+    expect(result.figures.programs).toBe(20);
+  });
+
+  it('fails the run on a failing corpus trace before any random program runs', () => {
+    const descriptor = brokenCollectors.find((c) => c.descriptor.name === 'forgets-root')!.descriptor;
+    const corpus = [
+      { name: 'passes', ops: parseTrace('gclab-trace 1\nnew g:a 0\ngc\n'), heapLimit: null },
+      {
+        name: 'catches-it',
+        ops: parseTrace('gclab-trace 1\nnew g:a 1\nnew r0 0 8\ngc\n'),
+        heapLimit: 1 << 20,
+      },
+      { name: 'never-runs', ops: parseTrace('gclab-trace 1\ngc\n'), heapLimit: null },
+    ];
+    let progress = 0;
+    const result = verifyCollector(descriptor, { seed, runs: 50, corpus, onProgress: () => progress++ });
+    expect(result.passed).toBe(false);
+    expect(result.figures.programs).toBe(0);
+    expect(progress).toBe(0);
+    expect(result.figures.corpusTraces).toBe(2);
+    const failure = result.failure!;
+    expect(failure.corpusTrace).toBe('catches-it');
+    expect(failure.path).toBeNull();
+    expect(failure.property).toBe('safety');
+    // Shrunk like any counterexample, and the heap limit it did not need dropped.
+    expect(failure.ops).toEqual(parseTrace('gclab-trace 1\nnew r0 0\ngc\n'));
+    expect(failure.shrunkOps).toBe(3);
+    expect(failure.heapLimit).toBeNull();
+    expect(failure.trace).toContain('# regression corpus trace catches-it');
+  });
+
+  it('catches the broken collectors it was seeded from before any random program', () => {
+    const descriptor = brokenCollectors.find((c) => c.descriptor.name === 'forgets-root')!.descriptor;
+    const result = verifyCollector(descriptor, { seed, runs: 50 });
+    expect(result.failure?.corpusTrace).not.toBeNull();
+    expect(result.figures.programs).toBe(0);
+  });
+
+  it("raises a corpus trace to the collector's smallest heap limit, and runs one without a limit without one", () => {
+    const trace = { name: 't', ops: [], heapLimit: 1024 };
+    expect(corpusHeapLimit(trace, [65536, 262144, null])).toBe(65536);
+    expect(corpusHeapLimit({ ...trace, heapLimit: 1 << 20 }, [65536, null])).toBe(1 << 20);
+    expect(corpusHeapLimit({ ...trace, heapLimit: null }, [65536, null])).toBeNull();
+    expect(traceHeapLimit('gclab-trace 1\n# heap limit: 4096 bytes\ngc\n')).toBe(4096);
+    expect(traceHeapLimit('gclab-trace 1\n# heap limit: none\ngc\n')).toBeNull();
   });
 });

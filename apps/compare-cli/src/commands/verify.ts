@@ -2,11 +2,11 @@
  * `gclab verify --strategy NAME|all`: property-based verification of collectors (@gclab/verify's
  * `verifyCollector`). Random mutator programs run under each collector in checked mode and against a
  * reference model; every operation is checked for safety, completeness, count accuracy, allocator
- * integrity, determinism, reported figures and never-moves. The campaigns run in a child process
- * that is stopped when one operation runs past `--time-limit` (see `verify-supervisor.ts`). A
- * progress bar shows on a terminal; each collector gets a result line. On a failure the shrunk
- * counterexample is written as a trace file, the violated property and the commands that reproduce
- * it are printed, and the exit code is 1.
+ * integrity, determinism, reported figures and never-moves. The regression corpus (@gclab/verify's
+ * `corpus/`) runs first. The campaigns run in a child process that is stopped when one operation
+ * runs past `--time-limit` (see `verify-supervisor.ts`). A progress bar shows on a terminal; each
+ * collector gets a result line. On a failure the shrunk counterexample is written as a trace file,
+ * the violated property and the commands that reproduce it are printed, and the exit code is 1.
  *
  * `--trace FILE` checks one trace (a counterexample, or any trace) instead of random programs.
  * `--strategy-module PATH` verifies a collector from a user's own module.
@@ -14,7 +14,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CollectorDescriptor, formatOp, parseTrace } from '@gclab/core';
-import { DEFAULT_TIME_LIMIT_MS, defaultSeed, type VerifyResult, verifyTrace } from '@gclab/verify';
+import {
+  DEFAULT_TIME_LIMIT_MS,
+  defaultSeed,
+  traceHeapLimit,
+  type VerifyResult,
+  verifyTrace,
+} from '@gclab/verify';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
@@ -208,10 +214,14 @@ export function resultLine(result: VerifyResult, width: number): string {
   const time = `${(f.elapsedMs / 1000).toFixed(1)} s`;
   if (result.failure === null) {
     const oom = f.outOfMemory > 0 ? `, ${f.outOfMemory} ended out of memory (accepted)` : '';
-    return `  ${pc.green('pass')} ${name}  ${f.programs} programs, ${f.operations} ops, ${f.fullCollections} full gcs${oom}  ${pc.dim(time)}`;
+    return `  ${pc.green('pass')} ${name}  ${f.corpusTraces} corpus traces, ${f.programs} programs, ${f.operations} ops, ${f.fullCollections} full gcs${oom}  ${pc.dim(time)}`;
   }
   const x = result.failure;
-  return `  ${pc.red('FAIL')} ${name}  ${pc.bold(x.property)} at op ${x.opIndex} (program ${f.programs}; counterexample of ${x.ops.length} ops)  ${pc.dim(time)}`;
+  const where =
+    x.corpusTrace === null
+      ? `program ${f.programs}`
+      : `regression corpus trace ${x.corpusTrace}, before any program`;
+  return `  ${pc.red('FAIL')} ${name}  ${pc.bold(x.property)} at op ${x.opIndex} (${where}; counterexample of ${x.ops.length} ops)  ${pc.dim(time)}`;
 }
 
 /** Writes the counterexample file and says what failed and how to reproduce it. */
@@ -276,8 +286,7 @@ function verifyTraceFile(
     throw new UsageError(`cannot read trace file ${file}`);
   }
   const ops = parseTrace(text, file);
-  const fromComment = /^# heap limit: ([0-9]+) bytes$/m.exec(text);
-  const heapLimit = options.heapLimit ?? (fromComment === null ? null : Number(fromComment[1]));
+  const heapLimit = options.heapLimit ?? traceHeapLimit(text);
   const result = verifyTrace(descriptor, ops, { heapLimit, timeLimitMs: options.timeLimit });
   const where = `${descriptor.name} on ${file}${heapLimit === null ? '' : `, heap limit ${heapLimit} bytes`}`;
   if (result.violation === null) {

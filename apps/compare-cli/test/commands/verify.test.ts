@@ -11,7 +11,7 @@ describe.concurrent('gclab verify', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/30 programs per collector, up to 40 ops each, seed 7/);
-    expect(r.stdout).toMatch(/^ {2}pass no-gc {2}30 programs, \d+ ops, \d+ full gcs/m);
+    expect(r.stdout).toMatch(/^ {2}pass no-gc {2}\d+ corpus traces, 30 programs, \d+ ops, \d+ full gcs/m);
   });
 
   it('verifies every registered collector with --strategy all', async () => {
@@ -30,7 +30,7 @@ describe.concurrent('gclab verify', () => {
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/pass tiny-mark-sweep {2}60 programs/);
+    expect(r.stdout).toMatch(/pass tiny-mark-sweep {2}\d+ corpus traces, 60 programs/);
   });
 
   it('writes a counterexample that replays, prints the property and the commands, and exits 1', async () => {
