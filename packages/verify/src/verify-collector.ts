@@ -18,10 +18,18 @@ import {
   writeTrace,
 } from '@gclab/core';
 import fc from 'fast-check';
+import {
+  addCoverage,
+  type CoverageCounts,
+  CoverageProbe,
+  emptyCoverage,
+  type ProgramCoverage,
+} from './coverage.ts';
 import { fingerprint, firstDifference, plainFingerprint } from './determinism.ts';
 import { type LockstepConfig, LockstepRun } from './lockstep.ts';
-import { type Program, programArbitrary, resolveStep } from './program.ts';
+import { type Program, programArbitrary, resolveStep, stressProgramArbitrary } from './program.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
+import { StressSchedule } from './stress.ts';
 
 /** Options of `verifyCollector`. */
 export interface VerifyOptions {
@@ -31,8 +39,24 @@ export interface VerifyOptions {
   seed?: number;
   /** fast-check replay path of a failure (with its seed), to rerun just that program. */
   path?: string;
-  /** Most steps per program (operations actually run may be fewer). Default 40. */
+  /** Most steps per short program (operations actually run may be fewer). Default 40. */
   maxOps?: number;
+  /**
+   * Weight of reach programs (one segment of long rings, wide objects, boundary or large payloads,
+   * memory growth, deep calls or many globals; see `reach-segments.ts`) against 2 for short random
+   * programs. Default 1.
+   */
+  reach?: number;
+  /**
+   * Long programs in stress mode run after the others (when they pass). Default 2, or 0 for a
+   * collector that never frees (completeness `none`: forced collections free nothing, the memory
+   * only grows).
+   */
+  stressRuns?: number;
+  /** Steps of a stress-mode program. Default 10000. */
+  stressOps?: number;
+  /** Allocations between the collections stress mode forces. Default 20. */
+  stressEvery?: number;
   /** Heap limits a program runs under (null = none). Default: probed from the collector's footprint. */
   heapLimits?: ReadonlyArray<number | null>;
   /** Options for the collector's `create`. Default none. */
@@ -82,7 +106,7 @@ export interface VerifyFailure {
   collectorOptions: CollectorOptions;
   /** fast-check seed of the run that found it. */
   seed: number;
-  /** fast-check path of the failing program (pass with `seed` as options to rerun just it). */
+  /** fast-check path of the failing program (pass with `seed` as options to rerun just it; `stress:` prefixes a stress-mode program's). */
   path: string | null;
   /** Shrinking steps fast-check took. */
   shrinks: number;
@@ -122,6 +146,8 @@ export interface VerifyResult {
   figures: VerifyFigures;
   /** The failure, or null. */
   failure: VerifyFailure | null;
+  /** Programs (not shrinking runs) that reached each shape of `COVERAGE_SHAPES`. */
+  coverage: CoverageCounts;
 }
 
 /** The outcome of running one program or operation list. */
@@ -138,12 +164,16 @@ interface ProgramOutcome {
   outOfMemory: boolean;
   /** Why an operation list was invalid for the model (never for generated programs), or null. */
   invalid: string | null;
+  /** How far the program reached (programs only). */
+  coverage: ProgramCoverage | null;
 }
 
 /** Settings after defaults. */
 interface Settings {
   config: Omit<LockstepConfig, 'heapLimit'>;
   determinism: boolean;
+  /** Generations stress mode cycles its forced collections through (after a full one). */
+  generations: readonly number[];
 }
 
 /** The seed tests and the verifier use by default: `GCLAB_SEED`, or 42. */
@@ -221,6 +251,15 @@ function holdsAThird(
 /** Runs one generated program in lockstep (and for determinism); never throws a violation. */
 function runProgram(program: Program, settings: Settings): ProgramOutcome {
   const run = new LockstepRun({ ...settings.config, heapLimit: program.heapLimit });
+  const probe = new CoverageProbe(run);
+  const stress =
+    program.stressEvery === null ? null : new StressSchedule(program.stressEvery, settings.generations);
+  const execute = (op: TraceOp, forced: boolean): boolean => {
+    probe.before(op);
+    const more = run.execute(op);
+    probe.after(op, forced);
+    return more;
+  };
   let skipped = 0;
   let violation: PropertyViolation | null = null;
   try {
@@ -230,7 +269,9 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
         skipped++;
         continue;
       }
-      if (!run.execute(op)) break;
+      if (!execute(op, false)) break;
+      const forced = stress?.after(op) ?? null;
+      if (forced !== null && !execute(forced, true)) break;
     }
   } catch (error) {
     if (!(error instanceof PropertyViolation)) throw error;
@@ -245,6 +286,7 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
     fullCollections: run.fullCollections,
     outOfMemory: run.outOfMemory,
     invalid: null,
+    coverage: probe.reached,
   };
 }
 
@@ -264,6 +306,7 @@ function runOps(ops: readonly TraceOp[], settings: Settings, heapLimit: number |
           fullCollections: 0,
           outOfMemory: false,
           invalid: reason,
+          coverage: null,
         };
       }
       if (!run.execute(op)) break;
@@ -280,6 +323,7 @@ function runOps(ops: readonly TraceOp[], settings: Settings, heapLimit: number |
     fullCollections: run.fullCollections,
     outOfMemory: run.outOfMemory,
     invalid: null,
+    coverage: null,
   };
 }
 
@@ -304,6 +348,9 @@ function checkDeterminism(
 }
 
 const FULL_GC: TraceOp[] = [{ op: 'gc', generation: null }];
+
+/** Prefix of the replay path of a stress-mode program. */
+const STRESS_PATH = 'stress:';
 
 /**
  * Minimizes a failing run while the same property still fails: cuts the operations after a prefix
@@ -396,9 +443,11 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
       oomKeepsCycles: options.oomKeepsCycles ?? descriptor.constraints.countsReferences,
     },
     determinism: options.determinism ?? true,
+    generations: options.generations ?? (descriptor.constraints.generational ? [0, 1, 2] : [0]),
   };
-  const generations = options.generations ?? (descriptor.constraints.generational ? [0, 1, 2] : [0]);
-  const arbitrary = programArbitrary({ maxOps: options.maxOps ?? 40, heapLimits, generations });
+  const { generations } = settings;
+  const shape = { maxOps: options.maxOps ?? 40, heapLimits, generations, reach: options.reach ?? 1 };
+  const stressRuns = options.stressRuns ?? (completeness === 'none' ? 0 : 2);
   const figures: VerifyFigures = {
     programs: 0,
     operations: 0,
@@ -407,28 +456,48 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     outOfMemory: 0,
     elapsedMs: 0,
   };
+  const coverage = emptyCoverage();
   let shrinking = false;
-  const property = fc.property(arbitrary, (program) => {
-    const outcome = runProgram(program, settings);
-    if (!shrinking) {
-      figures.programs++;
-      figures.operations += outcome.ops.length;
-      figures.skippedSteps += outcome.skipped;
-      figures.fullCollections += outcome.fullCollections;
-      if (outcome.outOfMemory) figures.outOfMemory++;
-      options.onProgress?.(figures.programs, runs);
-    }
-    if (outcome.violation !== null) {
-      shrinking = true;
-      throw outcome.violation;
-    }
-  });
-  const details = fc.check(property, {
-    seed,
-    numRuns: runs,
-    ...(options.path === undefined ? {} : { path: options.path }),
-  });
-  const base = { collector: descriptor.name, seed, completeness, heapLimits, figures };
+  const property = (arbitrary: fc.Arbitrary<Program>) =>
+    fc.property(arbitrary, (program) => {
+      const outcome = runProgram(program, settings);
+      if (!shrinking) {
+        figures.programs++;
+        figures.operations += outcome.ops.length;
+        figures.skippedSteps += outcome.skipped;
+        figures.fullCollections += outcome.fullCollections;
+        if (outcome.outOfMemory) figures.outOfMemory++;
+        addCoverage(coverage, outcome.coverage!);
+        options.onProgress?.(figures.programs, runs + stressRuns);
+      }
+      if (outcome.violation !== null) {
+        shrinking = true;
+        throw outcome.violation;
+      }
+    });
+  // The campaign, then (when it passes) the long programs in stress mode; a replay path names one.
+  const stressPath = options.path?.startsWith(STRESS_PATH) === true;
+  const stressArbitrary = stressProgramArbitrary(
+    shape,
+    options.stressOps ?? 10_000,
+    options.stressEvery ?? 20,
+    completeness === 'none',
+  );
+  const check = (arbitrary: fc.Arbitrary<Program>, numRuns: number, path: string | undefined) =>
+    fc.check(property(arbitrary), { seed, numRuns, ...(path === undefined ? {} : { path }) });
+  let details = stressPath
+    ? check(stressArbitrary, stressRuns, options.path!.slice(STRESS_PATH.length))
+    : check(programArbitrary(shape), runs, options.path);
+  let inStress = stressPath;
+  if (!details.failed && options.path === undefined && stressRuns > 0) {
+    details = check(stressArbitrary, stressRuns, undefined);
+    inStress = true;
+  }
+  const failurePath =
+    details.counterexamplePath === null
+      ? null
+      : `${inStress ? STRESS_PATH : ''}${details.counterexamplePath}`;
+  const base = { collector: descriptor.name, seed, completeness, heapLimits, figures, coverage };
   if (!details.failed) {
     figures.elapsedMs = performance.now() - started;
     return { ...base, passed: true, failure: null };
@@ -455,18 +524,11 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     reason: violation.reason,
     opIndex: violation.opIndex,
     ops: minimal.ops,
-    trace: counterexampleTrace(
-      descriptor.name,
-      violation,
-      minimal.ops,
-      minimal.heapLimit,
-      seed,
-      details.counterexamplePath,
-    ),
+    trace: counterexampleTrace(descriptor.name, violation, minimal.ops, minimal.heapLimit, seed, failurePath),
     heapLimit: minimal.heapLimit,
     collectorOptions,
     seed,
-    path: details.counterexamplePath,
+    path: failurePath,
     shrinks: details.numShrinks,
     shrunkOps: shrunk.ops.length,
   };
@@ -552,6 +614,7 @@ export function verifyTrace(
       oomKeepsCycles: options.oomKeepsCycles ?? descriptor.constraints.countsReferences,
     },
     determinism: options.determinism ?? true,
+    generations: [],
   };
   const outcome = runOps(list, settings, options.heapLimit ?? null);
   if (outcome.invalid !== null) throw new GclabError(`invalid trace: ${outcome.invalid}`);

@@ -36,8 +36,10 @@ describe('verifyCollector on correct collectors', () => {
     });
     expect(result.failure?.trace ?? null).toBeNull();
     expect(result.passed).toBe(true);
-    expect(result.figures.programs).toBe(runs);
-    expect(progress).toBe(runs);
+    // Two long programs in stress mode follow, for collectors that free.
+    const stress = defaultCompleteness(descriptor) === 'none' ? 0 : 2;
+    expect(result.figures.programs).toBe(runs + stress);
+    expect(progress).toBe(runs + stress);
     expect(result.figures.operations).toBeGreaterThan(runs * 10);
     expect(result.figures.fullCollections).toBeGreaterThan(runs / 3);
   });
