@@ -7,6 +7,13 @@
 
 export { buildTree, nodeDepth, treeDepth } from './builders/binary-tree.ts';
 export {
+  COVERAGE_SHAPES,
+  type CoverageCounts,
+  type CoverageShape,
+  type CoverageShapeSpec,
+  type ProgramCoverage,
+} from './coverage.ts';
+export {
   bigUnit,
   DEFAULT_STEP_WEIGHTS,
   type PayloadSpec,
@@ -19,6 +26,7 @@ export {
   type Step,
   type StepWeights,
   type StoreMode,
+  stressProgramArbitrary,
 } from './program.ts';
 export {
   type CountFrom,

@@ -21,6 +21,7 @@ import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { collectorNames, collectors, findCollector } from '../registry.ts';
 import { loadStrategyModule } from '../strategy-module.ts';
+import { coverageTable } from './verify-coverage.ts';
 
 /** Options of `gclab verify`, as commander parses them. */
 interface VerifyCommandOptions {
@@ -32,6 +33,7 @@ interface VerifyCommandOptions {
   out: string;
   trace?: string;
   heapLimit?: number;
+  coverage?: boolean;
 }
 
 /** Directory counterexamples are written to when `--out` is not given. */
@@ -58,6 +60,7 @@ export function registerVerifyCommand(program: Command): void {
     .option('--seed <s>', 'fast-check seed (default: GCLAB_SEED or 42)', parseSeed)
     .option('--max-ops <k>', 'most operations per program', parseCount('--max-ops'), 40)
     .option('--out <dir>', 'directory for counterexample trace files', DEFAULT_OUT)
+    .option('--coverage', 'after the results, print the shapes each campaign reached, as a table')
     .option('--trace <file>', 'check every property over one trace file instead of random programs')
     .option(
       '--heap-limit <bytes>',
@@ -133,6 +136,7 @@ function runVerification(chosen: readonly CollectorDescriptor[], options: Verify
   );
   const width = Math.max(...chosen.map((d) => d.name.length));
   let failed = 0;
+  const results: VerifyResult[] = [];
   for (const descriptor of chosen) {
     const bar = process.stderr.isTTY
       ? new SingleBar({
@@ -153,6 +157,7 @@ function runVerification(chosen: readonly CollectorDescriptor[], options: Verify
     } finally {
       bar?.stop();
     }
+    results.push(result);
     out.write(`${resultLine(result, width)}\n`);
     if (result.failure !== null) {
       failed++;
@@ -166,6 +171,7 @@ function runVerification(chosen: readonly CollectorDescriptor[], options: Verify
         : pc.red(`${failed} of ${chosen.length} collectors failed\n`),
     );
   }
+  if (options.coverage === true) out.write(coverageTable(results));
   return failed === 0 ? ExitCode.ok : ExitCode.failure;
 }
 
