@@ -34,6 +34,7 @@ interface VerifyCommandOptions {
   trace?: string;
   heapLimit?: number;
   coverage?: boolean;
+  stressRuns?: number;
 }
 
 /** Directory counterexamples are written to when `--out` is not given. */
@@ -60,6 +61,11 @@ export function registerVerifyCommand(program: Command): void {
     .option('--seed <s>', 'fast-check seed (default: GCLAB_SEED or 42)', parseSeed)
     .option('--max-ops <k>', 'most operations per program', parseCount('--max-ops'), 40)
     .option('--out <dir>', 'directory for counterexample trace files', DEFAULT_OUT)
+    .option(
+      '--stress-runs <n>',
+      'long programs in stress mode per collector (default 2; 0 for a collector that never frees)',
+      parseStressRuns,
+    )
     .option('--coverage', 'after the results, print the shapes each campaign reached, as a table')
     .option('--trace <file>', 'check every property over one trace file instead of random programs')
     .option(
@@ -114,6 +120,13 @@ function parseCount(flag: string): (text: string) => number {
   };
 }
 
+function parseStressRuns(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(`--stress-runs must be a whole number, got '${text}'`);
+  return n;
+}
+
 function parseSeed(text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected an integer seed.');
@@ -152,6 +165,7 @@ function runVerification(chosen: readonly CollectorDescriptor[], options: Verify
         runs: options.runs,
         seed,
         maxOps: options.maxOps,
+        ...(options.stressRuns === undefined ? {} : { stressRuns: options.stressRuns }),
         onProgress: (done) => bar?.update(done),
       });
     } finally {
