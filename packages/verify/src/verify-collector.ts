@@ -349,6 +349,9 @@ function checkDeterminism(
 
 const FULL_GC: TraceOp[] = [{ op: 'gc', generation: null }];
 
+/** Operations the minimizer may run in all. */
+const MINIMIZE_BUDGET_OPS = 300_000;
+
 /** Prefix of the replay path of a stress-mode program. */
 const STRESS_PATH = 'stress:';
 
@@ -370,13 +373,14 @@ function minimize(
     const r = runOps(candidate, settings, limit);
     return r.invalid === null && r.violation !== null && r.violation.property === property ? r : null;
   };
-  let budget = 4000;
+  // The budget counts operations run, so long programs (stress mode) stay affordable.
+  let budget = MINIMIZE_BUDGET_OPS;
   let changed = true;
   while (changed && budget > 0) {
     changed = false;
     // A collection forced early often stands for the many allocations that triggered one.
     for (let i = 0; i + 2 < ops.length && budget > 0; i++) {
-      budget--;
+      budget -= i + 2;
       const r = fails(ops.slice(0, i + 1).concat(FULL_GC), heapLimit);
       if (r !== null && r.ops.length < ops.length) {
         ops = r.ops;
@@ -385,7 +389,7 @@ function minimize(
       }
     }
     for (let i = ops.length - 1; i >= 0 && budget > 0; i--) {
-      budget--;
+      budget -= ops.length;
       const candidate = ops.slice(0, i).concat(ops.slice(i + 1));
       const r = fails(candidate, heapLimit);
       if (r !== null) {
@@ -399,7 +403,7 @@ function minimize(
     for (let i = 0; i < ops.length && budget > 0; i++) {
       const op = ops[i]!;
       if (op.op !== 'new' || op.bytes === 0) continue;
-      budget--;
+      budget -= ops.length;
       const candidate = ops.slice();
       candidate[i] = { ...op, bytes: 0 };
       const r = fails(candidate, heapLimit);
@@ -483,14 +487,26 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     options.stressEvery ?? 20,
     completeness === 'none',
   );
-  const check = (arbitrary: fc.Arbitrary<Program>, numRuns: number, path: string | undefined) =>
-    fc.check(property(arbitrary), { seed, numRuns, ...(path === undefined ? {} : { path }) });
+  // A stress-mode program is not shrunk by fast-check (each try reruns thousands of operations):
+  // the minimizer cuts its operations instead.
+  const check = (
+    arbitrary: fc.Arbitrary<Program>,
+    numRuns: number,
+    path: string | undefined,
+    endOnFailure: boolean,
+  ) =>
+    fc.check(property(arbitrary), {
+      seed,
+      numRuns,
+      endOnFailure,
+      ...(path === undefined ? {} : { path }),
+    });
   let details = stressPath
-    ? check(stressArbitrary, stressRuns, options.path!.slice(STRESS_PATH.length))
-    : check(programArbitrary(shape), runs, options.path);
+    ? check(stressArbitrary, stressRuns, options.path!.slice(STRESS_PATH.length), true)
+    : check(programArbitrary(shape), runs, options.path, false);
   let inStress = stressPath;
   if (!details.failed && options.path === undefined && stressRuns > 0) {
-    details = check(stressArbitrary, stressRuns, undefined);
+    details = check(stressArbitrary, stressRuns, undefined, true);
     inStress = true;
   }
   const failurePath =
