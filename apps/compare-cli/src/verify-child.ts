@@ -35,6 +35,7 @@ async function run(task: VerifyTask): Promise<void> {
         seed: task.seed,
         maxOps: task.maxOps,
         timeLimitMs: task.timeLimitMs,
+        ...(task.stressRuns === undefined ? {} : { stressRuns: task.stressRuns }),
         onProgress: (done) => send({ type: 'progress', index, done }),
         observer: {
           runStarted(heapLimit: number | null, corpus: { index: number; name: string } | null): void {

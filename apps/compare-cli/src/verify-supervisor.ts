@@ -21,7 +21,7 @@ import {
   type TraceOp,
   writeTrace,
 } from '@gclab/core';
-import { defaultCompleteness, regressionCorpus, type VerifyResult } from '@gclab/verify';
+import { defaultCompleteness, emptyCoverage, regressionCorpus, type VerifyResult } from '@gclab/verify';
 import { UsageError } from './errors.ts';
 
 /** A collector the child loads: a registered name or a module path. */
@@ -44,6 +44,8 @@ export interface VerifyTask {
   maxOps: number;
   /** Milliseconds a program may run. */
   timeLimitMs: number;
+  /** Long programs in stress mode per collector (absent: the verifier's default). */
+  stressRuns?: number;
   /** Where the child writes the operations of the run in progress. */
   opsFile: string;
 }
@@ -234,6 +236,8 @@ function timeLimitResult(
     seed: task.seed,
     completeness: defaultCompleteness(descriptor),
     heapLimits: [heapLimit],
+    // What the killed child had reached is lost with it.
+    coverage: emptyCoverage(),
     figures: {
       corpusTraces: corpus === null ? regressionCorpus().length : corpus.index,
       programs: corpus === null ? programs + 1 : 0,

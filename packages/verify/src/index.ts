@@ -8,6 +8,14 @@
 export { buildTree, nodeDepth, treeDepth } from './builders/binary-tree.ts';
 export { DEFAULT_TIME_LIMIT_MS, TimeLimitExceeded } from './containment.ts';
 export {
+  COVERAGE_SHAPES,
+  type CoverageCounts,
+  type CoverageShape,
+  type CoverageShapeSpec,
+  emptyCoverage,
+  type ProgramCoverage,
+} from './coverage.ts';
+export {
   bigUnit,
   DEFAULT_STEP_WEIGHTS,
   type PayloadSpec,
@@ -20,6 +28,7 @@ export {
   type Step,
   type StepWeights,
   type StoreMode,
+  stressProgramArbitrary,
 } from './program.ts';
 export {
   type CountFrom,

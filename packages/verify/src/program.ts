@@ -18,12 +18,25 @@
 
 import { glob, reg, type TraceOp, type TraceRoot, type TraceSource } from '@gclab/core';
 import fc from 'fast-check';
+import { reachSegment } from './reach-segments.ts';
 import type { ModelObject, ReferenceModel } from './reference-model.ts';
+import { neu, put, r, set } from './step-builders.ts';
 
 /** Registers of the outermost frame the generator names (r0 .. r5). */
 export const OUTER_REGISTERS = 6;
-/** Names of the globals the generator uses. */
-export const GLOBAL_POOL: readonly string[] = ['a', 'b', 'c'];
+/**
+ * Names of the globals the generator uses: random steps name the first three (`a`, `b`, `c`), the
+ * many-globals segment all 64 (`a`, `b`, `c`, `g3` .. `g63`).
+ */
+export const GLOBAL_POOL: readonly string[] = [
+  'a',
+  'b',
+  'c',
+  ...Array.from({ length: 61 }, (_, i) => `g${i + 3}`),
+];
+
+/** Globals random steps name (the first of `GLOBAL_POOL`). */
+const RANDOM_GLOBALS = 3;
 
 /** A root selector: register `r` (modulo the frame's size) or global `GLOBAL_POOL[g]`. */
 export type RootSpec = { readonly r: number } | { readonly g: number };
@@ -52,11 +65,15 @@ export type Step =
   | { readonly k: 'gc'; readonly generation: number | null }
   | { readonly k: 'refcount'; readonly src: RootSpec };
 
-/** A generated program: its heap limit (null = none), the size of a `big` payload unit, its steps. */
+/**
+ * A generated program: its heap limit (null = none), the size of a `big` payload unit, its steps,
+ * and in stress mode the allocations between forced collections (null = none; see `stress.ts`).
+ */
 export interface Program {
   readonly heapLimit: number | null;
   readonly bigUnit: number;
   readonly steps: readonly Step[];
+  readonly stressEvery: number | null;
 }
 
 /** What the generator needs to know. */
@@ -73,6 +90,12 @@ export interface ProgramShape {
   explicitGc?: boolean;
   /** Relative weights of the kinds of single random steps, over `DEFAULT_STEP_WEIGHTS`. */
   weights?: Partial<StepWeights>;
+  /**
+   * Weight of reach programs (random steps around one segment of `reach-segments.ts`: long rings,
+   * wide objects, boundary and large payloads, memory growth, deep calls, many globals) against 2 for
+   * short random programs. Default 0 (short programs only).
+   */
+  reach?: number;
 }
 
 /** Relative weight of each kind of single random step. */
@@ -105,7 +128,7 @@ export function bigUnit(heapLimit: number | null): number {
 const regSel = fc.nat({ max: 7 });
 const rootSpec: fc.Arbitrary<RootSpec> = fc.oneof(
   { weight: 4, arbitrary: regSel.map((r) => ({ r })) },
-  { weight: 1, arbitrary: fc.nat({ max: GLOBAL_POOL.length - 1 }).map((g) => ({ g })) },
+  { weight: 1, arbitrary: fc.nat({ max: RANDOM_GLOBALS - 1 }).map((g) => ({ g })) },
 );
 const sourceSpec: fc.Arbitrary<SourceSpec> = fc.oneof(
   { weight: 6, arbitrary: rootSpec },
@@ -180,26 +203,6 @@ function singleStep(generations: readonly number[], w: Readonly<StepWeights>): f
     { weight: w.refcount, arbitrary: fc.record({ k: fc.constant('refcount' as const), src: rootSpec }) },
   );
 }
-
-const r = (n: number): RootSpec => ({ r: n });
-const put = (obj: number, index: number, src: number | null, mode: StoreMode = 'given'): Step => ({
-  k: 'put',
-  obj: r(obj),
-  index,
-  src: src === null ? null : r(src),
-  mode,
-});
-const neu = (dst: number, refs: number, bytes: PayloadSpec = 0): Step => ({
-  k: 'new',
-  dst: r(dst),
-  refs,
-  bytes,
-});
-const set = (dst: number, src: number | null): Step => ({
-  k: 'set',
-  dst: r(dst),
-  src: src === null ? null : r(src),
-});
 
 /** A chain `a <- b <- ...` built by repeated allocation, then maybe dropped. */
 const chainSegment = fc
@@ -291,12 +294,12 @@ const pressureSegment = fc
     return steps;
   });
 
-/** The arbitrary of programs of a given shape. */
-export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
+/** Random segments (single steps and the small segments above) of a shape. */
+function randomSegment(shape: ProgramShape): fc.Arbitrary<Step[]> {
   const { generations } = shape;
   const weights = { ...DEFAULT_STEP_WEIGHTS, ...shape.weights };
   const single = singleStep(generations, weights).map((s) => [s]);
-  const segment = fc.oneof(
+  return fc.oneof(
     { weight: 8, arbitrary: single },
     { weight: 1, arbitrary: chainSegment },
     { weight: 2, arbitrary: cycleSegment },
@@ -305,26 +308,112 @@ export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
     { weight: 2, arbitrary: overwriteLastSegment },
     { weight: 2, arbitrary: pressureSegment },
   );
-  const limits = shape.heapLimits.length === 0 ? [null] : shape.heapLimits;
+}
+
+/** Random steps: between `minSegments` and `maxSegments` random segments, cut to `maxOps` steps. */
+function randomSteps(
+  shape: ProgramShape,
+  minSegments: number,
+  maxSegments: number,
+  maxOps: number,
+): fc.Arbitrary<Step[]> {
+  return fc
+    .array(randomSegment(shape), {
+      minLength: minSegments,
+      maxLength: Math.max(minSegments, maxSegments),
+      size: 'medium',
+    })
+    .map((segments) => withoutGcIfAsked(shape, segments.flat()).slice(0, maxOps));
+}
+
+function withoutGcIfAsked(shape: ProgramShape, steps: Step[]): Step[] {
+  return shape.explicitGc === false ? steps.filter((s) => s.k !== 'gc') : steps;
+}
+
+/** The heap limits of a shape (none when it lists none), and the `big` unit of the smallest. */
+function limitsOf(shape: ProgramShape): { limits: Array<number | null>; unit: number } {
+  const limits = shape.heapLimits.length === 0 ? [null] : [...shape.heapLimits];
   const finite = limits.filter((l): l is number => l !== null);
-  const unit = bigUnit(finite.length === 0 ? null : Math.min(...finite));
-  return fc.record({
+  return { limits, unit: bigUnit(finite.length === 0 ? null : Math.min(...finite)) };
+}
+
+/** The largest of the limits: none when the list has none. */
+function roomiest(limits: ReadonlyArray<number | null>): number | null {
+  return limits.includes(null) ? null : Math.max(...(limits as number[]));
+}
+
+/** The largest finite limit, or none when there is none. */
+function largestFinite(limits: ReadonlyArray<number | null>): number | null {
+  const finite = limits.filter((l): l is number => l !== null);
+  return finite.length === 0 ? null : Math.max(...finite);
+}
+
+/**
+ * The arbitrary of programs of a given shape: short random programs and, with `reach` weight,
+ * reach programs (a short random prefix, one reach segment, a short random suffix; a roomy segment
+ * runs under the largest heap limit).
+ */
+export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
+  const { limits, unit } = limitsOf(shape);
+  const minOps = shape.minOps ?? 1;
+  const short = fc.record({
     heapLimit: fc.constantFrom(...limits),
     bigUnit: fc.constant(unit),
-    steps: fc
-      .array(segment, {
-        minLength: Math.max(1, shape.minOps ?? 1),
-        maxLength: Math.max(1, Math.ceil(shape.maxOps / 3), shape.minOps ?? 1),
-        size: 'medium',
-      })
-      .map((segments) => {
-        const steps = segments.flat();
-        return (shape.explicitGc === false ? steps.filter((s) => s.k !== 'gc') : steps).slice(
-          0,
-          shape.maxOps,
-        );
-      }),
+    steps: randomSteps(
+      shape,
+      Math.max(1, minOps),
+      Math.max(1, Math.ceil(shape.maxOps / 3), minOps),
+      shape.maxOps,
+    ),
+    stressEvery: fc.constant(null),
   });
+  const reachWeight = shape.reach ?? 0;
+  if (reachWeight <= 0) return short;
+  const third = Math.max(1, Math.ceil(shape.maxOps / 3));
+  const reach = fc
+    .record({
+      heapLimit: fc.constantFrom(...limits),
+      prefix: randomSteps(shape, 0, third, shape.maxOps),
+      segment: reachSegment(true),
+      suffix: randomSteps(shape, 0, Math.ceil(third / 2), Math.ceil(shape.maxOps / 2)),
+    })
+    .map(
+      ({ heapLimit, prefix, segment, suffix }): Program => ({
+        heapLimit: segment.roomy ? roomiest(limits) : heapLimit,
+        bigUnit: unit,
+        steps: [...prefix, ...withoutGcIfAsked(shape, [...segment.steps]), ...suffix],
+        stressEvery: null,
+      }),
+    );
+  return fc.oneof({ weight: 2, arbitrary: short }, { weight: reachWeight, arbitrary: reach });
+}
+
+/**
+ * The arbitrary of long programs in stress mode: `ops` random steps (a reach segment that fits a
+ * small heap every two hundred), a collection forced every `every` allocations, under the largest
+ * heap limit (none when the shape has an unlimited one) so that running out of memory does not cut
+ * them short; with `freesNothing` (a collector that never frees), under the largest finite limit
+ * instead, so that the memory stays bounded (such a collector runs out of memory early).
+ */
+export function stressProgramArbitrary(
+  shape: ProgramShape,
+  ops: number,
+  every: number,
+  freesNothing: boolean,
+): fc.Arbitrary<Program> {
+  const { limits, unit } = limitsOf(shape);
+  const chunk = fc
+    .tuple(randomSteps(shape, 60, 80, 200), reachSegment(false))
+    .map(([steps, segment]) => [...steps, ...segment.steps]);
+  const chunks = Math.ceil(ops / 200) + 1;
+  return fc.array(chunk, { minLength: chunks, maxLength: chunks }).map(
+    (list): Program => ({
+      heapLimit: freesNothing ? largestFinite(limits) : roomiest(limits),
+      bigUnit: unit,
+      steps: withoutGcIfAsked(shape, list.flat()).slice(0, ops),
+      stressEvery: every,
+    }),
+  );
 }
 
 // ---- resolution -----------------------------------------------------------------------------------
@@ -395,7 +484,7 @@ const hasFields = (o: ModelObject): boolean => o.fields.length > 0;
 const any = (): boolean => true;
 
 /** Most frames a program may have (calls beyond it are skipped). */
-export const MAX_PROGRAM_DEPTH = 12;
+export const MAX_PROGRAM_DEPTH = 100;
 
 /**
  * Resolves a step against the model into the operation it stands for, or null when the step has

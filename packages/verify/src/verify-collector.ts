@@ -19,12 +19,20 @@ import {
 } from '@gclab/core';
 import fc from 'fast-check';
 import { DEFAULT_TIME_LIMIT_MS } from './containment.ts';
+import {
+  addCoverage,
+  type CoverageCounts,
+  CoverageProbe,
+  emptyCoverage,
+  type ProgramCoverage,
+} from './coverage.ts';
 import { compareRuns, fingerprint, plainRun } from './determinism.ts';
 import { describeError, type LockstepConfig, LockstepRun } from './lockstep.ts';
-import { type Program, programArbitrary, resolveStep } from './program.ts';
+import { type Program, programArbitrary, resolveStep, stressProgramArbitrary } from './program.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
 import { corpusHeapLimit, type RegressionTrace, regressionCorpus } from './regression-corpus.ts';
 import { shrinkTrace } from './shrink.ts';
+import { StressSchedule } from './stress.ts';
 
 /** Options of `verifyCollector`. */
 export interface VerifyOptions {
@@ -34,8 +42,24 @@ export interface VerifyOptions {
   seed?: number;
   /** fast-check replay path of a failure (with its seed), to rerun just that program. */
   path?: string;
-  /** Most steps per program (operations actually run may be fewer). Default 40. */
+  /** Most steps per short program (operations actually run may be fewer). Default 40. */
   maxOps?: number;
+  /**
+   * Weight of reach programs (one segment of long rings, wide objects, boundary or large payloads,
+   * memory growth, deep calls or many globals; see `reach-segments.ts`) against 2 for short random
+   * programs. Default 1.
+   */
+  reach?: number;
+  /**
+   * Long programs in stress mode run after the others (when they pass). Default 2, or 0 for a
+   * collector that never frees (completeness `none`: forced collections free nothing, the memory
+   * only grows).
+   */
+  stressRuns?: number;
+  /** Steps of a stress-mode program. Default 10000. */
+  stressOps?: number;
+  /** Allocations between the collections stress mode forces. Default 20. */
+  stressEvery?: number;
   /** Heap limits a program runs under (null = none). Default: probed from the collector's footprint. */
   heapLimits?: ReadonlyArray<number | null>;
   /** Options for the collector's `create`. Default none. */
@@ -109,7 +133,7 @@ export interface VerifyFailure {
   collectorOptions: CollectorOptions;
   /** fast-check seed of the run that found it. */
   seed: number;
-  /** fast-check path of the failing program (pass with `seed` as options to rerun just it). */
+  /** fast-check path of the failing program (pass with `seed` as options to rerun just it; `stress:` prefixes a stress-mode program's). */
   path: string | null;
   /** Shrinking steps fast-check took. */
   shrinks: number;
@@ -153,6 +177,8 @@ export interface VerifyResult {
   figures: VerifyFigures;
   /** The failure, or null. */
   failure: VerifyFailure | null;
+  /** Programs (not shrinking runs) that reached each shape of `COVERAGE_SHAPES`. */
+  coverage: CoverageCounts;
 }
 
 /** The outcome of running one program or operation list. */
@@ -169,6 +195,8 @@ interface ProgramOutcome {
   outOfMemory: boolean;
   /** Why an operation list was invalid for the model (never for generated programs), or null. */
   invalid: string | null;
+  /** How far the program reached (programs only). */
+  coverage: ProgramCoverage | null;
 }
 
 /** Settings after defaults. */
@@ -176,6 +204,8 @@ interface Settings {
   config: Omit<LockstepConfig, 'heapLimit'>;
   determinism: boolean;
   observer?: RunObserver;
+  /** Generations stress mode cycles its forced collections through (after a full one). */
+  generations: readonly number[];
 }
 
 /** The seed tests and the verifier use by default: `GCLAB_SEED`, or 42. */
@@ -253,7 +283,15 @@ function holdsAThird(
 /** A failed start: the collector's `create` threw, which is a `crash` before the first operation. */
 function failedStart(error: unknown): ProgramOutcome {
   const violation = new PropertyViolation('crash', 0, `the collector's create threw ${describeError(error)}`);
-  return { ops: [], violation, skipped: 0, fullCollections: 0, outOfMemory: false, invalid: null };
+  return {
+    ops: [],
+    violation,
+    skipped: 0,
+    fullCollections: 0,
+    outOfMemory: false,
+    invalid: null,
+    coverage: null,
+  };
 }
 
 /** Starts a lockstep run, or says why the collector could not be created. */
@@ -271,6 +309,16 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
   const run = startRun({ ...settings.config, heapLimit: program.heapLimit });
   if (!(run instanceof LockstepRun)) return run;
   settings.observer?.runStarted(program.heapLimit, null);
+  const probe = new CoverageProbe(run);
+  const stress =
+    program.stressEvery === null ? null : new StressSchedule(program.stressEvery, settings.generations);
+  const execute = (op: TraceOp, forced: boolean): boolean => {
+    settings.observer?.opStarted(op);
+    probe.before(op);
+    const more = run.execute(op);
+    probe.after(op, forced);
+    return more;
+  };
   let skipped = 0;
   let violation: PropertyViolation | null = null;
   try {
@@ -280,8 +328,9 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
         skipped++;
         continue;
       }
-      settings.observer?.opStarted(op);
-      if (!run.execute(op)) break;
+      if (!execute(op, false)) break;
+      const forced = stress?.after(op) ?? null;
+      if (forced !== null && !execute(forced, true)) break;
     }
   } catch (error) {
     if (!(error instanceof PropertyViolation)) throw error;
@@ -296,6 +345,7 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
     fullCollections: run.fullCollections,
     outOfMemory: run.outOfMemory,
     invalid: null,
+    coverage: probe.reached,
   };
 }
 
@@ -322,6 +372,7 @@ function runOps(
           fullCollections: 0,
           outOfMemory: false,
           invalid: reason,
+          coverage: null,
         };
       }
       settings.observer?.opStarted(op);
@@ -339,6 +390,7 @@ function runOps(
     fullCollections: run.fullCollections,
     outOfMemory: run.outOfMemory,
     invalid: null,
+    coverage: null,
   };
 }
 
@@ -354,6 +406,12 @@ function checkDeterminism(
   return compareRuns(run.ops, first, second);
 }
 
+/** Operations the minimizer may run in all (long stress-mode programs stay affordable). */
+const MINIMIZE_BUDGET_OPS = 300_000;
+
+/** Prefix of the replay path of a stress-mode program. */
+const STRESS_PATH = 'stress:';
+
 /**
  * Minimizes a failing run while the same property still fails (`shrinkTrace`: a local minimum over
  * the whole program), without the heap limit when it is not needed.
@@ -367,9 +425,13 @@ function minimize(
   // The last run that failed: the shrink's result is its operations (a nondeterministic collector
   // need not fail again on a rerun).
   let last = outcome;
+  // The budget counts operations run, so long programs (stress mode) stay affordable.
+  let budget = MINIMIZE_BUDGET_OPS;
   const failsUnder =
     (limit: number | null) =>
     (candidate: readonly TraceOp[]): ProgramOutcome | null => {
+      if (budget <= 0) return null;
+      budget -= candidate.length;
       const r = runOps(candidate, settings, limit);
       if (r.invalid !== null || r.violation?.property !== property) return null;
       last = r;
@@ -411,9 +473,11 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     },
     determinism: options.determinism ?? true,
     ...(options.observer === undefined ? {} : { observer: options.observer }),
+    generations: options.generations ?? (descriptor.constraints.generational ? [0, 1, 2] : [0]),
   };
-  const generations = options.generations ?? (descriptor.constraints.generational ? [0, 1, 2] : [0]);
-  const arbitrary = programArbitrary({ maxOps: options.maxOps ?? 40, heapLimits, generations });
+  const { generations } = settings;
+  const shape = { maxOps: options.maxOps ?? 40, heapLimits, generations, reach: options.reach ?? 1 };
+  const stressRuns = options.stressRuns ?? (completeness === 'none' ? 0 : 2);
   const figures: VerifyFigures = {
     corpusTraces: 0,
     programs: 0,
@@ -423,7 +487,8 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     outOfMemory: 0,
     elapsedMs: 0,
   };
-  const base = { collector: descriptor.name, seed, completeness, heapLimits, figures };
+  const coverage = emptyCoverage();
+  const base = { collector: descriptor.name, seed, completeness, heapLimits, figures, coverage };
   const failed = (
     outcome: ProgramOutcome,
     heapLimit: number | null,
@@ -469,27 +534,58 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
   // The last program that failed and how: a nondeterministic collector's shrunk counterexample may
   // pass when run again, and is then reported as it last failed.
   let lastFailure: { program: Program; outcome: ProgramOutcome } | null = null;
-  const property = fc.property(arbitrary, (program) => {
-    const outcome = runProgram(program, settings);
-    if (!shrinking) {
-      figures.programs++;
-      figures.operations += outcome.ops.length;
-      figures.skippedSteps += outcome.skipped;
-      figures.fullCollections += outcome.fullCollections;
-      if (outcome.outOfMemory) figures.outOfMemory++;
-      options.onProgress?.(figures.programs, runs);
-    }
-    if (outcome.violation !== null) {
-      shrinking = true;
-      lastFailure = { program, outcome };
-      throw outcome.violation;
-    }
-  });
-  const details = fc.check(property, {
-    seed,
-    numRuns: runs,
-    ...(options.path === undefined ? {} : { path: options.path }),
-  });
+  const property = (arbitrary: fc.Arbitrary<Program>) =>
+    fc.property(arbitrary, (program) => {
+      const outcome = runProgram(program, settings);
+      if (!shrinking) {
+        figures.programs++;
+        figures.operations += outcome.ops.length;
+        figures.skippedSteps += outcome.skipped;
+        figures.fullCollections += outcome.fullCollections;
+        if (outcome.outOfMemory) figures.outOfMemory++;
+        if (outcome.coverage !== null) addCoverage(coverage, outcome.coverage);
+        options.onProgress?.(figures.programs, runs + stressRuns);
+      }
+      if (outcome.violation !== null) {
+        shrinking = true;
+        lastFailure = { program, outcome };
+        throw outcome.violation;
+      }
+    });
+  // The campaign, then (when it passes) the long programs in stress mode; a replay path names one.
+  const stressPath = options.path?.startsWith(STRESS_PATH) === true;
+  const stressArbitrary = stressProgramArbitrary(
+    shape,
+    options.stressOps ?? 10_000,
+    options.stressEvery ?? 20,
+    completeness === 'none',
+  );
+  // A stress-mode program is not shrunk by fast-check (each try reruns thousands of operations):
+  // the minimizer cuts its operations instead.
+  const check = (
+    arbitrary: fc.Arbitrary<Program>,
+    numRuns: number,
+    path: string | undefined,
+    endOnFailure: boolean,
+  ) =>
+    fc.check(property(arbitrary), {
+      seed,
+      numRuns,
+      endOnFailure,
+      ...(path === undefined ? {} : { path }),
+    });
+  let details = stressPath
+    ? check(stressArbitrary, stressRuns, options.path!.slice(STRESS_PATH.length), true)
+    : check(programArbitrary(shape), runs, options.path, false);
+  let inStress = stressPath;
+  if (!details.failed && options.path === undefined && stressRuns > 0) {
+    details = check(stressArbitrary, stressRuns, undefined, true);
+    inStress = true;
+  }
+  const failurePath =
+    details.counterexamplePath === null
+      ? null
+      : `${inStress ? STRESS_PATH : ''}${details.counterexamplePath}`;
   if (!details.failed) {
     figures.elapsedMs = performance.now() - started;
     return { ...base, passed: true, failure: null };
@@ -518,7 +614,7 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
   return failed(
     shrunk,
     program.heapLimit,
-    { path: details.counterexamplePath, shrinks: details.numShrinks, corpusTrace: null },
+    { path: failurePath, shrinks: details.numShrinks, corpusTrace: null },
     reproduced,
   );
 }
@@ -610,6 +706,7 @@ export function verifyTrace(
       timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
     },
     determinism: options.determinism ?? true,
+    generations: [],
   };
   const heapLimit = options.heapLimit ?? null;
   const outcome = runOps(list, settings, heapLimit);

@@ -30,6 +30,7 @@ import { ExitCode } from '../exit-codes.ts';
 import { collectorNames, collectors, findCollector } from '../registry.ts';
 import { loadStrategyModule } from '../strategy-module.ts';
 import { superviseVerifications } from '../verify-supervisor.ts';
+import { coverageTable } from './verify-coverage.ts';
 
 /** Options of `gclab verify`, as commander parses them. */
 interface VerifyCommandOptions {
@@ -42,6 +43,8 @@ interface VerifyCommandOptions {
   trace?: string;
   heapLimit?: number;
   timeLimit: number;
+  coverage?: boolean;
+  stressRuns?: number;
 }
 
 /** Directory counterexamples are written to when `--out` is not given. */
@@ -74,6 +77,12 @@ export function registerVerifyCommand(program: Command): void {
       parseCount('--time-limit'),
       DEFAULT_TIME_LIMIT_MS,
     )
+    .option(
+      '--stress-runs <n>',
+      'long programs in stress mode per collector (default 2; 0 for a collector that never frees)',
+      parseStressRuns,
+    )
+    .option('--coverage', 'after the results, print the shapes each campaign reached, as a table')
     .option('--trace <file>', 'check every property over one trace file instead of random programs')
     .option(
       '--heap-limit <bytes>',
@@ -130,6 +139,13 @@ function parseCount(flag: string): (text: string) => number {
   };
 }
 
+function parseStressRuns(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(`--stress-runs must be a whole number, got '${text}'`);
+  return n;
+}
+
 function parseSeed(text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected an integer seed.');
@@ -158,6 +174,7 @@ async function runVerification(
   );
   const width = Math.max(...chosen.map((d) => d.name.length));
   let failed = 0;
+  const results: VerifyResult[] = [];
   let bar: SingleBar | null = null;
   await superviseVerifications(
     chosen,
@@ -171,6 +188,7 @@ async function runVerification(
       seed,
       maxOps: options.maxOps,
       timeLimitMs: options.timeLimit,
+      ...(options.stressRuns === undefined ? {} : { stressRuns: options.stressRuns }),
     },
     {
       started(index) {
@@ -189,6 +207,7 @@ async function runVerification(
       finished(index, result) {
         bar?.stop();
         bar = null;
+        results.push(result);
         out.write(`${resultLine(result, width)}\n`);
         if (result.failure !== null) {
           failed++;
@@ -204,6 +223,7 @@ async function runVerification(
         : pc.red(`${failed} of ${chosen.length} collectors failed\n`),
     );
   }
+  if (options.coverage === true) out.write(coverageTable(results));
   return failed === 0 ? ExitCode.ok : ExitCode.failure;
 }
 

@@ -15,9 +15,29 @@ describe.concurrent('gclab verify', () => {
   });
 
   it('verifies every registered collector with --strategy all', async () => {
-    const r = await runCli(['verify', '--strategy', 'all', '--runs', '10']);
+    const r = await runCli(['verify', '--strategy', 'all', '--runs', '10', '--stress-runs', '0']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/pass no-gc/);
+    expect(r.stdout).not.toMatch(/coverage/);
+  });
+
+  it('prints the shapes each campaign reached with --coverage', async () => {
+    const r = await runCli([
+      'verify',
+      '--strategy',
+      'mark-sweep',
+      '--runs',
+      '30',
+      '--stress-runs',
+      '1',
+      '--coverage',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}pass mark-sweep {2}31 programs/m);
+    expect(r.stdout).toMatch(/^coverage \(programs that reached each shape\)$/m);
+    expect(r.stdout).toMatch(/^ {2}shape +mark-sweep$/m);
+    expect(r.stdout).toMatch(/^ {2}10000\+ operations +1$/m);
+    expect(r.stdout).toMatch(/^ {2}collections forced \(stress\) +1$/m);
   });
 
   it('passes the example third-party collector from --strategy-module', async () => {
@@ -30,7 +50,8 @@ describe.concurrent('gclab verify', () => {
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/pass tiny-mark-sweep {2}\d+ corpus traces, 60 programs/);
+    // The regression corpus, 60 random programs, then 2 long programs in stress mode.
+    expect(r.stdout).toMatch(/pass tiny-mark-sweep {2}\d+ corpus traces, 62 programs/);
   });
 
   it('writes a counterexample that replays, prints the property and the commands, and exits 1', async () => {

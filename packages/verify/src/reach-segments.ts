@@ -1,0 +1,254 @@
+/**
+ * Reach segments: the shapes a rigorous collector test suite reaches and short random programs
+ * almost never do. Each segment runs in a frame of its own (a `call` with six registers, so its
+ * registers are distinct whatever frame the program was in, then a `ret`), and leaves what it keeps
+ * alive in globals:
+ * - rings: cycles of 1 to 64 objects, garbage or live (held by a global) at a full collection;
+ * - wide objects: 5 to 64 reference fields with the high fields set (before and after minor
+ *   collections), read back after a full collection;
+ * - boundary payloads: objects whose size is at, a word under or a word over a multiple of 512
+ *   (every size-class boundary past the small classes, the 4 KiB page, the 8 KiB and 32 KiB
+ *   large-object thresholds), a payload byte under or over, linked through their fields;
+ * - large objects: over 32 KiB and over 1 MiB, with small objects in their high fields;
+ * - memory growth: several objects of over 1 MiB live at once, so the memory array grows several
+ *   times past several MiB;
+ * - deep calls: 16 to 72 frames, each holding the only register reference to an object of its own;
+ * - many globals: 9 to 64 globals, each the only reference to its object.
+ * Boundary, large and growth segments need room: `roomy` asks for the largest heap limit (none when
+ * the campaign has an unlimited one).
+ */
+
+import fc from 'fast-check';
+import { GLOBAL_POOL, type Step } from './program.ts';
+import { fullGc, g, neu, put, r, set } from './step-builders.ts';
+
+/** A reach segment's steps and whether it needs the largest heap limit. */
+export interface ReachSegment {
+  /** The steps, wrapped in a frame of their own. */
+  readonly steps: readonly Step[];
+  /** Whether the program should run under the largest heap limit (large payloads). */
+  readonly roomy: boolean;
+}
+
+/** Registers of the frame a reach segment runs in. */
+const FRAME_REGISTERS = 6;
+
+/** Steps in a fresh frame of `FRAME_REGISTERS` registers. */
+function framed(steps: readonly Step[], roomy: boolean): ReachSegment {
+  return {
+    steps: [{ k: 'call', extra: FRAME_REGISTERS, args: [] }, ...steps, { k: 'ret' }],
+    roomy,
+  };
+}
+
+const minorGc: Step = { k: 'gc', generation: 0 };
+const setGlobal = (n: number, src: number | null): Step => ({
+  k: 'set',
+  dst: g(n),
+  src: src === null ? null : r(src),
+});
+
+/** 1 to 64, with 64 (and the lengths past a mark stack's or search's small bound) well represented. */
+const ringLength = fc.oneof(
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 8 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 9, max: 63 }) },
+  { weight: 2, arbitrary: fc.constant(64) },
+);
+
+/**
+ * A ring of `n` objects (node 0's field points at the last node, each later node at the one before),
+ * garbage at a full collection or live through a global (then maybe dropped and collected again).
+ */
+const ringSegment = fc
+  .record({
+    n: ringLength,
+    refs: fc.integer({ min: 1, max: 3 }),
+    link: fc.nat({ max: 2 }),
+    live: fc.boolean(),
+    global: fc.nat({ max: 2 }),
+    dropLater: fc.boolean(),
+  })
+  .map(({ n, refs, link, live, global, dropLater }) => {
+    const index = link % refs;
+    const steps: Step[] = [neu(0, refs), set(1, 0)];
+    for (let i = 1; i < n; i++) steps.push(neu(2, refs), put(2, index, 1), set(1, 2));
+    steps.push(put(0, index, 1));
+    if (live) steps.push(setGlobal(global, 0));
+    steps.push(set(0, null), set(1, null), set(2, null), fullGc);
+    if (live && dropLater) steps.push(setGlobal(global, null), fullGc);
+    return framed(steps, false);
+  });
+
+/** Field counts past the small shapes, with 64 and the powers of two (and one past them) common. */
+const wideRefs = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom(64, 63, 33, 32, 17, 16, 9, 8, 5) },
+  { weight: 1, arbitrary: fc.integer({ min: 5, max: 64 }) },
+);
+
+/**
+ * An object with many fields, its last field and a few other high ones set to fresh objects (maybe
+ * after it was promoted by minor collections), then collected and its last field read back.
+ */
+const wideSegment = fc
+  .record({
+    refs: wideRefs,
+    others: fc.array(fc.nat({ max: 63 }), { maxLength: 4 }),
+    promote: fc.boolean(),
+    self: fc.boolean(),
+  })
+  .map(({ refs, others, promote, self }) => {
+    const steps: Step[] = [neu(0, refs, 8)];
+    if (promote) steps.push(minorGc, minorGc);
+    for (const index of [refs - 1, ...others.map((o) => refs - 1 - (o % refs))])
+      steps.push(neu(1, 1), put(0, index, 1), set(1, null));
+    if (self) steps.push(put(0, refs - 2 >= 0 ? refs - 2 : 0, 0));
+    steps.push(minorGc, fullGc, { k: 'get', dst: r(2), obj: r(0), index: refs - 1 }, setGlobal(0, 0));
+    return framed(steps, false);
+  });
+
+/** Object sizes at size-class and page boundaries: multiples of 512 up to 8 KiB, then 16 and 32 KiB. */
+const boundarySize = fc.oneof(
+  { weight: 3, arbitrary: fc.integer({ min: 1, max: 16 }).map((k) => 512 * k) },
+  { weight: 1, arbitrary: fc.constantFrom(4096, 8192, 16384, 32768) },
+);
+
+/**
+ * Objects whose size is at, a word under or a word over a boundary (the payload a byte under or
+ * over too), linked into a list through their fields, collected, then half dropped and collected.
+ */
+const boundarySegment = fc
+  .array(
+    fc.record({
+      size: boundarySize,
+      word: fc.constantFrom(-8, 0, 8),
+      byte: fc.constantFrom(-1, 0, 1),
+      refs: fc.integer({ min: 1, max: 4 }),
+    }),
+    { minLength: 1, maxLength: 5 },
+  )
+  .map((objects) => {
+    const steps: Step[] = [];
+    objects.forEach(({ size, word, byte, refs }, i) => {
+      // Size = 8 (shape word) + 8 * refs + payload, under a collector without extra header words.
+      const bytes = Math.max(0, size + word - 8 - 8 * refs + byte);
+      steps.push(neu(i, refs, bytes));
+      if (i > 0) steps.push(put(i, refs - 1, i - 1));
+    });
+    steps.push(fullGc);
+    for (let i = 0; i < objects.length - 1; i += 2) steps.push(set(i, null));
+    steps.push(fullGc, setGlobal(1, objects.length - 1));
+    return framed(steps, true);
+  });
+
+/** A large payload: over 32 KiB, or over 1 MiB. */
+const largeBytes = fc.oneof(
+  { weight: 2, arbitrary: fc.integer({ min: 32 << 10, max: 96 << 10 }).map((b) => b + 8) },
+  { weight: 1, arbitrary: fc.integer({ min: 1 << 20, max: (1 << 20) + (256 << 10) }).map((b) => b + 8) },
+);
+
+/** Large objects with small objects in their high fields (and each other in their first), collected. */
+const largeSegment = fc
+  .record({
+    objects: fc.array(fc.record({ bytes: largeBytes, refs: fc.integer({ min: 2, max: 16 }) }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    keep: fc.boolean(),
+  })
+  .map(({ objects, keep }) => {
+    const steps: Step[] = [];
+    objects.forEach(({ bytes, refs }, i) => {
+      steps.push(neu(i, refs, bytes), neu(4, 1), put(i, refs - 1, 4), set(4, null));
+      if (i > 0) steps.push(put(i, 0, i - 1));
+    });
+    const last = objects.length - 1;
+    steps.push(fullGc, { k: 'get', dst: r(5), obj: r(last), index: objects[last]!.refs - 1 });
+    if (keep) steps.push(setGlobal(2, last));
+    return framed(steps, true);
+  });
+
+/**
+ * Three to six objects of over 1 MiB live at once, linked, with collections between, so the memory
+ * array grows several times; then all but the last are dropped and collected.
+ */
+const growthSegment = fc
+  .record({
+    n: fc.integer({ min: 3, max: 6 }),
+    extra: fc.nat({ max: 512 << 10 }),
+    gcEach: fc.boolean(),
+  })
+  .map(({ n, extra, gcEach }) => {
+    const steps: Step[] = [];
+    for (let i = 0; i < n; i++) {
+      steps.push(neu(i, 2, (1 << 20) + 8 * Math.floor(extra / 8) + 8));
+      if (i > 0) steps.push(put(i, 1, i - 1));
+      if (gcEach) steps.push(fullGc);
+    }
+    steps.push(fullGc);
+    for (let i = 0; i < n - 1; i++) steps.push(set(i, null));
+    steps.push(put(n - 1, 1, null), fullGc);
+    return framed(steps, true);
+  });
+
+/** 16 to 72 frames deep, 64 and more in most. */
+const callDepth = fc.oneof(
+  { weight: 1, arbitrary: fc.integer({ min: 16, max: 63 }) },
+  { weight: 3, arbitrary: fc.integer({ min: 64, max: 72 }) },
+);
+
+/**
+ * Calls `levels` deep, each frame holding the only register reference to a fresh object that points
+ * at its caller's; collections at the deepest frame and once back above the 64th.
+ */
+const deepSegment = fc.record({ levels: callDepth, minor: fc.boolean() }).map(({ levels, minor }) => {
+  const steps: Step[] = [neu(1, 1)];
+  for (let i = 0; i < levels; i++) steps.push({ k: 'call', extra: 1, args: [r(1)] }, neu(1, 1), put(1, 0, 0));
+  steps.push(...(minor ? [minorGc] : []), fullGc, neu(0, 2), fullGc);
+  for (let i = 0; i < levels; i++) {
+    steps.push({ k: 'ret' });
+    if (i === 8) steps.push(fullGc);
+  }
+  steps.push(fullGc);
+  return framed(steps, false);
+});
+
+/** 9 to 64 globals (past small root buffers), each the only reference to its object, some linked. */
+const globalsSegment = (): fc.Arbitrary<ReachSegment> =>
+  fc
+    .record({
+      n: fc.oneof(
+        { weight: 1, arbitrary: fc.integer({ min: 9, max: 63 }) },
+        { weight: 1, arbitrary: fc.constant(GLOBAL_POOL.length) },
+      ),
+      link: fc.boolean(),
+      drop: fc.boolean(),
+    })
+    .map(({ n, link, drop }) => {
+      const steps: Step[] = [];
+      for (let i = 0; i < n; i++) {
+        steps.push({ k: 'new', dst: g(i), refs: 1, bytes: 0 });
+        if (link && i > 0 && i % 3 === 0)
+          steps.push({ k: 'put', obj: g(i), index: 0, src: g(i - 1), mode: 'given' });
+      }
+      steps.push(fullGc, { k: 'refcount', src: g(n - 1) });
+      if (drop) {
+        for (let i = 0; i < n; i += 2) steps.push({ k: 'del', dst: g(i) });
+        steps.push(fullGc);
+      }
+      return framed(steps, false);
+    });
+
+/**
+ * One reach segment, each kind in a fair share; without `roomy`, only the kinds that fit a small
+ * heap limit (no boundary, large or growth segments).
+ */
+export const reachSegment = (roomy: boolean): fc.Arbitrary<ReachSegment> =>
+  fc.oneof(
+    { weight: 3, arbitrary: ringSegment },
+    { weight: 2, arbitrary: wideSegment },
+    { weight: roomy ? 2 : 0, arbitrary: boundarySegment },
+    { weight: roomy ? 1 : 0, arbitrary: largeSegment },
+    { weight: roomy ? 1 : 0, arbitrary: growthSegment },
+    { weight: 2, arbitrary: deepSegment },
+    { weight: 2, arbitrary: globalsSegment() },
+  );
