@@ -33,7 +33,7 @@ describe.concurrent('gclab verify', () => {
       '--coverage',
     ]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}pass mark-sweep {2}31 programs/m);
+    expect(r.stdout).toMatch(/^ {2}pass mark-sweep {2}\d+ corpus traces, 31 programs/m);
     expect(r.stdout).toMatch(/^coverage \(programs that reached each shape\)$/m);
     expect(r.stdout).toMatch(/^ {2}shape +mark-sweep$/m);
     expect(r.stdout).toMatch(/^ {2}10000\+ operations +1$/m);
