@@ -6,8 +6,8 @@
  *
  * What it cannot do: interrupt a synchronous loop that never returns and never calls back into the
  * heap (`while (true) {}` in `collect`, a cycle in a free list walked forever): JavaScript offers no
- * way to stop it from the same thread. The CLI contains those by running the campaign in a worker
- * thread that it terminates past the limit (see apps/compare-cli's `verify` command).
+ * way to stop it from the same thread. The CLI contains those by running the campaigns in a child
+ * process that it kills past the limit (apps/compare-cli's `verify-supervisor.ts`).
  */
 import { COLLECTOR_HOOKS, type Collector, GclabError } from '@gclab/core';
 
