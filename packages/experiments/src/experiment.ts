@@ -52,10 +52,11 @@ export interface Experiment<R = unknown> {
 }
 
 /**
- * An integer option from `min` to `max`; `expected` completes the error message
+ * An integer command-line flag from `min` to `max` (not to be confused with core's `integerOption`,
+ * which reads collector options); `expected` completes the error message
  * `expected <expected>.` (e.g. `a block count from 1 to 10000000`).
  */
-export function integerOption(spec: {
+export function integerFlag(spec: {
   key: string;
   short?: string;
   value: string;
@@ -78,7 +79,7 @@ export function integerOption(spec: {
   };
 }
 
-/** Reads option `key` as a number (the run functions' side of `integerOption`). */
+/** Reads option `key` as a number (the run functions' side of `integerFlag`). */
 export function numberValue(options: Readonly<Record<string, unknown>>, key: string): number {
   const v = options[key];
   if (typeof v !== 'number')

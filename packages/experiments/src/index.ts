@@ -29,7 +29,7 @@ export {
   type ExperimentContext,
   type ExperimentOption,
   ExperimentOptionError,
-  integerOption,
+  integerFlag,
   numberValue,
 } from './experiment.ts';
 export {

@@ -7,7 +7,7 @@
  */
 import { Heap } from '@gclab/core';
 import { type CPythonCollector, cpython } from '@gclab/generational';
-import { type Experiment, integerOption, numberValue } from '../experiment.ts';
+import { type Experiment, integerFlag, numberValue } from '../experiment.ts';
 import { findPython311, InterpreterNotFoundError, runPythonMix } from '../interpreters/python.ts';
 import { wrap } from '../wrap.ts';
 import { runMix } from './differential-mix.ts';
@@ -136,7 +136,7 @@ export const differentialMix: Experiment<AgainstCPythonResult> = {
   summary:
     "The differential mix under gclab's cpython collector and under CPython 3.11 itself: are the collection logs identical?",
   options: [
-    integerOption({
+    integerFlag({
       key: 'steps',
       value: 'n',
       description: 'steps of the mix (0 to 10,000,000)',
@@ -145,7 +145,7 @@ export const differentialMix: Experiment<AgainstCPythonResult> = {
       max: 10_000_000,
       expected: 'a step count from 0 to 10000000',
     }),
-    integerOption({
+    integerFlag({
       key: 'seed',
       value: 's',
       description: 'seed of random.Random(seed) on both sides',
@@ -154,7 +154,7 @@ export const differentialMix: Experiment<AgainstCPythonResult> = {
       max: 2 ** 32 - 1,
       expected: 'a seed from 0 to 4294967295',
     }),
-    integerOption({
+    integerFlag({
       key: 'longLived',
       value: 'n',
       description: 'long-lived objects built before the steps (0 to 10,000,000)',

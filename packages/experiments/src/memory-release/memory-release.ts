@@ -12,7 +12,7 @@ import {
   type ObmallocStats,
 } from '@gclab/allocator';
 import { SimulatedOS } from '@gclab/core';
-import { type Experiment, ExperimentOptionError, integerOption, numberValue } from '../experiment.ts';
+import { type Experiment, ExperimentOptionError, integerFlag, numberValue } from '../experiment.ts';
 import { wrap } from '../wrap.ts';
 
 /** Options of `runMemoryRelease`. */
@@ -208,7 +208,7 @@ export const memoryRelease: Experiment<MemoryReleaseResult> = {
   summary:
     'Allocate N blocks, free every other one, then all: when does CPython obmalloc return memory to the OS?',
   options: [
-    integerOption({
+    integerFlag({
       key: 'count',
       short: 'n',
       value: 'n',
@@ -218,7 +218,7 @@ export const memoryRelease: Experiment<MemoryReleaseResult> = {
       max: 10_000_000,
       expected: 'a block count from 1 to 10000000',
     }),
-    integerOption({
+    integerFlag({
       key: 'size',
       value: 'bytes',
       description: 'request size in bytes handed to the allocator (1 to 1,048,576)',

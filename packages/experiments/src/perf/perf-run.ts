@@ -30,7 +30,7 @@ import { type CPythonCollector, cpython } from '@gclab/generational';
 import { refcount } from '@gclab/refcount';
 import { markSweep } from '@gclab/tracing-gc';
 import { mixWords, runMix } from '../differential-mix/differential-mix.ts';
-import { type Experiment, ExperimentOptionError, integerOption } from '../experiment.ts';
+import { type Experiment, ExperimentOptionError, integerFlag } from '../experiment.ts';
 import { PYTHON_COMMAND, pythonScript, runPythonMix } from '../interpreters/python.ts';
 import { measureCascade } from './cascade.ts';
 import { measureFullCollection } from './full-collection.ts';
@@ -355,7 +355,7 @@ export const perf: Experiment<PerfRun> = {
   summary:
     "gclab's speed beside V8, CPython 3.11 and the bare mark loop: the seven perf figures (minutes; writes perf.json and perf.md)",
   options: [
-    integerOption({
+    integerFlag({
       key: 'runs',
       value: 'n',
       description: 'timed runs of every figure (1 to 100)',
