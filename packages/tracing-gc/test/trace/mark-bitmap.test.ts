@@ -1,25 +1,12 @@
-import { Heap } from '@gclab/core';
 import { buildTree, defaultSeed, ProgramRun, programArbitrary } from '@gclab/verify';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type MarkSweep, markSweep } from '../../src/plans/mark-sweep.ts';
 import { MarkBitmap, markFromStack } from '../../src/trace/mark-bitmap.ts';
+import { objectsOf, quietHeap } from './quiet-mark-sweep.ts';
 
 const seed = defaultSeed();
 /** Random programs of up to 150 steps without explicit collections. */
 const programs = programArbitrary({ maxOps: 150, heapLimits: [null], generations: [], explicitGc: false });
-
-/** A mark-sweep heap that never collects on its own (so tests drive the phases). */
-function quietHeap(): Heap {
-  return new Heap(markSweep, { collectorOptions: { minHeapBytes: 1 << 30 } });
-}
-
-/** Every allocated object of a mark-sweep heap. */
-function objectsOf(heap: Heap): number[] {
-  const out: number[] = [];
-  (heap.collector as MarkSweep).space.forEachObject((a) => out.push(a));
-  return out;
-}
 
 describe('MarkBitmap', () => {
   it('marks exactly the objects reachable from the roots, cycles and shared objects included', () => {
