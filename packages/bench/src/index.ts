@@ -38,7 +38,7 @@ export {
 
 export { addOverheads, timeSpaceSeries } from './runner/assemble.ts';
 // ---- runner ----
-export { writeFileAtomic } from './runner/atomic-write.ts';
+export { checkWritable, OutputFileError, outputFileError, writeFileAtomic } from './runner/atomic-write.ts';
 export {
   type Cell,
   type CollectorEntry,
@@ -88,6 +88,7 @@ export {
   type TimeSpaceSeries,
   writeResults,
 } from './runner/results.ts';
+export { checkResultsSchema, resultsSchema } from './runner/results-schema.ts';
 export {
   autoSampleInterval,
   type CellResult,

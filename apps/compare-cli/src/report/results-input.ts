@@ -1,10 +1,11 @@
 /**
  * Reading results files given on the command line (`compare`, `merge`, `report`): a missing file,
  * text that is not JSON, JSON from something else, a schema version this gclab does not read and
- * malformed cells are all a user's mistake, reported in one line naming the file (exit 2).
+ * malformed fields (checked against @gclab/bench's zod schema of the file) are all a user's mistake,
+ * reported in one line naming the file and the field (exit 2).
  */
 import { readFileSync } from 'node:fs';
-import { type MatrixResults, RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION } from '@gclab/bench';
+import { checkResultsSchema, type MatrixResults, RESULTS_SCHEMA, RESULTS_SCHEMA_VERSION } from '@gclab/bench';
 import { UsageError } from '../errors.ts';
 
 /** A results file that cannot be used. */
@@ -58,29 +59,6 @@ export function resultsProblem(data: unknown): string | null {
   if (d.schemaVersion !== RESULTS_SCHEMA_VERSION) {
     return `results schema version ${JSON.stringify(d.schemaVersion)}; this gclab reads version ${RESULTS_SCHEMA_VERSION}`;
   }
-  const options = d.options as Record<string, unknown> | undefined;
-  if (typeof options !== 'object' || options === null || !Array.isArray(options.collectors)) {
-    return 'malformed results: no "options" with a "collectors" list';
-  }
-  if (!Array.isArray(d.cells)) return 'malformed results: no "cells" list';
-  for (let i = 0; i < d.cells.length; i++) {
-    const r = d.cells[i] as Record<string, unknown> | null;
-    const cell = (r?.cell ?? null) as Record<string, unknown> | null;
-    const ok =
-      cell !== null &&
-      typeof cell === 'object' &&
-      typeof cell.workload === 'string' &&
-      typeof cell.collector === 'string' &&
-      typeof cell.size === 'string' &&
-      typeof cell.seed === 'number' &&
-      typeof cell.heap === 'object' &&
-      cell.heap !== null &&
-      (r?.status === 'ok' || r?.status === 'oom' || r?.status === 'error');
-    if (!ok) return `malformed results: cell ${i} lacks its workload, collector, size, seed, heap or status`;
-    const isObject = (x: unknown): boolean => typeof x === 'object' && x !== null;
-    if (r?.status === 'ok' && !(isObject(r.summary) && isObject(r.measurement))) {
-      return `malformed results: cell ${i} is ok but has no summary or measurement`;
-    }
-  }
-  return null;
+  const checked = checkResultsSchema(data);
+  return checked.ok ? null : `malformed results: ${checked.problems.join('; ')}`;
 }

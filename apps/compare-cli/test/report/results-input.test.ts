@@ -25,15 +25,33 @@ describe('readResultsInput', () => {
         JSON.stringify({ ...fixture, schemaVersion: 99 }),
         /^f\.json: results schema version 99; this gclab reads version 1$/,
       ],
-      [JSON.stringify({ ...fixture, options: undefined }), /^f\.json: malformed results: no "options"/],
-      [JSON.stringify({ ...fixture, cells: {} }), /^f\.json: malformed results: no "cells" list$/],
+      [
+        JSON.stringify({ ...fixture, options: undefined }),
+        /^f\.json: malformed results: options: Invalid input: expected object, received undefined$/,
+      ],
+      [
+        JSON.stringify({ ...fixture, cells: {} }),
+        /^f\.json: malformed results: cells: Invalid input: expected array, received object$/,
+      ],
       [
         JSON.stringify({ ...fixture, cells: [{ cell: { workload: 'x' } }] }),
-        /^f\.json: malformed results: cell 0 lacks/,
+        /^f\.json: malformed results: cells\[0\]\.cell\.size: Invalid option: expected one of "small"\|"medium"\|"large"; cells\[0\]\.cell\.seed: .*; and \d+ more problems$/,
       ],
       [
         JSON.stringify({ ...fixture, cells: [{ ...fixture.cells[0], summary: null }] }),
-        /^f\.json: malformed results: cell 0 is ok but has no summary/,
+        /^f\.json: malformed results: cells\[0\]: an ok cell has a summary and a measurement$/,
+      ],
+      [
+        // The corrupted cell of issue 15: a wall time that is not a number.
+        JSON.stringify(fixture, null, 2).replace(/"wallMs": \[[^\]]*\]/, '"wallMs":"fast"'),
+        /^f\.json: malformed results: cells\[0\]\.wallMs: Invalid input: expected array, received string$/,
+      ],
+      [
+        JSON.stringify({
+          ...fixture,
+          cells: [{ ...fixture.cells[0], summary: { ...fixture.cells[0]!.summary, wallMs: 'fast' } }],
+        }),
+        /^f\.json: malformed results: cells\[0\]\.summary\.wallMs: Invalid input: expected object, received string$/,
       ],
     ];
     for (const [text, message] of cases) {

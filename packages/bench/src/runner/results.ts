@@ -11,6 +11,7 @@ import type { WorkloadSize } from '../workloads/workload.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { Cell, CollectorRef } from './cell.ts';
 import type { MachineInfo } from './provenance.ts';
+import { checkResultsSchema } from './results-schema.ts';
 import type { CellResult, CellStatus } from './run-cell.ts';
 
 /** The `schema` field of a results file. */
@@ -112,7 +113,10 @@ export function writeResults(file: string, results: MatrixResults): void {
   writeFileAtomic(file, `${JSON.stringify(results, null, 2)}\n`);
 }
 
-/** Reads and checks a results file; throws `ResultsFileError` naming the file and the problem. */
+/**
+ * Reads and checks a results file (its schema and version, then every field against
+ * `resultsSchema`); throws `ResultsFileError` naming the file and the problem.
+ */
 export function readResults(file: string): MatrixResults {
   let data: unknown;
   try {
@@ -129,8 +133,9 @@ export function readResults(file: string): MatrixResults {
       `${file}: results schema version ${String(d.schemaVersion)}, this gclab reads version ${RESULTS_SCHEMA_VERSION}`,
     );
   }
-  if (!Array.isArray(d.cells)) throw new ResultsFileError(`${file}: malformed results (no cells array)`);
-  return d as MatrixResults;
+  const checked = checkResultsSchema(data);
+  if (!checked.ok) throw new ResultsFileError(`${file}: malformed results: ${checked.problems.join('; ')}`);
+  return checked.results;
 }
 
 /** Whether two cells are the same workload, size and seed. */
