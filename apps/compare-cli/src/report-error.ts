@@ -3,6 +3,7 @@
  * A user's mistake gets a message and no stack trace; only an unexpected error (a bug in gclab or in
  * a collector) prints its stack, with exit code 70.
  */
+import { OutputFileError } from '@gclab/bench';
 import { HeapIntegrityError, MutatorError, OutOfMemoryError, TraceSyntaxError } from '@gclab/core';
 import { UsageError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -24,6 +25,9 @@ export function reportError(error: unknown): ErrorReport {
   if (error instanceof MutatorError) return { text: error.message, exitCode: ExitCode.failure };
   if (error instanceof HeapIntegrityError) return { text: error.message, exitCode: ExitCode.failure };
   if (error instanceof OutOfMemoryError) return { text: error.message, exitCode: ExitCode.failure };
+  // A results file or report that could not be written at the end (a full disk): the run failed.
+  if (error instanceof OutputFileError)
+    return { text: `error: ${error.message}`, exitCode: ExitCode.failure };
   const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   return {
     text: `gclab: internal error (a bug in gclab or in the collector):\n${detail}`,

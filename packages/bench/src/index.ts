@@ -68,7 +68,7 @@ export {
   type MinHeapOptions,
   type MinHeapResult,
 } from './runner/min-heap.ts';
-export { type PlannedCell, planMatrix, selectShard } from './runner/plan.ts';
+export { checkWorkloads, type PlannedCell, planMatrix, selectShard } from './runner/plan.ts';
 export {
   collectorFingerprint,
   gitCommit,
@@ -155,6 +155,7 @@ export {
 } from './workloads/nested-lists.ts';
 export { Prng } from './workloads/prng.ts';
 export {
+  checkWorkload,
   DEFAULT_WORKLOADS,
   findWorkload,
   type ResolvedWorkload,
@@ -163,7 +164,7 @@ export {
   WorkloadSpecError,
 } from './workloads/registry.ts';
 export { RINGS_SHAPES, type RingsShape, rings, runRings } from './workloads/rings.ts';
-export { TRACE_PREFIX, traceFile } from './workloads/trace-file.ts';
+export { checkTraceFile, TRACE_PREFIX, TraceFileError, traceFile } from './workloads/trace-file.ts';
 export {
   bySize,
   NO_ARGS,

@@ -8,12 +8,19 @@
  * timed invocation after one warm-up per cell, sampled for the garbage timelines: the one command
  * that shows how the collectors compare, in under a minute on a 2-core machine.
  *
- * Ctrl-C stops the run: running workers are stopped, the cells that completed are kept, printed
- * and written to `--out`/`--html` (marked interrupted), and the exit code is 130. A second Ctrl-C
- * quits at once.
+ * Before anything runs, the inputs and outputs are checked: the output files can be written, every
+ * trace workload's file exists and parses, and duplicates in the lists (`--workloads rings,rings`,
+ * `--seed 1,1`) are folded, so each cell runs once and the results file always merges.
+ *
+ * Ctrl-C, SIGTERM and SIGHUP (a batch scheduler's time limit, a closed terminal) stop the run:
+ * running workers are stopped, the cells that completed are kept, printed and written to
+ * `--out`/`--html` (marked interrupted), and the exit code is 128 + the signal (130, 143, 129). A
+ * second Ctrl-C quits at once; a repeated SIGTERM or SIGHUP changes nothing (schedulers send them
+ * to every process of a job).
  */
 import {
   DEFAULT_WORKLOADS,
+  formatHeapSpec,
   type MatrixResults,
   parseHeapSpec,
   runMatrix,
@@ -21,14 +28,15 @@ import {
   type WorkloadSize,
   writeResults,
 } from '@gclab/bench';
-import { GclabError } from '@gclab/core';
+import { GclabError, TraceSyntaxError } from '@gclab/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { collectorEntries } from '../collector-refs.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { checkOutputFiles } from '../output.ts';
 import { formatResults, OUTPUT_FORMATS, type OutputFormat } from '../report/format.ts';
-import { parseShard, type Shard } from '../report/shard.ts';
+import { parseShard, resolveShard, type ShardOption } from '../report/shard.ts';
 import { loadHtmlRenderer, writeHtmlReport } from '../report/write-html.ts';
 import { runProgress } from '../run-progress.ts';
 
@@ -41,6 +49,12 @@ export const DEFAULT_RUN_WORKLOADS: readonly string[] = DEFAULT_WORKLOADS.filter
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
 export const INTERRUPTED_EXIT_CODE = 130;
+
+/** The signals that stop a run, and the exit code after each (128 + its number). */
+export const STOP_SIGNALS = { SIGINT: INTERRUPTED_EXIT_CODE, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/** A signal that stops a run. */
+type StopSignal = keyof typeof STOP_SIGNALS;
 
 /** Options of `gclab run`, as commander parses them. */
 interface RunOptions {
@@ -57,7 +71,8 @@ interface RunOptions {
   format: OutputFormat;
   out?: string;
   html?: string;
-  shard?: Shard;
+  shard?: ShardOption;
+  shardCount?: number;
   progress: boolean;
   verbose?: boolean;
 }
@@ -97,7 +112,16 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'what to print').choices([...OUTPUT_FORMATS]).default('table'))
     .option('--out <file>', 'write the results JSON to FILE (atomically; read by compare, merge, report)')
     .option('--html <file>', 'write the HTML report (self-contained, with charts) to FILE')
-    .option('--shard <i/n>', 'run shard I of N of the matrix (merge the shards with gclab merge)', parseShard)
+    .option(
+      '--shard <i/n|auto>',
+      'run shard I of N of the matrix (merge the shards with gclab merge); auto: from a Slurm job array or a Kubernetes Indexed Job',
+      parseShard,
+    )
+    .option(
+      '--shard-count <n>',
+      'the number of shards for --shard auto under a Kubernetes Indexed Job (its completions)',
+      positiveInteger,
+    )
     .option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)')
     .option('--verbose', 'log a line per finished cell on standard error instead of the bar (for CI logs)')
     .addHelpText(
@@ -110,29 +134,39 @@ export function registerRunCommand(program: Command): void {
         '  $ gclab run --workloads rings,big-del --strategies refcount,cpython,mark-sweep',
         '  $ gclab run --workloads gcbench --heap 1.5x,2x,4x --invocations 5 --out results.json',
         '  $ gclab run --shard 1/4 --out shard-1.json   # then: gclab merge shard-*.json',
+        '  $ gclab run --shard auto --out shard-$SLURM_ARRAY_TASK_ID.json   # in a Slurm job array',
         '',
-        'Exit codes: 0 every cell ran (out of memory is a result); 1 a cell failed; 2 usage error;',
-        '130 interrupted by Ctrl-C (the cells that completed are printed and written).',
+        'Duplicates in --workloads, --strategies, --heap and --seed are folded (each cell runs once).',
+        '',
+        'Exit codes: 0 every cell ran (out of memory is a result); 1 a cell failed or a file could not',
+        'be written; 2 usage error (found before any cell runs); 130, 143, 129 stopped by Ctrl-C,',
+        'SIGTERM, SIGHUP (the cells that completed are printed and written).',
       ].join('\n'),
     )
     .action(async (options: RunOptions) => {
+      checkOutputFiles({ '--out': options.out, '--html': options.html });
       if (options.html !== undefined) await loadHtmlRenderer();
-      const { results, interrupted } = await runCommand(options);
+      const { results, stoppedBy } = await runCommand(options);
       if (options.out !== undefined) writeResults(options.out, results);
       if (options.html !== undefined) await writeHtmlReport(options.html, results);
       process.stdout.write(formatResults(results, options.format));
-      if (interrupted) {
+      if (stoppedBy !== null) {
         const kept = results.cells.length;
         const written = [options.out, options.html].filter((f) => f !== undefined);
         process.stderr.write(
-          `${pc.yellow('interrupted')}: ${kept} completed cell${kept === 1 ? '' : 's'} kept` +
+          `${interruptedBy(stoppedBy)}: ${kept} completed cell${kept === 1 ? '' : 's'} kept` +
             `${written.length > 0 ? `, written to ${written.join(' and ')}` : ''}\n`,
         );
-        process.exitCode = INTERRUPTED_EXIT_CODE;
+        process.exitCode = STOP_SIGNALS[stoppedBy];
       } else if (results.cells.some((c) => c.status === 'error')) {
         process.exitCode = ExitCode.failure;
       }
     });
+}
+
+/** `interrupted` after Ctrl-C, `interrupted by SIGTERM` after another signal. */
+function interruptedBy(signal: StopSignal): string {
+  return pc.yellow(signal === 'SIGINT' ? 'interrupted' : `interrupted by ${signal}`);
 }
 
 function list(text: string): string[] {
@@ -142,45 +176,64 @@ function list(text: string): string[] {
     .filter((s) => s !== '');
 }
 
-/** The workloads named by `--workloads`. */
+/** `values` with each value once, in the order first given (`key` says which values are the same). */
+export function fold<T>(values: readonly T[], key: (value: T) => string = String): T[] {
+  const seen = new Map<string, T>();
+  for (const v of values) if (!seen.has(key(v))) seen.set(key(v), v);
+  return [...seen.values()];
+}
+
+/** The workloads named by `--workloads`, each once. */
 export function chooseWorkloads(text: string): string[] {
   if (text === 'default') return [...DEFAULT_RUN_WORKLOADS];
   if (text === 'all') return [...DEFAULT_WORKLOADS];
-  const names = list(text);
+  const names = fold(list(text));
   if (names.length === 0)
     throw new UsageError('--workloads: name at least one workload (gclab list shows them)');
   return names;
 }
 
-async function runCommand(options: RunOptions): Promise<{ results: MatrixResults; interrupted: boolean }> {
+async function runCommand(
+  options: RunOptions,
+): Promise<{ results: MatrixResults; stoppedBy: StopSignal | null }> {
   const workloads = chooseWorkloads(options.workloads);
-  const seeds = list(options.seed).map((s) => {
-    const n = Number(s);
-    if (!Number.isSafeInteger(n)) throw new UsageError(`--seed: '${s}' is not an integer`);
-    return n;
-  });
-  const collectors = await collectorEntries(list(options.strategies));
+  const seeds = fold(
+    list(options.seed).map((s) => {
+      const n = Number(s);
+      if (!Number.isSafeInteger(n)) throw new UsageError(`--seed: '${s}' is not an integer`);
+      return n;
+    }),
+  );
+  const collectors = fold(await collectorEntries(fold(list(options.strategies))), (c) => c.name);
   let heaps: ReturnType<typeof parseHeapSpec>[];
   try {
-    heaps = list(options.heap).map(parseHeapSpec);
+    heaps = fold(list(options.heap).map(parseHeapSpec), formatHeapSpec);
   } catch (error) {
     throw new UsageError(`--heap: ${(error as Error).message}`);
   }
+  const shard = resolveShard(options.shard, options.shardCount, process.env);
 
-  // Ctrl-C: the first stops the matrix (completed cells are kept), a second quits now.
+  // Ctrl-C, SIGTERM, SIGHUP: the first stops the matrix (completed cells are kept); a second Ctrl-C
+  // quits now; a repeated SIGTERM or SIGHUP is the same request again.
   const controller = new AbortController();
-  const onInterrupt = (): void => {
-    if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
+  let stoppedBy: StopSignal | null = null;
+  const onSignal = (signal: StopSignal): void => {
+    if (stoppedBy !== null) {
+      if (signal === 'SIGINT') process.exit(STOP_SIGNALS[signal]);
+      return;
+    }
+    stoppedBy = signal;
     progress.stop();
     process.stderr.write(
-      `${pc.yellow('interrupted')}: stopping the workers; completed cells are kept (Ctrl-C again to quit now)\n`,
+      `${interruptedBy(signal)}: stopping the workers; completed cells are kept` +
+        `${signal === 'SIGINT' ? ' (Ctrl-C again to quit now)' : ''}\n`,
     );
     controller.abort();
   };
   const progress = runProgress(
     options.verbose === true ? 'log' : options.progress && process.stderr.isTTY === true ? 'bar' : 'none',
   );
-  process.on('SIGINT', onInterrupt);
+  for (const signal of Object.keys(STOP_SIGNALS) as StopSignal[]) process.on(signal, onSignal);
   try {
     const results = await runMatrix(
       {
@@ -195,18 +248,20 @@ async function runCommand(options: RunOptions): Promise<{ results: MatrixResults
         sampleEvery: options.sample,
         signal: controller.signal,
         ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-        ...(options.shard === undefined ? {} : { shard: options.shard }),
+        ...(shard === undefined ? {} : { shard }),
       },
       (event) => progress.update(event),
     );
-    return { results, interrupted: controller.signal.aborted };
+    return { results, stoppedBy };
   } catch (error) {
-    // Bad workload specs and sizes are the user's mistake.
+    // A malformed trace workload: `file:line:col: reason`, exit 2.
+    if (error instanceof TraceSyntaxError) throw error;
+    // Bad workload specs, missing trace files and sizes are the user's mistake.
     if (error instanceof GclabError || error instanceof RangeError) throw new UsageError(error.message);
     throw error;
   } finally {
     progress.stop();
-    process.off('SIGINT', onInterrupt);
+    for (const signal of Object.keys(STOP_SIGNALS) as StopSignal[]) process.off(signal, onSignal);
   }
 }
 

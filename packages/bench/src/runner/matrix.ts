@@ -5,7 +5,8 @@
  * across heap sizes. `runMatrix` returns the results object; `writeResults` stores it.
  *
  * Order of a run, one stage a file:
- * 1. Plan (`plan.ts`): workload specs are checked, the cells listed, baseline cells added.
+ * 1. Plan (`plan.ts`): workload specs are checked (trace files read through and parsed), the cells
+ *    listed once each (a dimension naming a value twice is an error), baseline cells added.
  * 2. Minimum heaps (`min-heap-searches.ts`) for the cells given as multiples: from the cache, else
  *    searched in workers.
  * 3. Cells (`run-cells.ts`) run in workers; each result reports ok, oom or error, never a crash of
@@ -15,7 +16,7 @@
 import { assembleResults } from './assemble.ts';
 import { type MatrixOptions, type MatrixProgress, matrixSettings } from './matrix-options.ts';
 import { MinHeapSearches } from './min-heap-searches.ts';
-import { planMatrix, selectShard } from './plan.ts';
+import { checkWorkloads, planMatrix, selectShard } from './plan.ts';
 import type { MatrixResults } from './results.ts';
 import { runCells } from './run-cells.ts';
 
@@ -26,6 +27,7 @@ export async function runMatrix(
 ): Promise<MatrixResults> {
   const started = Date.now();
   const planned = selectShard(planMatrix(options), options.shard);
+  checkWorkloads(options);
   const settings = matrixSettings(options);
   const minHeaps = new MinHeapSearches(planned, options, settings);
   onProgress({ type: 'plan', cells: planned.length, minHeapSearches: minHeaps.searches });

@@ -2,9 +2,9 @@
  * Planning a matrix: the cells to run (workload x size x seed x collector x heap size, with the
  * baseline cells added), and the share of them one shard runs.
  */
-import { resolveWorkload } from '../workloads/registry.ts';
+import { checkWorkload, resolveWorkload } from '../workloads/registry.ts';
 import { WORKLOAD_SIZES } from '../workloads/workload.ts';
-import { type Cell, type HeapSpec, parseHeapSpec, UNLIMITED } from './cell.ts';
+import { type Cell, formatHeapSpec, type HeapSpec, parseHeapSpec, UNLIMITED } from './cell.ts';
 import { baselineOf, type MatrixOptions, type MatrixShard } from './matrix-options.ts';
 
 /** A planned cell: the cell and whether the matrix added it as the baseline. */
@@ -34,10 +34,28 @@ export function selectShard(planned: readonly PlannedCell[], shard: MatrixShard 
   return planned.filter((_, k) => k % count === index - 1);
 }
 
+/** Throws a `RangeError` when `values` names one thing twice (it would plan the same cells twice). */
+function checkDistinct(what: string, values: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) throw new RangeError(`${what} '${v}' is given twice; name each once`);
+    seen.add(v);
+  }
+}
+
+/**
+ * Checks the inputs a run reads from outside before any cell runs: each workload resolves and a
+ * trace workload's file exists and parses (`checkWorkload`). Throws as `checkWorkload` does.
+ */
+export function checkWorkloads(options: MatrixOptions): void {
+  for (const spec of new Set(options.workloads)) checkWorkload(spec);
+}
+
 /**
  * The cells of a matrix, in run order (workload, size, seed, collector, heap), with the baseline
  * cells (the baseline collector, unlimited heap) added for each workload, size and seed unless the
- * matrix already has them. Throws for an unknown workload or an empty dimension.
+ * matrix already has them. Throws for an unknown workload, an empty dimension, or a workload, size,
+ * seed, collector or heap size given twice (each cell is planned once).
  */
 export function planMatrix(options: MatrixOptions): PlannedCell[] {
   const sizes = options.sizes ?? ['small'];
@@ -50,6 +68,14 @@ export function planMatrix(options: MatrixOptions): PlannedCell[] {
       throw new RangeError(`unknown size '${size}' (small, medium or large)`);
   }
   for (const spec of options.workloads) resolveWorkload(spec);
+  checkDistinct('workload', options.workloads);
+  checkDistinct('size', sizes);
+  checkDistinct('seed', seeds.map(String));
+  checkDistinct(
+    'collector',
+    options.collectors.map((c) => c.name),
+  );
+  checkDistinct('heap size', heaps.map(formatHeapSpec));
   const baseline = baselineOf(options);
   const out: PlannedCell[] = [];
   for (const workload of options.workloads) {

@@ -25,6 +25,9 @@ export function workerExecArgv(): string[] {
 
 const TAIL = 4000;
 
+/** Signals that stop a whole run when sent to its process group (Ctrl-C, a scheduler's time limit). */
+const STOP_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGTERM', 'SIGHUP']);
+
 /** One worker process running one task at a time. */
 export class WorkerProcess {
   private readonly child: ChildProcess;
@@ -67,9 +70,12 @@ export class WorkerProcess {
       this.settle({
         ok: false,
         message: tail === '' ? why : `${why}; its last output:\n${tail}`,
-        // Ctrl-C reaches the whole process group: a worker that had not yet installed its SIGINT
-        // handler dies of it before the runner hears of the interrupt. That is an interruption too.
-        ...(this.stopReason === 'interrupted' || signal === 'SIGINT' ? { interrupted: true } : {}),
+        // Ctrl-C (or a scheduler's SIGTERM, SIGHUP) reaches the whole process group: a worker that
+        // had not yet installed its handler dies of it before the runner hears of the interrupt.
+        // That is an interruption too.
+        ...(this.stopReason === 'interrupted' || (signal !== null && STOP_SIGNALS.has(signal))
+          ? { interrupted: true }
+          : {}),
       });
     });
   }

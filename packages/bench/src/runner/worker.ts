@@ -2,7 +2,8 @@
  * The worker process entry: started by the runner with `child_process.fork` (with tsx's loader and
  * the `@gclab/source` condition, so TypeScript runs from source). It receives tasks one at a time,
  * imports the task's collector by reference (one collector per process in practice, so V8 sees
- * monomorphic call sites), runs it and replies. It exits when the runner disconnects.
+ * monomorphic call sites), runs it and replies. It exits when the runner disconnects (the runner
+ * ended or died): a worker busy with a task notices when that task ends.
  */
 import type { CollectorDescriptor } from '@gclab/core';
 import { resolveWorkload } from '../workloads/registry.ts';
@@ -39,7 +40,9 @@ async function handle(task: WorkerTask): Promise<WorkerReply> {
 process.on('message', (task: WorkerTask) => {
   void handle(task).then((reply) => process.send?.(reply));
 });
+// The runner gone (it exited, or was killed with kill -9): nothing would read a reply, so stop.
 process.on('disconnect', () => process.exit(0));
-// Ctrl-C on a terminal reaches the whole process group: the runner decides what stops (it keeps
-// completed cells and kills running workers), so a worker does not die on its own.
-process.on('SIGINT', () => {});
+// Ctrl-C on a terminal, and a batch scheduler's SIGTERM or SIGHUP, reach the whole process group:
+// the runner decides what stops (it keeps completed cells and kills running workers), so a worker
+// does not die on its own.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => {});

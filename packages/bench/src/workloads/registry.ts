@@ -12,7 +12,7 @@ import { jupyterGlobals } from './jupyter-globals.ts';
 import { lruCache } from './lru-cache.ts';
 import { nestedLists } from './nested-lists.ts';
 import { rings } from './rings.ts';
-import { TRACE_PREFIX, traceFile } from './trace-file.ts';
+import { checkTraceFile, TRACE_PREFIX, traceFile } from './trace-file.ts';
 import type { Workload, WorkloadOptions } from './workload.ts';
 
 /** Every built-in workload (the trace workload aside), in the order reports list them. */
@@ -82,4 +82,15 @@ export function resolveWorkload(spec: string): ResolvedWorkload {
     }
   }
   return { spec, workload, options };
+}
+
+/**
+ * Resolves `spec` and checks what it needs from outside: a trace workload's file is read through
+ * and parsed (`checkTraceFile`). Throws `WorkloadSpecError`, `TraceFileError` or `TraceSyntaxError`.
+ */
+export function checkWorkload(spec: string): ResolvedWorkload {
+  const resolved = resolveWorkload(spec);
+  const file = resolved.options['file'];
+  if (resolved.workload === traceFile && file !== undefined) checkTraceFile(file);
+  return resolved;
 }

@@ -5,9 +5,11 @@
  * What it stresses: whatever the recorded program does; this is how a recorded or shrunk program
  * becomes a benchmark. Size and seed do not apply (the file is the program). The result is the
  * number of operations replayed. Parsing costs time inside the measured run, the same for every
- * collector.
+ * collector. `checkTraceFile` reads a trace through once without running it, so a runner can turn a
+ * missing or malformed file into one error before any cell runs.
  */
-import { type Heap, readTraceFile, replay } from '@gclab/core';
+import { statSync } from 'node:fs';
+import { GclabError, type Heap, readTraceFile, replay } from '@gclab/core';
 import type { Workload, WorkloadParams } from './workload.ts';
 
 /** Prefix of a trace workload's spec: `trace:path/to/file.trace`. */
@@ -25,3 +27,33 @@ export const traceFile: Workload = {
     return replay(heap, readTraceFile(file)).ops;
   },
 };
+
+/** A trace workload's file that cannot be read. */
+export class TraceFileError extends GclabError {
+  override name = 'TraceFileError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`workload '${TRACE_PREFIX}${file}': ${reason}`);
+  }
+}
+
+/**
+ * Checks that `file` is a readable, well-formed trace by parsing it through (streamed; nothing is
+ * replayed). Throws `TraceFileError` for a missing or unreadable file and core's `TraceSyntaxError`
+ * (`file:line:col: reason`) for a malformed one.
+ */
+export function checkTraceFile(file: string): void {
+  try {
+    if (statSync(file).isDirectory()) throw new TraceFileError(file, `${file} is a directory`);
+    for (const _ of readTraceFile(file)) {
+      // Parsing is the check.
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code;
+    throw new TraceFileError(file, `cannot read ${file}: ${reason}`);
+  }
+}
