@@ -6,6 +6,7 @@
 import { writeFileAtomic } from '@gclab/bench';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ExitCode } from '../exit-codes.ts';
+import { checkOutputFiles } from '../output.ts';
 import { compareResults } from '../report/compare.ts';
 import { formatComparisonMarkdown, formatComparisonTable } from '../report/compare-format.ts';
 import { readResultsInput } from '../report/results-input.ts';
@@ -53,6 +54,7 @@ export function registerCompareCommand(program: Command): void {
       ].join('\n'),
     )
     .action((oldFile: string, newFile: string, options: CompareOptions) => {
+      checkOutputFiles({ '--out': options.out });
       const comparison = compareResults(readResultsInput(oldFile), readResultsInput(newFile), {
         threshold: options.threshold,
         oldFile,

@@ -5,6 +5,7 @@
  */
 import { writeResults } from '@gclab/bench';
 import { type Command, Option } from 'commander';
+import { checkOutputFiles } from '../output.ts';
 import { formatResults, OUTPUT_FORMATS, type OutputFormat } from '../report/format.ts';
 import { mergeResults } from '../report/merge.ts';
 import { readResultsInput } from '../report/results-input.ts';
@@ -42,6 +43,7 @@ export function registerMergeCommand(program: Command): void {
       ].join('\n'),
     )
     .action(async (files: string[], options: MergeOptions) => {
+      checkOutputFiles({ '--out': options.out, '--html': options.html });
       const merged = mergeResults(files.map((file) => ({ file, results: readResultsInput(file) })));
       if (options.out !== undefined) writeResults(options.out, merged);
       if (options.html !== undefined) await writeHtmlReport(options.html, merged);

@@ -4,6 +4,7 @@
  */
 import { writeFileAtomic } from '@gclab/bench';
 import { type Command, Option } from 'commander';
+import { checkOutputFiles } from '../output.ts';
 import { formatResults, OUTPUT_FORMATS, type OutputFormat } from '../report/format.ts';
 import { readResultsInput } from '../report/results-input.ts';
 import { writeHtmlReport } from '../report/write-html.ts';
@@ -38,6 +39,7 @@ export function registerReportCommand(program: Command): void {
       ].join('\n'),
     )
     .action(async (file: string, options: ReportOptions) => {
+      checkOutputFiles({ '--out': options.out, '--html': options.html });
       const results = readResultsInput(file);
       if (options.html !== undefined) await writeHtmlReport(options.html, results);
       const format = options.format ?? (options.html === undefined ? 'table' : undefined);

@@ -28,3 +28,16 @@ describe('selectShard', () => {
     expect(() => selectShard(planned, { index: 3, count: 2 })).toThrow(/1 <= I <= N/);
   });
 });
+
+describe('planMatrix', () => {
+  it('rejects a workload, seed, collector or heap size given twice (its cells would run twice)', () => {
+    expect(() => planMatrix({ ...options, workloads: ['rings', 'rings'] })).toThrow(
+      "workload 'rings' is given twice; name each once",
+    );
+    expect(() => planMatrix({ ...options, seeds: [1, 1] })).toThrow("seed '1' is given twice");
+    expect(() => planMatrix({ ...options, heaps: ['2x', '2.0x'] })).toThrow("heap size '2x' is given twice");
+    expect(() =>
+      planMatrix({ ...options, collectors: [options.collectors[0]!, options.collectors[0]!] }),
+    ).toThrow("collector 'a' is given twice");
+  });
+});

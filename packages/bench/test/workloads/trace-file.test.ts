@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Heap, noGc } from '@gclab/core';
+import { Heap, noGc, TraceSyntaxError } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { resolveWorkload, WorkloadSpecError } from '../../src/workloads/registry.ts';
+import { checkWorkload, resolveWorkload, WorkloadSpecError } from '../../src/workloads/registry.ts';
+import { TraceFileError } from '../../src/workloads/trace-file.ts';
 
 describe('trace:FILE and workload specs', () => {
   it('replays a trace file as a workload', () => {
@@ -26,5 +27,26 @@ describe('trace:FILE and workload specs', () => {
     expect(() => resolveWorkload('nope')).toThrow(/known: gcbench, binary-trees/);
     expect(() => resolveWorkload('churn:survival')).toThrow(/key=value/);
     expect(() => resolveWorkload('trace:')).toThrow(WorkloadSpecError);
+  });
+});
+
+describe('checkWorkload', () => {
+  it('reads a trace workload through: a missing file and a malformed one are errors, nothing runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-bench-'));
+    const good = join(dir, 'good.trace');
+    writeFileSync(good, 'gclab-trace 1\nnew g:a 1\ndel g:a\n');
+    expect(checkWorkload(`trace:${good}`).options).toEqual({ file: good });
+    const missing = join(dir, 'nope.trace');
+    expect(() => checkWorkload(`trace:${missing}`)).toThrow(TraceFileError);
+    expect(() => checkWorkload(`trace:${missing}`)).toThrow(
+      `workload 'trace:${missing}': cannot read ${missing}: no such file`,
+    );
+    expect(() => checkWorkload(`trace:${dir}`)).toThrow(/is a directory/);
+    const bad = join(dir, 'bad.trace');
+    writeFileSync(bad, 'gclab-trace 1\nnew g:a 1\nnew r0 zz\n');
+    expect(() => checkWorkload(`trace:${bad}`)).toThrow(TraceSyntaxError);
+    expect(() => checkWorkload(`trace:${bad}`)).toThrow(new RegExp(`^${bad}:3:8: `));
+    expect(checkWorkload('rings').workload.name).toBe('rings');
+    expect(() => checkWorkload('nope')).toThrow(WorkloadSpecError);
   });
 });
