@@ -41,7 +41,9 @@ describe.concurrent('inputs checked up front', () => {
     expect(runs[0]!.stderr).toBe(
       `error: workload 'trace:${missing}': cannot read ${missing}: no such file\n`,
     );
-    expect(runs[1]!.stderr).toMatch(/^apps\/compare-cli\/test\/fixtures\/malformed\.trace:4:9: expected a field index);
+    expect(runs[1]!.stderr).toMatch(
+      /^apps\/compare-cli\/test\/fixtures\/malformed\.trace:4:9: expected a field index/,
+    );
     for (const r of runs) {
       expect(r.stderr).not.toMatch(/^plan /m);
       expect(r.stderr).not.toMatch(STACK);
