@@ -150,7 +150,7 @@ describe.concurrent('gclab run', () => {
     expect(runs[2]!.stderr).toMatch(/--heap: heap size '3y'/);
     expect(runs[3]!.stderr).toMatch(/argument 'huge' is invalid. Allowed choices are small, medium, large/);
     expect(runs[4]!.stderr).toMatch(
-      /option '--shard <i\/n>' argument '3\/2' is invalid. shard I must be from 1 to 2/,
+      /option '--shard <i\/n\|auto>' argument '3\/2' is invalid. shard I must be from 1 to 2/,
     );
     expect(runs[5]!.stderr).toMatch(/option '--invocations <n>' argument '0' is invalid/);
     expect(runs[6]!.stderr).toMatch(/Allowed choices are table, json, csv, md/);
