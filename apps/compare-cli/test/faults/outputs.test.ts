@@ -7,12 +7,12 @@ import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, runCli } from '../run-cli.ts';
-import { QUICK, startCli, tempDir } from './spawn-cli.ts';
+import { QUICK, SPAWN_TIMEOUT, startCli, tempDir } from './spawn-cli.ts';
 
 const RUN = ['run', '--workloads', 'rings', '--strategies', 'no-gc', '--verbose', ...QUICK];
 const STACK = /\n\s+at /;
 
-describe.concurrent('outputs that cannot be written', () => {
+describe.concurrent('outputs that cannot be written', { timeout: SPAWN_TIMEOUT }, () => {
   it('an unwritable --out or --html is exit 2 before any cell runs', async () => {
     const dir = tempDir();
     const plain = join(dir, 'plain');

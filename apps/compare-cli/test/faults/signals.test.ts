@@ -15,6 +15,7 @@ import {
   LONG_RUN,
   processTree,
   type Running,
+  SPAWN_TIMEOUT,
   startCli,
   tempDir,
   waitFor,
@@ -40,7 +41,7 @@ function expectKept(file: string, atLeast: number): void {
   expect(results.cells.filter((c) => c.status !== 'ok').map((c) => c.message)).toEqual([]);
 }
 
-describe.concurrent('signals to a running gclab run', () => {
+describe.concurrent('signals to a running gclab run', { timeout: SPAWN_TIMEOUT }, () => {
   it('SIGTERM to the whole job (a scheduler at its time limit) keeps the completed cells, exit 143', async () => {
     const out = join(tempDir(), 'r.json');
     const run = startCli([...LONG_RUN, '--out', out], { detached: true });
@@ -98,20 +99,23 @@ describe.concurrent('signals to a running gclab run', () => {
     expectKept(out, 1);
   });
 
-  it('kill -9 of npx: the gclab process and its workers end too, and write the completed cells', async () => {
-    const out = join(tempDir(), 'r.json');
-    const run = startCli([...LONG_RUN, '--out', out], { npx: true });
-    await afterCells(run, 1);
-    const tree = processTree(run.pid);
-    expect(tree.length).toBeGreaterThanOrEqual(3); // npx, (sh,) the launcher, the command, workers
-    process.kill(run.pid, 'SIGKILL');
-    await run.exited;
-    await waitFor(() => tree.every((pid) => !isAlive(pid)), 'every process under npx to exit');
-    expectKept(out, 1);
-  });
+  it.each(['SIGKILL', 'SIGTERM'] as const)(
+    '%s to npx: the gclab process and its workers end too, and write the completed cells',
+    async (signal) => {
+      const out = join(tempDir(), 'r.json');
+      const run = startCli([...LONG_RUN, '--out', out], { npx: true });
+      await afterCells(run, 1);
+      const tree = processTree(run.pid);
+      expect(tree.length).toBeGreaterThanOrEqual(3); // npx, (sh,) the launcher, the command, workers
+      process.kill(run.pid, signal);
+      await run.exited;
+      await waitFor(() => tree.every((pid) => !isAlive(pid)), 'every process under npx to exit');
+      expectKept(out, 1);
+    },
+  );
 });
 
-describe('kill -9 while the results file is written', () => {
+describe('kill -9 while the results file is written', { timeout: SPAWN_TIMEOUT }, () => {
   it('leaves the previous results file whole: the target is only ever replaced by a rename', async () => {
     const dir = tempDir();
     const out = join(dir, 'r.json');

@@ -14,6 +14,12 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'gclab-faults-'));
 }
 
+/**
+ * Time limit of a test that spawns the command: generous, for a busy 2-core machine (a test passes
+ * or fails on what the command did, never on how long it took).
+ */
+export const SPAWN_TIMEOUT = 180_000;
+
 /** Flags of a quick matrix: one invocation, no warm-up, no sampling. */
 export const QUICK = ['--invocations', '1', '--warmup', '0', '--sample', 'off'];
 
@@ -93,7 +99,7 @@ export function startCli(args: readonly string[], options: StartOptions = {}): R
 }
 
 /** Polls `condition` every 50 ms until it holds; rejects after `timeoutMs` with `what`. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 90_000): Promise<void> {
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
