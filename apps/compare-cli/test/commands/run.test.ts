@@ -41,7 +41,8 @@ describe('collector references', () => {
   });
 });
 
-describe.concurrent('gclab run', () => {
+// Generous: these spawn the command, several at once, on what may be a busy 2-core machine.
+describe.concurrent('gclab run', { timeout: 180_000 }, () => {
   it('runs the matrix, prints a table per workload, writes the results JSON and the HTML report', async () => {
     const dir = tempDir();
     const strategies = collectorNames().slice(0, 2).join(',');
