@@ -147,9 +147,16 @@ export function registerRunCommand(program: Command): void {
       checkOutputFiles({ '--out': options.out, '--html': options.html });
       if (options.html !== undefined) await loadHtmlRenderer();
       const { results, stoppedBy } = await runCommand(options);
-      if (options.out !== undefined) writeResults(options.out, results);
-      if (options.html !== undefined) await writeHtmlReport(options.html, results);
+      // A file that cannot be written now (a full disk) still leaves the results on stdout.
+      let unwritten: unknown = null;
+      try {
+        if (options.out !== undefined) writeResults(options.out, results);
+        if (options.html !== undefined) await writeHtmlReport(options.html, results);
+      } catch (error) {
+        unwritten = error;
+      }
       process.stdout.write(formatResults(results, options.format));
+      if (unwritten !== null) throw unwritten;
       if (stoppedBy !== null) {
         const kept = results.cells.length;
         const written = [options.out, options.html].filter((f) => f !== undefined);

@@ -57,6 +57,7 @@ describe.concurrent('outputs that cannot be written', { timeout: SPAWN_TIMEOUT }
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: cannot write \/dev\/full: no space left on device \(ENOSPC\)$/m);
     expect(r.stderr).not.toMatch(STACK);
+    expect(r.stdout).toMatch(/^rings \(small, seed 42\)$/m); // the results are still printed
     // Still the device, not a regular file renamed over it.
     const fd = openSync('/dev/full', 'r');
     closeSync(fd);
