@@ -8,7 +8,9 @@
  * `--shard auto` takes I and N from the batch scheduler running the task (docs/batch-runs.md):
  * - a Slurm job array: `SLURM_ARRAY_TASK_ID`, `SLURM_ARRAY_TASK_COUNT`, and `SLURM_ARRAY_TASK_MIN`
  *   and `SLURM_ARRAY_TASK_STEP` for arrays that do not start at 0 or step by more than 1
- *   (`--array=1-8`, `--array=0-14:2`): I = (ID - MIN) / STEP + 1, N = COUNT;
+ *   (`--array=1-8`, `--array=0-14:2`): I = (ID - MIN) / STEP + 1, N = COUNT; with
+ *   `SLURM_ARRAY_TASK_MAX` set, a list of ids (`--array=1,3,7`: MAX is not MIN + (COUNT - 1) * STEP)
+ *   is refused in every task, so no task runs a shard another one should have;
  * - a Kubernetes Indexed Job: `JOB_COMPLETION_INDEX` (0-based) gives I; the job's completions are
  *   not in the environment, so N comes from `--shard-count`.
  * Missing or inconsistent variables are usage errors that say what was found.
@@ -61,7 +63,9 @@ function fromSlurm(env: SchedulerEnvironment, countOption: number | undefined): 
   const count = integer(env, 'SLURM_ARRAY_TASK_COUNT');
   const min = integer(env, 'SLURM_ARRAY_TASK_MIN') ?? 0;
   const step = integer(env, 'SLURM_ARRAY_TASK_STEP') ?? 1;
-  const found = `SLURM_ARRAY_TASK_ID=${id}, SLURM_ARRAY_TASK_MIN=${min}, SLURM_ARRAY_TASK_STEP=${step}`;
+  const found =
+    `SLURM_ARRAY_TASK_ID=${id}, SLURM_ARRAY_TASK_MIN=${min}, SLURM_ARRAY_TASK_STEP=${step}` +
+    `${env['SLURM_ARRAY_TASK_MAX'] === undefined ? '' : `, SLURM_ARRAY_TASK_MAX=${env['SLURM_ARRAY_TASK_MAX']}`}`;
   if (count === undefined || count < 1) {
     throw new UsageError(
       '--shard auto: SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not (is this a Slurm job array, sbatch --array?)',
@@ -72,7 +76,9 @@ function fromSlurm(env: SchedulerEnvironment, countOption: number | undefined): 
       `--shard auto: --shard-count ${countOption} disagrees with SLURM_ARRAY_TASK_COUNT=${count}`,
     );
   }
-  if (step < 1 || id < min || (id - min) % step !== 0 || (id - min) / step >= count) {
+  const max = integer(env, 'SLURM_ARRAY_TASK_MAX');
+  const contiguous = max === undefined || max === min + (count - 1) * step;
+  if (!contiguous || step < 1 || id < min || (id - min) % step !== 0 || (id - min) / step >= count) {
     throw new UsageError(
       `--shard auto: ${found} and SLURM_ARRAY_TASK_COUNT=${count} do not describe task ${id} of a ` +
         'contiguous array (use --array=FIRST-LAST or FIRST-LAST:STEP, not a list of task ids)',

@@ -32,6 +32,7 @@ describe('--shard', () => {
     const step = {
       SLURM_ARRAY_TASK_ID: '12',
       SLURM_ARRAY_TASK_MIN: '10',
+      SLURM_ARRAY_TASK_MAX: '14',
       SLURM_ARRAY_TASK_STEP: '2',
       SLURM_ARRAY_TASK_COUNT: '3',
     };
@@ -76,6 +77,18 @@ describe('--shard', () => {
         { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' },
         4,
         /--shard-count 4 disagrees with SLURM_ARRAY_TASK_COUNT=3/,
+      ],
+      [
+        // sbatch --array=1,3,7: every task refused, even the one whose id would fit a range
+        {
+          SLURM_ARRAY_TASK_ID: '3',
+          SLURM_ARRAY_TASK_MIN: '1',
+          SLURM_ARRAY_TASK_MAX: '7',
+          SLURM_ARRAY_TASK_STEP: '1',
+          SLURM_ARRAY_TASK_COUNT: '3',
+        },
+        undefined,
+        /SLURM_ARRAY_TASK_MAX=7 and SLURM_ARRAY_TASK_COUNT=3 do not describe task 3 of a contiguous array/,
       ],
       [{ JOB_COMPLETION_INDEX: '0' }, undefined, /give the job's completions with --shard-count N/],
       [{ JOB_COMPLETION_INDEX: '3' }, 3, /JOB_COMPLETION_INDEX=3 is not below --shard-count 3/],
