@@ -9,7 +9,7 @@
  *   other write error (ENOSPC on `> /dev/full`) is one line on stderr and exit 1, never Node's
  *   "Unhandled 'error' event" stack.
  */
-import { checkWritable, OutputFileError } from '@gclab/bench';
+import { checkWritable, OutputFileError, outputFileError } from '@gclab/bench';
 import { UsageError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
 
@@ -30,16 +30,12 @@ export function checkOutputFiles(files: Readonly<Record<string, string | undefin
   }
 }
 
-function describe(error: NodeJS.ErrnoException): string {
-  return error.code === 'ENOSPC' ? 'no space left on device (ENOSPC)' : `${error.message}`;
-}
-
 /** Installs the handlers for write errors on stdout and stderr (see the file comment). */
 export function guardStandardStreams(): void {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
     try {
-      process.stderr.write(`error: cannot write to standard output: ${describe(error)}\n`);
+      process.stderr.write(`error: ${outputFileError('standard output', error).message}\n`);
     } finally {
       process.exit(ExitCode.failure);
     }

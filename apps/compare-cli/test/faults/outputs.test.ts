@@ -70,7 +70,7 @@ describe.concurrent('outputs that cannot be written', { timeout: SPAWN_TIMEOUT }
       const run = startCli(['list'], { stdio: ['ignore', full, 'pipe'] });
       const exit = await run.exited;
       expect(exit.code).toBe(1);
-      expect(run.stderr()).toBe('error: cannot write to standard output: no space left on device (ENOSPC)\n');
+      expect(run.stderr()).toBe('error: cannot write standard output: no space left on device (ENOSPC)\n');
     } finally {
       closeSync(full);
     }
