@@ -11,8 +11,9 @@
  * `--trace FILE` checks one trace (a counterexample, or any trace) instead of random programs.
  * `--strategy-module PATH` verifies a collector from a user's own module.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@gclab/bench';
 import { type CollectorDescriptor, formatOp, parseTrace } from '@gclab/core';
 import {
   DEFAULT_TIME_LIMIT_MS,
@@ -251,9 +252,8 @@ function failureReport(
   options: VerifyCommandOptions,
 ): string {
   const x = result.failure!;
-  mkdirSync(options.out, { recursive: true });
   const file = join(options.out, `${safeName(descriptor.name)}-${x.property}-seed${x.seed}.trace`);
-  writeFileSync(file, x.trace);
+  writeFileAtomic(file, x.trace);
   const who =
     options.strategyModule !== undefined
       ? `--strategy-module ${options.strategyModule}`

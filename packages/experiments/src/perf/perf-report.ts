@@ -3,7 +3,6 @@
  * judged quantity (median [min - max] of the runs), the target and a pass/fail mark; written as
  * perf.json and as a Markdown table (perf.md).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@gclab/bench';
 import { formatMeasured, formatNumber, type PerfFigure, passMark } from './perf-figure.ts';
@@ -75,7 +74,6 @@ export function formatPerfMarkdown(report: PerfReport): string {
 
 /** Writes perf.json and perf.md into `dir` (created if needed); returns their paths. */
 export function writePerfReport(dir: string, report: PerfReport): { json: string; markdown: string } {
-  mkdirSync(dir, { recursive: true });
   const json = join(dir, 'perf.json');
   const markdown = join(dir, 'perf.md');
   writeFileAtomic(json, `${JSON.stringify(report, null, 2)}\n`);

@@ -20,12 +20,11 @@
  * CommonJS module (test/perf/no-commonjs.test.ts). Writes perf.json and perf.md into `out`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { gitCommit, machineInfo } from '@gclab/bench';
+import { gitCommit, machineInfo, writeFileAtomic } from '@gclab/bench';
 import { type CPythonCollector, cpython } from '@gclab/generational';
 import { refcount } from '@gclab/refcount';
 import { markSweep } from '@gclab/tracing-gc';
@@ -211,8 +210,7 @@ async function timeGclabRun(count: number, outDir: string): Promise<number[] | s
     }
     seconds.push(s);
     if (r === count - 1) {
-      mkdirSync(outDir, { recursive: true });
-      writeFileSync(join(outDir, 'gclab-run.txt'), result.stdout);
+      writeFileAtomic(join(outDir, 'gclab-run.txt'), result.stdout);
     }
   }
   return seconds;
