@@ -148,7 +148,8 @@ export class SimulatedOS {
 
   /** Whether the byte address lies in a mapped range. */
   isMapped(addr: number): boolean {
-    return this.findRange(addr) >= 0;
+    // NaN compares false with every bound, which the search would take for "inside".
+    return !Number.isNaN(addr) && this.findRange(addr) >= 0;
   }
 
   /** The mapped ranges as `[start, end)` pairs, in address order. */

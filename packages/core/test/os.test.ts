@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ADDRESS_LIMIT, ADDRESS_SPACE_BYTES, FIRST_ADDRESS, MemoryError, PAGE_SIZE, roundUp, SimulatedOS } from '../src/index.ts';
+import {
+  ADDRESS_LIMIT,
+  ADDRESS_SPACE_BYTES,
+  FIRST_ADDRESS,
+  MemoryError,
+  PAGE_SIZE,
+  roundUp,
+  SimulatedOS,
+} from '../src/index.ts';
 
 /** Writes a recognisable value into every word of `[addr, addr + bytes)`. */
 function scribble(os: SimulatedOS, addr: number, bytes: number): void {
