@@ -1,0 +1,88 @@
+/**
+ * Limits of the simulated machine, through `runReplay` (issue 15): requests larger than the address
+ * space, and allocation that adds up past the 2 GiB and 4 GiB marks, under every registered
+ * collector. Traces are generated in a temporary directory.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ADDRESS_SPACE_BYTES, MAX_PAYLOAD, OutOfMemoryError } from '@gclab/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectors, findCollector } from '../src/registry.ts';
+import { runReplay } from '../src/replay-run.ts';
+import { TraceRunError } from '../src/trace-run-error.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'gclab-limits-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function trace(name: string, lines: string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `gclab-trace 1\n${lines.join('\n')}\n`);
+  return path;
+}
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
+}
+
+describe('limits of the simulated machine', () => {
+  it('a payload the trace format allows but no address space holds is a located out-of-memory error', () => {
+    const file = trace('huge.trace', ['# the largest payload the format allows', `new r0 0 ${MAX_PAYLOAD}`]);
+    for (const descriptor of collectors) {
+      for (const checked of [false, true]) {
+        const e = thrown(() => runReplay({ file, descriptor, checked }));
+        expect(e, descriptor.name).toBeInstanceOf(TraceRunError);
+        const error = e as TraceRunError;
+        expect(error.cause).toBeInstanceOf(OutOfMemoryError);
+        expect((error.cause as OutOfMemoryError).figures.requestedBytes).toBeGreaterThan(ADDRESS_SPACE_BYTES);
+        expect(error.message).toMatch(
+          new RegExp(
+            `^${file}:3:1: op 0 \\(new r0 0 ${MAX_PAYLOAD}\\): out of memory: ${descriptor.name} could not allocate \\d+ bytes .*: the simulated address space \\(${ADDRESS_SPACE_BYTES} bytes, just under 2 GiB\\) has no free range that large$`,
+          ),
+        );
+      }
+    }
+  });
+
+  it('a request that fits the address space alone, but not beside what is live, is out of memory too', () => {
+    // Two objects of 1.25 GiB each: the first fits, the second cannot fit beside it.
+    const big = 5 * 2 ** 28;
+    const file = trace('two-big.trace', [`new g:a 0 ${big}`, `new g:b 0 ${big}`]);
+    for (const name of ['no-gc', 'refcount', 'mark-sweep', 'mark-compact']) {
+      const e = thrown(() => runReplay({ file, descriptor: findCollector(name) })) as TraceRunError;
+      expect(e, name).toBeInstanceOf(TraceRunError);
+      expect(e.message, name).toMatch(
+        new RegExp(`^${file}:3:1: op 1 \\(new g:b 0 ${big}\\): out of memory: ${name} `),
+      );
+    }
+  });
+
+  it('allocation adds up exactly past the 2 GiB and 4 GiB marks (objects freed as it goes)', () => {
+    // 66 objects of 64 MiB payload, each dropped by the next: 4.1 GiB allocated, at most two live.
+    const payload = 64 * 2 ** 20;
+    const count = 66;
+    const file = trace('churn.trace', [
+      'call 1',
+      ...Array.from({ length: count }, () => `new r0 0 ${payload}`),
+      'gc',
+    ]);
+    // Reference counting frees each object in its own mapping; mark-compact slides it in one space
+    // (where a 32-bit overflow once made the cursor negative).
+    for (const name of ['refcount', 'mark-compact']) {
+      const descriptor = findCollector(name);
+      const r = runReplay({ file, descriptor });
+      const size = 8 * (1 + descriptor.constraints.headerWords) + payload;
+      expect(r.allocations, name).toEqual({ objects: count, bytes: count * size });
+      expect(r.allocations.bytes).toBeGreaterThan(4 * 2 ** 30);
+      expect(r.frees, name).toEqual({ objects: count - 1, bytes: (count - 1) * size });
+      expect(r.live, name).toEqual({ objects: 1, bytes: size });
+      expect(r.leaked, name).toEqual({ objects: 0, bytes: 0 });
+      expect(r.peakReservedBytes, name).toBeLessThan(6 * size);
+    }
+  });
+});
