@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Heap } from '@gclab/core';
 import { watchHeartbeat } from './child-watchdog.ts';
@@ -33,6 +33,9 @@ export interface HeartbeatRecord {
   /** `file:line:col` of the operation, or null. */
   location?: string | null;
 }
+
+/** The signals passed on to the child. */
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Fixed size of a heartbeat record (padded), so each write replaces the previous in place. */
 const RECORD_BYTES = 2048;
@@ -95,6 +98,12 @@ export function superviseReplay(limits: HookTimeLimits): Promise<number> {
     child.kill('SIGKILL');
   };
   process.once('exit', killChild);
+  // A signal to this process (a batch scheduler's SIGTERM, a hang-up) goes on to the child, whose
+  // exit then ends this one: the child never outlives the command.
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
+  for (const signal of FORWARDED) process.on(signal, forward);
   return new Promise<number>((resolve) => {
     let settled = false;
     const finish = (code: number): void => {
@@ -102,6 +111,7 @@ export function superviseReplay(limits: HookTimeLimits): Promise<number> {
       settled = true;
       watchdog.stop();
       process.off('exit', killChild);
+      for (const signal of FORWARDED) process.off(signal, forward);
       rmSync(dir, { recursive: true, force: true });
       resolve(code);
     };
@@ -120,10 +130,8 @@ export function superviseReplay(limits: HookTimeLimits): Promise<number> {
       },
     );
     child.on('exit', (code, signal) => {
-      if (signal !== null && !settled) {
-        process.stderr.write(`error: the replay was stopped by ${signal}\n`);
-      }
-      finish(code ?? 1);
+      // Killed by a signal: the shell's convention, 128 + its number (130 for SIGINT, 143 for SIGTERM).
+      finish(signal === null ? (code ?? 1) : 128 + constants.signals[signal]);
     });
   });
 }
