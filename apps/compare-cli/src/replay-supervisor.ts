@@ -4,8 +4,8 @@
  * `GCLAB_REPLAY_HEARTBEAT` where to write its heartbeat); the contained collector's hooks write the
  * heartbeat (`FileHeartbeat`: always when `collect` starts, otherwise at most once a millisecond), and
  * the parent watches it with `child-watchdog.ts` (as `gclab verify` does): when it stays still past the
- * per-collection limit (the last heartbeat came from `collect`) or the per-operation limit (any other
- * hook, or loading the module), the child is killed and the fault is reported as the collector's,
+ * per-collection limit (the last heartbeat came from `collect`, or from loading the module) or the
+ * per-operation limit (any other hook), the child is killed and the fault is reported as the collector's,
  * exit 1. The child writes to the same stdout and stderr, and its exit code is the command's.
  */
 import { spawn } from 'node:child_process';
@@ -136,9 +136,13 @@ export function superviseReplay(limits: HookTimeLimits): Promise<number> {
   });
 }
 
-/** The limit that holds for what the record says the child is doing, and its option's name. */
+/**
+ * The limit that holds for what the record says the child is doing, and its option's name: the
+ * per-collection limit for `collect` and for loading the module (compiling a TypeScript module on a
+ * busy machine can take seconds), the per-operation limit for every other hook.
+ */
 function limitOf(record: HeartbeatRecord, limits: HookTimeLimits): { ms: number; what: string } {
-  return record.phase === 'hook' && record.hook === 'collect'
+  return record.phase === 'load' || (record.phase === 'hook' && record.hook === 'collect')
     ? { ms: limits.collectionMs, what: 'per-collection time limit (--collection-time-limit)' }
     : { ms: limits.opMs, what: 'per-operation time limit (--op-time-limit)' };
 }
