@@ -24,7 +24,7 @@ import type { Memory } from './memory.ts';
 import { MAX_PAYLOAD, MAX_REFS, NREFS_MASK, ObjectModel } from './object-model.ts';
 import { Oracle } from './oracle.ts';
 import { ADDRESS_SPACE_BYTES, SimulatedOS } from './os.ts';
-import { MAX_FRAMES, MAX_OUTER_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
+import { MAX_FRAMES, MAX_OUTER_REGISTERS, MAX_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
 import { type Counters, OP_NAMES, OpCode, Telemetry } from './telemetry.ts';
 
 /** Options of a heap. */
@@ -245,6 +245,11 @@ export class Heap {
       this.fail(`a frame needs from ${n} (its arguments) to ${MAX_OUTER_REGISTERS} registers, got ${nregs}`);
     }
     if (this.roots.depth + 1 >= MAX_FRAMES) this.fail(`call stack deeper than ${MAX_FRAMES} frames`);
+    if (this.roots.top + nregs > MAX_REGISTERS) {
+      this.fail(
+        `call stack overflow: the frames would hold ${this.roots.top + nregs} registers, more than ${MAX_REGISTERS} in all`,
+      );
+    }
     if (n > this.argScratch.length) {
       this.argScratch = new Int32Array(n * 2);
       this.argSerials = new Int32Array(n * 2);

@@ -58,7 +58,7 @@ export {
   roundUp,
   SimulatedOS,
 } from './os.ts';
-export { globalRoot, MAX_FRAMES, MAX_OUTER_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
+export { globalRoot, MAX_FRAMES, MAX_OUTER_REGISTERS, MAX_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
 export {
   type CollectionRecord,
   Counters,

@@ -8,6 +8,7 @@ import {
   MAX_OUTER_REGISTERS,
   MAX_PAYLOAD,
   MAX_REFS,
+  MAX_REGISTERS,
   MutatorError,
   NoGC,
   NULL_ROOT,
@@ -328,6 +329,16 @@ describe('memory and limits under no-gc', () => {
     expect(heap.opText()).toBe(`new r0 0 ${MAX_PAYLOAD}`);
     heap.new(0, 1);
     expect(heap.counters.objectsAllocated).toBe(1);
+  });
+
+  it('frames holding more than MAX_REGISTERS registers in all are a stack overflow, not host memory exhausted', () => {
+    const heap = new Heap(noGc);
+    const frames = MAX_REGISTERS / MAX_OUTER_REGISTERS; // 256 full frames fit
+    for (let i = 0; i < frames; i++) heap.call(MAX_OUTER_REGISTERS);
+    expect(() => heap.call(MAX_OUTER_REGISTERS)).toThrow(
+      `op ${frames} (call ${MAX_OUTER_REGISTERS}): call stack overflow: the frames would hold ${MAX_REGISTERS + MAX_OUTER_REGISTERS} registers, more than ${MAX_REGISTERS} in all`,
+    );
+    expect(heap.roots.depth).toBe(frames);
   });
 
   it('a host-memory budget refuses the map that would pass it: OutOfMemoryError, not a host crash', () => {
