@@ -24,6 +24,7 @@ import {
 import { containCollector, type Heartbeat, type HookTimeLimits } from './collector-fault.ts';
 import { endOfRunCheck } from './end-check.ts';
 import { UsageError } from './errors.ts';
+import { CHECK_EVERY_OPS, checkJsHeap, JsHeapFullError } from './js-heap-guard.ts';
 import { TraceRunError } from './trace-run-error.ts';
 
 /** What to replay and how. */
@@ -40,6 +41,8 @@ export interface ReplayRunOptions {
   hostMemoryLimit?: number;
   /** Contain the collector (a user's module): its faults are its own, under these time limits. */
   contain?: { limits: HookTimeLimits; heartbeat: Heartbeat | null };
+  /** V8's heap limit in bytes for the JavaScript heap guard (default: the process's own). */
+  jsHeapLimit?: number;
   /** Told each value a `refcount` op records, as it runs (null where the collector does not count). */
   onRefcount?: (value: number | null, opIndex: number) => void;
   /** Told of each collection as it ends. */
@@ -109,16 +112,19 @@ export function runReplay(options: ReplayRunOptions): ReplayReport {
   if (options.onCollection !== undefined) heap.telemetry.collectionListeners.push(options.onCollection);
   let result: ReturnType<typeof replay>;
   try {
-    result = replay(
-      heap,
-      readTraceFile(file, parser),
-      options.onRefcount === undefined ? {} : { onRefcount: options.onRefcount },
-    );
+    const jsHeapLimit = options.jsHeapLimit;
+    result = replay(heap, readTraceFile(file, parser), {
+      ...(options.onRefcount === undefined ? {} : { onRefcount: options.onRefcount }),
+      onOp: (index) => {
+        if ((index & (CHECK_EVERY_OPS - 1)) === CHECK_EVERY_OPS - 1) checkJsHeap(jsHeapLimit);
+      },
+    });
   } catch (error) {
     if (
       error instanceof MutatorError ||
       error instanceof OutOfMemoryError ||
-      error instanceof HeapIntegrityError
+      error instanceof HeapIntegrityError ||
+      error instanceof JsHeapFullError
     ) {
       throw new TraceRunError(locate(), error, heap);
     }

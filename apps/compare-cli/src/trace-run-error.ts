@@ -12,6 +12,10 @@ import {
   type MutatorError,
   OutOfMemoryError,
 } from '@gclab/core';
+import { JsHeapFullError } from './js-heap-guard.ts';
+
+/** A run error that `TraceRunError` locates. */
+export type RunError = MutatorError | OutOfMemoryError | HeapIntegrityError | JsHeapFullError;
 
 /** A run error with the trace location of the operation that raised it; `cause` is the error. */
 export class TraceRunError extends GclabError {
@@ -20,14 +24,15 @@ export class TraceRunError extends GclabError {
     /** `file:line:col` of the operation. */
     readonly location: string,
     /** The error of the run. */
-    override readonly cause: MutatorError | OutOfMemoryError | HeapIntegrityError,
+    override readonly cause: RunError,
     heap: Heap,
   ) {
     super(`${location}: ${describe(cause, heap)}`);
   }
 }
 
-function describe(cause: MutatorError | OutOfMemoryError | HeapIntegrityError, heap: Heap): string {
+function describe(cause: RunError, heap: Heap): string {
+  if (cause instanceof JsHeapFullError) return `op ${heap.opIndex} (${heap.opText()}): ${cause.message}`;
   if (!(cause instanceof OutOfMemoryError)) return cause.message;
   const op = `op ${heap.opIndex} (${heap.opText()}): ${cause.message}`;
   const os = heap.os;

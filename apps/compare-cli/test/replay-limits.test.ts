@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADDRESS_SPACE_BYTES, MAX_PAYLOAD, OutOfMemoryError } from '@gclab/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHECK_EVERY_OPS, JsHeapFullError } from '../src/js-heap-guard.ts';
 import { collectors, findCollector } from '../src/registry.ts';
 import { runReplay } from '../src/replay-run.ts';
 import { TraceRunError } from '../src/trace-run-error.ts';
@@ -84,5 +85,22 @@ describe('limits of the simulated machine', () => {
       expect(r.leaked, name).toEqual({ objects: 0, bytes: 0 });
       expect(r.peakReservedBytes, name).toBeLessThan(6 * size);
     }
+  });
+
+  it('a JavaScript heap near its limit stops the run with a located error, checked every CHECK_EVERY_OPS ops', () => {
+    const globals = Array.from({ length: CHECK_EVERY_OPS + 10 }, (_, i) => `new g:x${i} 0`);
+    const file = trace('globals.trace', globals);
+    expect(runReplay({ file, descriptor: findCollector('no-gc') }).ops).toBe(CHECK_EVERY_OPS + 10);
+    // A limit the heap in use is always past: the first look stops the run, at op CHECK_EVERY_OPS - 1.
+    const e = thrown(() =>
+      runReplay({ file, descriptor: findCollector('no-gc'), jsHeapLimit: 1 }),
+    ) as TraceRunError;
+    expect(e).toBeInstanceOf(TraceRunError);
+    expect(e.cause).toBeInstanceOf(JsHeapFullError);
+    expect(e.message).toMatch(
+      new RegExp(
+        `^${file}:${CHECK_EVERY_OPS + 1}:1: op ${CHECK_EVERY_OPS - 1} \\(new g:x${CHECK_EVERY_OPS - 1} 0\\): the replay's own data .* fills \\d+ bytes of the 1-byte JavaScript heap: stopped before the host runs out of memory$`,
+      ),
+    );
   });
 });
