@@ -110,11 +110,11 @@ export function registerReplayCommand(program: Command): void {
         await runContained(file, options.strategyModule, heartbeatFile, limits, options);
         return;
       }
-      runReplayCommand(file, await chooseCollector(options), options, null);
+      runReplayCommand(file, chooseCollector(options), options, null);
     });
 }
 
-/** The watched child: loads the module (under the per-operation limit) and replays it contained. */
+/** The watched child: loads the module (under the per-collection limit) and replays it contained. */
 async function runContained(
   file: string,
   modulePath: string,
@@ -135,9 +135,8 @@ async function runContained(
   }
 }
 
-/** The collector of `--strategy` or `--strategy-module` (exactly one must be given). */
-async function chooseCollector(options: ReplayOptions): Promise<CollectorDescriptor> {
-  if (options.strategyModule !== undefined) return loadStrategyModule(options.strategyModule);
+/** The registered collector of `--strategy` (a `--strategy-module` runs contained, above). */
+function chooseCollector(options: ReplayOptions): CollectorDescriptor {
   if (options.strategy !== undefined) return findCollector(options.strategy);
   throw new UsageError(
     `replay needs --strategy NAME (one of ${collectorNames().join(', ')}) or --strategy-module PATH`,
