@@ -4,10 +4,11 @@
  * collector. Traces are generated in a temporary directory.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ADDRESS_SPACE_BYTES, MAX_PAYLOAD, OutOfMemoryError } from '@gclab/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { defaultHostMemory } from '../src/commands/replay.ts';
 import { CHECK_EVERY_OPS, JsHeapFullError } from '../src/js-heap-guard.ts';
 import { collectors, findCollector } from '../src/registry.ts';
 import { runReplay } from '../src/replay-run.ts';
@@ -85,6 +86,23 @@ describe('limits of the simulated machine', () => {
       expect(r.leaked, name).toEqual({ objects: 0, bytes: 0 });
       expect(r.peakReservedBytes, name).toBeLessThan(6 * size);
     }
+  });
+
+  it('a leak past the host-memory budget is out of memory naming the budget (the default: a quarter of RAM, at most 2 GiB)', () => {
+    const file = trace('leak.trace', [
+      'call 40',
+      ...Array.from({ length: 40 }, (_, i) => `new r${i} 0 1048576`),
+    ]);
+    for (const name of ['no-gc', 'refcount', 'mark-sweep']) {
+      const e = thrown(() => runReplay({ file, descriptor: findCollector(name), hostMemoryLimit: 16 << 20 }));
+      expect(e, name).toBeInstanceOf(TraceRunError);
+      expect((e as Error).message, name).toMatch(
+        new RegExp(
+          `^${file}:\\d+:1: op \\d+ \\(new r\\d+ 0 1048576\\): out of memory: ${name} could not allocate \\d+ bytes .*: the host-memory budget of 16777216 bytes is reached \\(raise it with --host-memory\\)$`,
+        ),
+      );
+    }
+    expect(defaultHostMemory()).toBe(Math.min(ADDRESS_SPACE_BYTES, Math.floor(totalmem() / 4)));
   });
 
   it('a JavaScript heap near its limit stops the run with a located error, checked every CHECK_EVERY_OPS ops', () => {
