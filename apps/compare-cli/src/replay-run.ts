@@ -2,6 +2,11 @@
  * One replay of a trace file under one collector, and the figures the `replay` command reports.
  * The trace is streamed (`readTraceFile` reads it in chunks and parses it a line at a time), so a
  * trace of any size runs in memory proportional to the heap it builds, not to the file.
+ *
+ * An error of the run (a mutator error, out of memory, a corrupted heap) is located in the trace: it
+ * becomes a `TraceRunError` whose message starts with `file:line:col:`. A contained collector
+ * (`contain`, for a user's module) has its faults reported as its own (`collector-fault.ts`). The run
+ * ends with a cheap consistency check (`end-check.ts`), so impossible figures are never reported.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import {
@@ -9,10 +14,18 @@ import {
   type CollectorDescriptor,
   type Counters,
   Heap,
+  HeapIntegrityError,
+  MutatorError,
+  OutOfMemoryError,
   readTraceFile,
   replay,
+  TraceParser,
 } from '@gclab/core';
+import { containCollector, type Heartbeat, type HookTimeLimits } from './collector-fault.ts';
+import { endOfRunCheck } from './end-check.ts';
 import { UsageError } from './errors.ts';
+import { CHECK_EVERY_OPS, checkJsHeap, JsHeapFullError } from './js-heap-guard.ts';
+import { TraceRunError } from './trace-run-error.ts';
 
 /** What to replay and how. */
 export interface ReplayRunOptions {
@@ -24,6 +37,12 @@ export interface ReplayRunOptions {
   checked?: boolean;
   /** Heap limit in bytes (the simulated OS refuses to map past it). */
   heapLimit?: number;
+  /** Host-memory budget in bytes for the simulated memory (the OS refuses to map past it). */
+  hostMemoryLimit?: number;
+  /** Contain the collector (a user's module): its faults are its own, under these time limits. */
+  contain?: { limits: HookTimeLimits; heartbeat: Heartbeat | null };
+  /** V8's heap limit in bytes for the JavaScript heap guard (default: the process's own). */
+  jsHeapLimit?: number;
   /** Told each value a `refcount` op records, as it runs (null where the collector does not count). */
   onRefcount?: (value: number | null, opIndex: number) => void;
   /** Told of each collection as it ends. */
@@ -76,22 +95,43 @@ export interface ReplayReport {
   gcLog: CollectionRecord[];
 }
 
-/** Replays `options.file` under `options.descriptor`; errors of the run propagate (typed). */
+/** Replays `options.file` under `options.descriptor`; errors of the run propagate (typed, located). */
 export function runReplay(options: ReplayRunOptions): ReplayReport {
   const { file, descriptor } = options;
   checkReadable(file);
+  const parser = new TraceParser(file);
+  const locate = (): string => `${file}:${parser.lineNumber}:${parser.opColumn}`;
   const heap = new Heap(descriptor, {
     checked: options.checked === true,
     ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
+    ...(options.hostMemoryLimit === undefined ? {} : { hostMemoryLimit: options.hostMemoryLimit }),
   });
+  if (options.contain !== undefined) {
+    containCollector(heap.collector, heap, options.contain.limits, locate, options.contain.heartbeat);
+  }
   if (options.onCollection !== undefined) heap.telemetry.collectionListeners.push(options.onCollection);
-  const result = replay(
-    heap,
-    readTraceFile(file),
-    options.onRefcount === undefined ? {} : { onRefcount: options.onRefcount },
-  );
+  let result: ReturnType<typeof replay>;
+  try {
+    const jsHeapLimit = options.jsHeapLimit;
+    result = replay(heap, readTraceFile(file, parser), {
+      ...(options.onRefcount === undefined ? {} : { onRefcount: options.onRefcount }),
+      onOp: (index) => {
+        if ((index & (CHECK_EVERY_OPS - 1)) === CHECK_EVERY_OPS - 1) checkJsHeap(jsHeapLimit);
+      },
+    });
+  } catch (error) {
+    if (
+      error instanceof MutatorError ||
+      error instanceof OutOfMemoryError ||
+      error instanceof HeapIntegrityError ||
+      error instanceof JsHeapFullError
+    ) {
+      throw new TraceRunError(locate(), error, heap);
+    }
+    throw error;
+  }
+  const reach = endOfRunCheck(heap, result.ops);
   const stats = heap.stats();
-  const reach = heap.oracle.traverse();
   const c = stats.counters;
   const byKind = stats.collectionsByKind;
   return {

@@ -5,8 +5,10 @@
  */
 import { OutputFileError } from '@gclab/bench';
 import { HeapIntegrityError, MutatorError, OutOfMemoryError, TraceSyntaxError } from '@gclab/core';
+import { CollectorFaultError } from './collector-fault.ts';
 import { UsageError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
+import { TraceRunError } from './trace-run-error.ts';
 
 /** The text for stderr (one or more lines, no trailing newline) and the exit code of an error. */
 export interface ErrorReport {
@@ -28,6 +30,9 @@ export function reportError(error: unknown): ErrorReport {
   // A results file or report that could not be written at the end (a full disk): the run failed.
   if (error instanceof OutputFileError)
     return { text: `error: ${error.message}`, exitCode: ExitCode.failure };
+  // `file:line:col: ...`: a run error located in the trace, or a fault of a user's collector module.
+  if (error instanceof TraceRunError) return { text: error.message, exitCode: ExitCode.failure };
+  if (error instanceof CollectorFaultError) return { text: error.message, exitCode: ExitCode.failure };
   const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   return {
     text: `gclab: internal error (a bug in gclab or in the collector):\n${detail}`,

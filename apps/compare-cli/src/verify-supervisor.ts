@@ -8,7 +8,7 @@
  * shrunk: each attempt would hang again).
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import {
   writeTrace,
 } from '@gclab/core';
 import { defaultCompleteness, emptyCoverage, regressionCorpus, type VerifyResult } from '@gclab/verify';
+import { watchHeartbeat } from './child-watchdog.ts';
 import { UsageError } from './errors.ts';
 
 /** A collector the child loads: a registered name or a module path. */
@@ -69,9 +70,6 @@ export interface SupervisorEvents {
 
 const CHILD_PATH = fileURLToPath(new URL('./verify-child.ts', import.meta.url));
 
-/** How often the ops file is looked at, in milliseconds. */
-const POLL_MS = 100;
-
 /**
  * Verifies `descriptors` (loaded in the child from `task.targets`, same order) one after the other in a
  * child process; a collector stopped at the time limit gets a `time-limit` result and the rest go
@@ -118,32 +116,24 @@ function superviseChild(
     const finish = (f: () => void): void => {
       if (settled) return;
       settled = true;
-      clearInterval(watchdog);
+      watchdog.stop();
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
       f();
     };
-    const watchdog = setInterval(() => {
-      if (started === null) return;
-      let last = started;
-      try {
-        last = Math.max(started, statSync(opsFile).mtimeMs);
-      } catch {
-        // Not written yet: the child is starting or probing heap limits.
-      }
-      if (Date.now() - last <= task.timeLimitMs) return;
-      const result = timeLimitResult(
-        descriptors[current]!,
-        task,
-        stuckRun(opsFile),
-        programs,
-        Date.now() - started,
-      );
-      finish(() => {
-        events.finished(current, result);
-        resolve(current + 1);
-      });
-    }, POLL_MS);
+    // The ops file is the heartbeat: the child writes each operation to it before running it.
+    const watchdog = watchHeartbeat(
+      opsFile,
+      () => (started === null ? null : { since: started, ms: task.timeLimitMs }),
+      () => {
+        const elapsed = Date.now() - started!;
+        const result = timeLimitResult(descriptors[current]!, task, stuckRun(opsFile), programs, elapsed);
+        finish(() => {
+          events.finished(current, result);
+          resolve(current + 1);
+        });
+      },
+    );
     child.on('message', (message: ChildMessage) => {
       if (settled) return;
       if (message.type === 'started') {
@@ -168,7 +158,8 @@ function superviseChild(
         finish(() => reject(error));
       }
     });
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': the child's last messages and output may arrive after its 'exit'.
+    child.on('close', (code, signal) => {
       finish(() =>
         reject(
           new Error(

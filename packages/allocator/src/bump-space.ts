@@ -45,7 +45,8 @@ export class BumpSpace {
   /** Allocates `size` bytes (rounded up to 8); returns the address, or 0 if it does not fit. */
   allocate(size: number): number {
     const addr = this.cursor;
-    const next = addr + ((size + 7) & ~7);
+    // `size + (-size & 7)` rounds up to 8 exactly for any size (`(size + 7) & ~7` wraps past 2^31).
+    const next = addr + size + (-size & 7);
     if (next > this.end || !(size > 0)) {
       if (!(size > 0) || !Number.isInteger(size)) {
         throw new AllocatorError(

@@ -10,14 +10,14 @@
  * Invariants: `objects` = dense length; `bytes` = sum of requested sizes; `reservedBytes` = sum of
  * page-rounded sizes; `pageTable[a >>> 12] = i + 1` exactly for the dense entries `addrs[i] = a`.
  */
-import { type Heap, hex, PAGE_SIZE, roundUp, type SimulatedOS } from '@gclab/core';
+import { ADDRESS_SPACE_BYTES, type Heap, hex, PAGE_SIZE, roundUp, type SimulatedOS } from '@gclab/core';
 import { AllocatorError, checkSize } from './allocator-error.ts';
 import { growInt32 } from './grow.ts';
 import type { SweepResult } from './sweep-result.ts';
 
 const PAGE_SHIFT = 12;
-/** The largest request a large object space accepts (below the simulated address limit). */
-const MAX_LARGE = 0x4000_0000;
+/** The largest request a large object space accepts: the whole simulated address space. */
+const MAX_LARGE = ADDRESS_SPACE_BYTES;
 
 /** Objects mapped one by one from the simulated OS (page-rounded), unmapped when freed. */
 export class LargeObjectSpace {

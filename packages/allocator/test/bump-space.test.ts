@@ -23,6 +23,16 @@ describe('BumpSpace', () => {
     expect(os.reservedBytes).toBe(0);
   });
 
+  it('refuses requests past 2^31 and 2^32 bytes instead of wrapping the rounded size', () => {
+    const space = BumpSpace.map(new SimulatedOS(), 1 << 20)!;
+    for (const size of [2 ** 31 - 1, 2 ** 31 + 8, 2 ** 32 - 4, 2 ** 32 + 8, 2 ** 40]) {
+      expect(space.allocate(size), String(size)).toBe(0);
+    }
+    expect(space.cursor).toBe(space.start);
+    expect(space.allocate(13)).toBe(space.start);
+    expect(space.cursor).toBe(space.start + 16);
+  });
+
   it('returns null when the OS refuses', () => {
     expect(BumpSpace.map(new SimulatedOS({ heapLimit: 4096 }), 8192)).toBeNull();
   });

@@ -19,18 +19,20 @@ import {
   type CollectorOptions,
   FULL_COLLECTION,
 } from './collector.ts';
-import { MutatorError } from './errors.ts';
+import { MutatorError, OutOfMemoryError } from './errors.ts';
 import type { Memory } from './memory.ts';
 import { MAX_PAYLOAD, MAX_REFS, NREFS_MASK, ObjectModel } from './object-model.ts';
 import { Oracle } from './oracle.ts';
-import { SimulatedOS } from './os.ts';
-import { MAX_FRAMES, MAX_OUTER_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
+import { ADDRESS_SPACE_BYTES, SimulatedOS } from './os.ts';
+import { MAX_FRAMES, MAX_OUTER_REGISTERS, MAX_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
 import { type Counters, OP_NAMES, OpCode, Telemetry } from './telemetry.ts';
 
 /** Options of a heap. */
 export interface HeapOptions {
   /** Heap limit in bytes: the simulated OS refuses to map past it. Default: none. */
   heapLimit?: number;
+  /** Host-memory budget in bytes for the simulated memory (see `OSOptions`). Default: none. */
+  hostMemoryLimit?: number;
   /** Verify the heap after every operation (slow; for tests and verification). */
   checked?: boolean;
   /** Options passed to the collector's `create`. */
@@ -98,7 +100,10 @@ export class Heap {
 
   constructor(descriptor: CollectorDescriptor, options: HeapOptions = {}) {
     this.descriptor = descriptor;
-    this.os = new SimulatedOS(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit });
+    this.os = new SimulatedOS({
+      ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
+      ...(options.hostMemoryLimit === undefined ? {} : { hostMemoryLimit: options.hostMemoryLimit }),
+    });
     this.memory = this.os.memory;
     this.model = new ObjectModel(descriptor.constraints.headerWords);
     this.counters = this.telemetry.counters;
@@ -132,6 +137,8 @@ export class Heap {
     }
     this.checkWritable(dst);
     const size = this.model.sizeOf(nrefs, payload);
+    // No map can return more than the address space: no collector could satisfy this request.
+    if (size > ADDRESS_SPACE_BYTES) throw this.tooLarge(size);
     const addr = this.collector.allocate(size, nrefs, payload);
     this.model.format(this.memory.words, addr, nrefs, payload);
     const c = this.counters;
@@ -238,6 +245,11 @@ export class Heap {
       this.fail(`a frame needs from ${n} (its arguments) to ${MAX_OUTER_REGISTERS} registers, got ${nregs}`);
     }
     if (this.roots.depth + 1 >= MAX_FRAMES) this.fail(`call stack deeper than ${MAX_FRAMES} frames`);
+    if (this.roots.top + nregs > MAX_REGISTERS) {
+      this.fail(
+        `call stack overflow: the frames would hold ${this.roots.top + nregs} registers, more than ${MAX_REGISTERS} in all`,
+      );
+    }
     if (n > this.argScratch.length) {
       this.argScratch = new Int32Array(n * 2);
       this.argSerials = new Int32Array(n * 2);
@@ -465,14 +477,32 @@ export class Heap {
     return `g:${this.roots.globalNames[~code] ?? `#${~code}`}`;
   }
 
+  /**
+   * The `OutOfMemoryError` of a request larger than the whole address space (no map could hold it):
+   * raised for every collector alike, before the collector is asked.
+   */
+  private tooLarge(size: number): OutOfMemoryError {
+    const os = this.os;
+    os.refusedMaps++;
+    os.lastRefusal = 'address-space';
+    const c = this.counters;
+    return new OutOfMemoryError({
+      requestedBytes: size,
+      reservedBytes: os.reservedBytes,
+      heapLimit: os.heapLimit,
+      allocatedBytes: c.bytesAllocated - c.bytesFreed,
+      collector: this.collector.name,
+    });
+  }
+
   /** Throws a `MutatorError` naming the running operation and its operands. */
   private fail(reason: string): never {
     const t = this.telemetry;
     throw new MutatorError(t.opIndex, this.opText(), reason);
   }
 
-  /** The running operation in trace syntax, e.g. `put r0 1 g:x`. */
-  private opText(): string {
+  /** The running operation (`opIndex`) in trace syntax, e.g. `put r0 1 g:x`. */
+  opText(): string {
     const r = (code: number) => this.rootName(code);
     const a = this.opA;
     const b = this.opB;

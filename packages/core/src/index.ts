@@ -48,8 +48,17 @@ export {
   WORD,
 } from './object-model.ts';
 export { Oracle, type Reachability } from './oracle.ts';
-export { ADDRESS_LIMIT, FIRST_ADDRESS, type OSOptions, PAGE_SIZE, roundUp, SimulatedOS } from './os.ts';
-export { globalRoot, MAX_FRAMES, MAX_OUTER_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
+export {
+  ADDRESS_LIMIT,
+  ADDRESS_SPACE_BYTES,
+  FIRST_ADDRESS,
+  type MapRefusal,
+  type OSOptions,
+  PAGE_SIZE,
+  roundUp,
+  SimulatedOS,
+} from './os.ts';
+export { globalRoot, MAX_FRAMES, MAX_OUTER_REGISTERS, MAX_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
 export {
   type CollectionRecord,
   Counters,
@@ -68,7 +77,16 @@ export {
   type TraceRoot,
   type TraceSource,
 } from './trace/ops.ts';
-export { parseTrace, parseTraceLines, readLines, readTraceFile, TraceParser } from './trace/parser.ts';
+export {
+  MAX_LINE_LENGTH,
+  parseTrace,
+  parseTraceLines,
+  readLines,
+  readTraceFile,
+  SHOWN_TOKEN_LENGTH,
+  shown,
+  TraceParser,
+} from './trace/parser.ts';
 export { TracePerformer } from './trace/perform.ts';
 export { type ReplayOptions, type ReplayResult, replay } from './trace/replay.ts';
 export { formatOp, formatSource, writeTrace } from './trace/writer.ts';

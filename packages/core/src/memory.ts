@@ -21,13 +21,28 @@ const MAX_SLOTS = 1 << 29;
  * `MEMORY_DOUBLING_LIMIT` bytes, then by a quarter at a time (as Go grows large slices), so a large
  * heap costs at most 25% more host memory than it maps rather than up to 100%. Code that keeps
  * `words` in a local must read it again after anything that may `map`.
+ *
+ * A host-memory budget caps the array: growth stops at it, and `canHold` tells the simulated OS,
+ * which refuses a `map` past it (the collector then raises `OutOfMemoryError`), so a runaway heap
+ * ends as a typed error instead of exhausting the host.
  */
 export class Memory {
   /** The word array: the low slot of the word at byte address `a` is `words[a >> 2]`. */
   words: Int32Array;
 
-  constructor(initialBytes = 1 << 20) {
-    this.words = new Int32Array(Math.max(16, initialBytes >>> 2));
+  /** The most bytes the array may grow to (the host-memory budget; `Infinity`: the address space). */
+  readonly budgetBytes: number;
+  private readonly budgetSlots: number;
+
+  constructor(initialBytes = 1 << 20, budgetBytes = Number.POSITIVE_INFINITY) {
+    this.budgetBytes = budgetBytes;
+    this.budgetSlots = Math.min(MAX_SLOTS, Math.floor(budgetBytes / 4));
+    this.words = new Int32Array(Math.max(16, Math.min(initialBytes >>> 2, this.budgetSlots)));
+  }
+
+  /** Whether `[0, endByte)` fits within the host-memory budget. */
+  canHold(endByte: number): boolean {
+    return Math.ceil(endByte / 4) <= Math.max(this.budgetSlots, this.words.length);
   }
 
   /** Simulated bytes the array currently covers. */
@@ -44,7 +59,7 @@ export class Memory {
       // A quarter more, in whole 4 KiB pages (1024 slots), once past the doubling limit.
       size = size < DOUBLING_LIMIT_SLOTS ? size * 2 : Math.ceil((size * 1.25) / 1024) * 1024;
     }
-    size = Math.min(size, Math.max(need, MAX_SLOTS));
+    size = Math.min(size, Math.max(need, this.budgetSlots));
     const grown = new Int32Array(size);
     grown.set(this.words);
     this.words = grown;

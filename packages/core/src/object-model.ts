@@ -35,7 +35,8 @@ export const WORD = 8;
 
 /** Rounds a payload byte count up to whole words. */
 export function payloadWordBytes(payloadBytes: number): number {
-  return (payloadBytes + 7) & ~7;
+  // Exact for any size (`(n + 7) & ~7` would wrap past 2^31).
+  return payloadBytes + (-payloadBytes & 7);
 }
 
 /** Size in bytes of an object with `nrefs` fields and `payloadBytes` payload under `headerWords`. */

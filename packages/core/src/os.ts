@@ -17,13 +17,34 @@ export const PAGE_SIZE = 4096;
 /** The lowest address the OS maps: addresses below it (null among them) are never valid. */
 export const FIRST_ADDRESS = 0x10000;
 
-/** The highest address plus one the OS can map (simulated addresses stay below 2^31). */
+/**
+ * The highest address plus one the OS can map. Simulated addresses stay below 2^31: a reference is
+ * held in the low 32-bit slot of a word and read as a signed integer, so this is the size of the
+ * simulated machine's address space (just under 2 GiB), whatever the host could hold.
+ */
 export const ADDRESS_LIMIT = 0x7fff_0000;
+
+/** The most bytes one `map` can ever return: the whole address space above `FIRST_ADDRESS`. */
+export const ADDRESS_SPACE_BYTES = ADDRESS_LIMIT - FIRST_ADDRESS;
+
+/** Why the last refused `map` was refused (`mmap` failing with ENOMEM, for one of three reasons). */
+export type MapRefusal =
+  /** Reserved bytes would exceed the heap limit. */
+  | 'heap-limit'
+  /** No free range of the address space is large enough. */
+  | 'address-space'
+  /** The host memory backing the simulated memory would exceed its budget. */
+  | 'host-memory';
 
 /** Options of a simulated OS. */
 export interface OSOptions {
   /** Maximum reserved bytes; `map` fails past it. Default: no limit. */
   heapLimit?: number;
+  /**
+   * Host-memory budget in bytes: the most the word array backing the simulated memory may grow to
+   * (`map` fails past it). Default: no budget beyond the address space.
+   */
+  hostMemoryLimit?: number;
 }
 
 /** The simulated OS: address-range mapping, reserved-byte accounting and the heap limit. */
@@ -40,8 +61,10 @@ export class SimulatedOS {
   mapCalls = 0;
   /** Number of `unmap` calls. */
   unmapCalls = 0;
-  /** Number of `map` calls refused by the heap limit. */
+  /** Number of `map` calls refused (heap limit, address space or host-memory budget). */
   refusedMaps = 0;
+  /** Why the last refused `map` was refused, or null if none was. */
+  lastRefusal: MapRefusal | null = null;
 
   // Mapped ranges sorted by start, and the free holes below `top` sorted by start.
   private readonly starts: number[] = [];
@@ -55,12 +78,16 @@ export class SimulatedOS {
   constructor(options: OSOptions = {}) {
     this.heapLimit = options.heapLimit ?? Number.POSITIVE_INFINITY;
     if (!(this.heapLimit > 0)) throw new MemoryError(`heap limit must be positive, got ${options.heapLimit}`);
-    this.memory = new Memory();
+    const budget = options.hostMemoryLimit ?? Number.POSITIVE_INFINITY;
+    if (!(budget > 0)) throw new MemoryError(`host-memory budget must be positive, got ${budget}`);
+    this.memory = new Memory(1 << 20, budget);
   }
 
   /**
    * Maps `bytes` (rounded up to pages) at an address aligned to `align` (a power of two, at least a
-   * page). Returns the address, or 0 when the heap limit would be exceeded.
+   * page). Returns the address, or 0 (and says why in `lastRefusal`) when the heap limit would be
+   * exceeded, no free range of the address space is large enough, or the host memory backing the
+   * range would exceed its budget: a collector turns 0 into `OutOfMemoryError`.
    */
   map(bytes: number, align = PAGE_SIZE): number {
     if (!Number.isInteger(bytes) || bytes <= 0)
@@ -68,10 +95,7 @@ export class SimulatedOS {
     if (align < PAGE_SIZE || (align & (align - 1)) !== 0)
       throw new MemoryError(`map: bad alignment ${align}`);
     const size = roundUp(bytes, PAGE_SIZE);
-    if (this.reservedBytes + size > this.heapLimit) {
-      this.refusedMaps++;
-      return 0;
-    }
+    if (this.reservedBytes + size > this.heapLimit) return this.refuse('heap-limit');
     let addr = 0;
     // First fit among the holes, then the top of the address space.
     for (let i = 0; i < this.holeStarts.length; i++) {
@@ -85,9 +109,8 @@ export class SimulatedOS {
     }
     if (addr === 0) {
       const start = roundUp(this.top, align);
-      if (start + size > ADDRESS_LIMIT) {
-        throw new MemoryError(`map: simulated address space exhausted (${size} bytes requested)`);
-      }
+      if (start + size > ADDRESS_LIMIT) return this.refuse('address-space');
+      if (!this.memory.canHold(start + size)) return this.refuse('host-memory');
       if (start > this.top) this.addHole(this.top, start);
       addr = start;
       this.top = start + size;
@@ -100,6 +123,13 @@ export class SimulatedOS {
     if (this.reservedBytes > this.peakReservedBytes) this.peakReservedBytes = this.reservedBytes;
     this.mapCalls++;
     return addr;
+  }
+
+  /** Counts a refused `map` and records why; returns 0, the refused address. */
+  private refuse(reason: MapRefusal): 0 {
+    this.refusedMaps++;
+    this.lastRefusal = reason;
+    return 0;
   }
 
   /** Unmaps exactly a range that `map` returned (same address, same byte count). */
@@ -118,7 +148,8 @@ export class SimulatedOS {
 
   /** Whether the byte address lies in a mapped range. */
   isMapped(addr: number): boolean {
-    return this.findRange(addr) >= 0;
+    // NaN compares false with every bound, which the search would take for "inside".
+    return !Number.isNaN(addr) && this.findRange(addr) >= 0;
   }
 
   /** The mapped ranges as `[start, end)` pairs, in address order. */

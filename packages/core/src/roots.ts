@@ -7,7 +7,7 @@
  * `regs[0 .. top)` and `globals[0 .. globalCount)` are every root value there is (0 = null).
  *
  * The outermost frame's registers grow as they are used, up to `MAX_OUTER_REGISTERS`; a called frame
- * has exactly the registers it was called with.
+ * has exactly the registers it was called with; all frames together hold at most `MAX_REGISTERS`.
  */
 
 /** Source code meaning the constant null. */
@@ -16,6 +16,11 @@ export const NULL_ROOT = 0x7fff_ffff;
 export const MAX_OUTER_REGISTERS = 1 << 16;
 /** The deepest call stack allowed (frames, the outermost included). */
 export const MAX_FRAMES = 1 << 16;
+/**
+ * The most registers all frames may hold together (64 MiB of host memory): without it, 65536 frames
+ * of 65536 registers would ask the host for 16 GiB. Past it, `call` is a stack overflow.
+ */
+export const MAX_REGISTERS = 1 << 24;
 
 /** Root code of global slot `g`. */
 export function globalRoot(g: number): number {

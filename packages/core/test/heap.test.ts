@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ADDRESS_SPACE_BYTES,
   type CollectorDescriptor,
   FULL_COLLECTION,
   Heap,
@@ -7,6 +8,7 @@ import {
   MAX_OUTER_REGISTERS,
   MAX_PAYLOAD,
   MAX_REFS,
+  MAX_REGISTERS,
   MutatorError,
   NoGC,
   NULL_ROOT,
@@ -305,6 +307,49 @@ describe('gc and refcount', () => {
 });
 
 describe('memory and limits under no-gc', () => {
+  it('an object larger than the address space is OutOfMemoryError for every collector, and the heap goes on', () => {
+    const heap = new Heap(noGc);
+    let error: unknown = null;
+    try {
+      heap.new(0, 0, MAX_PAYLOAD);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OutOfMemoryError);
+    expect((error as OutOfMemoryError).figures).toMatchObject({
+      requestedBytes: 8 + MAX_PAYLOAD,
+      collector: 'no-gc',
+    });
+    expect(8 + MAX_PAYLOAD).toBeGreaterThan(ADDRESS_SPACE_BYTES);
+    expect([heap.os.lastRefusal, heap.os.refusedMaps, heap.os.reservedBytes]).toEqual([
+      'address-space',
+      1,
+      0,
+    ]);
+    expect(heap.opText()).toBe(`new r0 0 ${MAX_PAYLOAD}`);
+    heap.new(0, 1);
+    expect(heap.counters.objectsAllocated).toBe(1);
+  });
+
+  it('frames holding more than MAX_REGISTERS registers in all are a stack overflow, not host memory exhausted', () => {
+    const heap = new Heap(noGc);
+    const frames = MAX_REGISTERS / MAX_OUTER_REGISTERS; // 256 full frames fit
+    for (let i = 0; i < frames; i++) heap.call(MAX_OUTER_REGISTERS);
+    expect(() => heap.call(MAX_OUTER_REGISTERS)).toThrow(
+      `op ${frames} (call ${MAX_OUTER_REGISTERS}): call stack overflow: the frames would hold ${MAX_REGISTERS + MAX_OUTER_REGISTERS} registers, more than ${MAX_REGISTERS} in all`,
+    );
+    expect(heap.roots.depth).toBe(frames);
+  });
+
+  it('a host-memory budget refuses the map that would pass it: OutOfMemoryError, not a host crash', () => {
+    const heap = new Heap(noGc, { hostMemoryLimit: 8 << 20 });
+    expect(() => {
+      for (let i = 0; i < 16; i++) heap.new(i, 0, 1 << 20);
+    }).toThrow(OutOfMemoryError);
+    expect(heap.os.lastRefusal).toBe('host-memory');
+    expect(heap.memory.capacityBytes).toBeLessThanOrEqual(8 << 20);
+  });
+
   it('keeps objects readable as the word array grows past its first megabyte', () => {
     const heap = new Heap(noGc);
     const initial = heap.memory.words;

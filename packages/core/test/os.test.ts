@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ADDRESS_LIMIT, FIRST_ADDRESS, MemoryError, PAGE_SIZE, roundUp, SimulatedOS } from '../src/index.ts';
+import {
+  ADDRESS_LIMIT,
+  ADDRESS_SPACE_BYTES,
+  FIRST_ADDRESS,
+  MemoryError,
+  PAGE_SIZE,
+  roundUp,
+  SimulatedOS,
+} from '../src/index.ts';
 
 /** Writes a recognisable value into every word of `[addr, addr + bytes)`. */
 function scribble(os: SimulatedOS, addr: number, bytes: number): void {
@@ -46,10 +54,29 @@ describe('SimulatedOS.map', () => {
     expect(os.reservedBytes).toBe(0);
   });
 
-  it('refuses an address space beyond ADDRESS_LIMIT without allocating host memory', () => {
+  it('refuses (returns 0) a range beyond ADDRESS_LIMIT without allocating host memory', () => {
     const os = new SimulatedOS();
-    expect(() => os.map(ADDRESS_LIMIT)).toThrow(/address space exhausted/);
+    expect(os.map(ADDRESS_LIMIT)).toBe(0);
+    expect(os.map(4 * 2 ** 30)).toBe(0);
+    expect(os.lastRefusal).toBe('address-space');
+    expect(os.refusedMaps).toBe(2);
+    expect(os.reservedBytes).toBe(0);
     expect(os.memory.capacityBytes).toBeLessThan(1 << 24);
+    // The whole address space in one range is the most one map can give (no host memory touched).
+    expect(ADDRESS_SPACE_BYTES).toBe(ADDRESS_LIMIT - FIRST_ADDRESS);
+  });
+
+  it('refuses a map past the host-memory budget, and says so; a heap limit says heap-limit', () => {
+    const os = new SimulatedOS({ hostMemoryLimit: 4 << 20, heapLimit: 16 << 20 });
+    expect(os.map(2 << 20)).toBe(FIRST_ADDRESS);
+    expect(os.map(2 << 20)).toBe(0); // the top would pass 4 MiB of host memory
+    expect(os.lastRefusal).toBe('host-memory');
+    expect(os.memory.capacityBytes).toBeLessThanOrEqual(4 << 20);
+    expect(os.map(PAGE_SIZE)).not.toBe(0); // what still fits is mapped
+    const limited = new SimulatedOS({ heapLimit: PAGE_SIZE });
+    expect(limited.map(2 * PAGE_SIZE)).toBe(0);
+    expect(limited.lastRefusal).toBe('heap-limit');
+    expect(() => new SimulatedOS({ hostMemoryLimit: 0 })).toThrow(MemoryError);
   });
 
   it('returns zeroed memory, also when it reuses a hole or a range below a lowered top', () => {

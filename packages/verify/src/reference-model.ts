@@ -15,6 +15,7 @@ import {
   MAX_OUTER_REGISTERS,
   MAX_PAYLOAD,
   MAX_REFS,
+  MAX_REGISTERS,
   type TraceOp,
   type TraceRoot,
   type TraceSource,
@@ -139,6 +140,8 @@ export class ReferenceModel {
           return 'bad register count';
         }
         if (this.depth + 1 >= MAX_FRAMES) return 'call stack too deep';
+        if (this.frames.reduce((n, f) => n + f.length, op.nregs) > MAX_REGISTERS)
+          return 'call stack overflow';
         return op.args.every((a) => this.readable(a)) ? null : 'argument is not readable';
       case 'ret':
         return this.depth > 0 ? null : 'ret with no called frame';

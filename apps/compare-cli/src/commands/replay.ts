@@ -5,15 +5,32 @@
  * UNCOLLECTABLE` (what a CPython `gc.callbacks` 'stop' callback sees; a non-generational collector
  * prints its kind as GENERATION), and, at the end, `count C0 C1 ...` for collectors whose stats have
  * `count0`, `count1`, ... (CPython's `gc.get_count()`).
+ *
+ * A collector from `--strategy-module` is contained (`collector-fault.ts`): it runs in a child process
+ * under a watchdog (`replay-supervisor.ts`), with per-operation and per-collection time limits, and
+ * its faults are reported as its own. `--host-memory` caps the host memory backing the simulated heap.
  */
-import type { CollectionRecord, CollectorDescriptor } from '@gclab/core';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { totalmem } from 'node:os';
+import { ADDRESS_SPACE_BYTES, type CollectionRecord, type CollectorDescriptor } from '@gclab/core';
+import { type Command, Option } from 'commander';
 import pc from 'picocolors';
-import { formatBytes, parseByteSize } from '../byte-size.ts';
+import { formatBytes } from '../byte-size.ts';
+import { DEFAULT_HOOK_TIME_LIMITS, type HookTimeLimits } from '../collector-fault.ts';
 import { UsageError } from '../errors.ts';
+import { parseByteSizeOption, parseCount } from '../option-parsers.ts';
 import { collectorNames, findCollector } from '../registry.ts';
 import { type ObjectsAndBytes, type ReplayReport, runReplay } from '../replay-run.ts';
+import { FileHeartbeat, HEARTBEAT_ENV, superviseReplay } from '../replay-supervisor.ts';
 import { loadStrategyModule } from '../strategy-module.ts';
+
+/**
+ * The default host-memory budget: a quarter of the machine's memory, at most the simulated address
+ * space (2 GiB). Growing the simulated memory copies it, so the host briefly holds up to about twice
+ * the budget.
+ */
+export function defaultHostMemory(): number {
+  return Math.min(ADDRESS_SPACE_BYTES, Math.floor(totalmem() / 4));
+}
 
 /** Options of `gclab replay`, as commander parses them. */
 interface ReplayOptions {
@@ -23,6 +40,9 @@ interface ReplayOptions {
   json?: boolean;
   gcLog?: boolean;
   heapLimit?: number;
+  hostMemory: number;
+  opTimeLimit: number;
+  collectionTimeLimit: number;
 }
 
 /** Adds `replay` to the program. */
@@ -44,7 +64,25 @@ export function registerReplayCommand(program: Command): void {
     .option(
       '--heap-limit <bytes>',
       'heap limit: bytes, or with a binary unit (64MB = 64 MiB)',
-      parseHeapLimit,
+      parseByteSizeOption,
+    )
+    .option(
+      '--host-memory <bytes>',
+      'host memory the simulated heap may use; past it, out of memory (default: a quarter of RAM, at most 2 GiB)',
+      parseByteSizeOption,
+      defaultHostMemory(),
+    )
+    .option(
+      '--op-time-limit <ms>',
+      'with --strategy-module: the longest one hook of the collector may run',
+      parseCount('--op-time-limit'),
+      DEFAULT_HOOK_TIME_LIMITS.opMs,
+    )
+    .option(
+      '--collection-time-limit <ms>',
+      'with --strategy-module: the longest one collection may run',
+      parseCount('--collection-time-limit'),
+      DEFAULT_HOOK_TIME_LIMITS.collectionMs,
     )
     .addHelpText(
       'after',
@@ -55,33 +93,62 @@ export function registerReplayCommand(program: Command): void {
         '  $ gclab replay examples/traces/cycle.trace --strategy no-gc --gc-log --json',
         '  $ gclab replay my.trace --strategy-module ./my-collector.ts --checked',
         '',
-        'Exit codes: 0 ok; 1 mutator error, heap integrity error or out of memory;',
+        'Exit codes: 0 ok; 1 mutator error, heap integrity error, out of memory, or a fault of the',
+        '--strategy-module collector (it threw, returned a bad address, or ran past a time limit);',
         '2 usage error, unknown strategy, malformed trace or bad strategy module.',
       ].join('\n'),
     )
     .action(async (file: string, options: ReplayOptions) => {
-      const descriptor = await chooseCollector(options);
-      runReplayCommand(file, descriptor, options);
+      const limits: HookTimeLimits = { opMs: options.opTimeLimit, collectionMs: options.collectionTimeLimit };
+      if (options.strategyModule !== undefined) {
+        const heartbeatFile = process.env[HEARTBEAT_ENV];
+        // The parent: run this same command in a watched child, and exit with its code.
+        if (heartbeatFile === undefined) {
+          process.exitCode = await superviseReplay(limits);
+          return;
+        }
+        await runContained(file, options.strategyModule, heartbeatFile, limits, options);
+        return;
+      }
+      runReplayCommand(file, chooseCollector(options), options, null);
     });
 }
 
-/** The collector of `--strategy` or `--strategy-module` (exactly one must be given). */
-async function chooseCollector(options: ReplayOptions): Promise<CollectorDescriptor> {
-  if (options.strategyModule !== undefined) return loadStrategyModule(options.strategyModule);
+/** The watched child: loads the module (under the per-collection limit) and replays it contained. */
+async function runContained(
+  file: string,
+  modulePath: string,
+  heartbeatFile: string,
+  limits: HookTimeLimits,
+  options: ReplayOptions,
+): Promise<void> {
+  let name = modulePath;
+  const heartbeat = new FileHeartbeat(heartbeatFile, () => name);
+  try {
+    heartbeat.phase('load', modulePath);
+    const descriptor = await loadStrategyModule(modulePath);
+    name = descriptor.name;
+    runReplayCommand(file, descriptor, options, { limits, heartbeat });
+  } finally {
+    heartbeat.phase('done', name);
+    heartbeat.close();
+  }
+}
+
+/** The registered collector of `--strategy` (a `--strategy-module` runs contained, above). */
+function chooseCollector(options: ReplayOptions): CollectorDescriptor {
   if (options.strategy !== undefined) return findCollector(options.strategy);
   throw new UsageError(
     `replay needs --strategy NAME (one of ${collectorNames().join(', ')}) or --strategy-module PATH`,
   );
 }
 
-function parseHeapLimit(text: string): number {
-  const bytes = parseByteSize(text);
-  if (bytes === null)
-    throw new InvalidArgumentError('expected a positive byte size such as 1048576, 512KB or 64MB.');
-  return bytes;
-}
-
-function runReplayCommand(file: string, descriptor: CollectorDescriptor, options: ReplayOptions): void {
+function runReplayCommand(
+  file: string,
+  descriptor: CollectorDescriptor,
+  options: ReplayOptions,
+  contained: { limits: HookTimeLimits; heartbeat: FileHeartbeat } | null,
+): void {
   const json = options.json === true;
   const gcLog = options.gcLog === true;
   let lines = 0;
@@ -94,6 +161,8 @@ function runReplayCommand(file: string, descriptor: CollectorDescriptor, options
     descriptor,
     checked: options.checked === true,
     ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
+    hostMemoryLimit: options.hostMemory,
+    ...(contained === null ? {} : { contain: contained }),
     ...(json ? {} : { onRefcount: (value: number | null) => print(value === null ? 'null' : String(value)) }),
     // With --json too a listener is registered: under `cpython` a registered gc callback has an
     // observer effect (count0 is 1 after a full collection), so both outputs describe one run.

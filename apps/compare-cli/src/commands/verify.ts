@@ -25,9 +25,9 @@ import {
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
-import { parseByteSize } from '../byte-size.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { parseByteSizeOption, parseCount } from '../option-parsers.ts';
 import { collectorNames, collectors, findCollector } from '../registry.ts';
 import { loadStrategyModule } from '../strategy-module.ts';
 import { superviseVerifications } from '../verify-supervisor.ts';
@@ -88,7 +88,7 @@ export function registerVerifyCommand(program: Command): void {
     .option(
       '--heap-limit <bytes>',
       'with --trace: heap limit (default: the "# heap limit" comment of the file)',
-      parseHeapLimit,
+      parseByteSizeOption,
     )
     .addHelpText(
       'after',
@@ -131,15 +131,6 @@ async function chooseCollectors(options: VerifyCommandOptions): Promise<Collecto
   );
 }
 
-function parseCount(flag: string): (text: string) => number {
-  return (text) => {
-    const n = Number(text);
-    if (!(Number.isSafeInteger(n) && n >= 1))
-      throw new InvalidArgumentError(`${flag} must be a positive integer.`);
-    return n;
-  };
-}
-
 function parseStressRuns(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0)
@@ -151,13 +142,6 @@ function parseSeed(text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected an integer seed.');
   return n;
-}
-
-function parseHeapLimit(text: string): number {
-  const bytes = parseByteSize(text);
-  if (bytes === null)
-    throw new InvalidArgumentError('expected a positive byte size such as 1048576, 512KB or 64MB.');
-  return bytes;
 }
 
 /**

@@ -121,12 +121,12 @@ describe.concurrent('gclab replay', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a mutator error exits 1 naming the op index and text', async () => {
+  it('a mutator error exits 1 naming its file:line:col, the op index and text', async () => {
     const r = await runCli(['replay', fixture('mutator-error.trace'), '-s', 'no-gc']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('null\n');
     expect(r.stderr).toBe(
-      'op 2 (put g:a 3 null): field index 3 out of range: the object has 1 reference fields\n',
+      `${fixture('mutator-error.trace')}:4:1: op 2 (put g:a 3 null): field index 3 out of range: the object has 1 reference fields\n`,
     );
   });
 
@@ -139,15 +139,17 @@ describe.concurrent('gclab replay', () => {
       '--checked',
     ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^heap integrity violated after op 12: /);
+    expect(r.stderr).toMatch(
+      /^examples\/traces\/getrefcount\.trace:\d+:1: heap integrity violated after op 12: /,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('out of memory under --heap-limit exits 1 with the figures', async () => {
+  it('out of memory under --heap-limit exits 1 with the figures, at its file:line:col', async () => {
     const r = await runCli(['replay', 'examples/traces/cycle.trace', '-s', 'no-gc', '--heap-limit', '64KB']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      'out of memory: no-gc could not allocate 16 bytes (reserved 0 of limit 65536 bytes, 0 bytes in unfreed objects)\n',
+      'examples/traces/cycle.trace:13:1: op 0 (new g:a 1): out of memory: no-gc could not allocate 16 bytes (reserved 0 of limit 65536 bytes, 0 bytes in unfreed objects)\n',
     );
   });
 
@@ -164,17 +166,18 @@ describe.concurrent('gclab replay', () => {
     expect(r.stderr).toContain('constraints.headerWords must be an integer');
   });
 
-  it('a bug in a collector is an internal error: stack trace, exit 70', async () => {
+  it("a bug in a module's collector is the collector's fault: exit 1, the hook and the operation, no stack", async () => {
     const r = await runCli([
       'replay',
       'examples/traces/cycle.trace',
       '--strategy-module',
       fixture('crashing-collector.ts'),
     ]);
-    expect(r.code).toBe(70);
-    expect(r.stderr).toContain('internal error');
-    expect(r.stderr).toContain('Error: fixture: collect crashed');
-    expect(r.stderr).toMatch(/\n\s+at /);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^examples\/traces\/cycle\.trace:20:1: collector fault: test-crashing's collect threw Error: fixture: collect crashed \(at .*\) during op 7 \(gc\)\n$/,
+    );
+    expect(r.stderr).not.toContain('internal error');
   });
 
   it('usage errors exit 2: no strategy, both strategies, a bad heap limit, a missing trace', async () => {

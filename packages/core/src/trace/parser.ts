@@ -2,7 +2,13 @@
  * A strict, streaming parser of the trace format, version 1. Lines are parsed one at a time, so a
  * file of any size is read in fixed-size chunks (`readTraceFile`) and never held whole. Every error
  * is a `TraceSyntaxError` whose message starts with `file:line:col:` (1-based).
+ *
+ * Limits that keep a hostile input cheap: a line is at most `MAX_LINE_LENGTH` characters (the reader
+ * stops at the first longer line, so reading is linear in the file's size whatever its lines), a
+ * file must be valid UTF-8 and may hold no NUL character, and a message shows at most
+ * `SHOWN_TOKEN_LENGTH` characters of a token, control characters escaped.
  */
+import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { TraceSyntaxError } from '../errors.ts';
 import { MAX_PAYLOAD, MAX_REFS } from '../object-model.ts';
@@ -10,6 +16,12 @@ import { GLOBAL_NAME, TRACE_HEADER, type TraceOp, type TraceRoot, type TraceSour
 
 /** Largest register number, generation or count a trace may name. */
 const MAX_INT = 0x7fff_fffe;
+
+/** The longest line a trace may have, in characters (1 MiB; a line holds one operation). */
+export const MAX_LINE_LENGTH = 1 << 20;
+
+/** The most characters of a token (or line) an error message shows. */
+export const SHOWN_TOKEN_LENGTH = 40;
 
 interface Token {
   text: string;
@@ -20,6 +32,8 @@ interface Token {
 export class TraceParser {
   /** Number of the last line fed (1-based). */
   lineNumber = 0;
+  /** Column (1-based) of the first token of the last operation returned. */
+  opColumn = 1;
   private sawHeader = false;
 
   constructor(readonly file: string) {}
@@ -28,6 +42,9 @@ export class TraceParser {
   line(text: string): TraceOp | null {
     this.lineNumber++;
     if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (text.length > MAX_LINE_LENGTH) this.fail(MAX_LINE_LENGTH + 1, longLine(text));
+    const nul = text.indexOf('\0');
+    if (nul >= 0) this.fail(nul + 1, 'a NUL character (\\0) is not allowed in a trace');
     if (!this.sawHeader) {
       if (text.trim() === '') return null;
       if (text.trimEnd() !== TRACE_HEADER) {
@@ -39,6 +56,7 @@ export class TraceParser {
     }
     const tokens = tokenize(text);
     if (tokens.length === 0) return null;
+    this.opColumn = tokens[0]!.col;
     return this.parseOp(tokens, text.length);
   }
 
@@ -55,12 +73,12 @@ export class TraceParser {
       if (t.length - 1 < min)
         this.fail(
           at(t.length).col,
-          `'${name.text}' needs ${min === max ? min : `at least ${min}`} operand${min === 1 ? '' : 's'}, got ${t.length - 1}`,
+          `'${shown(name.text)}' needs ${min === max ? min : `at least ${min}`} operand${min === 1 ? '' : 's'}, got ${t.length - 1}`,
         );
       if (t.length - 1 > max)
         this.fail(
           t[max + 1]!.col,
-          `unexpected operand '${t[max + 1]!.text}': '${name.text}' takes ${max === min ? max : `at most ${max}`}`,
+          `unexpected operand '${shown(t[max + 1]!.text)}': '${shown(name.text)}' takes ${max === min ? max : `at most ${max}`}`,
         );
     };
     switch (name.text) {
@@ -114,7 +132,7 @@ export class TraceParser {
       default:
         return this.fail(
           name.col,
-          `unknown operation '${name.text}' (expected new, set, del, put, get, call, ret, gc or refcount)`,
+          `unknown operation '${shown(name.text)}' (expected new, set, del, put, get, call, ret, gc or refcount)`,
         );
     }
   }
@@ -124,16 +142,16 @@ export class TraceParser {
     if (s.startsWith('g:')) {
       const name = s.slice(2);
       if (!GLOBAL_NAME.test(name))
-        this.fail(tok.col + 2, `bad global name '${name}' (expected [A-Za-z_][A-Za-z0-9_.]*)`);
+        this.fail(tok.col + 2, `bad global name '${shown(name)}' (expected [A-Za-z_][A-Za-z0-9_.]*)`);
       return { kind: 'global', name };
     }
     if (/^r[0-9]+$/.test(s)) {
       const index = Number(s.slice(1));
-      if (index > MAX_INT) this.fail(tok.col, `register number too large: ${s}`);
+      if (index > MAX_INT) this.fail(tok.col, `register number too large: ${shown(s)}`);
       return { kind: 'reg', index };
     }
     if (s === 'null') this.fail(tok.col, `null is not a root here (expected rN or g:NAME)`);
-    return this.fail(tok.col, `expected a root (rN or g:NAME), got '${s}'`);
+    return this.fail(tok.col, `expected a root (rN or g:NAME), got '${shown(s)}'`);
   }
 
   private source(tok: Token): TraceSource {
@@ -142,15 +160,35 @@ export class TraceParser {
 
   private int(tok: Token, what: string, max: number): number {
     if (!/^[0-9]+$/.test(tok.text))
-      this.fail(tok.col, `expected ${what} (a non-negative integer), got '${tok.text}'`);
+      this.fail(tok.col, `expected ${what} (a non-negative integer), got '${shown(tok.text)}'`);
     const n = Number(tok.text);
-    if (n > max) this.fail(tok.col, `${what} must be at most ${max}, got ${tok.text}`);
+    if (n > max) this.fail(tok.col, `${what} must be at most ${max}, got ${shown(tok.text)}`);
     return n;
   }
 
   private fail(col: number, message: string, line = this.lineNumber): never {
     throw new TraceSyntaxError(this.file, line, col, message);
   }
+}
+
+/**
+ * A token (or any text from a trace) as a message shows it: at most `SHOWN_TOKEN_LENGTH`
+ * characters, then `...` and the full length; control characters escaped (`\x00`), so a message
+ * never carries raw bytes from the input.
+ */
+export function shown(text: string): string {
+  const cut = text.length > SHOWN_TOKEN_LENGTH ? text.slice(0, SHOWN_TOKEN_LENGTH) : text;
+  let escaped = '';
+  for (let i = 0; i < cut.length; i++) {
+    const c = cut.charCodeAt(i);
+    escaped += c < 0x20 || c === 0x7f ? `\\x${c.toString(16).padStart(2, '0')}` : cut[i];
+  }
+  return cut === text ? escaped : `${escaped}... (${text.length} characters)`;
+}
+
+/** The message of a line longer than `MAX_LINE_LENGTH`, its start shown. */
+function longLine(start: string, unit = 'characters'): string {
+  return `line longer than ${MAX_LINE_LENGTH} ${unit} (it starts '${shown(start.slice(0, SHOWN_TOKEN_LENGTH))}...')`;
 }
 
 /** Splits a line into tokens with 1-based columns, stopping at a '#' comment. */
@@ -192,9 +230,15 @@ export function parseTrace(text: string, file = '<string>'): TraceOp[] {
   return ops;
 }
 
-/** Parses lines from any iterable of strings, yielding operations as they come. */
-export function* parseTraceLines(lines: Iterable<string>, file = '<lines>'): Generator<TraceOp> {
-  const parser = new TraceParser(file);
+/**
+ * Parses lines from any iterable of strings, yielding operations as they come. Pass `parser` to
+ * read where the last operation yielded came from (`lineNumber`, `opColumn`).
+ */
+export function* parseTraceLines(
+  lines: Iterable<string>,
+  file = '<lines>',
+  parser = new TraceParser(file),
+): Generator<TraceOp> {
   for (const line of lines) {
     const op = parser.line(line);
     if (op !== null) yield op;
@@ -202,29 +246,85 @@ export function* parseTraceLines(lines: Iterable<string>, file = '<lines>'): Gen
   parser.end();
 }
 
-/** Reads a file's lines in 64 KiB chunks (the file is never loaded whole). */
+/**
+ * Reads a file's lines in 64 KiB chunks (the file is never loaded whole). Lines are cut at the bytes
+ * (a newline is one byte in UTF-8), so each byte is looked at a bounded number of times: reading is
+ * linear in the file's size, however long its lines. A line longer than `MAX_LINE_LENGTH` bytes,
+ * and bytes that are not valid UTF-8, end the read with a `TraceSyntaxError` at their line and
+ * column. A leading byte order mark is dropped.
+ */
 export function* readLines(path: string, chunkBytes = 1 << 16): Generator<string> {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(chunkBytes);
-    const decoder = new TextDecoder('utf-8');
-    let carry = '';
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    // Bytes of the line in progress (no newline yet), as chunks, and their total length.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let lineNumber = 0;
+    const lineOf = (line: Buffer): string => {
+      lineNumber++;
+      const bom = lineNumber === 1 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf;
+      const bytes = bom ? line.subarray(3) : line;
+      if (bytes.length > MAX_LINE_LENGTH) {
+        throw new TraceSyntaxError(
+          path,
+          lineNumber,
+          MAX_LINE_LENGTH + 1,
+          longLine(decoder.decode(bytes.subarray(0, SHOWN_TOKEN_LENGTH)), 'bytes'),
+        );
+      }
+      if (!isUtf8(bytes)) throw new TraceSyntaxError(path, lineNumber, badUtf8Column(bytes), 'invalid UTF-8');
+      return decoder.decode(bytes);
+    };
     for (;;) {
       const n = readSync(fd, buffer, 0, chunkBytes, null);
       if (n === 0) break;
-      const text = carry + decoder.decode(buffer.subarray(0, n), { stream: true });
-      const lines = text.split('\n');
-      carry = lines.pop()!;
-      yield* lines;
+      const chunk = buffer.subarray(0, n);
+      let from = 0;
+      for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, from)) {
+        const piece = chunk.subarray(from, nl);
+        if (pendingBytes === 0) yield lineOf(piece);
+        else {
+          pending.push(piece);
+          const line = Buffer.concat(pending, pendingBytes + piece.length);
+          pending = [];
+          pendingBytes = 0;
+          yield lineOf(line);
+        }
+        from = nl + 1;
+      }
+      if (from < chunk.length) {
+        // Copied: `buffer` is refilled by the next read.
+        pending.push(Buffer.from(chunk.subarray(from)));
+        pendingBytes += chunk.length - from;
+        if (pendingBytes > MAX_LINE_LENGTH) yield lineOf(Buffer.concat(pending, pendingBytes));
+      }
     }
-    const rest = carry + decoder.decode();
-    if (rest.length > 0) yield rest;
+    if (pendingBytes > 0) yield lineOf(Buffer.concat(pending, pendingBytes));
   } finally {
     closeSync(fd);
   }
 }
 
-/** Streams the operations of a trace file; errors name `path:line:col`. */
-export function readTraceFile(path: string): Generator<TraceOp> {
-  return parseTraceLines(readLines(path), path);
+/** The 1-based column (in characters, as the parser counts them) of the first bad UTF-8 byte. */
+function badUtf8Column(bytes: Buffer): number {
+  let column = 1;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const n =
+      b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (n === 0 || i + n > bytes.length || !isUtf8(bytes.subarray(i, i + n))) return column;
+    i += n;
+    column += n === 4 ? 2 : 1; // a 4-byte character is two UTF-16 code units
+  }
+  return column;
+}
+
+/**
+ * Streams the operations of a trace file; errors name `path:line:col`. Pass `parser` to read where
+ * the last operation yielded came from.
+ */
+export function readTraceFile(path: string, parser = new TraceParser(path)): Generator<TraceOp> {
+  return parseTraceLines(readLines(path), path, parser);
 }

@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   glob,
+  MAX_LINE_LENGTH,
   MAX_PAYLOAD,
   MAX_REFS,
   parseTrace,
@@ -21,6 +22,8 @@ import {
   readLines,
   readTraceFile,
   reg,
+  SHOWN_TOKEN_LENGTH,
+  shown,
   type TraceOp,
   TraceParser,
   TraceSyntaxError,
@@ -492,5 +495,77 @@ describe('programs', () => {
       }),
       { seed, numRuns: 100 },
     );
+  });
+});
+
+describe('hostile inputs', () => {
+  it('a line longer than MAX_LINE_LENGTH is an error at its line and column, its start shown truncated', () => {
+    const long = `new r0 0 ${'7'.repeat(MAX_LINE_LENGTH + 10)}`;
+    const path = tempFile(`gclab-trace 1\n${long}\nnew r1 0\n`);
+    for (const read of [() => [...readTraceFile(path)], () => parseTrace(readFileSync(path, 'utf8'), path)]) {
+      const e = thrown(read) as TraceSyntaxError;
+      expect(e).toBeInstanceOf(TraceSyntaxError);
+      expect([e.line, e.column]).toEqual([2, MAX_LINE_LENGTH + 1]);
+      expect(e.message).toMatch(
+        /^.*:2:1048577: line longer than 1048576 (bytes|characters) \(it starts 'new r0 0 7+\.\.\.'\)$/,
+      );
+      expect(e.message.length).toBeLessThan(path.length + 200);
+    }
+  });
+
+  it('a line of exactly MAX_LINE_LENGTH characters is read whole', () => {
+    const comment = `#${'x'.repeat(MAX_LINE_LENGTH - 1)}`;
+    const path = tempFile(`gclab-trace 1\n${comment}\nnew r0 0\n`);
+    expect([...readTraceFile(path)]).toEqual([{ op: 'new', dst: reg(0), refs: 0, bytes: 0 }]);
+  });
+
+  it('reading stays linear: many long lines cost about what one short-lined file of the same size does', () => {
+    // 8 lines of 512 KiB each, read in 64-byte chunks: a quadratic reader re-scans each line
+    // thousands of times; counted here as the number of lines yielded, exactly, and no error.
+    const lines = Array.from({ length: 8 }, () => `#${'y'.repeat((MAX_LINE_LENGTH >> 1) - 1)}`);
+    const path = tempFile(`gclab-trace 1\n${lines.join('\n')}\n`);
+    expect([...readLines(path, 1 << 16)].length).toBe(9);
+  });
+
+  it('invalid UTF-8 is an error at its line and column (in characters)', () => {
+    const bad = Buffer.concat([
+      Buffer.from('gclab-trace 1\n# é ok\nnew r0 0 # é'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(' rest\n'),
+    ]);
+    for (const chunk of [1, 3, 1 << 16]) {
+      const e = thrown(() => [
+        ...parseTraceLines(readLines(tempFile(bad), chunk), 'bad.trace'),
+      ]) as TraceSyntaxError;
+      expect(e).toBeInstanceOf(TraceSyntaxError);
+      expect(e.message).toMatch(/:3:13: invalid UTF-8$/);
+    }
+    // A truncated multi-byte character at the very end of the file too.
+    const cut = Buffer.concat([Buffer.from('gclab-trace 1\n# '), Buffer.from([0xe2, 0x82])]);
+    expect((thrown(() => [...readTraceFile(tempFile(cut))]) as Error).message).toMatch(
+      /:2:3: invalid UTF-8$/,
+    );
+  });
+
+  it('a NUL character is an error at its column, and the message never holds a raw NUL', () => {
+    const path = tempFile('gclab-trace 1\nnew r0\u0000 0\n');
+    const e = thrown(() => [...readTraceFile(path)]) as TraceSyntaxError;
+    expect(e).toBeInstanceOf(TraceSyntaxError);
+    expect([e.line, e.column]).toEqual([2, 7]);
+    expect(e.message).toContain('a NUL character (\\0) is not allowed in a trace');
+    expect(e.message).not.toContain('\u0000');
+    const header = thrown(() => parseTrace('gclab\u0000-trace 1\n')) as TraceSyntaxError;
+    expect([header.line, header.column]).toEqual([1, 6]);
+  });
+
+  it('messages show at most SHOWN_TOKEN_LENGTH characters of a token, control characters escaped', () => {
+    const token = 'z'.repeat(5000);
+    const e = thrown(() => parseTrace(`gclab-trace 1\n${token} r0\n`)) as TraceSyntaxError;
+    expect(e.message).toBe(
+      `<string>:2:1: unknown operation '${'z'.repeat(SHOWN_TOKEN_LENGTH)}... (5000 characters)' (expected new, set, del, put, get, call, ret, gc or refcount)`,
+    );
+    expect(shown('a\u0001b\u007f')).toBe('a\\x01b\\x7f');
+    const bell = thrown(() => parseTrace('gclab-trace 1\nnew r0 1\u0007\n')) as TraceSyntaxError;
+    expect(bell.message).toContain("got '1\\x07'");
   });
 });
