@@ -128,6 +128,7 @@ export function superviseReplay(limits: HookTimeLimits): Promise<number> {
         if (record !== null) process.stderr.write(`${stuckMessage(record, limits, idleMs)}\n`);
         finish(1);
       },
+      child.pid,
     );
     child.on('exit', (code, signal) => {
       // Killed by a signal: the shell's convention, 128 + its number (130 for SIGINT, 143 for SIGTERM).

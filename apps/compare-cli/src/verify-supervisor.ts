@@ -133,6 +133,7 @@ function superviseChild(
           resolve(current + 1);
         });
       },
+      child.pid,
     );
     child.on('message', (message: ChildMessage) => {
       if (settled) return;
