@@ -240,7 +240,8 @@ const PROBE_LIMITS = [
 /**
  * Default heap limits: the smallest limit (of 32 KiB .. 16 MiB, doubling) under which the collector
  * can hold a third of the limit in live data (one small object of every shape the generator makes,
- * so every size class, plus large payloads), four times it, and no limit; the smallest comes first
+ * so every size class, plus large payloads, with the small objects collected before the large ones
+ * arrive or not), four times it, and no limit; the smallest comes first
  * because shrinking moves toward the first choice.
  */
 export function probeHeapLimits(
@@ -253,24 +254,47 @@ export function probeHeapLimits(
   return [null];
 }
 
+/** The shapes (reference fields, payload bytes) the generator makes small objects of. */
+const PROBE_SHAPES: ReadonlyArray<readonly [number, number]> = [0, 1, 2, 3, 4].flatMap((refs) =>
+  [0, 8, 13, 40].map((bytes) => [refs, bytes] as const),
+);
+
 function holdsAThird(
   descriptor: CollectorDescriptor,
   collectorOptions: CollectorOptions,
   limit: number,
+): boolean {
+  if (!holdsAThirdIn(descriptor, collectorOptions, limit, PROBE_SHAPES.length, false)) return false;
+  // The small objects collected before the large payloads arrive, for every number of shapes: a
+  // generational collector has then promoted them into its mature space, which may keep a chunk per
+  // size class, as many as the promotion could fit (more would have failed it and left them young).
+  for (let shapes = 1; shapes <= PROBE_SHAPES.length; shapes++) {
+    if (!holdsAThirdIn(descriptor, collectorOptions, limit, shapes, true)) return false;
+  }
+  return true;
+}
+
+function holdsAThirdIn(
+  descriptor: CollectorDescriptor,
+  collectorOptions: CollectorOptions,
+  limit: number,
+  shapes: number,
+  collectFirst: boolean,
 ): boolean {
   try {
     const heap = new Heap(descriptor, { heapLimit: limit, collectorOptions });
     const performer = new TracePerformer(heap);
     const twelfth = Math.floor(limit / 12 / 8) * 8;
     const ops: TraceOp[] = [];
-    // Every shape the generator makes small objects of (so every size class a space may keep apart),
-    // then large payloads: a third of the limit in all, all live.
-    for (let refs = 0; refs <= 4; refs++) {
-      for (const bytes of [0, 8, 13, 40])
-        ops.push({ op: 'new', dst: { kind: 'reg', index: ops.length }, refs, bytes });
+    let register = 0;
+    // Small objects of the first `shapes` shapes (every size class a space may keep apart), then
+    // large payloads: a third of the limit in all, all live.
+    for (const [refs, bytes] of PROBE_SHAPES.slice(0, shapes)) {
+      ops.push({ op: 'new', dst: { kind: 'reg', index: register++ }, refs, bytes });
     }
+    if (collectFirst) ops.push({ op: 'gc', generation: null });
     for (let i = 0; i < 4; i++)
-      ops.push({ op: 'new', dst: { kind: 'reg', index: ops.length }, refs: 1, bytes: twelfth });
+      ops.push({ op: 'new', dst: { kind: 'reg', index: register++ }, refs: 1, bytes: twelfth });
     ops.push({ op: 'gc', generation: null });
     for (const op of ops) performer.perform(op);
     return true;
