@@ -96,6 +96,8 @@ export interface ProgramShape {
    * short random programs. Default 0 (short programs only).
    */
   reach?: number;
+  /** Extra header words of the collector's objects, so reach segments make exact sizes. Default 0. */
+  headerWords?: number;
 }
 
 /** Relative weight of each kind of single random step. */
@@ -245,19 +247,31 @@ function deepSegment(generations: readonly number[], w: Readonly<StepWeights>): 
     });
 }
 
-/** An old object, promoted by minor collections, that gets a young object stored into it. */
+/**
+ * An old object, promoted by minor collections, that gets a young object stored into it, then (in
+ * later rounds) another after each minor collection, so the remembered set must take the same old
+ * object again once a minor collection has emptied it.
+ */
 const youngIntoOldSegment = fc
-  .record({ a: regSel, b: regSel, c: regSel, promote: fc.integer({ min: 1, max: 2 }) })
-  .map(({ a, b, c, promote }) => {
+  .record({
+    a: regSel,
+    b: regSel,
+    c: regSel,
+    promote: fc.integer({ min: 1, max: 2 }),
+    rounds: fc.integer({ min: 1, max: 4 }),
+  })
+  .map(({ a, b, c, promote, rounds }) => {
     const steps: Step[] = [neu(a, 1)];
     for (let i = 0; i < promote; i++) steps.push({ k: 'gc', generation: 0 });
-    steps.push(
-      neu(b, 1),
-      put(a, 0, b),
-      set(b, null),
-      { k: 'gc', generation: 0 },
-      { k: 'get', dst: r(c), obj: r(a), index: 0 },
-    );
+    for (let i = 0; i < rounds; i++) {
+      steps.push(
+        neu(b, 1),
+        put(a, 0, b),
+        set(b, null),
+        { k: 'gc', generation: 0 },
+        { k: 'get', dst: r(c), obj: r(a), index: 0 },
+      );
+    }
     return steps;
   });
 
@@ -374,7 +388,7 @@ export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
     .record({
       heapLimit: fc.constantFrom(...limits),
       prefix: randomSteps(shape, 0, third, shape.maxOps),
-      segment: reachSegment(true),
+      segment: reachSegment(true, shape.headerWords ?? 0),
       suffix: randomSteps(shape, 0, Math.ceil(third / 2), Math.ceil(shape.maxOps / 2)),
     })
     .map(
@@ -403,7 +417,7 @@ export function stressProgramArbitrary(
 ): fc.Arbitrary<Program> {
   const { limits, unit } = limitsOf(shape);
   const chunk = fc
-    .tuple(randomSteps(shape, 60, 80, 200), reachSegment(false))
+    .tuple(randomSteps(shape, 60, 80, 200), reachSegment(false, shape.headerWords ?? 0))
     .map(([steps, segment]) => [...steps, ...segment.steps]);
   const chunks = Math.ceil(ops / 200) + 1;
   return fc.array(chunk, { minLength: chunks, maxLength: chunks }).map(

@@ -476,7 +476,13 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     generations: options.generations ?? (descriptor.constraints.generational ? [0, 1, 2] : [0]),
   };
   const { generations } = settings;
-  const shape = { maxOps: options.maxOps ?? 40, heapLimits, generations, reach: options.reach ?? 1 };
+  const shape = {
+    maxOps: options.maxOps ?? 40,
+    heapLimits,
+    generations,
+    reach: options.reach ?? 1,
+    headerWords: descriptor.constraints.headerWords,
+  };
   const stressRuns = options.stressRuns ?? (completeness === 'none' ? 0 : 2);
   const figures: VerifyFigures = {
     corpusTraces: 0,
