@@ -44,10 +44,12 @@ export {
 } from './properties.ts';
 export { ModelObject, ReferenceModel } from './reference-model.ts';
 export {
+  COLLECTOR_OPTIONS_COMMENT,
   corpusHeapLimit,
   REGRESSION_CORPUS_DIR,
   type RegressionTrace,
   regressionCorpus,
+  traceCollectorOptions,
   traceHeapLimit,
 } from './regression-corpus.ts';
 export {

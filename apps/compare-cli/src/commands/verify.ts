@@ -13,10 +13,17 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CollectorDescriptor, formatOp, parseTrace } from '@gclab/core';
+import {
+  type CollectorDescriptor,
+  type CollectorOptions,
+  formatOp,
+  GclabError,
+  parseTrace,
+} from '@gclab/core';
 import {
   DEFAULT_TIME_LIMIT_MS,
   defaultSeed,
+  traceCollectorOptions,
   traceHeapLimit,
   type VerifyResult,
   verifyTrace,
@@ -259,8 +266,14 @@ function failureReport(
       ? `--strategy-module ${options.strategyModule}`
       : `--strategy ${descriptor.name}`;
   const limit = x.heapLimit === null ? '' : ` --heap-limit ${x.heapLimit}`;
+  const withOptions = Object.keys(x.collectorOptions).length > 0;
   const lines = [
     `       ${x.property}: ${x.reason}`,
+    ...(withOptions
+      ? [
+          `       under the collector options ${JSON.stringify(x.collectorOptions)} (one of its verifyOptionSets; verify --trace reads them from the file, replay runs the defaults)`,
+        ]
+      : []),
     `       counterexample (${x.ops.length} ops, shrunk from ${x.shrunkOps}) written to ${file}:`,
     ...x.trace
       .split('\n')
@@ -307,8 +320,19 @@ function verifyTraceFile(
   }
   const ops = parseTrace(text, file);
   const heapLimit = options.heapLimit ?? traceHeapLimit(text);
-  const result = verifyTrace(descriptor, ops, { heapLimit, timeLimitMs: options.timeLimit });
-  const where = `${descriptor.name} on ${file}${heapLimit === null ? '' : `, heap limit ${heapLimit} bytes`}`;
+  let collectorOptions: CollectorOptions;
+  try {
+    collectorOptions = traceCollectorOptions(text, file) ?? {};
+  } catch (error) {
+    throw error instanceof GclabError ? new UsageError(error.message) : error;
+  }
+  const result = verifyTrace(descriptor, ops, {
+    heapLimit,
+    collectorOptions,
+    timeLimitMs: options.timeLimit,
+  });
+  const withOptions = Object.keys(collectorOptions).length > 0;
+  const where = `${descriptor.name}${withOptions ? ` ${JSON.stringify(collectorOptions)}` : ''} on ${file}${heapLimit === null ? '' : `, heap limit ${heapLimit} bytes`}`;
   if (result.violation === null) {
     const oom = result.outOfMemory ? ' (ended out of memory, accepted)' : '';
     process.stdout.write(
