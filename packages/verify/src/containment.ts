@@ -6,8 +6,10 @@
  *
  * What it cannot do: interrupt a synchronous loop that never returns and never calls back into the
  * heap (`while (true) {}` in `collect`, a cycle in a free list walked forever): JavaScript offers no
- * way to stop it from the same thread. The CLI contains those by running the campaigns in a child
- * process that it kills past the limit (apps/compare-cli's `verify-supervisor.ts`).
+ * way to stop it from the same thread. The CLI contains those by running the campaigns (and
+ * `verify --trace`) in a child process that it kills past the limit (apps/compare-cli's
+ * `verify-supervisor.ts`); a `HookWatch` tells that process which hook is running, so the failure
+ * can name the hook that never returned.
  */
 import { COLLECTOR_HOOKS, type Collector, GclabError } from '@gclab/core';
 
@@ -25,6 +27,14 @@ export class TimeLimitExceeded extends GclabError {
   }
 }
 
+/** Told when each hook of the collector is entered and when it returns (or throws). */
+export interface HookWatch {
+  /** `hook` is entered. */
+  entered(hook: string): void;
+  /** `hook` returned or threw. */
+  left(hook: string): void;
+}
+
 /** Watches a collector's hooks: the hook an exception left first, and the program's deadline. */
 export class HookGuard {
   /** The innermost hook a non-Gclab exception came out of, or null. */
@@ -35,6 +45,7 @@ export class HookGuard {
   constructor(
     collector: Collector,
     readonly limitMs: number,
+    watch: HookWatch | null = null,
   ) {
     this.deadline = performance.now() + limitMs;
     const hooks = collector as unknown as Record<string, (...args: unknown[]) => unknown>;
@@ -43,11 +54,14 @@ export class HookGuard {
       if (typeof original !== 'function') continue;
       hooks[hook] = (...args: unknown[]): unknown => {
         let result: unknown;
+        watch?.entered(hook);
         try {
           result = original.apply(collector, args);
         } catch (error) {
           if (!(error instanceof GclabError) && this.failedHook === null) this.failedHook = hook;
           throw error;
+        } finally {
+          watch?.left(hook);
         }
         this.check(`when ${hook} returned`);
         return result;

@@ -6,7 +6,7 @@
  */
 
 export { buildTree, nodeDepth, treeDepth } from './builders/binary-tree.ts';
-export { DEFAULT_TIME_LIMIT_MS, TimeLimitExceeded } from './containment.ts';
+export { DEFAULT_TIME_LIMIT_MS, type HookWatch, TimeLimitExceeded } from './containment.ts';
 export {
   COVERAGE_SHAPES,
   type CoverageCounts,

@@ -23,6 +23,8 @@
  *   grafted and given young objects between allocations (the patterns that need a collector's write
  *   and root barriers: a white object loaded from an unscanned one whose field is then cleared, a
  *   store into a scanned object).
+ * - fan-in: one object referred to by 8 to 300 fields of other objects (past a narrow reference
+ *   count's range), its count read, then the referrers dropped and collected.
  * Sizes are exact for the collector's header words (`headerWords`: object size = 8 + 8 * header
  * words + 8 * fields + payload). Boundary, large and growth segments, and the longest runs, need
  * room: `roomy` asks for the largest heap limit (none when the campaign has an unlimited one).
@@ -357,6 +359,26 @@ export const mutationSegment = fc
     return framed(steps, false);
   });
 
+/** Referrers of a fan-in segment: around the ranges of narrow counts (3, 4, 8 bits) and far past. */
+const fanIn = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom(7, 8, 9, 15, 16, 17, 64) },
+  { weight: 1, arbitrary: fc.integer({ min: 8, max: 300 }) },
+);
+
+/**
+ * Fan-in: an object (register 0) that `n` objects refer to, each also referring to the one before
+ * (a chain in register 2); its reference count read, the chain collected, then dropped and
+ * collected, with the count read again.
+ */
+const fanInSegment = fc.record({ n: fanIn, self: fc.boolean() }).map(({ n, self }) => {
+  const refcount: Step = { k: 'refcount', src: r(0) };
+  const steps: Step[] = [neu(0, 1)];
+  if (self) steps.push(put(0, 0, 0));
+  for (let i = 0; i < n; i++) steps.push(neu(1, 2), put(1, 0, 0), put(1, 1, 2), set(2, 1));
+  steps.push(set(1, null), refcount, fullGc, refcount, set(2, null), fullGc, refcount);
+  return framed(steps, false);
+});
+
 /**
  * One reach segment, each kind in a fair share; without `roomy`, only the kinds that fit a small
  * heap limit (no boundary, large or growth segments, and shorter size-class runs). Sizes are exact
@@ -373,4 +395,5 @@ export const reachSegment = (roomy: boolean, headerWords = 0): fc.Arbitrary<Reac
     { weight: 2, arbitrary: globalsSegment() },
     { weight: 2, arbitrary: runSegment(roomy, headerWords) },
     { weight: 3, arbitrary: mutationSegment },
+    { weight: 1, arbitrary: fanInSegment },
   );

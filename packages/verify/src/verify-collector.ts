@@ -18,7 +18,7 @@ import {
   writeTrace,
 } from '@gclab/core';
 import fc from 'fast-check';
-import { DEFAULT_TIME_LIMIT_MS } from './containment.ts';
+import { DEFAULT_TIME_LIMIT_MS, type HookWatch } from './containment.ts';
 import {
   addCoverage,
   type CoverageCounts,
@@ -717,6 +717,10 @@ export interface VerifyTraceOptions {
   timeLimitMs?: number;
   /** On a failure, shrink the trace to a local minimum that fails the same way (`minimal`). Default false. */
   minimize?: boolean;
+  /** Told of the run and of each operation before it runs (see `RunObserver`). */
+  observer?: RunObserver;
+  /** Told of every hook call of the collector in the first run (see `HookWatch`). */
+  hookWatch?: HookWatch;
 }
 
 /** What `verifyTrace` found. */
@@ -756,9 +760,11 @@ export function verifyTrace(
       oomLiveFraction: options.oomLiveFraction ?? 0.25,
       oomKeepsCycles: options.oomKeepsCycles ?? descriptor.constraints.countsReferences,
       timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
+      ...(options.hookWatch === undefined ? {} : { hookWatch: options.hookWatch }),
     },
     optionSets: [],
     determinism: options.determinism ?? true,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
     generations: [],
   };
   const heapLimit = options.heapLimit ?? null;
