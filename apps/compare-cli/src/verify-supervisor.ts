@@ -5,7 +5,9 @@
  * stuck in one operation (a loop that neither returns nor calls back into the heap, which the
  * in-process time limit of @gclab/verify cannot interrupt): the child is killed and the campaign
  * fails `time-limit`, with the operations of the run in progress as its counterexample (not
- * shrunk: each attempt would hang again).
+ * shrunk: each attempt would hang again). `verify --trace` runs the same way (`superviseTrace`); its
+ * child also writes each hook it enters and leaves, so the failure names the hook that never
+ * returned.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { workerExecArgv } from '@gclab/bench';
 import {
   type CollectorDescriptor,
+  type CollectorOptions,
   GclabError,
   parseTrace,
   TRACE_HEADER,
@@ -32,6 +35,26 @@ export interface VerifyTarget {
   strategyModule?: string;
 }
 
+/** A trace the child checks (`verify --trace`) instead of running campaigns. */
+export interface TraceTask {
+  /** The trace file's path. */
+  file: string;
+  /** The heap limit it runs under (null = none). */
+  heapLimit: number | null;
+  /** The collector options it runs with. */
+  collectorOptions: CollectorOptions;
+}
+
+/** What the child found on a trace (`verifyTrace`'s result, as plain data). */
+export interface TraceOutcome {
+  /** The violation, or null. */
+  violation: { property: string; opIndex: number; reason: string } | null;
+  /** Operations executed. */
+  ops: number;
+  /** Whether the trace ended with an accepted out-of-memory. */
+  outOfMemory: boolean;
+}
+
 /** What the supervisor asks the child to verify: its targets one after the other. */
 export interface VerifyTask {
   /** The collectors, in order. */
@@ -46,6 +69,8 @@ export interface VerifyTask {
   timeLimitMs: number;
   /** Long programs in stress mode per collector (absent: the verifier's default). */
   stressRuns?: number;
+  /** A trace to check under the first target instead of campaigns (`verify --trace`). */
+  trace?: TraceTask;
   /** Where the child writes the operations of the run in progress. */
   opsFile: string;
 }
@@ -55,6 +80,7 @@ export type ChildMessage =
   | { type: 'started'; index: number }
   | { type: 'progress'; index: number; done: number }
   | { type: 'result'; index: number; result: VerifyResult }
+  | { type: 'trace'; outcome: TraceOutcome }
   | { type: 'error'; kind: 'usage' | 'failure' | 'internal'; text: string };
 
 /** What `superviseVerifications` tells its caller. */
@@ -158,7 +184,7 @@ function superviseChild(
         started = null;
         if (current === descriptors.length) finish(() => resolve(current));
         else events.started(current);
-      } else {
+      } else if (message.type === 'error') {
         const error =
           message.kind === 'usage'
             ? new UsageError(message.text)
@@ -181,20 +207,122 @@ function superviseChild(
   });
 }
 
+/**
+ * Checks one trace (`task.trace`) under `descriptor` (loaded in the child from `task.targets[0]`) in a
+ * child process, as `superviseVerifications` runs campaigns: when no operation starts for longer
+ * than the time limit, the child is killed and the outcome is a `time-limit` violation naming the
+ * operation and the hook that never returned. Rejects with the child's error.
+ */
+export function superviseTrace(
+  descriptor: CollectorDescriptor,
+  task: Omit<VerifyTask, 'opsFile'> & { trace: TraceTask },
+): Promise<TraceOutcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'gclab-verify-'));
+  const opsFile = join(dir, 'ops');
+  const child = fork(CHILD_PATH, [], {
+    execArgv: workerExecArgv(),
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let started: number | null = null;
+  return new Promise<TraceOutcome>((resolve, reject) => {
+    let settled = false;
+    const finish = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watchdog);
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      f();
+    };
+    const watchdog = setInterval(() => {
+      if (started === null) return;
+      let last = started;
+      try {
+        last = Math.max(started, statSync(opsFile).mtimeMs);
+      } catch {
+        // Not written yet.
+      }
+      if (Date.now() - last <= task.timeLimitMs) return;
+      const stuck = stuckRun(opsFile);
+      const opIndex = Math.max(0, stuck.ops.length - 1);
+      const hook = stuck.hook === null ? 'a hook' : `its ${stuck.hook} hook`;
+      const where =
+        stuck.ops.length === 0 ? 'before the first operation' : `in op ${opIndex}, inside ${hook},`;
+      const reason =
+        `the collector ran past the time limit of ${task.timeLimitMs} ms ${where} and was stopped ` +
+        '(it neither returned nor called back into the heap: an infinite loop?)';
+      finish(() =>
+        resolve({
+          violation: { property: 'time-limit', opIndex, reason },
+          ops: stuck.ops.length,
+          outOfMemory: false,
+        }),
+      );
+    }, POLL_MS);
+    child.on('message', (message: ChildMessage) => {
+      if (settled) return;
+      if (message.type === 'started') started = Date.now();
+      else if (message.type === 'trace') finish(() => resolve(message.outcome));
+      else if (message.type === 'error') {
+        const error =
+          message.kind === 'usage'
+            ? new UsageError(message.text)
+            : message.kind === 'failure'
+              ? new GclabError(message.text)
+              : new Error(message.text);
+        finish(() => reject(error));
+      }
+    });
+    child.on('exit', (code, signal) => {
+      finish(() =>
+        reject(
+          new Error(
+            `the check of ${task.trace.file} under ${descriptor.name} exited (${signal ?? code}) without a result:\n${output}`,
+          ),
+        ),
+      );
+    });
+    child.send({ ...task, opsFile } satisfies VerifyTask);
+  });
+}
+
 /** The run in progress when the child was stopped: its heap limit and operations (empty before the first run). */
 function stuckRun(opsFile: string): StuckRun {
   let text: string;
   try {
     text = readFileSync(opsFile, 'utf8');
   } catch {
-    return { heapLimit: null, ops: [], corpus: null };
+    return { heapLimit: null, ops: [], corpus: null, hook: null };
   }
   const [limit, ...lines] = text.split('\n');
   const heapLimit = limit === undefined || limit === '' || limit === 'none' ? null : Number(limit);
   const corpusLine = /^# corpus (\d+) (\S+)$/.exec(lines[0] ?? '');
   const corpus = corpusLine === null ? null : { index: Number(corpusLine[1]), name: corpusLine[2]! };
-  return { heapLimit, ops: parseTrace([TRACE_HEADER, ...lines].join('\n'), opsFile), corpus };
+  // Hook lines (`# enter HOOK`, `# leave HOOK`, written only when the child watches hooks): the
+  // innermost hook entered and not left is the one running.
+  const hooks: string[] = [];
+  for (const line of lines) {
+    if (line.startsWith(`${ENTER_HOOK} `)) hooks.push(line.slice(ENTER_HOOK.length + 1));
+    else if (line.startsWith(`${LEAVE_HOOK} `)) hooks.pop();
+  }
+  return {
+    heapLimit,
+    ops: parseTrace([TRACE_HEADER, ...lines].join('\n'), opsFile),
+    corpus,
+    hook: hooks.at(-1) ?? null,
+  };
 }
+
+/** The ops file's line prefix for a hook entered (then its name). */
+export const ENTER_HOOK = '# enter';
+/** The ops file's line prefix for a hook that returned or threw (then its name). */
+export const LEAVE_HOOK = '# leave';
 
 /** What the child was running when it was stopped: a regression corpus trace or a random program. */
 interface StuckRun {
@@ -202,6 +330,8 @@ interface StuckRun {
   ops: TraceOp[];
   /** The corpus trace (its index and name), or null for a random program. */
   corpus: { index: number; name: string } | null;
+  /** The hook running when it was stopped, when the child watched hooks, else null. */
+  hook: string | null;
 }
 
 /** The failed result of a campaign stopped at the time limit. */

@@ -26,7 +26,6 @@ import {
   traceCollectorOptions,
   traceHeapLimit,
   type VerifyResult,
-  verifyTrace,
 } from '@gclab/verify';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -36,7 +35,7 @@ import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { collectorNames, collectors, findCollector } from '../registry.ts';
 import { loadStrategyModule } from '../strategy-module.ts';
-import { superviseVerifications } from '../verify-supervisor.ts';
+import { superviseTrace, superviseVerifications } from '../verify-supervisor.ts';
 import { coverageTable } from './verify-coverage.ts';
 
 /** Options of `gclab verify`, as commander parses them. */
@@ -120,7 +119,7 @@ export function registerVerifyCommand(program: Command): void {
         if (options.strategy === 'all') {
           throw new UsageError('--trace needs one collector (--strategy NAME or --strategy-module PATH)');
         }
-        process.exitCode = verifyTraceFile(options.trace, chosen[0]!, options);
+        process.exitCode = await verifyTraceFile(options.trace, chosen[0]!, options);
         return;
       }
       process.exitCode = await runVerification(chosen, options);
@@ -306,12 +305,15 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-/** `--trace FILE`: checks every property over one trace; returns the exit code. */
-function verifyTraceFile(
+/**
+ * `--trace FILE`: checks every property over one trace, in a child process stopped past the time
+ * limit (`superviseTrace`); returns the exit code.
+ */
+async function verifyTraceFile(
   file: string,
   descriptor: CollectorDescriptor,
   options: VerifyCommandOptions,
-): ExitCode {
+): Promise<ExitCode> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -326,10 +328,17 @@ function verifyTraceFile(
   } catch (error) {
     throw error instanceof GclabError ? new UsageError(error.message) : error;
   }
-  const result = verifyTrace(descriptor, ops, {
-    heapLimit,
-    collectorOptions,
+  const result = await superviseTrace(descriptor, {
+    targets: [
+      options.strategyModule === undefined
+        ? { strategy: descriptor.name }
+        : { strategyModule: options.strategyModule },
+    ],
+    runs: 0,
+    seed: 0,
+    maxOps: 0,
     timeLimitMs: options.timeLimit,
+    trace: { file, heapLimit, collectorOptions },
   });
   const withOptions = Object.keys(collectorOptions).length > 0;
   const where = `${descriptor.name}${withOptions ? ` ${JSON.stringify(collectorOptions)}` : ''} on ${file}${heapLimit === null ? '' : `, heap limit ${heapLimit} bytes`}`;
