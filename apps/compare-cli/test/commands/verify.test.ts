@@ -14,7 +14,9 @@ describe.concurrent('gclab verify', () => {
     expect(r.stdout).toMatch(/^ {2}pass no-gc {2}\d+ corpus traces, 30 programs, \d+ ops, \d+ full gcs/m);
   });
 
-  it('verifies every registered collector with --strategy all', async () => {
+  // Nine campaigns (the regression corpus and 10 programs each), one after another, beside the other
+  // tests of this file running at once: more than the default minute on a loaded 2-core machine.
+  it('verifies every registered collector with --strategy all', { timeout: 180_000 }, async () => {
     const r = await runCli(['verify', '--strategy', 'all', '--runs', '10', '--stress-runs', '0']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/pass no-gc/);
