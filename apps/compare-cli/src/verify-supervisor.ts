@@ -115,6 +115,67 @@ export async function superviseVerifications(
   }
 }
 
+/**
+ * A child process (`verify-child.ts`) with the ops file it writes each operation to, the tail of its
+ * output, and a watchdog that calls `onStall` when, after the child said it started, no operation
+ * has started for longer than `limitMs`.
+ */
+class WatchedChild {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'gclab-verify-'));
+  /** Where the child writes the run in progress. */
+  readonly opsFile = join(this.dir, 'ops');
+  /** The child. */
+  readonly child = fork(CHILD_PATH, [], {
+    execArgv: workerExecArgv(),
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  /** Null until the child has started and loaded the collector: its start-up is not the collector's time. */
+  started: number | null = null;
+  /** Whether `finish` ran. */
+  settled = false;
+  private output = '';
+  private readonly watchdog: ReturnType<typeof setInterval>;
+
+  constructor(limitMs: number, onStall: () => void) {
+    const keep = (chunk: Buffer): void => {
+      this.output = (this.output + chunk.toString()).slice(-4000);
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    this.watchdog = setInterval(() => {
+      if (this.started === null) return;
+      let last = this.started;
+      try {
+        last = Math.max(this.started, statSync(this.opsFile).mtimeMs);
+      } catch {
+        // Not written yet: the child is starting or probing heap limits.
+      }
+      if (Date.now() - last > limitMs) onStall();
+    }, POLL_MS);
+  }
+
+  /** The last of what the child printed. */
+  get tail(): string {
+    return this.output;
+  }
+
+  /** The first time only: stops the watchdog, kills the child, removes its files, then runs `f`. */
+  finish(f: () => void): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearInterval(this.watchdog);
+    this.child.kill('SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+    f();
+  }
+}
+
+/** The error a child reported, as the command throws it. */
+function childError(message: Extract<ChildMessage, { type: 'error' }>): Error {
+  if (message.kind === 'usage') return new UsageError(message.text);
+  return message.kind === 'failure' ? new GclabError(message.text) : new Error(message.text);
+}
+
 /** One child verifying targets `first` onward; resolves with the index to go on from. */
 function superviseChild(
   descriptors: readonly CollectorDescriptor[],
@@ -122,58 +183,28 @@ function superviseChild(
   task: Omit<VerifyTask, 'opsFile'>,
   events: SupervisorEvents,
 ): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'gclab-verify-'));
-  const opsFile = join(dir, 'ops');
-  const child = fork(CHILD_PATH, [], {
-    execArgv: workerExecArgv(),
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
   let current = first;
   let programs = 0;
-  // Null until the child has started and loaded the collector: its start-up is not the collector's time.
-  let started: number | null = null;
   events.started(current);
   return new Promise<number>((resolve, reject) => {
-    let settled = false;
-    const finish = (f: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearInterval(watchdog);
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      f();
-    };
-    const watchdog = setInterval(() => {
-      if (started === null) return;
-      let last = started;
-      try {
-        last = Math.max(started, statSync(opsFile).mtimeMs);
-      } catch {
-        // Not written yet: the child is starting or probing heap limits.
-      }
-      if (Date.now() - last <= task.timeLimitMs) return;
+    const watched: WatchedChild = new WatchedChild(task.timeLimitMs, () => {
+      const elapsed = Date.now() - (watched.started ?? Date.now());
       const result = timeLimitResult(
         descriptors[current]!,
         task,
-        stuckRun(opsFile),
+        stuckRun(watched.opsFile),
         programs,
-        Date.now() - started,
+        elapsed,
       );
-      finish(() => {
+      watched.finish(() => {
         events.finished(current, result);
         resolve(current + 1);
       });
-    }, POLL_MS);
-    child.on('message', (message: ChildMessage) => {
-      if (settled) return;
+    });
+    watched.child.on('message', (message: ChildMessage) => {
+      if (watched.settled) return;
       if (message.type === 'started') {
-        started = Date.now();
+        watched.started = Date.now();
       } else if (message.type === 'progress') {
         programs = message.done;
         events.progress(first + message.index, message.done);
@@ -181,29 +212,27 @@ function superviseChild(
         events.finished(first + message.index, message.result);
         current = first + message.index + 1;
         programs = 0;
-        started = null;
-        if (current === descriptors.length) finish(() => resolve(current));
+        watched.started = null;
+        if (current === descriptors.length) watched.finish(() => resolve(current));
         else events.started(current);
       } else if (message.type === 'error') {
-        const error =
-          message.kind === 'usage'
-            ? new UsageError(message.text)
-            : message.kind === 'failure'
-              ? new GclabError(message.text)
-              : new Error(message.text);
-        finish(() => reject(error));
+        watched.finish(() => reject(childError(message)));
       }
     });
-    child.on('exit', (code, signal) => {
-      finish(() =>
+    watched.child.on('exit', (code, signal) => {
+      watched.finish(() =>
         reject(
           new Error(
-            `the verification of ${descriptors[current]!.name} exited (${signal ?? code}) without a result:\n${output}`,
+            `the verification of ${descriptors[current]!.name} exited (${signal ?? code}) without a result:\n${watched.tail}`,
           ),
         ),
       );
     });
-    child.send({ ...task, targets: task.targets.slice(first), opsFile } satisfies VerifyTask);
+    watched.child.send({
+      ...task,
+      targets: task.targets.slice(first),
+      opsFile: watched.opsFile,
+    } satisfies VerifyTask);
   });
 }
 
@@ -217,39 +246,9 @@ export function superviseTrace(
   descriptor: CollectorDescriptor,
   task: Omit<VerifyTask, 'opsFile'> & { trace: TraceTask },
 ): Promise<TraceOutcome> {
-  const dir = mkdtempSync(join(tmpdir(), 'gclab-verify-'));
-  const opsFile = join(dir, 'ops');
-  const child = fork(CHILD_PATH, [], {
-    execArgv: workerExecArgv(),
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let started: number | null = null;
   return new Promise<TraceOutcome>((resolve, reject) => {
-    let settled = false;
-    const finish = (f: () => void): void => {
-      if (settled) return;
-      settled = true;
-      clearInterval(watchdog);
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      f();
-    };
-    const watchdog = setInterval(() => {
-      if (started === null) return;
-      let last = started;
-      try {
-        last = Math.max(started, statSync(opsFile).mtimeMs);
-      } catch {
-        // Not written yet.
-      }
-      if (Date.now() - last <= task.timeLimitMs) return;
-      const stuck = stuckRun(opsFile);
+    const watched: WatchedChild = new WatchedChild(task.timeLimitMs, () => {
+      const stuck = stuckRun(watched.opsFile);
       const opIndex = Math.max(0, stuck.ops.length - 1);
       const hook = stuck.hook === null ? 'a hook' : `its ${stuck.hook} hook`;
       const where =
@@ -257,38 +256,30 @@ export function superviseTrace(
       const reason =
         `the collector ran past the time limit of ${task.timeLimitMs} ms ${where} and was stopped ` +
         '(it neither returned nor called back into the heap: an infinite loop?)';
-      finish(() =>
+      watched.finish(() =>
         resolve({
           violation: { property: 'time-limit', opIndex, reason },
           ops: stuck.ops.length,
           outOfMemory: false,
         }),
       );
-    }, POLL_MS);
-    child.on('message', (message: ChildMessage) => {
-      if (settled) return;
-      if (message.type === 'started') started = Date.now();
-      else if (message.type === 'trace') finish(() => resolve(message.outcome));
-      else if (message.type === 'error') {
-        const error =
-          message.kind === 'usage'
-            ? new UsageError(message.text)
-            : message.kind === 'failure'
-              ? new GclabError(message.text)
-              : new Error(message.text);
-        finish(() => reject(error));
-      }
     });
-    child.on('exit', (code, signal) => {
-      finish(() =>
+    watched.child.on('message', (message: ChildMessage) => {
+      if (watched.settled) return;
+      if (message.type === 'started') watched.started = Date.now();
+      else if (message.type === 'trace') watched.finish(() => resolve(message.outcome));
+      else if (message.type === 'error') watched.finish(() => reject(childError(message)));
+    });
+    watched.child.on('exit', (code, signal) => {
+      watched.finish(() =>
         reject(
           new Error(
-            `the check of ${task.trace.file} under ${descriptor.name} exited (${signal ?? code}) without a result:\n${output}`,
+            `the check of ${task.trace.file} under ${descriptor.name} exited (${signal ?? code}) without a result:\n${watched.tail}`,
           ),
         ),
       );
     });
-    child.send({ ...task, opsFile } satisfies VerifyTask);
+    watched.child.send({ ...task, opsFile: watched.opsFile } satisfies VerifyTask);
   });
 }
 
