@@ -5,13 +5,19 @@
  * it writes the operation to the task's ops file, so that the supervisor, when it has to kill a
  * collector that never returns, can say which operations were running.
  */
-import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { formatOp, GclabError, type TraceOp } from '@gclab/core';
-import { verifyCollector } from '@gclab/verify';
+import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { formatOp, GclabError, parseTrace, type TraceOp } from '@gclab/core';
+import { type RunObserver, verifyCollector, verifyTrace } from '@gclab/verify';
 import { UsageError } from './errors.ts';
 import { findCollector } from './registry.ts';
 import { loadStrategyModule } from './strategy-module.ts';
-import type { ChildMessage, VerifyTask } from './verify-supervisor.ts';
+import {
+  type ChildMessage,
+  ENTER_HOOK,
+  LEAVE_HOOK,
+  type TraceTask,
+  type VerifyTask,
+} from './verify-supervisor.ts';
 
 function send(message: ChildMessage): void {
   process.send!(message);
@@ -23,12 +29,24 @@ async function run(task: VerifyTask): Promise<void> {
   const write = (line: string): void => {
     position += writeSync(fd, `${line}\n`, position);
   };
+  const observer: RunObserver = {
+    runStarted(heapLimit: number | null, corpus: { index: number; name: string } | null): void {
+      ftruncateSync(fd, 0);
+      position = 0;
+      write(heapLimit === null ? 'none' : String(heapLimit));
+      if (corpus !== null) write(`# corpus ${corpus.index} ${corpus.name}`);
+    },
+    opStarted(op: TraceOp): void {
+      write(formatOp(op));
+    },
+  };
   try {
+    if (task.trace !== undefined) {
+      await checkTrace(task, task.trace, observer, write);
+      return;
+    }
     for (const [index, target] of task.targets.entries()) {
-      const descriptor =
-        target.strategyModule !== undefined
-          ? await loadStrategyModule(target.strategyModule)
-          : findCollector(target.strategy!);
+      const descriptor = await load(target);
       send({ type: 'started', index });
       const result = verifyCollector(descriptor, {
         runs: task.runs,
@@ -37,23 +55,51 @@ async function run(task: VerifyTask): Promise<void> {
         timeLimitMs: task.timeLimitMs,
         ...(task.stressRuns === undefined ? {} : { stressRuns: task.stressRuns }),
         onProgress: (done) => send({ type: 'progress', index, done }),
-        observer: {
-          runStarted(heapLimit: number | null, corpus: { index: number; name: string } | null): void {
-            ftruncateSync(fd, 0);
-            position = 0;
-            write(heapLimit === null ? 'none' : String(heapLimit));
-            if (corpus !== null) write(`# corpus ${corpus.index} ${corpus.name}`);
-          },
-          opStarted(op: TraceOp): void {
-            write(formatOp(op));
-          },
-        },
+        observer,
       });
       send({ type: 'result', index, result });
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** The collector of a target: a registered name or a module path. */
+function load(target: VerifyTask['targets'][number]) {
+  return target.strategyModule !== undefined
+    ? loadStrategyModule(target.strategyModule)
+    : Promise.resolve(findCollector(target.strategy!));
+}
+
+/** `verify --trace`: checks the trace under the first target, writing each hook entered and left. */
+async function checkTrace(
+  task: VerifyTask,
+  trace: TraceTask,
+  observer: RunObserver,
+  write: (line: string) => void,
+): Promise<void> {
+  const descriptor = await load(task.targets[0]!);
+  const ops = parseTrace(readFileSync(trace.file, 'utf8'), trace.file);
+  send({ type: 'started', index: 0 });
+  const result = verifyTrace(descriptor, ops, {
+    heapLimit: trace.heapLimit,
+    collectorOptions: trace.collectorOptions,
+    timeLimitMs: task.timeLimitMs,
+    observer,
+    hookWatch: {
+      entered: (hook) => write(`${ENTER_HOOK} ${hook}`),
+      left: (hook) => write(`${LEAVE_HOOK} ${hook}`),
+    },
+  });
+  const v = result.violation;
+  send({
+    type: 'trace',
+    outcome: {
+      violation: v === null ? null : { property: v.property, opIndex: v.opIndex, reason: v.reason },
+      ops: result.ops,
+      outOfMemory: result.outOfMemory,
+    },
+  });
 }
 
 process.once('message', (task: VerifyTask) => {

@@ -46,6 +46,13 @@ export interface CollectorDescriptor {
   readonly constraints: CollectorConstraints;
   /** Creates the collector for a heap; the heap already has the declared header words. */
   create(heap: Heap, options?: CollectorOptions): Collector;
+  /**
+   * Option sets the verifier runs besides the defaults (optional): settings under which the
+   * collector's own schedule reaches what small test programs do not at its defaults, such as an
+   * incremental mark with a small budget or a small nursery, so that marking and promotion interleave
+   * with the mutator. `gclab verify` runs each program under the defaults or one of these, in turn.
+   */
+  readonly verifyOptionSets?: readonly CollectorOptions[];
 }
 
 /** Generation number meaning "a full collection". */

@@ -69,6 +69,19 @@ export function descriptorProblems(value: unknown): string[] {
       );
     }
   }
+  const sets = d.verifyOptionSets;
+  if (sets !== undefined) {
+    if (!Array.isArray(sets)) {
+      problems.push(`verifyOptionSets must be an array of option objects, got ${describe(sets)}`);
+    } else {
+      sets.forEach((set: unknown, i) => {
+        if (typeof set !== 'object' || set === null || Array.isArray(set))
+          problems.push(
+            `verifyOptionSets[${i}] must be an object of collector options, got ${describe(set)}`,
+          );
+      });
+    }
+  }
   return problems;
 }
 

@@ -25,6 +25,17 @@ describe('descriptorProblems', () => {
       'constraints.headerWords must be an integer from 0 to 64, got number 1.5',
     ]);
     expect(isCollectorDescriptor({ ...noGc, summary: null })).toBe(false);
+    expect(descriptorProblems({ ...noGc, verifyOptionSets: { budget: 1 } })).toEqual([
+      'verifyOptionSets must be an array of option objects, got an object',
+    ]);
+    expect(descriptorProblems({ ...noGc, verifyOptionSets: [{ budget: 1 }, 3] })).toEqual([
+      'verifyOptionSets[1] must be an object of collector options, got number 3',
+    ]);
+  });
+
+  it('accepts option sets for the verifier', () => {
+    expect(descriptorProblems({ ...noGc, verifyOptionSets: [] })).toEqual([]);
+    expect(descriptorProblems({ ...noGc, verifyOptionSets: [{ budget: 1 }, {}] })).toEqual([]);
   });
 });
 

@@ -557,4 +557,10 @@ export const cpython: CollectorDescriptor = {
   create(heap: Heap, options?: CollectorOptions): Collector {
     return new CPythonCollector(heap, options);
   },
+  // Small thresholds, so that the cycle collector's automatic collections of every generation run
+  // in the verifier's small programs (at 700/10/10 they need 70,000 allocations for a full one).
+  verifyOptionSets: [
+    { threshold0: 10, threshold1: 2, threshold2: 2 },
+    { threshold0: 50, threshold1: 3, threshold2: 1 },
+  ],
 };

@@ -2,8 +2,16 @@
  * Coverage the campaign can show: per program, how far it reached into the shapes that break
  * collectors (the longest garbage and live cycle present at a full collection, the widest object
  * with its last field set, sizes at size-class and page boundaries, large objects, growth of the
- * memory array, call depth, globals, length, collections forced in stress mode), and per campaign how
- * many programs reached each shape (`COVERAGE_SHAPES`).
+ * memory array, call depth, globals, length, collections forced in stress mode, how many operations
+ * an incremental collector's cycle stayed in progress across), and per campaign how many programs
+ * reached each shape (`COVERAGE_SHAPES`).
+ *
+ * An incremental cycle is seen through the telemetry every collector reports to: it opens at the
+ * first operation that records a pause after the previous collection record, and closes at the
+ * operation whose collection record ends it (an incremental collector records its collection when
+ * the cycle completes); its span is the operations from the one to the other. Only collectors whose
+ * constraints say `incremental` are measured (a reference-counting cascade is a pause with no
+ * collection record after it).
  *
  * A cycle's length is the size of its strongly connected component (a ring of n objects is one
  * component of n; a self-reference is a component of one).
@@ -35,6 +43,12 @@ export interface ProgramCoverage {
   ops: number;
   /** Collections forced in stress mode. */
   forcedCollections: number;
+  /**
+   * Most operations one incremental collection cycle was in progress across (from the operation of
+   * its first pause to the one that recorded the collection; 0 for a collector that is not
+   * incremental, or whose cycles each fit in one operation).
+   */
+  incrementalSpan: number;
 }
 
 /** A shape of `COVERAGE_SHAPES`: a measure of `ProgramCoverage` at or above a threshold. */
@@ -82,6 +96,18 @@ export const COVERAGE_SHAPES = [
   { shape: 'ops-10000', label: '10000+ operations', measure: 'ops', atLeast: 10000 },
   { shape: 'stress', label: 'collections forced (stress)', measure: 'forcedCollections', atLeast: 1 },
   { shape: 'stress-100', label: '100+ collections forced', measure: 'forcedCollections', atLeast: 100 },
+  {
+    shape: 'incremental-16',
+    label: 'incremental cycle across 16+ ops',
+    measure: 'incrementalSpan',
+    atLeast: 16,
+  },
+  {
+    shape: 'incremental-100',
+    label: 'incremental cycle across 100+ ops',
+    measure: 'incrementalSpan',
+    atLeast: 100,
+  },
 ] as const satisfies readonly CoverageShapeSpec[];
 
 /** The name of a shape of `COVERAGE_SHAPES`. */
@@ -120,11 +146,29 @@ export class CoverageProbe {
     globals: 0,
     ops: 0,
     forcedCollections: 0,
+    incrementalSpan: 0,
   };
   private words: Int32Array;
+  /** Whether the collector is incremental (only then are cycles measured). */
+  private readonly incremental: boolean;
+  /** Pauses of the log already accounted to a cycle (or before the first). */
+  private pausesSeen = 0;
+  /** The operation the cycle in progress opened at, or -1. */
+  private openedAt = -1;
 
   constructor(private readonly run: LockstepRun) {
     this.words = run.heap.memory.words;
+    this.incremental = run.config.descriptor.constraints.incremental;
+    if (this.incremental) run.heap.telemetry.collectionListeners.push(() => this.recorded());
+  }
+
+  /** A collection record: it ends the cycle in progress. */
+  private recorded(): void {
+    const reached = this.reached;
+    if (this.openedAt >= 0)
+      reached.incrementalSpan = Math.max(reached.incrementalSpan, reached.ops - this.openedAt);
+    this.openedAt = -1;
+    this.pausesSeen = this.run.heap.telemetry.pauses.length;
   }
 
   /** Before `op` runs: the cycles present at a full collection. */
@@ -144,6 +188,11 @@ export class CoverageProbe {
   after(op: TraceOp, forced: boolean): void {
     const reached = this.reached;
     const model = this.run.model;
+    if (this.incremental) {
+      const pauses = this.run.heap.telemetry.pauses.length;
+      if (this.openedAt < 0 && pauses > this.pausesSeen) this.openedAt = reached.ops;
+      this.pausesSeen = pauses;
+    }
     reached.ops++;
     if (forced) reached.forcedCollections++;
     reached.maxDepth = Math.max(reached.maxDepth, model.depth);

@@ -6,7 +6,7 @@
  */
 
 export { buildTree, nodeDepth, treeDepth } from './builders/binary-tree.ts';
-export { DEFAULT_TIME_LIMIT_MS, TimeLimitExceeded } from './containment.ts';
+export { DEFAULT_TIME_LIMIT_MS, type HookWatch, TimeLimitExceeded } from './containment.ts';
 export {
   COVERAGE_SHAPES,
   type CoverageCounts,
@@ -44,10 +44,12 @@ export {
 } from './properties.ts';
 export { ModelObject, ReferenceModel } from './reference-model.ts';
 export {
+  COLLECTOR_OPTIONS_COMMENT,
   corpusHeapLimit,
   REGRESSION_CORPUS_DIR,
   type RegressionTrace,
   regressionCorpus,
+  traceCollectorOptions,
   traceHeapLimit,
 } from './regression-corpus.ts';
 export {

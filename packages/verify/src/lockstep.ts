@@ -42,7 +42,7 @@ import {
   type TraceOp,
   TracePerformer,
 } from '@gclab/core';
-import { HookGuard, TimeLimitExceeded } from './containment.ts';
+import { HookGuard, type HookWatch, TimeLimitExceeded } from './containment.ts';
 import { type StepFigures, stepFigures } from './determinism.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
 import { ModelObject, ReferenceModel } from './reference-model.ts';
@@ -70,6 +70,8 @@ export interface LockstepConfig {
   oomKeepsCycles: boolean;
   /** Milliseconds the program may run (checked at every hook return and collector report). */
   timeLimitMs: number;
+  /** Told of every hook call (for a supervisor that must name a hook that never returns). Default none. */
+  hookWatch?: HookWatch;
 }
 
 /** One program under one collector and the reference model. */
@@ -109,7 +111,7 @@ export class LockstepRun implements ReportListener {
     this.heap.telemetry.collectionListeners.push((record) => this.collected(record));
     this.performer = new TracePerformer(this.heap);
     const collector = this.heap.collector;
-    this.guard = new HookGuard(collector, config.timeLimitMs);
+    this.guard = new HookGuard(collector, config.timeLimitMs, config.hookWatch ?? null);
     const verify = collector.verify.bind(collector);
     // A failing verify() is held back until the model's checks have run: they name the defect
     // more precisely (a miscount, a freed reachable object) than the collector's own check.

@@ -67,13 +67,16 @@ export type Step =
 
 /**
  * A generated program: its heap limit (null = none), the size of a `big` payload unit, its steps,
- * and in stress mode the allocations between forced collections (null = none; see `stress.ts`).
+ * in stress mode the allocations between forced collections (null = none; see `stress.ts`), and the
+ * option set it runs the collector under (0 = the campaign's options, i = the collector's i-th
+ * `verifyOptionSets` entry).
  */
 export interface Program {
   readonly heapLimit: number | null;
   readonly bigUnit: number;
   readonly steps: readonly Step[];
   readonly stressEvery: number | null;
+  readonly optionSet: number;
 }
 
 /** What the generator needs to know. */
@@ -96,6 +99,14 @@ export interface ProgramShape {
    * short random programs. Default 0 (short programs only).
    */
   reach?: number;
+  /** Extra header words of the collector's objects, so reach segments make exact sizes. Default 0. */
+  headerWords?: number;
+  /**
+   * Option sets besides the campaign's options (the collector's `verifyOptionSets`): each program
+   * draws one of the `optionSets + 1` sets, the campaign's own (0, where shrinking goes) or one of
+   * them. Default 0.
+   */
+  optionSets?: number;
 }
 
 /** Relative weight of each kind of single random step. */
@@ -245,19 +256,31 @@ function deepSegment(generations: readonly number[], w: Readonly<StepWeights>): 
     });
 }
 
-/** An old object, promoted by minor collections, that gets a young object stored into it. */
+/**
+ * An old object, promoted by minor collections, that gets a young object stored into it, then (in
+ * later rounds) another after each minor collection, so the remembered set must take the same old
+ * object again once a minor collection has emptied it.
+ */
 const youngIntoOldSegment = fc
-  .record({ a: regSel, b: regSel, c: regSel, promote: fc.integer({ min: 1, max: 2 }) })
-  .map(({ a, b, c, promote }) => {
+  .record({
+    a: regSel,
+    b: regSel,
+    c: regSel,
+    promote: fc.integer({ min: 1, max: 2 }),
+    rounds: fc.integer({ min: 1, max: 4 }),
+  })
+  .map(({ a, b, c, promote, rounds }) => {
     const steps: Step[] = [neu(a, 1)];
     for (let i = 0; i < promote; i++) steps.push({ k: 'gc', generation: 0 });
-    steps.push(
-      neu(b, 1),
-      put(a, 0, b),
-      set(b, null),
-      { k: 'gc', generation: 0 },
-      { k: 'get', dst: r(c), obj: r(a), index: 0 },
-    );
+    for (let i = 0; i < rounds; i++) {
+      steps.push(
+        neu(b, 1),
+        put(a, 0, b),
+        set(b, null),
+        { k: 'gc', generation: 0 },
+        { k: 'get', dst: r(c), obj: r(a), index: 0 },
+      );
+    }
     return steps;
   });
 
@@ -337,6 +360,12 @@ function limitsOf(shape: ProgramShape): { limits: Array<number | null>; unit: nu
   return { limits, unit: bigUnit(finite.length === 0 ? null : Math.min(...finite)) };
 }
 
+/** The option set a program runs under: 0 (the campaign's) or one of the shape's `optionSets`. */
+function optionSetArbitrary(shape: ProgramShape): fc.Arbitrary<number> {
+  const sets = shape.optionSets ?? 0;
+  return sets === 0 ? fc.constant(0) : fc.integer({ min: 0, max: sets });
+}
+
 /** The largest of the limits: none when the list has none. */
 function roomiest(limits: ReadonlyArray<number | null>): number | null {
   return limits.includes(null) ? null : Math.max(...(limits as number[]));
@@ -356,9 +385,11 @@ function largestFinite(limits: ReadonlyArray<number | null>): number | null {
 export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
   const { limits, unit } = limitsOf(shape);
   const minOps = shape.minOps ?? 1;
+  const optionSet = optionSetArbitrary(shape);
   const short = fc.record({
     heapLimit: fc.constantFrom(...limits),
     bigUnit: fc.constant(unit),
+    optionSet,
     steps: randomSteps(
       shape,
       Math.max(1, minOps),
@@ -374,11 +405,13 @@ export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
     .record({
       heapLimit: fc.constantFrom(...limits),
       prefix: randomSteps(shape, 0, third, shape.maxOps),
-      segment: reachSegment(true),
+      segment: reachSegment(true, shape.headerWords ?? 0),
       suffix: randomSteps(shape, 0, Math.ceil(third / 2), Math.ceil(shape.maxOps / 2)),
+      optionSet,
     })
     .map(
-      ({ heapLimit, prefix, segment, suffix }): Program => ({
+      ({ heapLimit, prefix, segment, suffix, optionSet }): Program => ({
+        optionSet,
         heapLimit: segment.roomy ? roomiest(limits) : heapLimit,
         bigUnit: unit,
         steps: [...prefix, ...withoutGcIfAsked(shape, [...segment.steps]), ...suffix],
@@ -403,11 +436,12 @@ export function stressProgramArbitrary(
 ): fc.Arbitrary<Program> {
   const { limits, unit } = limitsOf(shape);
   const chunk = fc
-    .tuple(randomSteps(shape, 60, 80, 200), reachSegment(false))
+    .tuple(randomSteps(shape, 60, 80, 200), reachSegment(false, shape.headerWords ?? 0))
     .map(([steps, segment]) => [...steps, ...segment.steps]);
   const chunks = Math.ceil(ops / 200) + 1;
-  return fc.array(chunk, { minLength: chunks, maxLength: chunks }).map(
-    (list): Program => ({
+  return fc.tuple(fc.array(chunk, { minLength: chunks, maxLength: chunks }), optionSetArbitrary(shape)).map(
+    ([list, optionSet]): Program => ({
+      optionSet,
       heapLimit: freesNothing ? largestFinite(limits) : roomiest(limits),
       bigUnit: unit,
       steps: withoutGcIfAsked(shape, list.flat()).slice(0, ops),

@@ -13,9 +13,21 @@
  * - memory growth: several objects of over 1 MiB live at once, so the memory array grows several
  *   times past several MiB;
  * - deep calls: 16 to 72 frames, each holding the only register reference to an object of its own;
- * - many globals: 9 to 64 globals, each the only reference to its object.
- * Boundary, large and growth segments need room: `roomy` asks for the largest heap limit (none when
- * the campaign has an unlimited one).
+ * - many globals: 9 to 64 globals, each the only reference to its object;
+ * - size-class runs: hundreds of objects of one size (a cell size that divides a 4 KiB page, or
+ *   one that leaves a remainder), enough to fill one or more whole pages or blocks so that the last
+ *   cell of a page holds an object, dead or alive, at a full collection; then the run again, into
+ *   the cells the sweep gave back;
+ * - mutation while marking: a live list long enough that an incremental mark (or any collection an
+ *   allocation starts) spans many mutator operations, walked, cut, held in registers, spliced back,
+ *   grafted and given young objects between allocations (the patterns that need a collector's write
+ *   and root barriers: a white object loaded from an unscanned one whose field is then cleared, a
+ *   store into a scanned object).
+ * - fan-in: one object referred to by 8 to 300 fields of other objects (past a narrow reference
+ *   count's range), its count read, then the referrers dropped and collected.
+ * Sizes are exact for the collector's header words (`headerWords`: object size = 8 + 8 * header
+ * words + 8 * fields + payload). Boundary, large and growth segments, and the longest runs, need
+ * room: `roomy` asks for the largest heap limit (none when the campaign has an unlimited one).
  */
 
 import fc from 'fast-check';
@@ -42,6 +54,11 @@ function framed(steps: readonly Step[], roomy: boolean): ReachSegment {
 }
 
 const minorGc: Step = { k: 'gc', generation: 0 };
+
+/** The payload that makes an object with `refs` fields `size` bytes in all (0 when it cannot be that small). */
+function payloadFor(size: number, refs: number, headerWords: number): number {
+  return Math.max(0, size - 8 - 8 * headerWords - 8 * refs);
+}
 const setGlobal = (n: number, src: number | null): Step => ({
   k: 'set',
   dst: g(n),
@@ -116,29 +133,29 @@ const boundarySize = fc.oneof(
  * Objects whose size is at, a word under or a word over a boundary (the payload a byte under or
  * over too), linked into a list through their fields, collected, then half dropped and collected.
  */
-const boundarySegment = fc
-  .array(
-    fc.record({
-      size: boundarySize,
-      word: fc.constantFrom(-8, 0, 8),
-      byte: fc.constantFrom(-1, 0, 1),
-      refs: fc.integer({ min: 1, max: 4 }),
-    }),
-    { minLength: 1, maxLength: 5 },
-  )
-  .map((objects) => {
-    const steps: Step[] = [];
-    objects.forEach(({ size, word, byte, refs }, i) => {
-      // Size = 8 (shape word) + 8 * refs + payload, under a collector without extra header words.
-      const bytes = Math.max(0, size + word - 8 - 8 * refs + byte);
-      steps.push(neu(i, refs, bytes));
-      if (i > 0) steps.push(put(i, refs - 1, i - 1));
+const boundarySegment = (headerWords: number) =>
+  fc
+    .array(
+      fc.record({
+        size: boundarySize,
+        word: fc.constantFrom(-8, 0, 8),
+        byte: fc.constantFrom(-1, 0, 1),
+        refs: fc.integer({ min: 1, max: 4 }),
+      }),
+      { minLength: 1, maxLength: 5 },
+    )
+    .map((objects) => {
+      const steps: Step[] = [];
+      objects.forEach(({ size, word, byte, refs }, i) => {
+        const bytes = Math.max(0, payloadFor(size + word, refs, headerWords) + byte);
+        steps.push(neu(i, refs, bytes));
+        if (i > 0) steps.push(put(i, refs - 1, i - 1));
+      });
+      steps.push(fullGc);
+      for (let i = 0; i < objects.length - 1; i += 2) steps.push(set(i, null));
+      steps.push(fullGc, setGlobal(1, objects.length - 1));
+      return framed(steps, true);
     });
-    steps.push(fullGc);
-    for (let i = 0; i < objects.length - 1; i += 2) steps.push(set(i, null));
-    steps.push(fullGc, setGlobal(1, objects.length - 1));
-    return framed(steps, true);
-  });
 
 /** A large payload: over 32 KiB, or over 1 MiB. */
 const largeBytes = fc.oneof(
@@ -238,17 +255,145 @@ const globalsSegment = (): fc.Arbitrary<ReachSegment> =>
       return framed(steps, false);
     });
 
+/** Object sizes of a size-class run: cell sizes that divide a 4 KiB page (most), and some that do not. */
+const runSize = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(16, 32, 64, 128, 256, 512, 1024, 2048) },
+  { weight: 1, arbitrary: fc.constantFrom(24, 48, 80, 96, 160, 192, 320, 384, 640, 768, 1536) },
+);
+
+/** Most objects one run allocates (a run of 16-byte objects fills two pages). */
+const MAX_RUN = 520;
+
+/**
+ * A size-class run: `n` objects of one size into one register (each new one makes the one before it
+ * garbage; with `keep`, every `keep`-th is kept on a chain), enough to fill `fill` bytes of whole
+ * pages plus `extra` objects, so the last cell of a page holds an object at the full collection; then
+ * a second run of the same size into the cells the sweep gave back, and another full collection.
+ */
+const runSegment = (roomy: boolean, headerWords: number) =>
+  fc
+    .record({
+      size: runSize,
+      under: fc.constantFrom(0, 0, 8),
+      fill: roomy ? fc.constantFrom(4096, 8192, 32768, 65536) : fc.constantFrom(4096, 4096, 8192),
+      extra: fc.nat({ max: 2 }),
+      keep: fc.constantFrom(0, 0, 0, 2, 7),
+      again: fc.integer({ min: 1, max: 64 }),
+    })
+    .map(({ size, under, fill, extra, keep, again }) => {
+      const refs = keep > 0 ? 1 : 0;
+      const bytes = payloadFor(size - under, refs, headerWords);
+      const n = Math.min(MAX_RUN, Math.ceil(fill / size) + extra);
+      const steps: Step[] = [];
+      for (let i = 0; i < n; i++) {
+        steps.push(neu(0, refs, bytes));
+        if (keep > 0 && i % keep === 0) steps.push(put(0, 0, 1), set(1, 0));
+      }
+      steps.push(set(0, null), fullGc);
+      for (let i = 0; i < Math.min(again, n); i++) steps.push(neu(0, refs, bytes));
+      steps.push(fullGc, setGlobal(2, 1));
+      return framed(steps, roomy && fill > 8192);
+    });
+
+/**
+ * One episode of `mutationSegment`: walk the cursor `walk` nodes on, cut the list after it (or its
+ * side field) and hold what was cut in a register only, allocate `hold` objects of `bytes` (maybe
+ * moving the held object between registers, maybe storing a fresh object into the cursor's node),
+ * then splice it back, graft it onto a node nearer the head, or drop it.
+ */
+const episode = fc.record({
+  walk: fc.integer({ min: 0, max: 24 }),
+  field: fc.constantFrom(0, 0, 0, 1),
+  hold: fc.oneof(
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 4 }) },
+    { weight: 2, arbitrary: fc.integer({ min: 5, max: 80 }) },
+  ),
+  bytes: fc.constantFrom(0, 16, 64, 200),
+  move: fc.boolean(),
+  young: fc.boolean(),
+  end: fc.constantFrom('splice', 'splice', 'graft', 'drop'),
+});
+
+/**
+ * Mutation while marking: a live list of `n` two-field nodes (field 0 the next node, field 1 a side
+ * object) in register 0 (and maybe a global), then episodes with allocations between their steps,
+ * so that a collection an allocation starts (an incremental mark in small steps, a minor
+ * collection) is in progress across many mutator operations. In each episode a cursor (register 1)
+ * walks several nodes down the list (running ahead of a marker that scans one object per
+ * allocation), the list is cut after it and the tail held by a register (2) only while objects are
+ * allocated (the tail maybe moved to register 4 and back, a fresh object stored into the cursor's
+ * node), then the tail is spliced back, grafted onto a side field nearer the head, or dropped. At the
+ * end the list is collected while the last tail may still be held only by a register, then again
+ * once it is spliced back.
+ */
+export const mutationSegment = fc
+  .record({
+    n: fc.integer({ min: 16, max: 64 }),
+    global: fc.boolean(),
+    episodes: fc.array(episode, { minLength: 2, maxLength: 8 }),
+  })
+  .map(({ n, global, episodes }) => {
+    const steps: Step[] = [neu(0, 2), set(1, 0)];
+    for (let i = 1; i < n; i++) steps.push(neu(5, 2), put(1, 0, 5), set(1, 5));
+    steps.push(set(5, null), set(1, 0));
+    if (global) steps.push(setGlobal(1, 0));
+    const walk = (k: number) => {
+      for (let i = 0; i < k; i++) steps.push({ k: 'get', dst: r(1), obj: r(1), index: 0 });
+    };
+    for (const e of episodes) {
+      walk(e.walk);
+      steps.push({ k: 'get', dst: r(2), obj: r(1), index: e.field }, put(1, e.field, null));
+      if (e.move) steps.push(set(4, 2), set(2, null));
+      for (let i = 0; i < e.hold; i++) {
+        steps.push(neu(3, 1, e.bytes));
+        if (e.young && i === e.hold >> 1) steps.push(neu(5, 1), put(1, 1, 5), set(5, null));
+      }
+      if (e.move) steps.push(set(2, 4), set(4, null));
+      if (e.end === 'splice') steps.push(put(1, e.field, 2));
+      else if (e.end === 'graft') steps.push(set(1, 0), put(1, 1, 2));
+      if (e.end !== 'splice') steps.push(set(2, null), set(1, 0));
+    }
+    // Collected while the tail may still be held only by a register, then once it is spliced back.
+    steps.push(fullGc, put(1, 0, 2), fullGc, { k: 'get', dst: r(1), obj: r(0), index: 0 });
+    if (global) steps.push(setGlobal(1, null));
+    return framed(steps, false);
+  });
+
+/** Referrers of a fan-in segment: around the ranges of narrow counts (3, 4, 8 bits) and far past. */
+const fanIn = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom(7, 8, 9, 15, 16, 17, 64) },
+  { weight: 1, arbitrary: fc.integer({ min: 8, max: 300 }) },
+);
+
+/**
+ * Fan-in: an object (register 0) that `n` objects refer to, each also referring to the one before
+ * (a chain in register 2); its reference count read, the chain collected, then dropped and
+ * collected, with the count read again.
+ */
+const fanInSegment = fc.record({ n: fanIn, self: fc.boolean() }).map(({ n, self }) => {
+  const refcount: Step = { k: 'refcount', src: r(0) };
+  const steps: Step[] = [neu(0, 1)];
+  if (self) steps.push(put(0, 0, 0));
+  for (let i = 0; i < n; i++) steps.push(neu(1, 2), put(1, 0, 0), put(1, 1, 2), set(2, 1));
+  steps.push(set(1, null), refcount, fullGc, refcount, set(2, null), fullGc, refcount);
+  return framed(steps, false);
+});
+
 /**
  * One reach segment, each kind in a fair share; without `roomy`, only the kinds that fit a small
- * heap limit (no boundary, large or growth segments).
+ * heap limit (no boundary, large or growth segments, and shorter size-class runs). Sizes are exact
+ * for a collector with `headerWords` extra header words.
  */
-export const reachSegment = (roomy: boolean): fc.Arbitrary<ReachSegment> =>
+export const reachSegment = (roomy: boolean, headerWords = 0): fc.Arbitrary<ReachSegment> =>
   fc.oneof(
     { weight: 3, arbitrary: ringSegment },
     { weight: 2, arbitrary: wideSegment },
-    { weight: roomy ? 2 : 0, arbitrary: boundarySegment },
+    { weight: roomy ? 2 : 0, arbitrary: boundarySegment(headerWords) },
     { weight: roomy ? 1 : 0, arbitrary: largeSegment },
     { weight: roomy ? 1 : 0, arbitrary: growthSegment },
     { weight: 2, arbitrary: deepSegment },
     { weight: 2, arbitrary: globalsSegment() },
+    { weight: 2, arbitrary: runSegment(roomy, headerWords) },
+    { weight: 3, arbitrary: mutationSegment },
+    { weight: 1, arbitrary: fanInSegment },
   );

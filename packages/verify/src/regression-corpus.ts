@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseTrace, type TraceOp } from '@gclab/core';
+import { type CollectorOptions, GclabError, parseTrace, type TraceOp } from '@gclab/core';
 
 /** One trace of the regression corpus. */
 export interface RegressionTrace {
@@ -28,6 +28,28 @@ export const REGRESSION_CORPUS_DIR = fileURLToPath(new URL('../corpus/', import.
 export function traceHeapLimit(text: string): number | null {
   const comment = /^# heap limit: ([0-9]+) bytes$/m.exec(text);
   return comment === null ? null : Number(comment[1]);
+}
+
+/** The comment (after `# `) that a counterexample found under collector options names them with, as JSON. */
+export const COLLECTOR_OPTIONS_COMMENT = 'collector options:';
+
+/**
+ * The collector options a trace's `# collector options: {...}` comment names (as a counterexample
+ * found under one of a collector's option sets carries them), or null. Throws `GclabError` when the
+ * comment is not a JSON object.
+ */
+export function traceCollectorOptions(text: string, file = 'the trace'): CollectorOptions | null {
+  const comment = /^# collector options: (.*)$/m.exec(text);
+  if (comment === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(comment[1]!);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new GclabError(`${file}: '# ${COLLECTOR_OPTIONS_COMMENT}' must be followed by a JSON object`);
+  return value as CollectorOptions;
 }
 
 /** Every `*.trace` file of `dir`, in name order (the package's corpus by default, read once). */

@@ -11,6 +11,8 @@
  * - delta debugging (ddmin): remove chunks of operations of halving size, down to single operations;
  * - cut the trace after a prefix and collect there, or collect in place of an allocation (a forced
  *   `gc` often stands for the allocations that triggered one);
+ * - coalesce two allocations: drop a `new` and add its size to the payload of the next `new` (one
+ *   large allocation often stands for many small ones that filled a heap or crossed a trigger);
  * - inline a call frame: drop a `call` and its `ret`, the callee's registers renamed to free
  *   registers of the caller (released or not where the frame returned), its argument registers
  *   either to the caller's sources or to copies of them;
@@ -239,6 +241,7 @@ class Shrinker {
         this.ddmin();
         this.pass(() => this.cutAndCollect());
         this.pass(() => this.collectInstead());
+        this.pass(() => this.coalesceAllocations());
         this.pass(() => this.inlineFrames());
         this.pass(() => this.mergeRoots());
         this.pass(() => this.forwardSets());
@@ -325,6 +328,22 @@ class Shrinker {
   private *collectInstead(): Generator<TraceOp[]> {
     for (let i = 0; i < this.current.length; i++)
       if (this.current[i]!.op === 'new') yield this.replaced(i, { op: 'gc', generation: null });
+  }
+
+  /** For each `new` followed by another: the trace without it, its size added to the next one's payload. */
+  private *coalesceAllocations(): Generator<TraceOp[]> {
+    const ops = this.current;
+    let next = -1;
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const op = ops[i]!;
+      if (op.op !== 'new') continue;
+      const later = next < 0 ? undefined : ops[next];
+      if (later?.op === 'new') {
+        const bytes = later.bytes + 8 + 8 * op.refs + op.bytes;
+        yield [...ops.slice(0, i), ...ops.slice(i + 1, next), { ...later, bytes }, ...ops.slice(next + 1)];
+      }
+      next = i;
+    }
   }
 
   /** For each call frame: the trace without it, its registers aliased to the arguments or copies of them. */

@@ -18,7 +18,7 @@ import {
   writeTrace,
 } from '@gclab/core';
 import fc from 'fast-check';
-import { DEFAULT_TIME_LIMIT_MS } from './containment.ts';
+import { DEFAULT_TIME_LIMIT_MS, type HookWatch } from './containment.ts';
 import {
   addCoverage,
   type CoverageCounts,
@@ -30,7 +30,12 @@ import { compareRuns, fingerprint, plainRun } from './determinism.ts';
 import { describeError, type LockstepConfig, LockstepRun } from './lockstep.ts';
 import { type Program, programArbitrary, resolveStep, stressProgramArbitrary } from './program.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
-import { corpusHeapLimit, type RegressionTrace, regressionCorpus } from './regression-corpus.ts';
+import {
+  COLLECTOR_OPTIONS_COMMENT,
+  corpusHeapLimit,
+  type RegressionTrace,
+  regressionCorpus,
+} from './regression-corpus.ts';
 import { shrinkTrace } from './shrink.ts';
 import { StressSchedule } from './stress.ts';
 
@@ -64,6 +69,11 @@ export interface VerifyOptions {
   heapLimits?: ReadonlyArray<number | null>;
   /** Options for the collector's `create`. Default none. */
   collectorOptions?: CollectorOptions;
+  /**
+   * Option sets programs also run under, each over `collectorOptions` (a program draws the
+   * campaign's options or one of these). Default: the descriptor's `verifyOptionSets`, or none.
+   */
+  optionSets?: readonly CollectorOptions[];
   /** What a full collection must reclaim. Default: `defaultCompleteness(descriptor)`. */
   completeness?: Completeness;
   /** Whether reference counts include references from roots (false for deferred counting). Default true. */
@@ -129,7 +139,7 @@ export interface VerifyFailure {
   trace: string;
   /** The heap limit the counterexample needs (null = none). */
   heapLimit: number | null;
-  /** The collector options it ran with. */
+  /** The collector options it ran with (the campaign's, or one of its option sets over them). */
   collectorOptions: CollectorOptions;
   /** fast-check seed of the run that found it. */
   seed: number;
@@ -202,6 +212,8 @@ interface ProgramOutcome {
 /** Settings after defaults. */
 interface Settings {
   config: Omit<LockstepConfig, 'heapLimit'>;
+  /** The collector options of each option set a program may draw (0 = `config.collectorOptions`). */
+  optionSets: readonly CollectorOptions[];
   determinism: boolean;
   observer?: RunObserver;
   /** Generations stress mode cycles its forced collections through (after a full one). */
@@ -330,7 +342,11 @@ function startRun(config: LockstepConfig): LockstepRun | ProgramOutcome {
 
 /** Runs one generated program in lockstep (and for determinism); never throws a violation. */
 function runProgram(program: Program, settings: Settings): ProgramOutcome {
-  const run = startRun({ ...settings.config, heapLimit: program.heapLimit });
+  const run = startRun({
+    ...settings.config,
+    heapLimit: program.heapLimit,
+    collectorOptions: optionsOf(program, settings),
+  });
   if (!(run instanceof LockstepRun)) return run;
   settings.observer?.runStarted(program.heapLimit, null);
   const probe = new CoverageProbe(run);
@@ -373,14 +389,23 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
   };
 }
 
-/** Runs a list of operations in lockstep; an operation invalid for the model makes it `invalid`. */
+/** The collector options `program` runs under. */
+function optionsOf(program: Program, settings: Settings): CollectorOptions {
+  return settings.optionSets[program.optionSet] ?? settings.config.collectorOptions;
+}
+
+/**
+ * Runs a list of operations in lockstep (under `collectorOptions`, default the campaign's); an
+ * operation invalid for the model makes it `invalid`.
+ */
 function runOps(
   ops: readonly TraceOp[],
   settings: Settings,
   heapLimit: number | null,
   corpus: { index: number; name: string } | null = null,
+  collectorOptions: CollectorOptions = settings.config.collectorOptions,
 ): ProgramOutcome {
-  const run = startRun({ ...settings.config, heapLimit });
+  const run = startRun({ ...settings.config, heapLimit, collectorOptions });
   if (!(run instanceof LockstepRun)) return run;
   settings.observer?.runStarted(heapLimit, corpus);
   let violation: PropertyViolation | null = null;
@@ -426,7 +451,7 @@ function checkDeterminism(
   // The first run's fingerprint is taken before the second run, which a collector with process-wide
   // state would change.
   const first = { steps: run.steps, fingerprint: fingerprint(run.heap, run.outOfMemory) };
-  const second = plainRun(settings.config.descriptor, run.ops, heapLimit, settings.config.collectorOptions);
+  const second = plainRun(settings.config.descriptor, run.ops, heapLimit, run.config.collectorOptions);
   return compareRuns(run.ops, first, second);
 }
 
@@ -444,6 +469,7 @@ function minimize(
   outcome: ProgramOutcome,
   settings: Settings,
   heapLimit: number | null,
+  collectorOptions: CollectorOptions,
 ): { ops: TraceOp[]; violation: PropertyViolation; heapLimit: number | null } {
   const property = outcome.violation!.property;
   // The last run that failed: the shrink's result is its operations (a nondeterministic collector
@@ -456,7 +482,7 @@ function minimize(
     (candidate: readonly TraceOp[]): ProgramOutcome | null => {
       if (budget <= 0) return null;
       budget -= candidate.length;
-      const r = runOps(candidate, settings, limit);
+      const r = runOps(candidate, settings, limit, null, collectorOptions);
       if (r.invalid !== null || r.violation?.property !== property) return null;
       last = r;
       return r;
@@ -495,12 +521,26 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
       oomKeepsCycles: options.oomKeepsCycles ?? descriptor.constraints.countsReferences,
       timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
     },
+    optionSets: [
+      collectorOptions,
+      ...(options.optionSets ?? descriptor.verifyOptionSets ?? []).map((set) => ({
+        ...collectorOptions,
+        ...set,
+      })),
+    ],
     determinism: options.determinism ?? true,
     ...(options.observer === undefined ? {} : { observer: options.observer }),
     generations: options.generations ?? (descriptor.constraints.generational ? [0, 1, 2] : [0]),
   };
   const { generations } = settings;
-  const shape = { maxOps: options.maxOps ?? 40, heapLimits, generations, reach: options.reach ?? 1 };
+  const shape = {
+    maxOps: options.maxOps ?? 40,
+    heapLimits,
+    generations,
+    reach: options.reach ?? 1,
+    headerWords: descriptor.constraints.headerWords,
+    optionSets: settings.optionSets.length - 1,
+  };
   const stressRuns = options.stressRuns ?? (completeness === 'none' ? 0 : 2);
   const figures: VerifyFigures = {
     corpusTraces: 0,
@@ -518,13 +558,14 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     heapLimit: number | null,
     found: Pick<VerifyFailure, 'path' | 'shrinks' | 'corpusTrace'>,
     reproducible = true,
+    runOptions: CollectorOptions = collectorOptions,
   ): VerifyResult => {
     // A failure that did not reproduce (a nondeterministic collector) is reported as it last failed:
     // minimizing would replay it and lose the run that showed the fault.
     const minimal =
       options.minimize === false || !reproducible
         ? { ops: outcome.ops, violation: outcome.violation!, heapLimit }
-        : minimize(outcome, settings, heapLimit);
+        : minimize(outcome, settings, heapLimit, runOptions);
     const { violation } = minimal;
     const origin =
       found.corpusTrace === null
@@ -535,9 +576,16 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
       reason: violation.reason,
       opIndex: violation.opIndex,
       ops: minimal.ops,
-      trace: counterexampleTrace(descriptor.name, violation, minimal.ops, minimal.heapLimit, origin),
+      trace: counterexampleTrace(
+        descriptor.name,
+        violation,
+        minimal.ops,
+        minimal.heapLimit,
+        runOptions,
+        origin,
+      ),
       heapLimit: minimal.heapLimit,
-      collectorOptions,
+      collectorOptions: runOptions,
       seed,
       shrunkOps: outcome.ops.length,
       ...found,
@@ -640,6 +688,7 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     program.heapLimit,
     { path: failurePath, shrinks: details.numShrinks, corpusTrace: null },
     reproduced,
+    optionsOf(program, settings),
   );
 }
 
@@ -649,13 +698,16 @@ function counterexampleTrace(
   violation: PropertyViolation,
   ops: readonly TraceOp[],
   heapLimit: number | null,
+  collectorOptions: CollectorOptions,
   origin: string,
 ): string {
+  const withOptions = Object.keys(collectorOptions).length > 0;
   return writeTrace(ops, [
     `counterexample found by the gclab verifier for collector '${collector}'`,
     `property: ${violation.property}`,
     `at op ${violation.opIndex}: ${violation.reason}`,
     `heap limit: ${heapLimit === null ? 'none' : `${heapLimit} bytes`}`,
+    ...(withOptions ? [`${COLLECTOR_OPTIONS_COMMENT} ${JSON.stringify(collectorOptions)}`] : []),
     origin,
   ]);
 }
@@ -689,6 +741,10 @@ export interface VerifyTraceOptions {
   timeLimitMs?: number;
   /** On a failure, shrink the trace to a local minimum that fails the same way (`minimal`). Default false. */
   minimize?: boolean;
+  /** Told of the run and of each operation before it runs (see `RunObserver`). */
+  observer?: RunObserver;
+  /** Told of every hook call of the collector in the first run (see `HookWatch`). */
+  hookWatch?: HookWatch;
 }
 
 /** What `verifyTrace` found. */
@@ -728,8 +784,11 @@ export function verifyTrace(
       oomLiveFraction: options.oomLiveFraction ?? 0.25,
       oomKeepsCycles: options.oomKeepsCycles ?? descriptor.constraints.countsReferences,
       timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
+      ...(options.hookWatch === undefined ? {} : { hookWatch: options.hookWatch }),
     },
+    optionSets: [],
     determinism: options.determinism ?? true,
+    ...(options.observer === undefined ? {} : { observer: options.observer }),
     generations: [],
   };
   const heapLimit = options.heapLimit ?? null;
@@ -737,7 +796,7 @@ export function verifyTrace(
   if (outcome.invalid !== null) throw new GclabError(`invalid trace: ${outcome.invalid}`);
   let minimal: VerifyTraceResult['minimal'] = null;
   if (options.minimize === true && outcome.violation !== null) {
-    const shrunk = minimize(outcome, settings, heapLimit);
+    const shrunk = minimize(outcome, settings, heapLimit, settings.config.collectorOptions);
     minimal = { ops: shrunk.ops, heapLimit: shrunk.heapLimit };
   }
   return {

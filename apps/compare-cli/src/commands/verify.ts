@@ -14,13 +14,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@gclab/bench';
-import { type CollectorDescriptor, formatOp, parseTrace } from '@gclab/core';
+import {
+  type CollectorDescriptor,
+  type CollectorOptions,
+  formatOp,
+  GclabError,
+  parseTrace,
+} from '@gclab/core';
 import {
   DEFAULT_TIME_LIMIT_MS,
   defaultSeed,
+  traceCollectorOptions,
   traceHeapLimit,
   type VerifyResult,
-  verifyTrace,
 } from '@gclab/verify';
 import { SingleBar } from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -30,7 +36,7 @@ import { ExitCode } from '../exit-codes.ts';
 import { parseByteSizeOption, parseCount } from '../option-parsers.ts';
 import { collectorNames, collectors, findCollector } from '../registry.ts';
 import { loadStrategyModule } from '../strategy-module.ts';
-import { superviseVerifications } from '../verify-supervisor.ts';
+import { superviseTrace, superviseVerifications } from '../verify-supervisor.ts';
 import { coverageTable } from './verify-coverage.ts';
 
 /** Options of `gclab verify`, as commander parses them. */
@@ -114,7 +120,7 @@ export function registerVerifyCommand(program: Command): void {
         if (options.strategy === 'all') {
           throw new UsageError('--trace needs one collector (--strategy NAME or --strategy-module PATH)');
         }
-        process.exitCode = verifyTraceFile(options.trace, chosen[0]!, options);
+        process.exitCode = await verifyTraceFile(options.trace, chosen[0]!, options);
         return;
       }
       process.exitCode = await runVerification(chosen, options);
@@ -243,8 +249,14 @@ function failureReport(
       ? `--strategy-module ${options.strategyModule}`
       : `--strategy ${descriptor.name}`;
   const limit = x.heapLimit === null ? '' : ` --heap-limit ${x.heapLimit}`;
+  const withOptions = Object.keys(x.collectorOptions).length > 0;
   const lines = [
     `       ${x.property}: ${x.reason}`,
+    ...(withOptions
+      ? [
+          `       under the collector options ${JSON.stringify(x.collectorOptions)} (one of its verifyOptionSets; verify --trace reads them from the file, replay runs the defaults)`,
+        ]
+      : []),
     `       counterexample (${x.ops.length} ops, shrunk from ${x.shrunkOps}) written to ${file}:`,
     ...x.trace
       .split('\n')
@@ -277,12 +289,15 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-/** `--trace FILE`: checks every property over one trace; returns the exit code. */
-function verifyTraceFile(
+/**
+ * `--trace FILE`: checks every property over one trace, in a child process stopped past the time
+ * limit (`superviseTrace`); returns the exit code.
+ */
+async function verifyTraceFile(
   file: string,
   descriptor: CollectorDescriptor,
   options: VerifyCommandOptions,
-): ExitCode {
+): Promise<ExitCode> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -291,8 +306,26 @@ function verifyTraceFile(
   }
   const ops = parseTrace(text, file);
   const heapLimit = options.heapLimit ?? traceHeapLimit(text);
-  const result = verifyTrace(descriptor, ops, { heapLimit, timeLimitMs: options.timeLimit });
-  const where = `${descriptor.name} on ${file}${heapLimit === null ? '' : `, heap limit ${heapLimit} bytes`}`;
+  let collectorOptions: CollectorOptions;
+  try {
+    collectorOptions = traceCollectorOptions(text, file) ?? {};
+  } catch (error) {
+    throw error instanceof GclabError ? new UsageError(error.message) : error;
+  }
+  const result = await superviseTrace(descriptor, {
+    targets: [
+      options.strategyModule === undefined
+        ? { strategy: descriptor.name }
+        : { strategyModule: options.strategyModule },
+    ],
+    runs: 0,
+    seed: 0,
+    maxOps: 0,
+    timeLimitMs: options.timeLimit,
+    trace: { file, heapLimit, collectorOptions },
+  });
+  const withOptions = Object.keys(collectorOptions).length > 0;
+  const where = `${descriptor.name}${withOptions ? ` ${JSON.stringify(collectorOptions)}` : ''} on ${file}${heapLimit === null ? '' : `, heap limit ${heapLimit} bytes`}`;
   if (result.violation === null) {
     const oom = result.outOfMemory ? ' (ended out of memory, accepted)' : '';
     process.stdout.write(

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTrace } from '@gclab/core';
@@ -14,7 +14,9 @@ describe.concurrent('gclab verify', () => {
     expect(r.stdout).toMatch(/^ {2}pass no-gc {2}\d+ corpus traces, 30 programs, \d+ ops, \d+ full gcs/m);
   });
 
-  it('verifies every registered collector with --strategy all', async () => {
+  // Nine campaigns (the regression corpus and 10 programs each), one after another, beside the other
+  // tests of this file running at once: more than the default minute on a loaded 2-core machine.
+  it('verifies every registered collector with --strategy all', { timeout: 180_000 }, async () => {
     const r = await runCli(['verify', '--strategy', 'all', '--runs', '10', '--stress-runs', '0']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/pass no-gc/);
@@ -108,6 +110,17 @@ describe.concurrent('gclab verify', () => {
     // The counterexample is the program that was running: its last op is the one that never returned.
     const ops = parseTrace(readFileSync(join(out, 'test-looping-time-limit-seed42.trace'), 'utf8'));
     expect(ops.at(-1)?.op).toMatch(/^(gc|new)$/);
+  });
+
+  it('contains a collector that loops forever under --trace: a time-limit failure naming the hook, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-verify-'));
+    const file = join(dir, 'self-loop.trace');
+    writeFileSync(file, 'gclab-trace 1\nnew r0 1\nput r0 0 r0\ngc\n');
+    const module = fixture('looping-collector.ts');
+    const r = await runCli(['verify', '--strategy-module', module, '--trace', file, '--time-limit', '1000']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL test-looping on .*self-loop.trace: time-limit at op 2 \(gc\)/);
+    expect(r.stdout).toMatch(/in op 2, inside its collect hook, and was stopped/);
   });
 
   it('checks one trace with --trace', async () => {

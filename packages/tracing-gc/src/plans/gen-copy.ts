@@ -571,4 +571,10 @@ export const genCopy: CollectorDescriptor = {
   create(heap: Heap, options: CollectorOptions = {}): Collector {
     return new GenCopy(heap, options as GenCopyOptions);
   },
+  // Nurseries of one and four pages and a small full-collection trigger, so that promotion and
+  // full collections interleave with the verifier's small programs.
+  verifyOptionSets: [
+    { nurseryBytes: 4096, minFullTriggerBytes: 16384 },
+    { nurseryBytes: 16384, minFullTriggerBytes: 65536 },
+  ],
 };

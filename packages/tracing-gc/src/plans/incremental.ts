@@ -424,4 +424,11 @@ export const incremental: CollectorDescriptor = {
   create(heap: Heap, options: CollectorOptions = {}): Collector {
     return new Incremental(heap, options as IncrementalOptions);
   },
+  // At the defaults a cycle starts past 1 MiB and a step does 1000 units: the verifier's small
+  // programs would never see marking interleave with the mutator. These make it span hundreds of
+  // operations.
+  verifyOptionSets: [
+    { minHeapBytes: 2048, budget: 1, stepBytes: 0, sweepBudgetBytes: 1 },
+    { minHeapBytes: 8192, budget: 4, stepBytes: 64, sweepBudgetBytes: 4096 },
+  ],
 };
