@@ -8,6 +8,7 @@ import { collectorEntries } from '../../src/collector-refs.ts';
 import { chooseWorkloads, DEFAULT_RUN_WORKLOADS } from '../../src/commands/run.ts';
 import { collectorNames } from '../../src/registry.ts';
 import { cellKey } from '../../src/report/figures.ts';
+import { LONG_RUN, QUICK } from '../faults/spawn-cli.ts';
 import { ROOT, runCli } from '../run-cli.ts';
 
 /** A fresh temporary directory. */
@@ -16,7 +17,6 @@ function tempDir(): string {
 }
 
 /** Flags of a quick matrix: one invocation, no warm-up, no sampling. */
-const QUICK = ['--invocations', '1', '--warmup', '0', '--sample', 'off'];
 
 describe('collector references', () => {
   it('finds the package export of every registered collector', async () => {
@@ -166,24 +166,7 @@ describe.concurrent('gclab run', { timeout: 180_000 }, () => {
     // As a terminal does, the signal goes to the whole process group: launcher, command and workers.
     const child = spawn(
       process.execPath,
-      [
-        'apps/compare-cli/bin/gclab.js',
-        'run',
-        '--workloads',
-        'jupyter-globals,rings,big-del,churn,gcbench,binary-trees',
-        '--strategies',
-        'no-gc,refcount',
-        '--isolation',
-        'cell',
-        '--concurrency',
-        '1',
-        '--verbose',
-        '--out',
-        out,
-        '--html',
-        html,
-        ...QUICK,
-      ],
+      ['apps/compare-cli/bin/gclab.js', ...LONG_RUN, '--out', out, '--html', html],
       {
         cwd: ROOT,
         env: { ...process.env, NO_COLOR: '1' },
