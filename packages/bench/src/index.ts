@@ -52,6 +52,7 @@ export {
   UNLIMITED,
 } from './runner/cell.ts';
 export { CollectorRefError, loadCollector } from './runner/collector-ref.ts';
+export { HostMemoryExhaustedError } from './runner/host-memory-budget.ts';
 export { runMatrix } from './runner/matrix.ts';
 export {
   defaultConcurrency,

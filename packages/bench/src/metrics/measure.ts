@@ -14,6 +14,7 @@
  * The final collection's pause is not part of the run's pauses.
  */
 import { type CollectorDescriptor, type CollectorOptions, type Counters, Heap, OP_NAMES } from '@gclab/core';
+import { hostMemoryError, hostMemoryOption } from '../runner/host-memory-budget.ts';
 import type { Workload, WorkloadParams } from '../workloads/workload.ts';
 import { GarbageSampler, type Timeline } from './garbage-sampler.ts';
 import { fragmentation, headerBytes } from './memory.ts';
@@ -24,6 +25,8 @@ import { type PauseDistribution, pauseDistribution } from './pause-distribution.
 export interface MeasureOptions {
   /** Heap limit in bytes (none when absent). */
   heapLimit?: number;
+  /** Host-memory budget in bytes of the heap's simulated memory (none when absent). */
+  hostMemoryLimit?: number;
   /** Options for the collector's `create`. */
   collectorOptions?: CollectorOptions;
   /** Sample the oracle every this many allocated bytes (off when absent or 0). Slows the run. */
@@ -116,7 +119,10 @@ export interface RunMeasurement {
   timeline: Timeline | null;
 }
 
-/** Runs `workload` once under `descriptor` and measures it. Throws what the run throws (OOM included). */
+/**
+ * Runs `workload` once under `descriptor` and measures it. Throws what the run throws (OOM included);
+ * an out-of-memory error refused by the host-memory budget as `HostMemoryExhaustedError`.
+ */
 export function measureRun(
   descriptor: CollectorDescriptor,
   workload: Workload,
@@ -125,6 +131,7 @@ export function measureRun(
 ): RunMeasurement {
   const heap = new Heap(descriptor, {
     ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
+    ...hostMemoryOption(options.hostMemoryLimit),
     ...(options.collectorOptions === undefined ? {} : { collectorOptions: options.collectorOptions }),
     checked: options.checked === true,
   });
@@ -135,7 +142,12 @@ export function measureRun(
   sampler?.install();
 
   const t0 = performance.now();
-  const result = workload.run(heap, params);
+  let result: number;
+  try {
+    result = workload.run(heap, params);
+  } catch (error) {
+    throw hostMemoryError(error, heap);
+  }
   const t1 = performance.now();
 
   // The workload's end.

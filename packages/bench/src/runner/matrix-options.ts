@@ -6,6 +6,7 @@ import os from 'node:os';
 import type { CollectorOptions } from '@gclab/core';
 import type { WorkloadSize } from '../workloads/workload.ts';
 import type { CollectorEntry, HeapSpec } from './cell.ts';
+import { hostMemoryOption } from './host-memory-budget.ts';
 import type { MinHeapRecord } from './results.ts';
 import type { CellResult } from './run-cell.ts';
 import type { PoolOptions } from './worker-pool.ts';
@@ -52,6 +53,12 @@ export interface MatrixOptions {
   signal?: AbortSignal;
   /** Run one shard of the planned cells (see `selectShard`); default all cells. */
   shard?: MatrixShard;
+  /**
+   * Host-memory budget in bytes of every heap a cell or minimum-heap search creates (each worker
+   * has one heap at a time, so with `concurrency` N up to N budgets are in use at once); default
+   * none. A run past it fails the cell (`HostMemoryExhaustedError`), it is not an `oom` result.
+   */
+  hostMemoryLimit?: number;
 }
 
 /** Shard `index` (1-based) of `count`, for spreading a matrix over several machines or CI jobs. */
@@ -119,11 +126,17 @@ export function matrixSettings(options: MatrixOptions): MatrixSettings {
   };
 }
 
-/** The collector options the run gives collector `name`, ready to spread into a task's options. */
-export function collectorOptionsOf(
+/**
+ * The options every task of the run gives its heaps (the host-memory budget) and the collector
+ * options it gives collector `name`, ready to spread into a task's options.
+ */
+export function taskOptionsOf(
   options: MatrixOptions,
   name: string,
-): { collectorOptions?: CollectorOptions } {
+): { collectorOptions?: CollectorOptions; hostMemoryLimit?: number } {
   const o = options.collectorOptions?.[name];
-  return o === undefined ? {} : { collectorOptions: o };
+  return {
+    ...(o === undefined ? {} : { collectorOptions: o }),
+    ...hostMemoryOption(options.hostMemoryLimit),
+  };
 }

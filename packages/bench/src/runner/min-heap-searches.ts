@@ -5,10 +5,10 @@
  */
 import type { Cell } from './cell.ts';
 import {
-  collectorOptionsOf,
   type MatrixOptions,
   type MatrixProgress,
   type MatrixSettings,
+  taskOptionsOf,
 } from './matrix-options.ts';
 import { MinHeapCache, type MinHeapResult } from './min-heap.ts';
 import type { PlannedCell } from './plan.ts';
@@ -58,7 +58,7 @@ export class MinHeapSearches {
           seed: cell.seed,
           options: {
             ...(options.minHeapTolerance === undefined ? {} : { tolerance: options.minHeapTolerance }),
-            ...collectorOptionsOf(options, cell.collector),
+            ...taskOptionsOf(options, cell.collector),
           },
         });
         this.taskKeys.push(key);

@@ -25,6 +25,7 @@ import {
 } from '@gclab/core';
 import type { Workload, WorkloadParams } from '../workloads/workload.ts';
 import { writeFileAtomic } from './atomic-write.ts';
+import { hostMemoryError, hostMemoryOption } from './host-memory-budget.ts';
 
 /** Options of a minimum-heap search. */
 export interface MinHeapOptions {
@@ -34,6 +35,8 @@ export interface MinHeapOptions {
   collectorOptions?: CollectorOptions;
   /** Largest limit tried when probing upward (default 2 GiB, the simulated address space). */
   maxBytes?: number;
+  /** Host-memory budget in bytes of each probe's heap (none when absent). */
+  hostMemoryLimit?: number;
 }
 
 /** What a minimum-heap search found. */
@@ -48,24 +51,31 @@ export interface MinHeapResult {
   probes: number;
 }
 
-/** Whether `workload` completes under `descriptor` with `heapLimit`; OOM means no, other errors propagate. */
+/**
+ * Whether `workload` completes under `descriptor` with `heapLimit`; OOM means no, other errors
+ * propagate (running out of the host-memory budget `hostMemoryLimit` as `HostMemoryExhaustedError`:
+ * it says nothing of the heap limit).
+ */
 export function completesWithin(
   descriptor: CollectorDescriptor,
   workload: Workload,
   params: WorkloadParams,
   heapLimit: number | null,
   collectorOptions?: CollectorOptions,
+  hostMemoryLimit?: number,
 ): { ok: boolean; peakReservedBytes: number } {
   const heap = new Heap(descriptor, {
     ...(heapLimit === null ? {} : { heapLimit }),
+    ...hostMemoryOption(hostMemoryLimit),
     ...(collectorOptions === undefined ? {} : { collectorOptions }),
   });
   try {
     workload.run(heap, params);
     return { ok: true, peakReservedBytes: heap.os.peakReservedBytes };
   } catch (error) {
-    if (error instanceof OutOfMemoryError) return { ok: false, peakReservedBytes: heap.os.peakReservedBytes };
-    throw error;
+    const cause = hostMemoryError(error, heap);
+    if (cause instanceof OutOfMemoryError) return { ok: false, peakReservedBytes: heap.os.peakReservedBytes };
+    throw cause;
   }
 }
 
@@ -81,10 +91,24 @@ export function findMinHeap(
   let probes = 0;
   const probe = (bytes: number): boolean => {
     probes++;
-    return completesWithin(descriptor, workload, params, bytes, options.collectorOptions).ok;
+    return completesWithin(
+      descriptor,
+      workload,
+      params,
+      bytes,
+      options.collectorOptions,
+      options.hostMemoryLimit,
+    ).ok;
   };
   probes++;
-  const unlimited = completesWithin(descriptor, workload, params, null, options.collectorOptions);
+  const unlimited = completesWithin(
+    descriptor,
+    workload,
+    params,
+    null,
+    options.collectorOptions,
+    options.hostMemoryLimit,
+  );
   const peak = unlimited.peakReservedBytes;
   let hi = Math.max(PAGE_SIZE, roundUp(peak, PAGE_SIZE));
   while (!probe(hi)) {

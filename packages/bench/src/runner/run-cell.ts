@@ -7,13 +7,15 @@
  * Deterministic figures (counters, frees, collections, pause count and work, memory and leak
  * figures) are compared across every invocation, warm-up and sampled included; a difference makes
  * the cell an error that names the first differing figure. An out-of-memory error makes the cell an
- * `oom` result; any other exception an `error` result; neither throws.
+ * `oom` result; any other exception an `error` result; neither throws. Running out of the host-memory
+ * budget (`HostMemoryExhaustedError`) is an `error`: a limit of the host, not a figure of the cell.
  */
 import { type CollectorDescriptor, type CollectorOptions, OutOfMemoryError } from '@gclab/core';
 import { deterministicFigures, measureRun, type RunMeasurement } from '../metrics/measure.ts';
 import { type Spread, spread, spreadOrNull } from '../metrics/spread.ts';
 import { resolveWorkload } from '../workloads/registry.ts';
 import { type Cell, heapLimitBytes } from './cell.ts';
+import { HostMemoryExhaustedError, hostMemoryOption } from './host-memory-budget.ts';
 
 /** How to run a cell. */
 export interface CellRunOptions {
@@ -27,6 +29,8 @@ export interface CellRunOptions {
   minHeapBytes?: number | null;
   /** Options for the collector's `create`. */
   collectorOptions?: CollectorOptions;
+  /** Host-memory budget in bytes of each invocation's heap (none when absent). */
+  hostMemoryLimit?: number;
 }
 
 /** Outcome of a cell. */
@@ -130,6 +134,7 @@ export function runCellInProcess(
     const measure = (sampleEvery?: number): RunMeasurement =>
       measureRun(descriptor, workload, params, {
         ...(limit === null ? {} : { heapLimit: limit }),
+        ...hostMemoryOption(options.hostMemoryLimit),
         ...(options.collectorOptions === undefined ? {} : { collectorOptions: options.collectorOptions }),
         ...(sampleEvery === undefined ? {} : { sampleEvery }),
       });
@@ -151,6 +156,9 @@ export function runCellInProcess(
     const partial = timed.length > 0 ? summarize(base, timed, null, reference, mismatch) : base;
     if (error instanceof OutOfMemoryError) {
       return { ...partial, status: 'oom', message: error.message, summary: null };
+    }
+    if (error instanceof HostMemoryExhaustedError) {
+      return { ...partial, status: 'error', message: error.message, summary: null };
     }
     return { ...partial, status: 'error', message: errorText(error), summary: null };
   }

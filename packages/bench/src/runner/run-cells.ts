@@ -5,10 +5,10 @@
  */
 import { type Cell, cellLabel, heapLimitBytes } from './cell.ts';
 import {
-  collectorOptionsOf,
   type MatrixOptions,
   type MatrixProgress,
   type MatrixSettings,
+  taskOptionsOf,
 } from './matrix-options.ts';
 import type { MinHeapSearches } from './min-heap-searches.ts';
 import type { PlannedCell } from './plan.ts';
@@ -51,7 +51,7 @@ export async function runCells(
         warmup,
         sampleEvery,
         minHeapBytes: min,
-        ...collectorOptionsOf(options, cell.collector),
+        ...taskOptionsOf(options, cell.collector),
       },
     });
     taskCells.push(index);

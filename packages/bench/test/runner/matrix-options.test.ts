@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CollectorEntry } from '../../src/runner/cell.ts';
-import { collectorOptionsOf, matrixSettings, NO_GC_BASELINE } from '../../src/runner/matrix-options.ts';
+import { matrixSettings, NO_GC_BASELINE, taskOptionsOf } from '../../src/runner/matrix-options.ts';
 
 const a: CollectorEntry = { name: 'a', ref: { module: '@gclab/core', exportName: 'noGc' } };
 
@@ -31,10 +31,15 @@ describe('matrixSettings', () => {
   });
 });
 
-describe('collectorOptionsOf', () => {
+describe('taskOptionsOf', () => {
   it('gives a collector its options, and nothing to one without', () => {
     const options = { workloads: ['rings'], collectors: [a], collectorOptions: { a: { threshold: 7 } } };
-    expect(collectorOptionsOf(options, 'a')).toEqual({ collectorOptions: { threshold: 7 } });
-    expect(collectorOptionsOf(options, 'b')).toEqual({});
+    expect(taskOptionsOf(options, 'a')).toEqual({ collectorOptions: { threshold: 7 } });
+    expect(taskOptionsOf(options, 'b')).toEqual({});
+  });
+
+  it('gives every task the host-memory budget, when one is set', () => {
+    const options = { workloads: ['rings'], collectors: [a], hostMemoryLimit: 8 << 20 };
+    expect(taskOptionsOf(options, 'a')).toEqual({ hostMemoryLimit: 8 << 20 });
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noGc, PAGE_SIZE } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
+import { HostMemoryExhaustedError } from '../../src/runner/host-memory-budget.ts';
 import { completesWithin, findMinHeap, MinHeapCache } from '../../src/runner/min-heap.ts';
 import { churn } from '../../src/workloads/churn.ts';
 import { rings } from '../../src/workloads/rings.ts';
@@ -31,6 +32,17 @@ describe('minimum heap', () => {
     const coarse = findMinHeap(testSemispace, churn, params, { tolerance: 0.25 });
     expect(coarse.bytes).toBeGreaterThanOrEqual(r.bytes);
     expect(coarse.bytes - coarse.failedBytes).toBeLessThanOrEqual(Math.max(PAGE_SIZE, 0.25 * coarse.bytes));
+  });
+
+  it('stops at the host-memory budget with a typed error, not a failed probe', () => {
+    expect(() => completesWithin(noGc, rings, params, null, undefined, 1 << 20)).toThrow(
+      HostMemoryExhaustedError,
+    );
+    expect(() => findMinHeap(noGc, rings, params, { hostMemoryLimit: 1 << 20 })).toThrow(
+      /the host-memory budget of 1048576 bytes is reached/,
+    );
+    const peak = completesWithin(noGc, rings, params, null).peakReservedBytes;
+    expect(findMinHeap(noGc, rings, params, { tolerance: 0, hostMemoryLimit: 64 << 20 }).bytes).toBe(peak);
   });
 
   it('is cached in a JSON file', () => {

@@ -63,6 +63,26 @@ describe('runCellInProcess', () => {
     expect(noGcOom.status).toBe('oom');
   });
 
+  it('fails a cell that runs past the host-memory budget, naming the budget (not an oom result)', () => {
+    const r = runCellInProcess(noGc, cell('no-gc', 'gcbench'), {
+      invocations: 1,
+      warmup: 0,
+      hostMemoryLimit: 4 << 20,
+    });
+    expect(r.status).toBe('error');
+    expect(r.message).toMatch(
+      /^out of memory: no-gc could not allocate \d+ bytes .*: the host-memory budget of 4194304 bytes is reached/,
+    );
+    expect(r.message).not.toMatch(/\n/); // no stack
+    // With room, the same cell is ok.
+    const roomy = runCellInProcess(noGc, cell('no-gc', 'rings'), {
+      invocations: 1,
+      warmup: 0,
+      hostMemoryLimit: 64 << 20,
+    });
+    expect(roomy.status).toBe('ok');
+  });
+
   it('reports a throwing collector and a bad workload as errors', () => {
     const r = runCellInProcess(throwingCollector, cell('throwing'));
     expect(r.status).toBe('error');
