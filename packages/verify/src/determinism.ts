@@ -17,6 +17,7 @@ import {
   type TraceOp,
   TracePerformer,
 } from '@gclab/core';
+import { HostMemoryExhaustedError, hostMemoryOption, refusedByHostMemory } from './host-memory-budget.ts';
 import { describeError } from './lockstep.ts';
 import { PropertyViolation } from './properties.ts';
 
@@ -119,17 +120,25 @@ export function fingerprint(heap: Heap, outOfMemory: boolean): string {
   });
 }
 
-/** Runs `ops` on a fresh, unchecked heap and returns each operation's figures and the fingerprint (or how it failed). */
+/**
+ * Runs `ops` on a fresh, unchecked heap and returns each operation's figures and the fingerprint (or
+ * how it failed). Running past the host-memory budget throws `HostMemoryExhaustedError`.
+ */
 export function plainRun(
   descriptor: CollectorDescriptor,
   ops: readonly TraceOp[],
   heapLimit: number | null,
   collectorOptions: CollectorOptions,
+  hostMemoryLimit?: number,
 ): PlainRun {
   const steps: StepFigures[] = [];
   let heap: Heap;
   try {
-    heap = new Heap(descriptor, { collectorOptions, ...(heapLimit === null ? {} : { heapLimit }) });
+    heap = new Heap(descriptor, {
+      collectorOptions,
+      ...(heapLimit === null ? {} : { heapLimit }),
+      ...hostMemoryOption(hostMemoryLimit),
+    });
   } catch (error) {
     return { steps, fingerprint: `threw ${describeError(error)}` };
   }
@@ -142,6 +151,8 @@ export function plainRun(
     try {
       steps.push(stepFigures(heap, performer.perform(op)));
     } catch (error) {
+      if (refusedByHostMemory(error, heap))
+        throw new HostMemoryExhaustedError(error, heap.os.memory.budgetBytes);
       if (!(error instanceof OutOfMemoryError))
         return { steps, fingerprint: `threw ${describeError(error)}` };
       outOfMemory = true;

@@ -15,6 +15,7 @@ export {
   emptyCoverage,
   type ProgramCoverage,
 } from './coverage.ts';
+export { HostMemoryBudgetError, HostMemoryExhaustedError } from './host-memory-budget.ts';
 export {
   bigUnit,
   DEFAULT_STEP_WEIGHTS,

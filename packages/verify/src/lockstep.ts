@@ -27,7 +27,8 @@
  * Out of memory: an `OutOfMemoryError` ends the program without a failure when the bytes the
  * collector may not free (reachable objects, plus the unfreed cyclic garbage for `acyclic` or when
  * `oomKeepsCycles`, plus every unfreed object for `none`) and the request exceed `oomLiveFraction` of
- * the heap limit; otherwise it violates `out-of-memory`.
+ * the heap limit; otherwise it violates `out-of-memory`. One refused by the host-memory budget is no
+ * verdict on the collector: it is thrown as `HostMemoryExhaustedError`.
  */
 import {
   type CollectionRecord,
@@ -44,6 +45,7 @@ import {
 } from '@gclab/core';
 import { HookGuard, type HookWatch, TimeLimitExceeded } from './containment.ts';
 import { type StepFigures, stepFigures } from './determinism.ts';
+import { HostMemoryExhaustedError, hostMemoryOption, refusedByHostMemory } from './host-memory-budget.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
 import { ModelObject, ReferenceModel } from './reference-model.ts';
 import { type ReportListener, TrackingHeap } from './tracking-heap.ts';
@@ -70,6 +72,8 @@ export interface LockstepConfig {
   oomKeepsCycles: boolean;
   /** Milliseconds the program may run (checked at every hook return and collector report). */
   timeLimitMs: number;
+  /** Host-memory budget in bytes of the heap (see `host-memory-budget.ts`). Default none. */
+  hostMemoryLimit?: number;
   /** Told of every hook call (for a supervisor that must name a hook that never returns). Default none. */
   hookWatch?: HookWatch;
 }
@@ -105,6 +109,7 @@ export class LockstepRun implements ReportListener {
       checked: config.coreChecks,
       collectorOptions: config.collectorOptions,
       ...(config.heapLimit === null ? {} : { heapLimit: config.heapLimit }),
+      ...hostMemoryOption(config.hostMemoryLimit),
     };
     this.heap = new TrackingHeap(config.descriptor, options);
     this.heap.listener = this;
@@ -129,7 +134,8 @@ export class LockstepRun implements ReportListener {
   /**
    * Executes `op` (valid for the model) and checks every property. Returns false when the program
    * ended with an accepted out-of-memory; throws `PropertyViolation` on a violation (an exception
-   * from the collector, in the operation or in a check that calls it, is `crash` or `time-limit`).
+   * from the collector, in the operation or in a check that calls it, is `crash` or `time-limit`),
+   * and `HostMemoryExhaustedError` when the host-memory budget refused the memory.
    */
   execute(op: TraceOp): boolean {
     try {
@@ -153,6 +159,9 @@ export class LockstepRun implements ReportListener {
     } catch (error) {
       if (error instanceof OutOfMemoryError) {
         if (this.pending !== null) throw this.pending; // reported before the allocation failed
+        // A limit of the host, not the collector's behaviour: it stops the campaign.
+        if (refusedByHostMemory(error, this.heap))
+          throw new HostMemoryExhaustedError(error, this.heap.os.memory.budgetBytes);
         this.checkOutOfMemory(op, error);
         this.outOfMemory = true;
         return false;
@@ -290,8 +299,8 @@ export class LockstepRun implements ReportListener {
   }
 
   /** The violation an exception from the heap or collector stands for. */
-  private classify(error: unknown): PropertyViolation {
-    if (error instanceof PropertyViolation) return error;
+  private classify(error: unknown): PropertyViolation | HostMemoryExhaustedError {
+    if (error instanceof PropertyViolation || error instanceof HostMemoryExhaustedError) return error;
     if (error instanceof TimeLimitExceeded) {
       const op = this.ops[this.opIndex];
       return new PropertyViolation(

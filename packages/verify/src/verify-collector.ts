@@ -27,6 +27,12 @@ import {
   type ProgramCoverage,
 } from './coverage.ts';
 import { compareRuns, fingerprint, plainRun } from './determinism.ts';
+import {
+  HostMemoryBudgetError,
+  HostMemoryExhaustedError,
+  hostMemoryOption,
+  refusedByHostMemory,
+} from './host-memory-budget.ts';
 import { describeError, type LockstepConfig, LockstepRun } from './lockstep.ts';
 import { type Program, programArbitrary, resolveStep, stressProgramArbitrary } from './program.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
@@ -69,6 +75,13 @@ export interface VerifyOptions {
   heapLimits?: ReadonlyArray<number | null>;
   /** Options for the collector's `create`. Default none. */
   collectorOptions?: CollectorOptions;
+  /**
+   * Host-memory budget in bytes of every heap the campaign creates (see `host-memory-budget.ts`).
+   * Below what the heap-limit probe or the largest heap limit needs: `HostMemoryBudgetError` before
+   * any program; a program that runs past it stops the campaign with `HostMemoryExhaustedError`.
+   * Default none.
+   */
+  hostMemoryLimit?: number;
   /**
    * Option sets programs also run under, each over `collectorOptions` (a program draws the
    * campaign's options or one of these). Default: the descriptor's `verifyOptionSets`, or none.
@@ -259,11 +272,19 @@ const PROBE_LIMITS = [
 export function probeHeapLimits(
   descriptor: CollectorDescriptor,
   collectorOptions: CollectorOptions = {},
+  hostMemoryLimit?: number,
 ): Array<number | null> {
+  const heapOptions = { collectorOptions, ...hostMemoryOption(hostMemoryLimit) };
   for (const limit of PROBE_LIMITS) {
-    if (holdsAThird(descriptor, collectorOptions, limit)) return [limit, 4 * limit, null];
+    if (holdsAThird(descriptor, heapOptions, limit)) return [limit, 4 * limit, null];
   }
   return [null];
+}
+
+/** The options of a probe's heap: the collector's, and the host-memory budget. */
+interface ProbeHeapOptions {
+  collectorOptions: CollectorOptions;
+  hostMemoryLimit?: number;
 }
 
 /** The shapes (reference fields, payload bytes) the generator makes small objects of. */
@@ -271,30 +292,27 @@ const PROBE_SHAPES: ReadonlyArray<readonly [number, number]> = [0, 1, 2, 3, 4].f
   [0, 8, 13, 40].map((bytes) => [refs, bytes] as const),
 );
 
-function holdsAThird(
-  descriptor: CollectorDescriptor,
-  collectorOptions: CollectorOptions,
-  limit: number,
-): boolean {
-  if (!holdsAThirdIn(descriptor, collectorOptions, limit, PROBE_SHAPES.length, false)) return false;
+function holdsAThird(descriptor: CollectorDescriptor, heapOptions: ProbeHeapOptions, limit: number): boolean {
+  if (!holdsAThirdIn(descriptor, heapOptions, limit, PROBE_SHAPES.length, false)) return false;
   // The small objects collected before the large payloads arrive, for every number of shapes: a
   // generational collector has then promoted them into its mature space, which may keep a chunk per
   // size class, as many as the promotion could fit (more would have failed it and left them young).
   for (let shapes = 1; shapes <= PROBE_SHAPES.length; shapes++) {
-    if (!holdsAThirdIn(descriptor, collectorOptions, limit, shapes, true)) return false;
+    if (!holdsAThirdIn(descriptor, heapOptions, limit, shapes, true)) return false;
   }
   return true;
 }
 
 function holdsAThirdIn(
   descriptor: CollectorDescriptor,
-  collectorOptions: CollectorOptions,
+  heapOptions: ProbeHeapOptions,
   limit: number,
   shapes: number,
   collectFirst: boolean,
 ): boolean {
+  let heap: Heap | null = null;
   try {
-    const heap = new Heap(descriptor, { heapLimit: limit, collectorOptions });
+    heap = new Heap(descriptor, { ...heapOptions, heapLimit: limit });
     const performer = new TracePerformer(heap);
     const twelfth = Math.floor(limit / 12 / 8) * 8;
     const ops: TraceOp[] = [];
@@ -310,7 +328,14 @@ function holdsAThirdIn(
     ops.push({ op: 'gc', generation: null });
     for (const op of ops) performer.perform(op);
     return true;
-  } catch {
+  } catch (error) {
+    if (heap !== null && refusedByHostMemory(error, heap)) {
+      throw new HostMemoryBudgetError(
+        heap.os.memory.budgetBytes,
+        `the heap-limit probe at ${limit} bytes`,
+        limit,
+      );
+    }
     // Out of memory, or the collector's own failure, which the campaign then reports as `crash`.
     return false;
   }
@@ -451,7 +476,13 @@ function checkDeterminism(
   // The first run's fingerprint is taken before the second run, which a collector with process-wide
   // state would change.
   const first = { steps: run.steps, fingerprint: fingerprint(run.heap, run.outOfMemory) };
-  const second = plainRun(settings.config.descriptor, run.ops, heapLimit, run.config.collectorOptions);
+  const second = plainRun(
+    settings.config.descriptor,
+    run.ops,
+    heapLimit,
+    run.config.collectorOptions,
+    run.config.hostMemoryLimit,
+  );
   return compareRuns(run.ops, first, second);
 }
 
@@ -508,7 +539,18 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
   const seed = options.seed ?? defaultSeed();
   const collectorOptions = options.collectorOptions ?? {};
   const completeness = options.completeness ?? defaultCompleteness(descriptor);
-  const heapLimits = [...(options.heapLimits ?? probeHeapLimits(descriptor, collectorOptions))];
+  const hostMemoryLimit = options.hostMemoryLimit;
+  const heapLimits = [
+    ...(options.heapLimits ?? probeHeapLimits(descriptor, collectorOptions, hostMemoryLimit)),
+  ];
+  const largestLimit = Math.max(0, ...heapLimits.map((limit) => limit ?? 0));
+  if (hostMemoryLimit !== undefined && largestLimit > hostMemoryLimit) {
+    throw new HostMemoryBudgetError(
+      hostMemoryLimit,
+      `the largest heap limit, ${largestLimit} bytes,`,
+      largestLimit,
+    );
+  }
   const settings: Settings = {
     config: {
       descriptor,
@@ -520,6 +562,7 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
       oomLiveFraction: options.oomLiveFraction ?? 0.25,
       oomKeepsCycles: options.oomKeepsCycles ?? descriptor.constraints.countsReferences,
       timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
+      ...hostMemoryOption(hostMemoryLimit),
     },
     optionSets: [
       collectorOptions,
@@ -606,9 +649,19 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
   // The last program that failed and how: a nondeterministic collector's shrunk counterexample may
   // pass when run again, and is then reported as it last failed.
   let lastFailure: { program: Program; outcome: ProgramOutcome } | null = null;
+  // A program past the host-memory budget stops the campaign: fast-check sees it fail, then every
+  // shrink candidate pass at once, and the error is thrown when fast-check returns.
+  let exhausted: HostMemoryExhaustedError | null = null;
   const property = (arbitrary: fc.Arbitrary<Program>) =>
     fc.property(arbitrary, (program) => {
-      const outcome = runProgram(program, settings);
+      if (exhausted !== null) return;
+      let outcome: ProgramOutcome;
+      try {
+        outcome = runProgram(program, settings);
+      } catch (error) {
+        if (error instanceof HostMemoryExhaustedError) exhausted = error;
+        throw error;
+      }
       if (!shrinking) {
         figures.programs++;
         figures.operations += outcome.ops.length;
@@ -650,10 +703,12 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     ? check(stressArbitrary, stressRuns, options.path!.slice(STRESS_PATH.length), true)
     : check(programArbitrary(shape), runs, options.path, false);
   let inStress = stressPath;
+  if (exhausted !== null) throw exhausted;
   if (!details.failed && options.path === undefined && stressRuns > 0) {
     details = check(stressArbitrary, stressRuns, undefined, true);
     inStress = true;
   }
+  if (exhausted !== null) throw exhausted;
   const failurePath =
     details.counterexamplePath === null
       ? null
@@ -745,6 +800,8 @@ export interface VerifyTraceOptions {
   observer?: RunObserver;
   /** Told of every hook call of the collector in the first run (see `HookWatch`). */
   hookWatch?: HookWatch;
+  /** Host-memory budget in bytes of each heap; running past it throws `HostMemoryExhaustedError`. Default none. */
+  hostMemoryLimit?: number;
 }
 
 /** What `verifyTrace` found. */
@@ -785,6 +842,7 @@ export function verifyTrace(
       oomKeepsCycles: options.oomKeepsCycles ?? descriptor.constraints.countsReferences,
       timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS,
       ...(options.hookWatch === undefined ? {} : { hookWatch: options.hookWatch }),
+      ...hostMemoryOption(options.hostMemoryLimit),
     },
     optionSets: [],
     determinism: options.determinism ?? true,
