@@ -9,6 +9,7 @@ import { CollectorFaultError } from './collector-fault.ts';
 import { UsageError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
 import { TraceRunError } from './trace-run-error.ts';
+import { HostMemoryRunError } from './verify-supervisor.ts';
 
 /** The text for stderr (one or more lines, no trailing newline) and the exit code of an error. */
 export interface ErrorReport {
@@ -33,6 +34,8 @@ export function reportError(error: unknown): ErrorReport {
   // `file:line:col: ...`: a run error located in the trace, or a fault of a user's collector module.
   if (error instanceof TraceRunError) return { text: error.message, exitCode: ExitCode.failure };
   if (error instanceof CollectorFaultError) return { text: error.message, exitCode: ExitCode.failure };
+  // A verify campaign's program past --host-memory.
+  if (error instanceof HostMemoryRunError) return { text: error.message, exitCode: ExitCode.failure };
   const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   return {
     text: `gclab: internal error (a bug in gclab or in the collector):\n${detail}`,

@@ -7,7 +7,13 @@
  */
 import { closeSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { formatOp, GclabError, parseTrace, type TraceOp } from '@gclab/core';
-import { type RunObserver, verifyCollector, verifyTrace } from '@gclab/verify';
+import {
+  HostMemoryBudgetError,
+  HostMemoryExhaustedError,
+  type RunObserver,
+  verifyCollector,
+  verifyTrace,
+} from '@gclab/verify';
 import { UsageError } from './errors.ts';
 import { findCollector } from './registry.ts';
 import { loadStrategyModule } from './strategy-module.ts';
@@ -53,6 +59,7 @@ async function run(task: VerifyTask): Promise<void> {
         seed: task.seed,
         maxOps: task.maxOps,
         timeLimitMs: task.timeLimitMs,
+        ...(task.hostMemoryLimit === undefined ? {} : { hostMemoryLimit: task.hostMemoryLimit }),
         ...(task.stressRuns === undefined ? {} : { stressRuns: task.stressRuns }),
         onProgress: (done) => send({ type: 'progress', index, done }),
         observer,
@@ -85,6 +92,7 @@ async function checkTrace(
     heapLimit: trace.heapLimit,
     collectorOptions: trace.collectorOptions,
     timeLimitMs: task.timeLimitMs,
+    ...(task.hostMemoryLimit === undefined ? {} : { hostMemoryLimit: task.hostMemoryLimit }),
     observer,
     hookWatch: {
       entered: (hook) => write(`${ENTER_HOOK} ${hook}`),
@@ -102,22 +110,33 @@ async function checkTrace(
   });
 }
 
+/** How the supervisor is told of `error`: a usage error, a failure, a run past the budget, or a bug. */
+function errorMessage(error: unknown): Extract<ChildMessage, { type: 'error' }> {
+  // A host-memory budget too small for the campaign is the user's mistake (exit 2); a program past
+  // it stops the run (exit 1): both name the option that sets it.
+  if (error instanceof HostMemoryBudgetError)
+    return { type: 'error', kind: 'usage', text: `--host-memory: ${error.message}` };
+  if (error instanceof HostMemoryExhaustedError)
+    return { type: 'error', kind: 'host-memory', text: `${error.message}: raise it with --host-memory` };
+  const usage = error instanceof UsageError;
+  const text =
+    error instanceof GclabError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? `${error.name}: ${error.message}`)
+        : String(error);
+  return {
+    type: 'error',
+    kind: usage ? 'usage' : error instanceof GclabError ? 'failure' : 'internal',
+    text,
+  };
+}
+
 process.once('message', (task: VerifyTask) => {
   run(task).then(
     () => process.disconnect(),
     (error: unknown) => {
-      const usage = error instanceof UsageError;
-      const text =
-        error instanceof GclabError
-          ? error.message
-          : error instanceof Error
-            ? (error.stack ?? `${error.name}: ${error.message}`)
-            : String(error);
-      send({
-        type: 'error',
-        kind: usage ? 'usage' : error instanceof GclabError ? 'failure' : 'internal',
-        text,
-      });
+      send(errorMessage(error));
       process.disconnect();
     },
   );

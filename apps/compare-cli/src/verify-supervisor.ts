@@ -68,6 +68,8 @@ export interface VerifyTask {
   maxOps: number;
   /** Milliseconds a program may run. */
   timeLimitMs: number;
+  /** Host-memory budget in bytes of each heap the campaigns create (absent: none). */
+  hostMemoryLimit?: number;
   /** Long programs in stress mode per collector (absent: the verifier's default). */
   stressRuns?: number;
   /** A trace to check under the first target instead of campaigns (`verify --trace`). */
@@ -82,7 +84,7 @@ export type ChildMessage =
   | { type: 'progress'; index: number; done: number }
   | { type: 'result'; index: number; result: VerifyResult }
   | { type: 'trace'; outcome: TraceOutcome }
-  | { type: 'error'; kind: 'usage' | 'failure' | 'internal'; text: string };
+  | { type: 'error'; kind: 'usage' | 'failure' | 'host-memory' | 'internal'; text: string };
 
 /** What `superviseVerifications` tells its caller. */
 export interface SupervisorEvents {
@@ -165,9 +167,15 @@ class WatchedChild {
   }
 }
 
+/** A campaign's program ran past `--host-memory` (a limit of the host, not a counterexample): exit 1. */
+export class HostMemoryRunError extends GclabError {
+  override name = 'HostMemoryRunError';
+}
+
 /** The error a child reported, as the command throws it. */
 function childError(message: Extract<ChildMessage, { type: 'error' }>): Error {
   if (message.kind === 'usage') return new UsageError(message.text);
+  if (message.kind === 'host-memory') return new HostMemoryRunError(message.text);
   return message.kind === 'failure' ? new GclabError(message.text) : new Error(message.text);
 }
 

@@ -8,7 +8,7 @@ import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ADDRESS_SPACE_BYTES, MAX_PAYLOAD, OutOfMemoryError } from '@gclab/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultHostMemory } from '../src/commands/replay.ts';
+import { defaultHostMemory } from '../src/option-parsers.ts';
 import { CHECK_EVERY_OPS, JsHeapFullError } from '../src/js-heap-guard.ts';
 import { collectors, findCollector } from '../src/registry.ts';
 import { runReplay } from '../src/replay-run.ts';

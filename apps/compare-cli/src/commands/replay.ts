@@ -10,27 +10,17 @@
  * under a watchdog (`replay-supervisor.ts`), with per-operation and per-collection time limits, and
  * its faults are reported as its own. `--host-memory` caps the host memory backing the simulated heap.
  */
-import { totalmem } from 'node:os';
-import { ADDRESS_SPACE_BYTES, type CollectionRecord, type CollectorDescriptor } from '@gclab/core';
+import type { CollectionRecord, CollectorDescriptor } from '@gclab/core';
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import { formatBytes } from '../byte-size.ts';
 import { DEFAULT_HOOK_TIME_LIMITS, type HookTimeLimits } from '../collector-fault.ts';
 import { UsageError } from '../errors.ts';
-import { parseByteSizeOption, parseCount } from '../option-parsers.ts';
+import { defaultHostMemory, hostMemoryOption, parseByteSizeOption, parseCount } from '../option-parsers.ts';
 import { collectorNames, findCollector } from '../registry.ts';
 import { type ObjectsAndBytes, type ReplayReport, runReplay } from '../replay-run.ts';
 import { FileHeartbeat, HEARTBEAT_ENV, superviseReplay } from '../replay-supervisor.ts';
 import { loadStrategyModule } from '../strategy-module.ts';
-
-/**
- * The default host-memory budget: a quarter of the machine's memory, at most the simulated address
- * space (2 GiB). Growing the simulated memory copies it, so the host briefly holds up to about twice
- * the budget.
- */
-export function defaultHostMemory(): number {
-  return Math.min(ADDRESS_SPACE_BYTES, Math.floor(totalmem() / 4));
-}
 
 /** Options of `gclab replay`, as commander parses them. */
 interface ReplayOptions {
@@ -66,12 +56,7 @@ export function registerReplayCommand(program: Command): void {
       'heap limit: bytes, or with a binary unit (64MB = 64 MiB)',
       parseByteSizeOption,
     )
-    .option(
-      '--host-memory <bytes>',
-      'host memory the simulated heap may use; past it, out of memory (default: a quarter of RAM, at most 2 GiB)',
-      parseByteSizeOption,
-      defaultHostMemory(),
-    )
+    .addOption(hostMemoryOption('default: a quarter of RAM, at most 2 GiB', defaultHostMemory()))
     .option(
       '--op-time-limit <ms>',
       'with --strategy-module: the longest one hook of the collector may run',

@@ -2,7 +2,8 @@
  * `gclab run`: the comparison matrix of @gclab/bench (workloads x collectors x heap sizes x seeds,
  * each collector in its own worker processes), with a progress bar on a terminal, then a table per
  * workload (or CSV, Markdown, JSON); `--out` writes the results JSON atomically, `--html` the
- * report with charts, `--shard I/N` runs a slice of the matrix for `gclab merge`.
+ * report with charts, `--shard I/N` runs a slice of the matrix for `gclab merge`. `--host-memory`
+ * caps the host memory of each cell's simulated heap (a budget per worker; see the help).
  *
  * With no option it runs every registered collector on the default workloads at size small, one
  * timed invocation after one warm-up per cell, sampled for the garbage timelines: the one command
@@ -20,6 +21,7 @@
  */
 import {
   DEFAULT_WORKLOADS,
+  defaultConcurrency,
   formatHeapSpec,
   type MatrixResults,
   parseHeapSpec,
@@ -34,6 +36,7 @@ import pc from 'picocolors';
 import { collectorEntries } from '../collector-refs.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { defaultHostMemory, hostMemoryOption } from '../option-parsers.ts';
 import { checkOutputFiles } from '../output.ts';
 import { formatResults, OUTPUT_FORMATS, type OutputFormat } from '../report/format.ts';
 import { parseShard, resolveShard, type ShardOption } from '../report/shard.ts';
@@ -75,6 +78,7 @@ interface RunOptions {
   shardCount?: number;
   progress: boolean;
   verbose?: boolean;
+  hostMemory?: number;
 }
 
 /** Adds `run` to the program. */
@@ -98,6 +102,11 @@ export function registerRunCommand(program: Command): void {
     .option('--invocations <n>', 'timed invocations per cell (3 or more gives a spread)', positiveInteger, 1)
     .option('--warmup <n>', 'untimed warm-up invocations per cell', nonNegativeInteger, 1)
     .option('--concurrency <n>', 'worker processes at once (default: 2, or fewer CPUs)', positiveInteger)
+    .addOption(
+      hostMemoryOption(
+        'per cell: each worker runs one heap at a time; default: a quarter of RAM divided by the concurrency, at most 2 GiB',
+      ),
+    )
     .addOption(
       new Option('--isolation <mode>', 'a fresh process per collector, or per cell')
         .choices(['collector', 'cell'])
@@ -138,9 +147,14 @@ export function registerRunCommand(program: Command): void {
         '',
         'Duplicates in --workloads, --strategies, --heap and --seed are folded (each cell runs once).',
         '',
-        'Exit codes: 0 every cell ran (out of memory is a result); 1 a cell failed or a file could not',
-        'be written; 2 usage error (found before any cell runs); 130, 143, 129 stopped by Ctrl-C,',
-        'SIGTERM, SIGHUP (the cells that completed are printed and written).',
+        '--host-memory is a budget per cell (per worker process): with --concurrency N, up to N budgets',
+        'are in use at once, which is why the default divides a quarter of RAM by N. A cell that runs',
+        'past it fails (it is a limit of the host, not a result of the collector).',
+        '',
+        'Exit codes: 0 every cell ran (out of memory under --heap is a result); 1 a cell failed (one',
+        'past --host-memory too) or a file could not be written; 2 usage error (found before any cell',
+        'runs); 130, 143, 129 stopped by Ctrl-C, SIGTERM, SIGHUP (the cells that completed are printed',
+        'and written).',
       ].join('\n'),
     )
     .action(async (options: RunOptions) => {
@@ -255,6 +269,7 @@ async function runCommand(
         sampleEvery: options.sample,
         signal: controller.signal,
         ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        hostMemoryLimit: options.hostMemory ?? defaultHostMemory(options.concurrency ?? defaultConcurrency()),
         ...(shard === undefined ? {} : { shard }),
       },
       (event) => progress.update(event),

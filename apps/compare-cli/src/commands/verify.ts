@@ -9,7 +9,8 @@
  * the violated property and the commands that reproduce it are printed, and the exit code is 1.
  *
  * `--trace FILE` checks one trace (a counterexample, or any trace) instead of random programs.
- * `--strategy-module PATH` verifies a collector from a user's own module.
+ * `--strategy-module PATH` verifies a collector from a user's own module. `--host-memory` caps the
+ * host memory of each heap the campaigns create.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { parseByteSizeOption, parseCount } from '../option-parsers.ts';
+import { defaultHostMemory, hostMemoryOption, parseByteSizeOption, parseCount } from '../option-parsers.ts';
 import { collectorNames, collectors, findCollector } from '../registry.ts';
 import { loadStrategyModule } from '../strategy-module.ts';
 import { superviseTrace, superviseVerifications } from '../verify-supervisor.ts';
@@ -52,6 +53,7 @@ interface VerifyCommandOptions {
   timeLimit: number;
   coverage?: boolean;
   stressRuns?: number;
+  hostMemory: number;
 }
 
 /** Directory counterexamples are written to when `--out` is not given. */
@@ -96,6 +98,12 @@ export function registerVerifyCommand(program: Command): void {
       'with --trace: heap limit (default: the "# heap limit" comment of the file)',
       parseByteSizeOption,
     )
+    .addOption(
+      hostMemoryOption(
+        'per heap, two at a time (the determinism check reruns each program); default: a quarter of RAM divided by 2, at most 2 GiB',
+        defaultHostMemory(2),
+      ),
+    )
     .addHelpText(
       'after',
       [
@@ -111,7 +119,11 @@ export function registerVerifyCommand(program: Command): void {
         '(two runs agree op by op, addresses included), reported figures (the collection log and freed',
         'bytes equal the truth), never-moves (movesObjects: false means no move); a collector that throws',
         '(crash) or runs a program past --time-limit (time-limit, stopped even in an infinite loop) fails.',
-        'Exit codes: 0 every property held; 1 a property failed (counterexample written); 2 usage error.',
+        '--host-memory below what the campaign needs before any program (its heap-limit probe, or its',
+        'largest heap limit) is a usage error; a program that runs past it stops the run (exit 1,',
+        'out of memory naming the budget; no counterexample: it is a limit of the host).',
+        'Exit codes: 0 every property held; 1 a property failed (counterexample written) or a program',
+        'ran past --host-memory; 2 usage error.',
       ].join('\n'),
     )
     .action(async (options: VerifyCommandOptions) => {
@@ -179,6 +191,7 @@ async function runVerification(
       seed,
       maxOps: options.maxOps,
       timeLimitMs: options.timeLimit,
+      hostMemoryLimit: options.hostMemory,
       ...(options.stressRuns === undefined ? {} : { stressRuns: options.stressRuns }),
     },
     {
@@ -322,6 +335,7 @@ async function verifyTraceFile(
     seed: 0,
     maxOps: 0,
     timeLimitMs: options.timeLimit,
+    hostMemoryLimit: options.hostMemory,
     trace: { file, heapLimit, collectorOptions },
   });
   const withOptions = Object.keys(collectorOptions).length > 0;
