@@ -41,7 +41,7 @@ export class HostMemoryExhaustedError extends GclabError {
   ) {
     super(
       `${cause.message}: the host-memory budget of ${budgetBytes} bytes is reached ` +
-        '(a limit of the host, not a fault of the collector: raise it)',
+        '(a limit of the host, not a fault of the collector)',
     );
   }
 }
