@@ -5,7 +5,9 @@ import { parseTrace } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import { fixture, runCli } from '../run-cli.ts';
 
-describe.concurrent('gclab verify', () => {
+// One test after another: each spawns the CLI, whose campaigns keep a core busy; run at once on a
+// 2-core machine beside the other test files, they only made each other time out.
+describe('gclab verify', { timeout: 120_000 }, () => {
   it('passes a registered collector, with one result line', async () => {
     const r = await runCli(['verify', '--strategy', 'no-gc', '--runs', '30', '--seed', '7']);
     expect(r.stderr).toBe('');
@@ -14,8 +16,8 @@ describe.concurrent('gclab verify', () => {
     expect(r.stdout).toMatch(/^ {2}pass no-gc {2}\d+ corpus traces, 30 programs, \d+ ops, \d+ full gcs/m);
   });
 
-  // Nine campaigns (the regression corpus and 10 programs each), one after another, beside the other
-  // tests of this file running at once: more than the default minute on a loaded 2-core machine.
+  // Nine campaigns (the regression corpus and 10 programs each), one after another: more than a
+  // minute on a loaded 2-core machine.
   it('verifies every registered collector with --strategy all', { timeout: 180_000 }, async () => {
     const r = await runCli(['verify', '--strategy', 'all', '--runs', '10', '--stress-runs', '0']);
     expect(r.code).toBe(0);
