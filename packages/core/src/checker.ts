@@ -15,6 +15,7 @@
 import { hex } from './address.ts';
 import { HeapIntegrityError } from './errors.ts';
 import type { Heap } from './heap.ts';
+import { isPoolable, recycleInt32Array, takeInt32Array } from './host-array-pool.ts';
 import { NREFS_MASK } from './object-model.ts';
 
 const NO_FIELDS = new Int32Array(0);
@@ -23,6 +24,8 @@ const NO_FIELDS = new Int32Array(0);
 export class HeapChecker {
   /** Serial of the object at each word index (addr >>> 3); 0 = none. */
   private serialAt = new Int32Array(0);
+  /** Shadows the checker grew out of, given back at `release`. */
+  private readonly retired: Int32Array[] = [];
   /** Address of each serial's object; 0 once freed. */
   private addressOf: number[] = [0];
   /** Shadow fields of each serial: the serials its fields refer to. */
@@ -226,10 +229,19 @@ export class HeapChecker {
   private ensureCapacity(): void {
     const need = this.heap.memory.words.length >> 1;
     if (this.serialAt.length < need) {
-      const grown = new Int32Array(need);
+      const grown = takeInt32Array(need);
       grown.set(this.serialAt);
+      if (isPoolable(this.serialAt)) this.retired.push(this.serialAt);
       this.serialAt = grown;
     }
+  }
+
+  /** Gives the shadow's large array back to the host-array pool; the checker is unusable afterwards. */
+  release(): void {
+    for (const array of this.retired) recycleInt32Array(array);
+    this.retired.length = 0;
+    recycleInt32Array(this.serialAt);
+    this.serialAt = new Int32Array(0);
   }
 
   private fail(reason: string): never {

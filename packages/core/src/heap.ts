@@ -114,6 +114,16 @@ export class Heap {
     this.collector = descriptor.create(this, options.collectorOptions ?? {});
   }
 
+  /**
+   * Gives the heap's large host arrays back for the next heap of this process (see
+   * `host-array-pool.ts`). The heap is unusable afterwards; call it when a run is over and nothing
+   * will read the heap again.
+   */
+  release(): void {
+    this.memory.release();
+    this.checker?.release();
+  }
+
   /** Index of the last operation started (ops are numbered from 0). */
   get opIndex(): number {
     return this.telemetry.opIndex;

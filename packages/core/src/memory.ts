@@ -1,3 +1,5 @@
+import { isPoolable, recycleInt32Array, takeInt32Array } from './host-array-pool.ts';
+
 /** Up to this many bytes the word array doubles when it grows; beyond, it grows by a quarter. */
 export const MEMORY_DOUBLING_LIMIT = 64 << 20;
 const DOUBLING_LIMIT_SLOTS = MEMORY_DOUBLING_LIMIT >>> 2;
@@ -19,7 +21,9 @@ const MAX_SLOTS = 1 << 29;
  *
  * The array grows (copied) when the simulated OS maps past its end: by doubling up to
  * `MEMORY_DOUBLING_LIMIT` bytes, then by a quarter at a time (as Go grows large slices), so a large
- * heap costs at most 25% more host memory than it maps rather than up to 100%. Code that keeps
+ * heap costs at most 25% more host memory than it maps rather than up to 100%. Arrays the memory grew
+ * out of that the host-array pool keeps (256 KiB to 32 MiB, so at most 64 MiB in all) are held until
+ * `release`, which gives them and the current array back for the next heap of the process. Code that keeps
  * `words` in a local must read it again after anything that may `map`.
  *
  * A host-memory budget caps the array: growth stops at it, and `canHold` tells the simulated OS,
@@ -33,11 +37,13 @@ export class Memory {
   /** The most bytes the array may grow to (the host-memory budget; `Infinity`: the address space). */
   readonly budgetBytes: number;
   private readonly budgetSlots: number;
+  /** Arrays the memory grew out of, given back at `release`. */
+  private readonly retired: Int32Array[] = [];
 
   constructor(initialBytes = 1 << 20, budgetBytes = Number.POSITIVE_INFINITY) {
     this.budgetBytes = budgetBytes;
     this.budgetSlots = Math.min(MAX_SLOTS, Math.floor(budgetBytes / 4));
-    this.words = new Int32Array(Math.max(16, Math.min(initialBytes >>> 2, this.budgetSlots)));
+    this.words = takeInt32Array(Math.max(16, Math.min(initialBytes >>> 2, this.budgetSlots)));
   }
 
   /** Whether `[0, endByte)` fits within the host-memory budget. */
@@ -60,9 +66,23 @@ export class Memory {
       size = size < DOUBLING_LIMIT_SLOTS ? size * 2 : Math.ceil((size * 1.25) / 1024) * 1024;
     }
     size = Math.min(size, Math.max(need, this.budgetSlots));
-    const grown = new Int32Array(size);
+    const grown = takeInt32Array(size);
     grown.set(this.words);
+    // Kept until `release`, not recycled now: a collector holding the old array by mistake must not
+    // see it become another array of this heap.
+    if (isPoolable(this.words)) this.retired.push(this.words);
     this.words = grown;
+  }
+
+  /**
+   * Gives the word array back to the host-array pool (see `host-array-pool.ts`) when the memory is
+   * no longer needed; the memory is empty afterwards. For processes that build many heaps in a row.
+   */
+  release(): void {
+    for (const array of this.retired) recycleInt32Array(array);
+    this.retired.length = 0;
+    recycleInt32Array(this.words);
+    this.words = new Int32Array(16);
   }
 
   /** Zeroes the bytes `[start, end)` (both multiples of 8). */

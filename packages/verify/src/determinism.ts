@@ -159,7 +159,9 @@ export function plainRun(
       break;
     }
   }
-  return { steps, fingerprint: fingerprint(heap, outOfMemory) };
+  const result = { steps, fingerprint: fingerprint(heap, outOfMemory) };
+  heap.release();
+  return result;
 }
 
 /** The first difference between two fingerprints, for a message. */

@@ -338,6 +338,8 @@ function holdsAThirdIn(
     }
     // Out of memory, or the collector's own failure, which the campaign then reports as `crash`.
     return false;
+  } finally {
+    heap?.release();
   }
 }
 
@@ -403,6 +405,7 @@ function runProgram(program: Program, settings: Settings): ProgramOutcome {
   }
   if (violation === null && settings.determinism)
     violation = checkDeterminism(run, settings, program.heapLimit);
+  run.heap.release();
   return {
     ops: run.ops,
     violation,
@@ -457,6 +460,7 @@ function runOps(
     violation = error;
   }
   if (violation === null && settings.determinism) violation = checkDeterminism(run, settings, heapLimit);
+  run.heap.release();
   return {
     ops: run.ops,
     violation,
