@@ -45,6 +45,8 @@ export interface ReplayRunOptions {
   jsHeapLimit?: number;
   /** Told each value a `refcount` op records, as it runs (null where the collector does not count). */
   onRefcount?: (value: number | null, opIndex: number) => void;
+  /** Told each output line as it is written (`refcount` values and, in trace format 2, events). */
+  onLine?: (line: string) => void;
   /** Told of each collection as it ends. */
   onCollection?: (record: CollectionRecord) => void;
 }
@@ -71,6 +73,8 @@ export interface ReplayReport {
   ops: number;
   /** What the `refcount` ops recorded, in order (null where the collector does not count). */
   output: Array<number | null>;
+  /** Every output line in order: `refcount` values and (trace format 2) finalizers, callbacks, `deref` and `gc` calls. */
+  lines: string[];
   /** Objects and bytes allocated. */
   allocations: ObjectsAndBytes;
   /** Objects and bytes the collector freed. */
@@ -115,6 +119,7 @@ export function runReplay(options: ReplayRunOptions): ReplayReport {
     const jsHeapLimit = options.jsHeapLimit;
     result = replay(heap, readTraceFile(file, parser), {
       ...(options.onRefcount === undefined ? {} : { onRefcount: options.onRefcount }),
+      ...(options.onLine === undefined ? {} : { onLine: options.onLine }),
       onOp: (index) => {
         if ((index & (CHECK_EVERY_OPS - 1)) === CHECK_EVERY_OPS - 1) checkJsHeap(jsHeapLimit);
       },
@@ -141,6 +146,7 @@ export function runReplay(options: ReplayRunOptions): ReplayReport {
     heapLimit: options.heapLimit ?? null,
     ops: result.ops,
     output: result.output,
+    lines: result.lines,
     allocations: { objects: c.objectsAllocated, bytes: c.bytesAllocated },
     frees: { objects: c.objectsFreed, bytes: c.bytesFreed },
     collections: { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind },

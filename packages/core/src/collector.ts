@@ -55,6 +55,23 @@ export interface CollectorDescriptor {
   readonly verifyOptionSets?: readonly CollectorOptions[];
 }
 
+/**
+ * The calls of Python's `gc` module other than `collect` that a trace (format 2) can make; see
+ * `Collector.gcModule`.
+ */
+export type GcModuleCall =
+  | 'get_count'
+  | 'set_threshold'
+  | 'enable'
+  | 'disable'
+  | 'freeze'
+  | 'unfreeze'
+  | 'garbage'
+  | 'garbage_clear'
+  | 'set_debug'
+  | 'is_tracked'
+  | 'is_finalized';
+
 /** Generation number meaning "a full collection". */
 export const FULL_COLLECTION = -1;
 
@@ -89,6 +106,19 @@ export interface Collector {
   verify(): void;
   /** Collector-specific deterministic figures for reports (counts by generation, spaces...). */
   stats(): Record<string, number>;
+  /**
+   * Optional (trace format 2): an eval-breaker check of the interpreter (the `safepoint` operation),
+   * where a collector may run work an allocation asked for (CPython from 3.12). Absent: nothing.
+   */
+  safepoint?(): void;
+  /**
+   * Optional (trace format 2): a call of Python's `gc` module. `args` are the call's integers
+   * (`set_threshold`, `set_debug`) or, for `is_tracked` and `is_finalized`, the object's address.
+   * Returns the result as the output shows it (`1 0 0` for `get_count`, `true`, a number), or null
+   * when the collector has no such notion (then `get_count` writes `count null`, and calls without
+   * a result do nothing). Absent: null for every call.
+   */
+  gcModule?(call: GcModuleCall, args: readonly number[]): string | null;
 }
 
 /** Default hooks: allocation is left abstract; everything else does nothing. */

@@ -8,11 +8,18 @@
  * - `put`: writeBarrierPre -> store -> writeBarrierPost (old and new values given to both)
  * - `set`, `del`, `get`, `call` (arguments), `ret` (each non-null register released): store -> rootWritten
  *
+ * Trace format 2 adds `finalizer` (registers in `finalizers`), `weakref` (allocates a weak reference
+ * object, registered in `weakRefs`), `deref`, `safepoint` (the collector's `safepoint` hook) and the
+ * `gc` module calls (`gcCall`: `collect`, or the collector's `gcModule` hook). What a run writes
+ * besides `refcount` values (finalizers and callbacks that ran, results of `deref` and `gc` calls)
+ * goes to `output`, a line each. Collectors run finalizers through `runFinalizer`.
+ *
  * In checked mode a shadow of the object graph, updated only from the operations (never from the
  * simulated memory), is compared with the memory after every operation (see `checker.ts`).
  */
 
 import { HeapChecker } from './checker.ts';
+import type { GcModuleCall } from './collector.ts';
 import {
   type Collector,
   type CollectorDescriptor,
@@ -20,12 +27,15 @@ import {
   FULL_COLLECTION,
 } from './collector.ts';
 import { MutatorError, OutOfMemoryError } from './errors.ts';
+import { FinalizerKind, FinalizerTable } from './finalizer-table.ts';
 import type { Memory } from './memory.ts';
+import { ObjectKind, WEAKREF_PAYLOAD_BYTES } from './object-kind.ts';
 import { MAX_PAYLOAD, MAX_REFS, NREFS_MASK, ObjectModel } from './object-model.ts';
 import { Oracle } from './oracle.ts';
 import { ADDRESS_SPACE_BYTES, SimulatedOS } from './os.ts';
 import { MAX_FRAMES, MAX_OUTER_REGISTERS, MAX_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
 import { type Counters, OP_NAMES, OpCode, Telemetry } from './telemetry.ts';
+import { WeakReferenceTable } from './weak-reference-table.ts';
 
 /** Options of a heap. */
 export interface HeapOptions {
@@ -90,6 +100,19 @@ export class Heap {
    * instead of one `recordFree` each; the counters and frees by operation come out the same.
    */
   freesObserved: boolean;
+  /**
+   * Kind (`ObjectKind`) of the object being allocated: set before the collector's `allocate` and
+   * left set through `postAlloc` (trace format 2; `ObjectKind.default` for a version-1 `new`).
+   */
+  allocKind: ObjectKind = ObjectKind.default;
+  /** Finalizers registered and not yet run (trace format 2). */
+  readonly finalizers = new FinalizerTable();
+  /** Weak reference objects and their referents (trace format 2). */
+  readonly weakRefs = new WeakReferenceTable((line) => this.emit(line));
+  /** Output lines (finalizers, callbacks, `deref` and `gc` calls) when `onOutput` is not set. */
+  readonly output: string[] = [];
+  /** Receives each output line as it is written instead of `output` (replay sets it). */
+  onOutput: ((line: string) => void) | null = null;
 
   private argScratch = new Int32Array(16);
   private opA = 0;
@@ -137,8 +160,9 @@ export class Heap {
   // ---- operations ---------------------------------------------------------------------------
 
   /** `new ROOT REFS [BYTES]`: allocates an object and assigns it to `dst`; returns its address. */
-  new(dst: number, nrefs: number, payload = 0): number {
+  new(dst: number, nrefs: number, payload = 0, kind: ObjectKind = ObjectKind.default): number {
     this.begin(OpCode.new, dst, nrefs, payload);
+    this.allocKind = kind;
     if (!(nrefs >= 0 && nrefs <= MAX_REFS && Number.isInteger(nrefs))) {
       this.fail(`reference field count must be an integer from 0 to ${MAX_REFS}, got ${nrefs}`);
     }
@@ -146,16 +170,8 @@ export class Heap {
       this.fail(`payload must be an integer from 0 to ${MAX_PAYLOAD} bytes, got ${payload}`);
     }
     this.checkWritable(dst);
-    const size = this.model.sizeOf(nrefs, payload);
-    // No map can return more than the address space: no collector could satisfy this request.
-    if (size > ADDRESS_SPACE_BYTES) throw this.tooLarge(size);
-    const addr = this.collector.allocate(size, nrefs, payload);
-    this.model.format(this.memory.words, addr, nrefs, payload);
-    const c = this.counters;
-    c.objectsAllocated++;
-    c.bytesAllocated += size;
-    const serial = this.checker !== null ? this.checker.onAllocate(addr, nrefs, payload) : 0;
-    this.collector.postAlloc(addr);
+    const addr = this.allocateObject(nrefs, payload);
+    const serial = this.checker !== null ? this.checker.serialOf(addr) : 0;
     const old = this.storeRoot(dst, addr);
     if (this.checker !== null) this.checker.setRootSerial(dst, serial);
     this.collector.rootWritten(old, addr);
@@ -326,6 +342,123 @@ export class Heap {
     return count < 0 ? null : count;
   }
 
+  /**
+   * `finalizer ROOT [resurrect g:NAME | legacy]` (format 2): registers a finalizer for the object in
+   * `obj`: `FinalizerKind.finalize` (`__del__`; with `resurrectInto`, a global's root code, it stores
+   * the object there when it runs) or `FinalizerKind.legacy` (`tp_del`). Replaces an earlier one.
+   */
+  finalizer(obj: number, kind: FinalizerKind, resurrectInto: number = NULL_ROOT): void {
+    this.begin(OpCode.finalizer, obj, kind, resurrectInto);
+    const addr = this.readRoot(obj);
+    if (addr === 0) this.fail('null cannot have a finalizer');
+    if (resurrectInto !== NULL_ROOT && resurrectInto >= 0) this.fail('a finalizer resurrects into a global');
+    this.finalizers.register(addr, { id: this.opIndex, kind, resurrectInto });
+    if (this.checker !== null) this.checker.afterOp();
+  }
+
+  /**
+   * `weakref ROOT SRC [callback]` (format 2): allocates a weak reference object (no reference fields,
+   * `WEAKREF_PAYLOAD_BYTES` of payload, kind `weakref`) referring to the object in `referent`, and
+   * assigns it to `dst`. A safepoint, like `new`. Returns its address.
+   */
+  weakref(dst: number, referent: number, callback: boolean): number {
+    this.begin(OpCode.weakref, dst, referent, callback ? 1 : 0);
+    if (this.readRoot(referent) === 0) this.fail('cannot make a weak reference to null');
+    this.checkWritable(dst);
+    this.allocKind = ObjectKind.weakref;
+    const addr = this.allocateObject(0, WEAKREF_PAYLOAD_BYTES);
+    // Read after the allocation, which may have moved the referent.
+    this.weakRefs.create(addr, this.readRoot(referent), this.opIndex, callback);
+    const serial = this.checker !== null ? this.checker.serialOf(addr) : 0;
+    const old = this.storeRoot(dst, addr);
+    if (this.checker !== null) this.checker.setRootSerial(dst, serial);
+    this.collector.rootWritten(old, addr);
+    if (this.checker !== null) this.checker.afterOp();
+    return addr;
+  }
+
+  /**
+   * `deref ROOT WEAKREF` (format 2): `dst` = the referent of the weak reference object in `weakref`,
+   * or null once it is cleared; writes `deref live` or `deref null`. Returns the value assigned.
+   */
+  deref(dst: number, weakref: number): number {
+    this.begin(OpCode.deref, dst, weakref, 0);
+    const w = this.readRoot(weakref);
+    if (w === 0 || !this.weakRefs.isWeakReference(w))
+      this.fail(`${this.rootName(weakref)} is not a weak reference`);
+    const value = this.weakRefs.referentOf(w);
+    this.checkWritable(dst);
+    const serial = this.checker !== null && value !== 0 ? this.checker.serialOf(value) : 0;
+    const old = this.storeRoot(dst, value);
+    if (this.checker !== null) this.checker.setRootSerial(dst, serial);
+    this.collector.rootWritten(old, value);
+    this.emit(value === 0 ? 'deref null' : 'deref live');
+    if (this.checker !== null) this.checker.afterOp();
+    return value;
+  }
+
+  /** `safepoint` (format 2): an eval-breaker check of the interpreter; the collector's `safepoint` hook. */
+  safepoint(): void {
+    this.begin(OpCode.safepoint, 0, 0, 0);
+    this.collector.safepoint?.();
+    if (this.checker !== null) this.checker.afterOp();
+  }
+
+  /**
+   * `gc.CALL [ARGS]` (format 2): a call of Python's `gc` module. `collect` collects (`args[0]`: the
+   * generation, absent: full) and writes `collected N`; the others go to the collector's `gcModule`
+   * hook (`is_tracked` and `is_finalized` with the address in root `args[0]`), and `get_count`,
+   * `garbage`, `is_tracked` and `is_finalized` write their result (`null` when the collector has no
+   * such notion). Returns the line written, or null.
+   */
+  gcCall(call: GcModuleCall | 'collect', args: ArrayLike<number> = EMPTY): string | null {
+    this.begin(OpCode.gcCall, GC_CALL_CODES.indexOf(call), args.length > 0 ? args[0]! : 0, 0, args);
+    let line: string | null;
+    if (call === 'collect') {
+      const generation = args.length > 0 ? args[0]! : FULL_COLLECTION;
+      line = `collected ${this.collector.collect(generation)}`;
+    } else {
+      const values: number[] = Array.from(args);
+      if (call === 'is_tracked' || call === 'is_finalized') {
+        const addr = this.readRoot(values[0]!);
+        if (addr === 0) this.fail(`gc.${call} of null`);
+        values[0] = addr;
+      }
+      const result = this.collector.gcModule?.(call, values) ?? null;
+      const label = GC_CALL_OUTPUT[call];
+      line = label === undefined ? null : `${label} ${result ?? 'null'}`;
+    }
+    if (line !== null) this.emit(line);
+    if (this.checker !== null) this.checker.afterOp();
+    return line;
+  }
+
+  /** Writes one output line (to `onOutput`, or to `output`). */
+  emit(line: string): void {
+    if (this.onOutput !== null) this.onOutput(line);
+    else this.output.push(line);
+  }
+
+  /**
+   * Runs the finalizer registered for the object at `addr`, if it has not run (it never runs twice):
+   * writes `finalize N` and, for a resurrecting finalizer, stores the object into its global (a root
+   * write: `rootWritten`, so a counting collector counts it). Returns whether a finalizer ran.
+   * Collectors call this; see finalizer-table.ts for when.
+   */
+  runFinalizer(addr: number): boolean {
+    const entry = this.finalizers.take(addr);
+    if (entry === undefined) return false;
+    this.emit(`finalize ${entry.id}`);
+    const into = entry.resurrectInto;
+    if (into !== NULL_ROOT) {
+      const serial = this.checker !== null ? this.checker.serialOf(addr) : 0;
+      const old = this.storeRoot(into, addr);
+      if (this.checker !== null) this.checker.setRootSerial(into, serial);
+      this.collector.rootWritten(old, addr);
+    }
+    return true;
+  }
+
   // ---- reading the heap (no telemetry, no barriers: for workloads, tests and tools) -----------
 
   /** The address held by root `code` (0 for null); throws `MutatorError` for an invalid root. */
@@ -397,6 +530,24 @@ export class Heap {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /**
+   * Allocates and formats an object of `allocKind` (a safepoint: the collector may collect), counts
+   * it and calls `postAlloc`; the caller stores it into a root.
+   */
+  private allocateObject(nrefs: number, payload: number): number {
+    const size = this.model.sizeOf(nrefs, payload);
+    // No map can return more than the address space: no collector could satisfy this request.
+    if (size > ADDRESS_SPACE_BYTES) throw this.tooLarge(size);
+    const addr = this.collector.allocate(size, nrefs, payload);
+    this.model.format(this.memory.words, addr, nrefs, payload);
+    const c = this.counters;
+    c.objectsAllocated++;
+    c.bytesAllocated += size;
+    if (this.checker !== null) this.checker.onAllocate(addr, nrefs, payload);
+    this.collector.postAlloc(addr);
+    return addr;
+  }
 
   /** Starts an operation, remembering its operands for error messages (no allocation). */
   private begin(op: OpCode, a: number, b: number, c: number, args: ArrayLike<number> = EMPTY): void {
@@ -534,6 +685,21 @@ export class Heap {
         return 'ret';
       case OpCode.gc:
         return a === FULL_COLLECTION ? 'gc' : `gc ${a}`;
+      case OpCode.finalizer:
+        return b === FinalizerKind.legacy
+          ? `finalizer ${r(a)} legacy`
+          : `finalizer ${r(a)}${c === NULL_ROOT ? '' : ` resurrect ${r(c)}`}`;
+      case OpCode.weakref:
+        return `weakref ${r(a)} ${r(b)}${c === 1 ? ' callback' : ''}`;
+      case OpCode.deref:
+        return `deref ${r(a)} ${r(b)}`;
+      case OpCode.safepoint:
+        return 'safepoint';
+      case OpCode.gcCall: {
+        const call = GC_CALL_CODES[a] ?? '?';
+        const args = Array.from(this.opArgs, (v) => (call.startsWith('is_') ? r(v) : String(v)));
+        return [call === 'garbage_clear' ? 'gc.garbage.clear' : `gc.${call}`, ...args].join(' ');
+      }
       default:
         return `${OP_NAMES[this.telemetry.opCode]} ${r(a)}`;
     }
@@ -541,3 +707,27 @@ export class Heap {
 }
 
 const EMPTY = new Int32Array(0);
+
+/** The `gc` calls by code, for `opText`. */
+const GC_CALL_CODES: readonly (GcModuleCall | 'collect')[] = [
+  'collect',
+  'get_count',
+  'set_threshold',
+  'enable',
+  'disable',
+  'freeze',
+  'unfreeze',
+  'garbage',
+  'garbage_clear',
+  'set_debug',
+  'is_tracked',
+  'is_finalized',
+];
+
+/** The first word of the line each `gc` call that answers writes. */
+const GC_CALL_OUTPUT: Partial<Record<GcModuleCall, string>> = {
+  get_count: 'count',
+  garbage: 'garbage',
+  is_tracked: 'tracked',
+  is_finalized: 'finalized',
+};

@@ -18,11 +18,31 @@ export const OpCode = {
   ret: 6,
   gc: 7,
   refcount: 8,
+  finalizer: 9,
+  weakref: 10,
+  deref: 11,
+  safepoint: 12,
+  gcCall: 13,
 } as const;
 /** An operation code. */
 export type OpCode = (typeof OpCode)[keyof typeof OpCode];
 /** Operation names by code. */
-export const OP_NAMES = ['new', 'set', 'del', 'put', 'get', 'call', 'ret', 'gc', 'refcount'] as const;
+export const OP_NAMES = [
+  'new',
+  'set',
+  'del',
+  'put',
+  'get',
+  'call',
+  'ret',
+  'gc',
+  'refcount',
+  'finalizer',
+  'weakref',
+  'deref',
+  'safepoint',
+  'gcCall',
+] as const;
 
 /** Deterministic counters. Collectors increment the ones that apply to them. */
 export class Counters {

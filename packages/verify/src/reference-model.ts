@@ -151,6 +151,8 @@ export class ReferenceModel {
           : 'bad generation';
       case 'refcount':
         return this.readable(op.src) ? null : 'source is not readable';
+      default:
+        return `the reference model does not know '${op.op}' (trace format 2)`;
     }
   }
 
@@ -186,8 +188,7 @@ export class ReferenceModel {
       case 'ret':
         this.frames.pop();
         return;
-      case 'gc':
-      case 'refcount':
+      default:
         return;
     }
   }

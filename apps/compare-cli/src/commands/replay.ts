@@ -148,7 +148,7 @@ function runReplayCommand(
     ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
     hostMemoryLimit: options.hostMemory,
     ...(contained === null ? {} : { contain: contained }),
-    ...(json ? {} : { onRefcount: (value: number | null) => print(value === null ? 'null' : String(value)) }),
+    ...(json ? {} : { onLine: print }),
     // With --json too a listener is registered: under `cpython` a registered gc callback has an
     // observer effect (count0 is 1 after a full collection), so both outputs describe one run.
     ...(!gcLog ? {} : { onCollection: json ? () => {} : (r: CollectionRecord) => print(gcLogLine(r)) }),

@@ -1,5 +1,6 @@
 /**
- * A strict, streaming parser of the trace format, version 1. Lines are parsed one at a time, so a
+ * A strict, streaming parser of the trace format, versions 1 and 2 (the header says which; an
+ * operation of version 2 in a version-1 trace is an error naming the header it needs). Lines are parsed one at a time, so a
  * file of any size is read in fixed-size chunks (`readTraceFile`) and never held whole. Every error
  * is a `TraceSyntaxError` whose message starts with `file:line:col:` (1-based).
  *
@@ -12,7 +13,23 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { TraceSyntaxError } from '../errors.ts';
 import { MAX_PAYLOAD, MAX_REFS } from '../object-model.ts';
-import { GLOBAL_NAME, TRACE_HEADER, type TraceOp, type TraceRoot, type TraceSource } from './ops.ts';
+import {
+  GC_CALLS,
+  type GcCall,
+  GLOBAL_NAME,
+  gcCallText,
+  type ObjectKindName,
+  TRACE_HEADER,
+  TRACE_HEADER_2,
+  type TraceOp,
+  type TraceRoot,
+  type TraceSource,
+} from './ops.ts';
+
+/** The object kinds a version-2 `new` may name. */
+const KINDS: readonly ObjectKindName[] = ['object', 'list', 'dict', 'tuple', 'atomic'];
+/** The most thresholds `gc.set_threshold` takes. */
+const MAX_THRESHOLDS = 3;
 
 /** Largest register number, generation or count a trace may name. */
 const MAX_INT = 0x7fff_fffe;
@@ -35,6 +52,8 @@ export class TraceParser {
   /** Column (1-based) of the first token of the last operation returned. */
   opColumn = 1;
   private sawHeader = false;
+  /** The trace format version of the header (1 or 2), 0 before the header. */
+  version = 0;
 
   constructor(readonly file: string) {}
 
@@ -47,11 +66,16 @@ export class TraceParser {
     if (nul >= 0) this.fail(nul + 1, 'a NUL character (\\0) is not allowed in a trace');
     if (!this.sawHeader) {
       if (text.trim() === '') return null;
-      if (text.trimEnd() !== TRACE_HEADER) {
+      const header = text.trimEnd();
+      if (header !== TRACE_HEADER && header !== TRACE_HEADER_2) {
         const col = text.length - text.trimStart().length + 1;
-        this.fail(col, `expected the header '${TRACE_HEADER}' as the first non-blank line`);
+        this.fail(
+          col,
+          `expected the header '${TRACE_HEADER}' or '${TRACE_HEADER_2}' as the first non-blank line`,
+        );
       }
       this.sawHeader = true;
+      this.version = header === TRACE_HEADER ? 1 : 2;
       return null;
     }
     const tokens = tokenize(text);
@@ -63,7 +87,11 @@ export class TraceParser {
   /** Checks the end of input (a trace with no header is an error). */
   end(): void {
     if (!this.sawHeader)
-      this.fail(1, `empty trace: expected the header '${TRACE_HEADER}'`, this.lineNumber + 1);
+      this.fail(
+        1,
+        `empty trace: expected the header '${TRACE_HEADER}' or '${TRACE_HEADER_2}'`,
+        this.lineNumber + 1,
+      );
   }
 
   private parseOp(t: Token[], lineLength: number): TraceOp {
@@ -83,11 +111,22 @@ export class TraceParser {
     };
     switch (name.text) {
       case 'new': {
-        arity(2, 3);
+        // A kind (version 2) is the last operand and the only one that is not a number.
+        const last = t[t.length - 1]!;
+        const kinded =
+          t.length > 3 &&
+          !/^[0-9]+$/.test(last.text) &&
+          (this.version === 2 || KINDS.some((k) => k === last.text));
+        arity(2, kinded ? 4 : 3);
         const dst = this.root(t[1]!);
         const refs = this.int(t[2]!, 'a reference field count', MAX_REFS);
-        const bytes = t.length > 3 ? this.int(t[3]!, 'a payload byte count', MAX_PAYLOAD) : 0;
-        return { op: 'new', dst, refs, bytes };
+        const bytes = t.length > (kinded ? 4 : 3) ? this.int(t[3]!, 'a payload byte count', MAX_PAYLOAD) : 0;
+        if (!kinded) return { op: 'new', dst, refs, bytes };
+        this.needsVersion2(last, 'an object kind');
+        const kind = KINDS.find((k) => k === last.text);
+        if (kind === undefined)
+          this.fail(last.col, `unknown object kind '${shown(last.text)}' (expected ${KINDS.join(', ')})`);
+        return { op: 'new', dst, refs, bytes, kind };
       }
       case 'set':
         arity(2, 2);
@@ -129,12 +168,92 @@ export class TraceParser {
       case 'refcount':
         arity(1, 1);
         return { op: 'refcount', src: this.root(t[1]!) };
+      case 'finalizer': {
+        this.needsVersion2(name, "'finalizer'");
+        arity(1, 3);
+        const obj = this.root(t[1]!);
+        if (t.length === 2) return { op: 'finalizer', obj, action: { kind: 'finalize', resurrect: null } };
+        const how = t[2]!;
+        if (how.text === 'legacy') {
+          arity(2, 2);
+          return { op: 'finalizer', obj, action: { kind: 'legacy' } };
+        }
+        if (how.text !== 'resurrect')
+          this.fail(
+            how.col,
+            `expected 'resurrect g:NAME' or 'legacy' after the root, got '${shown(how.text)}'`,
+          );
+        arity(3, 3);
+        const into = this.root(t[3]!);
+        if (into.kind !== 'global')
+          this.fail(t[3]!.col, `a finalizer resurrects into a global (g:NAME), got '${shown(t[3]!.text)}'`);
+        return { op: 'finalizer', obj, action: { kind: 'finalize', resurrect: into.name } };
+      }
+      case 'weakref': {
+        this.needsVersion2(name, "'weakref'");
+        arity(2, 3);
+        const dst = this.root(t[1]!);
+        const referent = this.root(t[2]!);
+        if (t.length > 3 && t[3]!.text !== 'callback')
+          this.fail(t[3]!.col, `expected 'callback' or the end of the line, got '${shown(t[3]!.text)}'`);
+        return { op: 'weakref', dst, referent, callback: t.length > 3 };
+      }
+      case 'deref':
+        this.needsVersion2(name, "'deref'");
+        arity(2, 2);
+        return { op: 'deref', dst: this.root(t[1]!), weakref: this.root(t[2]!) };
+      case 'safepoint':
+        this.needsVersion2(name, "'safepoint'");
+        arity(0, 0);
+        return { op: 'safepoint' };
       default:
+        if (name.text.startsWith('gc.')) return { op: 'gc-call', gc: this.gcCall(name, t, arity) };
         return this.fail(
           name.col,
-          `unknown operation '${shown(name.text)}' (expected new, set, del, put, get, call, ret, gc or refcount)`,
+          `unknown operation '${shown(name.text)}' (expected new, set, del, put, get, call, ret, gc${
+            this.version === 2
+              ? ', refcount, finalizer, weakref, deref, safepoint or gc.CALL'
+              : ' or refcount'
+          })`,
         );
     }
+  }
+
+  /** A `gc.CALL` operation (version 2). */
+  private gcCall(name: Token, t: Token[], arity: (min: number, max: number) => void): GcCall {
+    this.needsVersion2(name, `'${shown(name.text)}'`);
+    const call = GC_CALLS.find((c) => gcCallText(c) === name.text);
+    if (call === undefined)
+      this.fail(
+        name.col,
+        `unknown gc call '${shown(name.text)}' (expected ${GC_CALLS.map(gcCallText).join(', ')})`,
+      );
+    switch (call) {
+      case 'collect':
+        arity(0, 1);
+        return { call, generation: t.length > 1 ? this.int(t[1]!, 'a generation', 2) : null };
+      case 'set_threshold': {
+        arity(1, MAX_THRESHOLDS);
+        const thresholds = t.slice(1).map((tok) => this.int(tok, 'a threshold', MAX_INT));
+        return { call, thresholds };
+      }
+      case 'set_debug':
+        arity(1, 1);
+        return { call, flags: this.int(t[1]!, 'debug flags', MAX_INT) };
+      case 'is_tracked':
+      case 'is_finalized':
+        arity(1, 1);
+        return { call, src: this.root(t[1]!) };
+      default:
+        arity(0, 0);
+        return { call };
+    }
+  }
+
+  /** Throws unless the trace is of version 2 (`what` needs it). */
+  private needsVersion2(tok: Token, what: string): void {
+    if (this.version !== 2)
+      this.fail(tok.col, `${what} needs the header '${TRACE_HEADER_2}' (this trace is version 1)`);
   }
 
   private root(tok: Token): TraceRoot {

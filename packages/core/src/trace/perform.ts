@@ -3,9 +3,13 @@
  * the same name, its roots resolved to root codes. Replay, the verifier and trace workloads all
  * perform operations through it.
  */
+import { FinalizerKind } from '../finalizer-table.ts';
 import type { Heap } from '../heap.ts';
+import { objectKindCode } from '../object-kind.ts';
 import { NULL_ROOT } from '../roots.ts';
 import type { TraceOp, TraceSource } from './ops.ts';
+
+const EMPTY_ARGS: readonly number[] = [];
 
 /**
  * Performs trace operations on one heap. Globals are resolved to root codes once and cached; `call`
@@ -41,7 +45,7 @@ export class TracePerformer {
     const heap = this.heap;
     switch (op.op) {
       case 'new':
-        return heap.new(this.code(op.dst), op.refs, op.bytes);
+        return heap.new(this.code(op.dst), op.refs, op.bytes, objectKindCode(op.kind));
       case 'set':
         heap.set(this.code(op.dst), this.code(op.src));
         return 0;
@@ -69,6 +73,45 @@ export class TracePerformer {
         return heap.gc(op.generation ?? -1);
       case 'refcount':
         return heap.refcount(this.code(op.src));
+      case 'finalizer': {
+        const a = op.action;
+        if (a.kind === 'legacy') heap.finalizer(this.code(op.obj), FinalizerKind.legacy);
+        else
+          heap.finalizer(
+            this.code(op.obj),
+            FinalizerKind.finalize,
+            a.resurrect === null ? NULL_ROOT : this.code({ kind: 'global', name: a.resurrect }),
+          );
+        return 0;
+      }
+      case 'weakref':
+        return heap.weakref(this.code(op.dst), this.code(op.referent), op.callback);
+      case 'deref':
+        return heap.deref(this.code(op.dst), this.code(op.weakref));
+      case 'safepoint':
+        heap.safepoint();
+        return 0;
+      case 'gc-call': {
+        const g = op.gc;
+        switch (g.call) {
+          case 'collect':
+            heap.gcCall('collect', g.generation === null ? EMPTY_ARGS : [g.generation]);
+            break;
+          case 'set_threshold':
+            heap.gcCall(g.call, g.thresholds);
+            break;
+          case 'set_debug':
+            heap.gcCall(g.call, [g.flags]);
+            break;
+          case 'is_tracked':
+          case 'is_finalized':
+            heap.gcCall(g.call, [this.code(g.src)]);
+            break;
+          default:
+            heap.gcCall(g.call);
+        }
+        return 0;
+      }
     }
   }
 }

@@ -149,7 +149,7 @@ describe('the parser rejects malformed input at file:line:col', () => {
   const cases: Array<[string, string, RegExp]> = [
     ['', 'bad.trace:1:1', /empty trace/],
     ['\n\n  \n', 'bad.trace:4:1', /empty trace/],
-    ['gclab-trace 2\n', 'bad.trace:1:1', /expected the header 'gclab-trace 1'/],
+    ['gclab-trace 3\n', 'bad.trace:1:1', /expected the header 'gclab-trace 1' or 'gclab-trace 2'/],
     ['gclab-trace  1\n', 'bad.trace:1:1', /expected the header/],
     ['  gclab-trace 1\n', 'bad.trace:1:3', /expected the header/],
     ['\n\ngclab-trace 1x\n', 'bad.trace:3:1', /expected the header/],

@@ -73,7 +73,7 @@ describe('replay', () => {
         onRefcount: (value, i) => events.push(`refcount ${value} at ${i}`),
       },
     );
-    expect(result).toEqual({ ops: 8, output: [1, 1] });
+    expect(result).toEqual({ ops: 8, output: [1, 1], lines: ['1', '1'] });
     expect(events).toEqual([
       '0:new',
       '1:call',
