@@ -3,7 +3,14 @@
  * operands anywhere in their legal ranges (the round-trip property of the writer uses them).
  */
 import fc from 'fast-check';
-import { MAX_PAYLOAD, MAX_REFS, type TraceOp, type TraceRoot, type TraceSource } from '../../src/index.ts';
+import {
+  type GcCall,
+  MAX_PAYLOAD,
+  MAX_REFS,
+  type TraceOp,
+  type TraceRoot,
+  type TraceSource,
+} from '../../src/index.ts';
 
 /** The largest register number, register count or generation the parser accepts. */
 export const MAX_TRACE_INT = 0x7fff_fffe;
@@ -32,8 +39,8 @@ export const sourceArb: fc.Arbitrary<TraceSource> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(null) },
 );
 
-/** Any operation of the trace format. */
-export const traceOpArb: fc.Arbitrary<TraceOp> = fc.oneof(
+/** Any operation of version 1 of the trace format. */
+export const traceOpV1Arb: fc.Arbitrary<TraceOp> = fc.oneof(
   fc.record({
     op: fc.constant('new' as const),
     dst: rootArb,
@@ -50,4 +57,61 @@ export const traceOpArb: fc.Arbitrary<TraceOp> = fc.oneof(
   fc.constant({ op: 'ret' as const }),
   fc.record({ op: fc.constant('gc' as const), generation: fc.option(count(MAX_TRACE_INT), { nil: null }) }),
   fc.record({ op: fc.constant('refcount' as const), src: rootArb }),
+);
+
+/** A call of the `gc` module (trace format 2). */
+const gcCallArb: fc.Arbitrary<GcCall> = fc.oneof(
+  fc
+    .option(fc.integer({ min: 0, max: 2 }), { nil: null })
+    .map((generation): GcCall => ({ call: 'collect', generation })),
+  fc
+    .array(count(MAX_TRACE_INT), { minLength: 1, maxLength: 3 })
+    .map((thresholds): GcCall => ({ call: 'set_threshold', thresholds })),
+  count(MAX_TRACE_INT).map((flags): GcCall => ({ call: 'set_debug', flags })),
+  rootArb.map((src): GcCall => ({ call: 'is_tracked', src })),
+  rootArb.map((src): GcCall => ({ call: 'is_finalized', src })),
+  fc.constantFrom<GcCall>(
+    { call: 'get_count' },
+    { call: 'enable' },
+    { call: 'disable' },
+    { call: 'freeze' },
+    { call: 'unfreeze' },
+    { call: 'garbage' },
+    { call: 'garbage_clear' },
+  ),
+);
+
+/** Any operation version 2 adds (and `new` with a kind). */
+export const traceOpV2OnlyArb: fc.Arbitrary<TraceOp> = fc.oneof(
+  fc.record({
+    op: fc.constant('new' as const),
+    dst: rootArb,
+    refs: count(MAX_REFS),
+    bytes: count(MAX_PAYLOAD),
+    kind: fc.constantFrom(
+      'object' as const,
+      'list' as const,
+      'dict' as const,
+      'tuple' as const,
+      'atomic' as const,
+    ),
+  }),
+  fc.record({
+    op: fc.constant('finalizer' as const),
+    obj: rootArb,
+    action: fc.oneof(
+      fc.constant({ kind: 'legacy' as const }),
+      fc.option(globalNameArb, { nil: null }).map((resurrect) => ({ kind: 'finalize' as const, resurrect })),
+    ),
+  }),
+  fc.record({ op: fc.constant('weakref' as const), dst: rootArb, referent: rootArb, callback: fc.boolean() }),
+  fc.record({ op: fc.constant('deref' as const), dst: rootArb, weakref: rootArb }),
+  fc.constant({ op: 'safepoint' as const }),
+  gcCallArb.map((gc): TraceOp => ({ op: 'gc-call', gc })),
+);
+
+/** Any operation of the trace format (versions 1 and 2). */
+export const traceOpArb: fc.Arbitrary<TraceOp> = fc.oneof(
+  { weight: 3, arbitrary: traceOpV1Arb },
+  { weight: 1, arbitrary: traceOpV2OnlyArb },
 );

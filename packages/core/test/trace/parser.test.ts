@@ -145,6 +145,7 @@ refcount r7
 
 describe('the parser rejects malformed input at file:line:col', () => {
   const H = 'gclab-trace 1\n';
+  const V2 = 'gclab-trace 2\n';
   // [trace text, expected "file:line:col", expected words of the reason]
   const cases: Array<[string, string, RegExp]> = [
     ['', 'bad.trace:1:1', /empty trace/],
@@ -200,6 +201,60 @@ describe('the parser rejects malformed input at file:line:col', () => {
     [`${H}refcount\n`, 'bad.trace:2:9', /'refcount' needs 1 operand/],
     [`${H}new r0\r 1\n`, 'bad.trace:2:5', /expected a root/],
     [`${H}new r0 1\nset r0 r1\n\n# ok so far\nput r0 0 r1 r2\n`, 'bad.trace:6:13', /unexpected operand 'r2'/],
+    // Version-2 operations in a version-1 trace, and malformed version-2 operations.
+    [`${H}new r0 1 tuple\n`, 'bad.trace:2:10', /an object kind needs the header 'gclab-trace 2'/],
+    [`${H}new r0 1 8 dict\n`, 'bad.trace:2:12', /an object kind needs the header 'gclab-trace 2'/],
+    [
+      `${H}finalizer r0\n`,
+      'bad.trace:2:1',
+      /'finalizer' needs the header 'gclab-trace 2' \(this trace is version 1\)/,
+    ],
+    [`${H}weakref r1 r0\n`, 'bad.trace:2:1', /'weakref' needs the header/],
+    [`${H}deref r1 r0\n`, 'bad.trace:2:1', /'deref' needs the header/],
+    [`${H}safepoint\n`, 'bad.trace:2:1', /'safepoint' needs the header/],
+    [`${H}gc.collect\n`, 'bad.trace:2:1', /'gc.collect' needs the header/],
+    [
+      `${V2}new r0 1 set\n`,
+      'bad.trace:2:10',
+      /unknown object kind 'set' \(expected object, list, dict, tuple, atomic\)/,
+    ],
+    [`${V2}new r0 1 2 3\n`, 'bad.trace:2:12', /unexpected operand '3': 'new' takes at most 3/],
+    [`${V2}new r0 1 2 list x\n`, 'bad.trace:2:17', /unexpected operand 'x': 'new' takes at most 4/],
+    [`${V2}finalizer\n`, 'bad.trace:2:10', /'finalizer' needs at least 1 operand, got 0/],
+    [`${V2}finalizer null\n`, 'bad.trace:2:11', /null is not a root here/],
+    [
+      `${V2}finalizer r0 bye\n`,
+      'bad.trace:2:14',
+      /expected 'resurrect g:NAME' or 'legacy' after the root, got 'bye'/,
+    ],
+    [
+      `${V2}finalizer r0 resurrect r1\n`,
+      'bad.trace:2:24',
+      /a finalizer resurrects into a global \(g:NAME\), got 'r1'/,
+    ],
+    [`${V2}finalizer r0 resurrect\n`, 'bad.trace:2:23', /'finalizer' needs 3 operands, got 2/],
+    [`${V2}finalizer r0 legacy r1\n`, 'bad.trace:2:21', /unexpected operand 'r1': 'finalizer' takes 2/],
+    [`${V2}weakref r1\n`, 'bad.trace:2:11', /'weakref' needs at least 2 operands, got 1/],
+    [`${V2}weakref r1 null\n`, 'bad.trace:2:12', /null is not a root here/],
+    [`${V2}weakref r1 r0 cb\n`, 'bad.trace:2:15', /expected 'callback' or the end of the line, got 'cb'/],
+    [`${V2}deref r1\n`, 'bad.trace:2:9', /'deref' needs 2 operands, got 1/],
+    [`${V2}safepoint 1\n`, 'bad.trace:2:11', /unexpected operand '1': 'safepoint' takes 0/],
+    [
+      `${V2}gc.frobnicate\n`,
+      'bad.trace:2:1',
+      /unknown gc call 'gc.frobnicate' \(expected gc.collect, gc.get_count/,
+    ],
+    [`${V2}gc.collect 3\n`, 'bad.trace:2:12', /a generation must be at most 2, got 3/],
+    [`${V2}gc.set_threshold\n`, 'bad.trace:2:17', /'gc.set_threshold' needs at least 1 operand, got 0/],
+    [`${V2}gc.set_threshold 1 2 3 4\n`, 'bad.trace:2:24', /'gc.set_threshold' takes at most 3/],
+    [`${V2}gc.set_debug x\n`, 'bad.trace:2:14', /expected debug flags/],
+    [`${V2}gc.get_count r0\n`, 'bad.trace:2:14', /'gc.get_count' takes 0/],
+    [`${V2}gc.is_tracked\n`, 'bad.trace:2:14', /'gc.is_tracked' needs 1 operand, got 0/],
+    [
+      `${V2}frob r0\n`,
+      'bad.trace:2:1',
+      /unknown operation 'frob' \(expected new, set, del, put, get, call, ret, gc, refcount, finalizer, weakref, deref, safepoint or gc.CALL\)/,
+    ],
   ];
 
   it('the error examples of docs/trace-format.md as documented', () => {

@@ -29,6 +29,25 @@ describe('formatOp', () => {
       [{ op: 'gc', generation: null }, 'gc'],
       [{ op: 'gc', generation: 0 }, 'gc 0'],
       [{ op: 'refcount', src: reg(9) }, 'refcount r9'],
+      [{ op: 'new', dst: reg(0), refs: 2, bytes: 0, kind: 'tuple' }, 'new r0 2 tuple'],
+      [{ op: 'new', dst: reg(0), refs: 0, bytes: 8, kind: 'atomic' }, 'new r0 0 8 atomic'],
+      [{ op: 'finalizer', obj: reg(0), action: { kind: 'finalize', resurrect: null } }, 'finalizer r0'],
+      [
+        { op: 'finalizer', obj: glob('a'), action: { kind: 'finalize', resurrect: 'saved' } },
+        'finalizer g:a resurrect g:saved',
+      ],
+      [{ op: 'finalizer', obj: reg(1), action: { kind: 'legacy' } }, 'finalizer r1 legacy'],
+      [{ op: 'weakref', dst: reg(1), referent: reg(0), callback: false }, 'weakref r1 r0'],
+      [{ op: 'weakref', dst: glob('w'), referent: reg(0), callback: true }, 'weakref g:w r0 callback'],
+      [{ op: 'deref', dst: reg(2), weakref: glob('w') }, 'deref r2 g:w'],
+      [{ op: 'safepoint' }, 'safepoint'],
+      [{ op: 'gc-call', gc: { call: 'collect', generation: null } }, 'gc.collect'],
+      [{ op: 'gc-call', gc: { call: 'collect', generation: 1 } }, 'gc.collect 1'],
+      [{ op: 'gc-call', gc: { call: 'set_threshold', thresholds: [700, 10] } }, 'gc.set_threshold 700 10'],
+      [{ op: 'gc-call', gc: { call: 'set_debug', flags: 32 } }, 'gc.set_debug 32'],
+      [{ op: 'gc-call', gc: { call: 'garbage_clear' } }, 'gc.garbage.clear'],
+      [{ op: 'gc-call', gc: { call: 'is_tracked', src: reg(3) } }, 'gc.is_tracked r3'],
+      [{ op: 'gc-call', gc: { call: 'get_count' } }, 'gc.get_count'],
     ];
     for (const [op, text] of cases) expect(formatOp(op)).toBe(text);
     expect(formatSource(null)).toBe('null');
@@ -43,6 +62,10 @@ describe('writeTrace', () => {
     );
     expect(text).toBe(`${TRACE_HEADER}\n# seed 42\n# two\n# lines\nnew r0 1\nret\n`);
     expect(writeTrace([])).toBe('gclab-trace 1\n');
+    // Version 2 exactly when an operation needs it.
+    expect(writeTrace([{ op: 'new', dst: reg(0), refs: 1, bytes: 0 }, { op: 'safepoint' }])).toBe(
+      'gclab-trace 2\nnew r0 1\nsafepoint\n',
+    );
     expect(parseTrace(writeTrace([]))).toEqual([]);
   });
 
