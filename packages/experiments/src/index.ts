@@ -33,6 +33,18 @@ export {
   numberValue,
 } from './experiment.ts';
 export {
+  DEFAULT_FINALIZATION_OPTIONS,
+  FINALIZATION_SHAPES,
+  type FinalizationLatency,
+  type FinalizationOptions,
+  type FinalizationResult,
+  type FinalizationShape,
+  finalization,
+  formatFinalization,
+  measureFinalization,
+  runFinalization,
+} from './finalization/finalization-latency.ts';
+export {
   APPEND_TRACE,
   formatGetrefcount,
   GETREFCOUNT_310,

@@ -5,12 +5,19 @@
  */
 import { differentialMix } from './differential-mix/against-cpython.ts';
 import type { Experiment } from './experiment.ts';
+import { finalization } from './finalization/finalization-latency.ts';
 import { getrefcount } from './getrefcount/getrefcount.ts';
 import { memoryRelease } from './memory-release/memory-release.ts';
 import { perf } from './perf/perf-run.ts';
 
 /** Every experiment, in the order `gclab experiment list` prints them. Names are unique. */
-export const EXPERIMENTS: readonly Experiment[] = [memoryRelease, getrefcount, differentialMix, perf];
+export const EXPERIMENTS: readonly Experiment[] = [
+  memoryRelease,
+  getrefcount,
+  finalization,
+  differentialMix,
+  perf,
+];
 
 /** The experiment named `name`, or undefined. */
 export function findExperiment(name: string): Experiment | undefined {
