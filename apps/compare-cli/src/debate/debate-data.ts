@@ -9,14 +9,16 @@
  *    sampled invocation (the garbage and memory timelines).
  * 2. The time-space matrix: one workload under CPython's collector and the modern tracing ones at
  *    heap sizes from 1.5 to 6 times each collector's minimum heap.
- * 3. In-process experiments (@gclab/experiments): CPython's obmalloc memory release and the
- *    getrefcount example in two calling conventions.
+ * 3. In-process experiments (@gclab/experiments): CPython's obmalloc memory release, the
+ *    getrefcount example in two calling conventions, and finalization latency.
  */
 import { type MatrixProgress, type MatrixResults, runMatrix, type WorkloadSize } from '@gclab/bench';
 import type { CollectorConstraints, CollectorFamily } from '@gclab/core';
 import {
+  type FinalizationResult,
   type GetrefcountRun,
   type MemoryReleaseResult,
+  runFinalization,
   runGetrefcount,
   runMemoryRelease,
 } from '@gclab/experiments';
@@ -98,6 +100,8 @@ export interface DebateData {
   memoryRelease: MemoryReleaseResult;
   /** The getrefcount example under the counting collectors and one tracing collector. */
   getrefcount: GetrefcountRun[];
+  /** Finalization latency under every collector of the main matrix (claim 11). */
+  finalization: FinalizationResult;
   /** Wall time of all the runs. */
   durationMs: number;
 }
@@ -167,6 +171,7 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
     getrefcount: runGetrefcount(
       (tracing === undefined ? counting : [...counting, tracing]).map((name) => findCollector(name)),
     ),
+    finalization: runFinalization(plan.collectors.map((name) => findCollector(name))),
     durationMs: performance.now() - started,
   };
 }

@@ -57,7 +57,13 @@ describe.concurrent('gclab experiment', () => {
     const listed = (JSON.parse(r.stdout) as { experiments: Array<{ name: string; summary: string }> })
       .experiments;
     expect(listed).toEqual(EXPERIMENTS.map((e) => ({ name: e.name, summary: e.summary })));
-    expect(listed.map((e) => e.name)).toEqual(['memory-release', 'getrefcount', 'finalization', 'differential-mix', 'perf']);
+    expect(listed.map((e) => e.name)).toEqual([
+      'memory-release',
+      'getrefcount',
+      'finalization',
+      'differential-mix',
+      'perf',
+    ]);
     const text = await runCli(['experiment', 'list']);
     expect(text.stdout).toMatch(/^memory-release {4}Allocate N blocks/m);
     expect(text.stdout).toMatch(/^differential-mix {2}The differential mix/m);

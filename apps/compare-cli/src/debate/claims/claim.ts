@@ -41,7 +41,7 @@ export interface ClaimWriting {
 
 /** One claim, judged. */
 export interface ClaimResult extends ClaimWriting {
-  /** 1 to 10. */
+  /** 1 to 11. */
   number: number;
   /** The article's claim. */
   claim: string;
@@ -54,7 +54,7 @@ export interface ClaimResult extends ClaimWriting {
  * it measured: the verdict is decided from it, the prose written from it.
  */
 export interface Claim<F> {
-  /** 1 to 10. */
+  /** 1 to 11. */
   readonly number: number;
   /** The article's claim. */
   readonly claim: string;

@@ -10,6 +10,7 @@ import { type ClaimResult, judge } from './claim.ts';
 import { countsOnAssignment } from './counts-on-assignment.ts';
 import { cycles } from './cycles.ts';
 import { efficient } from './efficient.ts';
+import { finalization } from './finalization.ts';
 import { functionEnd } from './function-end.ts';
 import { gil } from './gil.ts';
 import { globals } from './globals.ts';
@@ -30,5 +31,6 @@ export function evaluateClaims(data: DebateData): ClaimResult[] {
     judge(cascade, data),
     judge(modernGc, data),
     judge(gil, data),
+    judge(finalization, data),
   ];
 }
