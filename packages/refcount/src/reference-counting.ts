@@ -340,10 +340,11 @@ export abstract class ReferenceCounting extends CollectorBase {
   /**
    * Checked mode: recomputes every allocated object's incoming references by an independent scan of
    * all objects' fields (plus every root when `countRoots`) and compares them with the stored
-   * counts; also checks that no field or root refers to a freed block. Throws `HeapIntegrityError`.
+   * counts; also checks that no field or root refers to a freed block. `extra`: references the
+   * collector itself holds (CPython's gc.garbage), counted like roots. Throws `HeapIntegrityError`.
    * Outside checked mode the set of allocated objects is not kept and this does nothing.
    */
-  protected verifyCounts(countRoots: boolean): void {
+  protected verifyCounts(countRoots: boolean, extra: readonly number[] = []): void {
     const live = this.live;
     if (live === null) return;
     const heap = this.heap;
@@ -368,6 +369,7 @@ export abstract class ReferenceCounting extends CollectorBase {
       };
       for (let i = 0; i < roots.top; i++) note(roots.regs[i]!, `register slot ${i}`);
       for (let g = 0; g < roots.globalCount; g++) note(roots.globals[g]!, `global '${roots.globalNames[g]}'`);
+      for (const ref of extra) note(ref, 'a reference the collector holds');
     }
     for (const addr of live) {
       const expected = incoming.get(addr) ?? 0;
