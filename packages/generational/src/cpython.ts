@@ -865,7 +865,8 @@ export class CPythonCollector extends ReferenceCounting {
         if (seen.has(gc)) this.fail(`${hex(gc)} is in more than one GC list (or a list loops)`);
         seen.add(gc);
         if (!this.isGcType(words, gc)) this.fail(`list ${k} holds ${hex(gc)}, which is not a GC object`);
-        const p = words[(gc >> 2) + PREV_SLOT]!;
+        // Between collections only FINALIZED may be set among `_gc_prev`'s flags.
+        const p = words[(gc >> 2) + PREV_SLOT]! & ~PREV_MASK_FINALIZED;
         if (p !== prev) this.fail(`${hex(gc)} in list ${k} has _gc_prev ${hex(p)}, expected ${hex(prev)}`);
         prev = gc;
       }
