@@ -42,7 +42,9 @@ gc.get_count
   });
 
   it('freezes and unfreezes through the trace', () => {
-    const { lines, c } = run('new r0 1 object\nput r0 0 r0\ngc.freeze\ndel r0\ngc.collect\ngc.unfreeze\ngc.collect\n');
+    const { lines, c } = run(
+      'new r0 1 object\nput r0 0 r0\ngc.freeze\ndel r0\ngc.collect\ngc.unfreeze\ngc.collect\n',
+    );
     expect(lines).toEqual(['collected 0', 'collected 1']);
     expect(c.generationSize(3)).toBe(0);
   });
