@@ -110,6 +110,38 @@ export class WeakReferenceTable {
     return cleared;
   }
 
+  /**
+   * CPython's `handle_weakrefs`: clears every weak reference to the object at `referent` and returns
+   * them, oldest first (undefined when there are none). The caller decides which callbacks run.
+   */
+  clearReferent(referent: number): number[] | undefined {
+    if (this.byReferent.size === 0) return undefined;
+    const weakrefs = this.byReferent.get(referent);
+    if (weakrefs === undefined) return undefined;
+    this.byReferent.delete(referent);
+    for (const w of weakrefs) this.entries.get(w)!.referent = 0;
+    return weakrefs;
+  }
+
+  /** Clears the weak reference object at `weakref` without its callback (`_PyWeakref_ClearRef`). */
+  clearWeakReference(weakref: number): void {
+    const entry = this.entries.get(weakref);
+    if (entry === undefined || entry.referent === 0) return;
+    const referent = entry.referent;
+    entry.referent = 0;
+    const list = this.byReferent.get(referent);
+    if (list === undefined) return;
+    const i = list.indexOf(weakref);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.byReferent.delete(referent);
+  }
+
+  /** The callback line (`callback N`) of the weak reference object at `weakref`, or null without one. */
+  callbackLine(weakref: number): string | null {
+    const entry = this.entries.get(weakref);
+    return entry?.callback === true ? `callback ${entry.id}` : null;
+  }
+
   /** After a collection: keeps live weak reference objects only, at their new addresses. */
   retain(isLive: (addr: number) => boolean, forward: (addr: number) => number = identity): void {
     if (this.entries.size === 0) return;

@@ -7,10 +7,16 @@
  * `gc_freeze_impl`), Objects/typeobject.c (`PyType_GenericAlloc`, `subtype_clear`,
  * `subtype_dealloc`), Objects/dictobject.c (the dict free list), and measurements on CPython 3.11.
  *
- * Objects: header word 0 is the count, words 1-2 are `PyGC_Head` (see gc-list.ts). A container is an
- * object with at least one reference field; containers are tracked in the generation lists, other
- * objects (ints, strs...) never are, though in this model they carry the two unused link words too
- * (the object model has one header size per collector).
+ * Objects: header word 0 is the count, words 1-2 are `PyGC_Head` (see gc-list.ts). Tracking follows
+ * the object's kind (trace format 2; three GC bits of the shape word keep it): `default` is version
+ * 1's rule, a GC object tracked from birth exactly when it has a reference field, so version-1 traces
+ * replay as before; `object`, `list`, `tuple` and `weakref` are GC objects tracked from birth; a
+ * `dict` is a GC object untracked until a store gives it a value that may be tracked
+ * (`MAINTAIN_TRACKING`: a GC object that is not an untracked tuple; keys are taken to be atomic);
+ * `atomic` objects (ints, strs) are not GC objects and never tracked. An untracked object is freed
+ * by reference counting alone. Every GC object counts in count[0] at allocation and deallocation
+ * (the free lists of lists, dicts and tuples, which skip both, are not modelled). Every object
+ * carries the two link words (one header size per collector).
  *
  * The state is `struct _gc_runtime_state`: three generations (lists, `count`, `threshold` 700/10/10),
  * the permanent generation of `gc.freeze`, `long_lived_total` and `long_lived_pending`, per-generation
@@ -40,15 +46,45 @@
  *    others move to the unreachable list (tentatively: a later reachable object may pull one back).
  *    After this, young holds exactly the objects reachable from outside young, COLLECTING cleared and
  *    `_gc_prev` restored; unreachable holds the rest.
- * 5. survivors: g = 1 adds their number to long_lived_pending; young is merged into old. For g = 2,
- *    long_lived_pending = 0 and long_lived_total = survivors.
- * 6. move_legacy_finalizers, handle_weakrefs, finalize_garbage, handle_resurrected_objects: this
- *    model has no legacy finalizers (`uncollectable` is 0), weak references or `__del__`, so nothing
- *    is resurrected; these phases reduce to clearing the unreachable list's flags.
- * 7. delete_garbage: `collected` = the number of unreachable objects; each in turn is incref'd, its
- *    reference fields cleared (`subtype_clear`: each set to NULL, then its referent decref'd), then
- *    decref'd. Reference counting frees the cycle; an object still alive afterwards moves to old.
- * 8. stats: collections += 1, collected += m; a generation-2 collection also empties the free lists.
+ * 5. untrack_tuples(young): a tuple with no null item and no item that may be tracked is untracked.
+ *    Survivors (still tracked): g = 1 adds their number to long_lived_pending; young is merged into
+ *    old. For g = 2, untrack_dicts(young) first (a dict with no value that may be tracked is
+ *    untracked; full collections only), then long_lived_pending = 0, long_lived_total = survivors.
+ * 6. move_legacy_finalizers: NEXT_MASK_UNREACHABLE is cleared on every unreachable object; those with
+ *    a legacy finalizer (`tp_del`) move to the `finalizers` list, COLLECTING cleared. The others keep
+ *    COLLECTING: from here "COLLECTING set" means "in the unreachable set".
+ * 7. move_legacy_finalizer_reachable: unreachable objects a `finalizers` object reaches join it.
+ *    After this, `finalizers` is closed under references into the unreachable set.
+ * 8. handle_weakrefs: for each unreachable object in list order, a weak reference object is cleared;
+ *    then each weak reference to it is cleared, and those with a callback that are not unreachable
+ *    themselves are set aside (the object's weak reference list order: newest first). Their
+ *    callbacks run after the pass (`callback N`), each weak reference then moving to old. (3.11
+ *    counts weak references a callback freed into `m`; a callback here frees nothing.)
+ * 9. finalize_garbage: each unreachable object in turn, if FINALIZED is clear and it has `__del__`,
+ *    gets FINALIZED and its finalizer runs (incref'd around it): `finalize N`, maybe resurrection.
+ * 10. handle_resurrected_objects: COLLECTING cleared, then deduce_unreachable (update_refs,
+ *    subtract_refs, move_unreachable) over the unreachable set alone: objects a finalizer made
+ *    reachable from outside it, and what they reach, move to old; the rest is final_unreachable.
+ *    (Since 3.9 a resurrection no longer saves the whole set, as check_garbage did before.)
+ * 11. delete_garbage: m += |final_unreachable|; each in turn is incref'd, its reference fields
+ *    cleared (`subtype_clear`: each set to NULL, then its referent decref'd), then decref'd.
+ *    Reference counting frees the cycle; an object still alive afterwards moves to old. With
+ *    DEBUG_SAVEALL each is appended to gc.garbage instead (a strong reference) and moves to old.
+ * 12. handle_legacy_finalizers: n = |finalizers| (uncollectable); the objects with a legacy finalizer
+ *    (every one, with DEBUG_SAVEALL) are appended to gc.garbage; `finalizers` joins old. Stats:
+ *    collections += 1, collected += m, uncollectable += n; `gc.collect()` returns m + n. A
+ *    generation-2 collection also empties the free lists.
+ * Phases 7-10 run only while the heap has finalizers or weak references (size checks), so a
+ * version-1 trace takes the old path.
+ *
+ * Reference counting with finalizers (`ReferenceCounting.releaseFinalizing`, `subtype_dealloc`): at
+ * count zero `__del__` runs first (FINALIZED is set); a resurrected object is re-tracked at the end
+ * of generation 0; otherwise its weak references are cleared (callbacks run) and it is freed. A
+ * legacy finalizer runs at count zero too. gc.garbage holds counted references: `gc.garbage.clear()`
+ * releases them last to first (`_list_clear`), and reference counting frees what it held alone.
+ *
+ * Safepoints (the `safepoint` operation) have no effect: in 3.11 a collection runs inside the
+ * allocation that crosses threshold 0 (from 3.12 it waits for the eval breaker).
  *
  * `gc_collect_with_callback` calls the callbacks with 'start' before and 'stop' after, with
  * `{generation, collected, uncollectable}`.
@@ -67,12 +103,16 @@ import {
   type Collector,
   type CollectorDescriptor,
   type CollectorOptions,
+  FinalizerKind,
   FULL_COLLECTION,
+  GC_BIT_0,
+  type GcModuleCall,
   type Heap,
   hex,
   integerOption,
   MutatorError,
   NREFS_MASK,
+  ObjectKind,
 } from '@gclab/core';
 import { COUNT_SLOT, ReferenceCounting } from '@gclab/refcount';
 import {
@@ -82,6 +122,7 @@ import {
   gcListMove,
   gcListRemove,
   gcListSize,
+  gcUntrack,
   NEXT_MASK_UNREACHABLE,
   NEXT_SLOT,
   PREV_MASK,
@@ -90,7 +131,7 @@ import {
   PREV_SHIFT,
   PREV_SLOT,
 } from './gc-list.ts';
-import { GcModule } from './gc-module.ts';
+import { GcModule, GcValueError } from './gc-module.ts';
 
 /** Number of generations (NUM_GENERATIONS). */
 export const NUM_GENERATIONS = 3;
@@ -113,11 +154,21 @@ export interface GenerationStats {
   collections: number;
   /** Objects collected by them. */
   collected: number;
-  /** Uncollectable objects they found (always 0 here). */
+  /** Uncollectable objects they found (legacy finalizers in cycles, and what they reach). */
   uncollectable: number;
 }
 
-/** Bytes of the page holding the list heads (generations 0-2, permanent, unreachable). */
+/** `gc.DEBUG_SAVEALL`: delete_garbage appends the garbage to gc.garbage instead of clearing it. */
+export const DEBUG_SAVEALL = 32;
+
+/** The object kind (`ObjectKind`) lives in three GC bits of the shape word, from this one. */
+const KIND_SHIFT = 24;
+const KIND_MASK = 7 * GC_BIT_0;
+const KIND_DICT = ObjectKind.dict << KIND_SHIFT;
+const KIND_TUPLE = ObjectKind.tuple << KIND_SHIFT;
+const KIND_ATOMIC = ObjectKind.atomic << KIND_SHIFT;
+
+/** Bytes of the page holding the list heads (generations 0-2, permanent, unreachable, ...). */
 const HEADS_BYTES = 4096;
 /** Spacing of list heads in that page (a head's link words are at +16 and +24, like an object's). */
 const HEAD_STRIDE = 32;
@@ -143,6 +194,12 @@ export class CPythonCollector extends ReferenceCounting {
   ];
   /** The `gc` module facade (collect, get_count, callbacks, freeze...). */
   readonly gc: GcModule;
+  /** `gc.garbage`: addresses of the objects it holds, each a counted (strong) reference. */
+  readonly garbage: number[] = [];
+  /** `gc.set_debug` flags (only DEBUG_SAVEALL changes what a collection does). */
+  debug = 0;
+  /** Whether an object of a kind other than `default` was allocated (format 2): enables the kind rules. */
+  private kinds = false;
   /** Address of the page holding the list heads. */
   private readonly heads: number;
   private readonly pauseKinds: Int32Array;
@@ -161,7 +218,7 @@ export class CPythonCollector extends ReferenceCounting {
     if (heads === 0) throw new RangeError('cpython: the heap limit leaves no room for the GC state page');
     this.heads = heads;
     const words = heap.memory.words;
-    for (let k = 0; k <= NUM_GENERATIONS + 1; k++) gcListInit(words, heads + HEAD_STRIDE * k);
+    for (let k = 0; k <= NUM_GENERATIONS + 4; k++) gcListInit(words, heads + HEAD_STRIDE * k);
     this.pauseKinds = Int32Array.from([0, 1, 2], (g) => heap.telemetry.pauses.kindId(`gen${g}`));
     this.gc = new GcModule(this);
   }
@@ -180,12 +237,28 @@ export class CPythonCollector extends ReferenceCounting {
     return this.heads + HEAD_STRIDE * (NUM_GENERATIONS + 1);
   }
 
+  /** `finalizers` of gc_collect_main: unreachable objects with, and reachable from, legacy finalizers. */
+  private get finalizersHead(): number {
+    return this.heads + HEAD_STRIDE * (NUM_GENERATIONS + 2);
+  }
+
+  /** `final_unreachable` of handle_resurrected_objects. */
+  private get stillUnreachableHead(): number {
+    return this.heads + HEAD_STRIDE * (NUM_GENERATIONS + 3);
+  }
+
+  /** `seen` of finalize_garbage. */
+  private get seenHead(): number {
+    return this.heads + HEAD_STRIDE * (NUM_GENERATIONS + 4);
+  }
+
   // ---- allocation and deallocation ---------------------------------------------------------
 
   /** `PyType_GenericAlloc` up to `_PyObject_GC_Link`: block, count[0] += 1, maybe collect. */
   allocate(size: number, nrefs: number): number {
     const addr = this.allocateBlock(size);
-    if (nrefs > 0) {
+    const kind = this.heap.allocKind;
+    if (kind === ObjectKind.default ? nrefs > 0 : kind !== ObjectKind.atomic) {
       const counts = this.counts;
       counts[0]!++;
       if (counts[0]! > this.thresholds[0]! && this.enabled && this.thresholds[0] !== 0 && !this.collecting) {
@@ -203,16 +276,48 @@ export class CPythonCollector extends ReferenceCounting {
   /** `_PyObject_GC_TRACK`: a new container joins generation 0 (after any collection it caused). */
   override postAlloc(addr: number): void {
     const words = this.heap.memory.words;
-    if ((words[addr >> 2]! & NREFS_MASK) !== 0) gcListAppend(words, addr, this.heads);
+    const kind = this.heap.allocKind;
+    if (kind === ObjectKind.default) {
+      if ((words[addr >> 2]! & NREFS_MASK) !== 0) gcListAppend(words, addr, this.heads);
+      return;
+    }
+    this.kinds = true;
+    words[addr >> 2]! |= kind << KIND_SHIFT;
+    // A new dict is untracked until it holds a tracked object; atomic objects never are tracked.
+    if (kind !== ObjectKind.dict && kind !== ObjectKind.atomic) gcListAppend(words, addr, this.heads);
+  }
+
+  /** Whether the object at `addr` is of a GC type (`PyObject_IS_GC`): counted in count[0], may be tracked. */
+  private isGcType(words: Int32Array, addr: number): boolean {
+    const shape = words[addr >> 2]!;
+    const kind = shape & KIND_MASK;
+    return kind === 0 ? (shape & NREFS_MASK) !== 0 : kind !== KIND_ATOMIC;
+  }
+
+  /** `_PyObject_GC_MAY_BE_TRACKED`: a GC object, and for a tuple, a tracked one. */
+  private mayBeTracked(words: Int32Array, addr: number): boolean {
+    if (!this.isGcType(words, addr)) return false;
+    return (words[addr >> 2]! & KIND_MASK) !== KIND_TUPLE || words[(addr >> 2) + NEXT_SLOT] !== 0;
   }
 
   /** `subtype_dealloc`: untrack a container, then `PyObject_GC_Del`: count[0] -= 1 unless 0. */
   protected override objectFreed(addr: number): void {
     const words = this.heap.memory.words;
     const i = addr >> 2;
-    if ((words[i]! & NREFS_MASK) === 0) return;
+    if (!this.isGcType(words, addr)) return;
     if (words[i + NEXT_SLOT] !== 0) gcListRemove(words, addr);
     if (this.counts[0]! > 0) this.counts[0]!--;
+  }
+
+  /**
+   * `subtype_dealloc` around `PyObject_CallFinalizerFromDealloc`: the finalizer ran (the FINALIZED
+   * flag is set); a resurrected object stays tracked, re-tracked at the end of generation 0.
+   */
+  protected override finalized(addr: number, resurrected: boolean): void {
+    const words = this.heap.memory.words;
+    const i = addr >> 2;
+    words[i + PREV_SLOT]! |= PREV_MASK_FINALIZED;
+    if (resurrected && words[i + NEXT_SLOT] !== 0) gcListMove(words, addr, this.generationHead(0));
   }
 
   override rootWritten(oldValue: number, newValue: number): void {
@@ -220,9 +325,25 @@ export class CPythonCollector extends ReferenceCounting {
     if (oldValue !== 0) this.decrement(oldValue);
   }
 
-  override writeBarrierPost(_obj: number, _slot: number, oldValue: number, newValue: number): void {
-    if (newValue !== 0) this.increment(newValue);
+  override writeBarrierPost(obj: number, _slot: number, oldValue: number, newValue: number): void {
+    if (newValue !== 0) {
+      this.increment(newValue);
+      if (this.kinds) this.maintainTracking(obj, newValue);
+    }
     if (oldValue !== 0) this.decrement(oldValue);
+  }
+
+  /** `MAINTAIN_TRACKING`: an untracked dict that gets a value that may be tracked is tracked (generation 0). */
+  private maintainTracking(obj: number, value: number): void {
+    const words = this.heap.memory.words;
+    const i = obj >> 2;
+    if (
+      (words[i]! & KIND_MASK) === KIND_DICT &&
+      words[i + NEXT_SLOT] === 0 &&
+      this.mayBeTracked(words, value)
+    ) {
+      gcListAppend(words, obj, this.generationHead(0));
+    }
   }
 
   // ---- collection ---------------------------------------------------------------------------
@@ -268,12 +389,16 @@ export class CPythonCollector extends ReferenceCounting {
   private collectWithCallback(g: number): number {
     this.invokeCallbacks('start', g, 0, 0);
     const collected = this.collectMain(g);
+    const uncollectable = this.lastUncollectable;
     // invoke_gc_callback("stop"): the info dict is a fresh container after a full collection.
     if (g === NUM_GENERATIONS - 1 && this.hasCallbacks()) this.counts[0]!++;
-    this.heap.telemetry.recordCollection(g, collected, 0);
-    this.invokeCallbacks('stop', g, collected, 0);
-    return collected;
+    this.heap.telemetry.recordCollection(g, collected, uncollectable);
+    this.invokeCallbacks('stop', g, collected, uncollectable);
+    return collected + uncollectable;
   }
+
+  /** `n` of the last gc_collect_main: objects in its `finalizers` list (uncollectable). */
+  private lastUncollectable = 0;
 
   private invokeCallbacks(
     phase: 'start' | 'stop',
@@ -287,7 +412,10 @@ export class CPythonCollector extends ReferenceCounting {
     for (const cb of callbacks.slice()) cb(phase, info);
   }
 
-  /** `gc_collect_main`: phases 1-8 of the header; returns the number of unreachable objects. */
+  /**
+   * `gc_collect_main`: phases 1-12 of the header; returns `m`, the number collected, and leaves `n`,
+   * the number uncollectable, in `lastUncollectable`.
+   */
   private collectMain(g: number): number {
     const heap = this.heap;
     const start = heap.telemetry.startPause();
@@ -295,7 +423,7 @@ export class CPythonCollector extends ReferenceCounting {
     // 1. Counters, and the generations merged into young.
     if (g + 1 < NUM_GENERATIONS) counts[g + 1]!++;
     for (let i = 0; i <= g; i++) counts[i] = 0;
-    const words = heap.memory.words;
+    let words = heap.memory.words;
     const young = this.generationHead(g);
     for (let i = 0; i < g; i++) gcListMerge(words, this.generationHead(i), young);
     const old = g < NUM_GENERATIONS - 1 ? this.generationHead(g + 1) : young;
@@ -304,34 +432,200 @@ export class CPythonCollector extends ReferenceCounting {
     const total = this.updateRefs(words, young);
     this.subtractRefs(words, young);
     gcListInit(words, unreachable);
-    const survivors = this.moveUnreachable(words, young, unreachable);
+    const reachable = this.moveUnreachable(words, young, unreachable);
+    let survivors = reachable;
     heap.counters.objectsTraced += total;
-    // 5. Survivors move to the next generation.
+    // 5. untrack_tuples; survivors move to the next generation (untrack_dicts first, in a full one).
+    if (this.kinds) survivors -= this.untrackContainers(words, young, KIND_TUPLE);
     if (young !== old) {
       if (g === NUM_GENERATIONS - 2) this.longLivedPending += survivors;
       gcListMerge(words, young, old);
     } else {
+      if (this.kinds) survivors -= this.untrackContainers(words, young, KIND_DICT);
       this.longLivedPending = 0;
       this.longLivedTotal = survivors;
     }
-    // 6. No legacy finalizers, weak references or __del__: clear the unreachable list's flags
-    //    (move_legacy_finalizers clears NEXT_MASK_UNREACHABLE; COLLECTING goes with it).
+    const format2 = heap.finalizers.size !== 0 || heap.weakRefs.size !== 0;
+    // 6. move_legacy_finalizers: NEXT_MASK_UNREACHABLE cleared on every unreachable object; those with
+    //    a legacy finalizer move to `finalizers` (COLLECTING cleared). The rest keep COLLECTING.
+    const finalizers = this.finalizersHead;
+    gcListInit(words, finalizers);
     for (let gc = words[(unreachable >> 2) + NEXT_SLOT]!; gc !== unreachable; ) {
       const i = gc >> 2;
       const next = words[i + NEXT_SLOT]! & ~NEXT_MASK_UNREACHABLE;
       words[i + NEXT_SLOT] = next;
-      words[i + PREV_SLOT]! &= ~PREV_MASK_COLLECTING;
+      if (format2 && heap.finalizers.hasLegacy(gc)) {
+        words[i + PREV_SLOT]! &= ~PREV_MASK_COLLECTING;
+        gcListMove(words, gc, finalizers);
+      }
       gc = next;
     }
-    // 7. delete_garbage.
-    const collected = total - survivors;
-    this.deleteGarbage(unreachable, old);
-    // 8. Statistics.
+    if (format2) {
+      // 7. move_legacy_finalizer_reachable: what the legacy-finalizer objects reach is uncollectable too.
+      this.moveLegacyFinalizerReachable(words, finalizers);
+      // 8. handle_weakrefs (callbacks run here; `m` counts weak references they freed: none can be).
+      this.handleWeakrefs(unreachable, old);
+      // 9. finalize_garbage: tp_finalize of each unreachable object, once.
+      this.finalizeGarbage(unreachable);
+      words = heap.memory.words;
+    }
+    // 10. handle_resurrected_objects: deduce_unreachable again over the unreachable set; what a
+    //     finalizer made reachable from outside it (and what that reaches) moves to old.
+    let collectable = unreachable;
+    if (format2) {
+      for (
+        let gc = words[(unreachable >> 2) + NEXT_SLOT]!;
+        gc !== unreachable;
+        gc = words[(gc >> 2) + NEXT_SLOT]!
+      )
+        words[(gc >> 2) + PREV_SLOT]! &= ~PREV_MASK_COLLECTING;
+      collectable = this.stillUnreachableHead;
+      this.updateRefs(words, unreachable);
+      this.subtractRefs(words, unreachable);
+      gcListInit(words, collectable);
+      this.moveUnreachable(words, unreachable, collectable);
+      for (let gc = words[(collectable >> 2) + NEXT_SLOT]!; gc !== collectable; ) {
+        const next = words[(gc >> 2) + NEXT_SLOT]! & ~NEXT_MASK_UNREACHABLE;
+        words[(gc >> 2) + NEXT_SLOT] = next;
+        gc = next;
+      }
+      gcListMerge(words, unreachable, old);
+    }
+    // 11. delete_garbage (DEBUG_SAVEALL: into gc.garbage instead).
+    const collected = format2 ? gcListSize(words, collectable) : total - reachable;
+    this.deleteGarbage(collectable, old);
+    // 12. handle_legacy_finalizers: `n` = the finalizers list; legacy ones (all, with DEBUG_SAVEALL)
+    //     go to gc.garbage; the list joins old.
+    words = heap.memory.words;
+    let uncollectable = 0;
+    for (
+      let gc = words[(finalizers >> 2) + NEXT_SLOT]!;
+      gc !== finalizers;
+      gc = words[(gc >> 2) + NEXT_SLOT]!
+    ) {
+      uncollectable++;
+      if ((this.debug & DEBUG_SAVEALL) !== 0 || heap.finalizers.hasLegacy(gc)) this.appendGarbage(gc);
+    }
+    gcListMerge(words, finalizers, old);
+    this.lastUncollectable = uncollectable;
+    // Statistics.
     const stats = this.generationStats[g]!;
     stats.collections++;
     stats.collected += collected;
+    stats.uncollectable += uncollectable;
     heap.telemetry.endPause(this.pauseKinds[g]!, start, total);
     return collected;
+  }
+
+  /**
+   * `untrack_tuples` (`kind` tuple) or `untrack_dicts` (dict) over `list`: a tuple none of whose items
+   * is null or may be tracked, a dict none of whose values may be tracked (null values skipped), is
+   * untracked. Returns how many were.
+   */
+  private untrackContainers(words: Int32Array, list: number, kind: number): number {
+    const fieldOffset = this.fieldOffset;
+    const tuple = kind === KIND_TUPLE;
+    let untracked = 0;
+    for (let gc = words[(list >> 2) + NEXT_SLOT]!; gc !== list; ) {
+      const next = words[(gc >> 2) + NEXT_SLOT]!;
+      if ((words[gc >> 2]! & KIND_MASK) === kind) {
+        const n = words[gc >> 2]! & NREFS_MASK;
+        let keep = false;
+        for (let k = 0; k < n && !keep; k++) {
+          const ref = words[(gc + fieldOffset + 8 * k) >> 2]!;
+          keep = ref === 0 ? tuple : this.mayBeTracked(words, ref);
+        }
+        if (!keep) {
+          gcUntrack(words, gc);
+          untracked++;
+        }
+      }
+      gc = next;
+    }
+    return untracked;
+  }
+
+  /** `move_legacy_finalizer_reachable`: moves what `finalizers` reaches in the unreachable set into it. */
+  private moveLegacyFinalizerReachable(words: Int32Array, finalizers: number): void {
+    const fieldOffset = this.fieldOffset;
+    for (
+      let gc = words[(finalizers >> 2) + NEXT_SLOT]!;
+      gc !== finalizers;
+      gc = words[(gc >> 2) + NEXT_SLOT]!
+    ) {
+      const n = words[gc >> 2]! & NREFS_MASK;
+      for (let k = 0; k < n; k++) {
+        const ref = words[(gc + fieldOffset + 8 * k) >> 2]!;
+        if (ref === 0) continue;
+        const rp = (ref >> 2) + PREV_SLOT;
+        if ((words[rp]! & PREV_MASK_COLLECTING) !== 0) {
+          gcListMove(words, ref, finalizers);
+          words[rp]! &= ~PREV_MASK_COLLECTING;
+        }
+      }
+    }
+  }
+
+  /**
+   * `handle_weakrefs`: in unreachable's order, a weak reference object there is cleared; then every
+   * weak reference to the object is cleared, and those with a callback that are not themselves
+   * unreachable (COLLECTING clear) are set aside, in the object's weak reference list order (newest
+   * first). After the pass their callbacks run, each weak reference then moving to `old`.
+   */
+  private handleWeakrefs(unreachable: number, old: number): void {
+    const heap = this.heap;
+    const weakRefs = heap.weakRefs;
+    if (weakRefs.size === 0) return;
+    const words = heap.memory.words;
+    const toCall: number[] = [];
+    for (
+      let gc = words[(unreachable >> 2) + NEXT_SLOT]!;
+      gc !== unreachable;
+      gc = words[(gc >> 2) + NEXT_SLOT]!
+    ) {
+      weakRefs.clearWeakReference(gc);
+      const list = weakRefs.clearReferent(gc);
+      if (list === undefined) continue;
+      for (let k = list.length - 1; k >= 0; k--) {
+        const w = list[k]!;
+        if (weakRefs.callbackLine(w) === null) continue;
+        if ((words[(w >> 2) + PREV_SLOT]! & PREV_MASK_COLLECTING) !== 0) continue;
+        toCall.push(w);
+      }
+    }
+    for (const w of toCall) {
+      heap.emit(weakRefs.callbackLine(w)!);
+      const ww = heap.memory.words;
+      if (ww[(w >> 2) + NEXT_SLOT] !== 0) gcListMove(ww, w, old);
+    }
+  }
+
+  /** `finalize_garbage`: each object in turn moves to `seen`; tp_finalize runs once (FINALIZED). */
+  private finalizeGarbage(collectable: number): void {
+    const heap = this.heap;
+    const seen = this.seenHead;
+    gcListInit(heap.memory.words, seen);
+    for (;;) {
+      const words = heap.memory.words;
+      const gc = words[(collectable >> 2) + NEXT_SLOT]!;
+      if (gc === collectable) break;
+      gcListMove(words, gc, seen);
+      const i = gc >> 2;
+      const entry = heap.finalizers.get(gc);
+      if ((words[i + PREV_SLOT]! & PREV_MASK_FINALIZED) === 0 && entry?.kind === FinalizerKind.finalize) {
+        words[i + PREV_SLOT]! |= PREV_MASK_FINALIZED;
+        this.increment(gc);
+        heap.runFinalizer(gc);
+        this.decrement(gc);
+      }
+    }
+    gcListMerge(heap.memory.words, seen, collectable);
+  }
+
+  /** Appends the object at `addr` to gc.garbage (a strong reference). */
+  private appendGarbage(addr: number): void {
+    this.increment(addr);
+    this.garbage.push(addr);
   }
 
   /** `update_refs`: gc_refs = refcount and COLLECTING for each object of `young`; returns their number. */
@@ -435,10 +729,17 @@ export class CPythonCollector extends ReferenceCounting {
     const heap = this.heap;
     const fieldOffset = this.fieldOffset;
     const head = (collectable >> 2) + NEXT_SLOT;
+    const saveAll = (this.debug & DEBUG_SAVEALL) !== 0;
     for (;;) {
       let words = heap.memory.words;
       const gc = words[head]!;
       if (gc === collectable) break;
+      if (saveAll) {
+        this.appendGarbage(gc);
+        words[(gc >> 2) + PREV_SLOT]! &= ~PREV_MASK_COLLECTING;
+        gcListMove(words, gc, old);
+        continue;
+      }
       this.increment(gc);
       const n = words[gc >> 2]! & NREFS_MASK;
       for (let k = 0; k < n; k++) {
@@ -452,7 +753,10 @@ export class CPythonCollector extends ReferenceCounting {
       }
       this.decrement(gc);
       words = heap.memory.words;
-      if (words[head] === gc) gcListMove(words, gc, old);
+      if (words[head] === gc) {
+        words[(gc >> 2) + PREV_SLOT]! &= ~PREV_MASK_COLLECTING;
+        gcListMove(words, gc, old);
+      }
     }
   }
 
@@ -482,6 +786,62 @@ export class CPythonCollector extends ReferenceCounting {
     return this.heap.memory.words[(addr >> 2) + NEXT_SLOT] !== 0;
   }
 
+  /** Whether the finalizer of the object at `addr` ran (`gc.is_finalized`: the FINALIZED flag). */
+  isFinalized(addr: number): boolean {
+    return (this.heap.memory.words[(addr >> 2) + PREV_SLOT]! & PREV_MASK_FINALIZED) !== 0;
+  }
+
+  /** `gc.garbage.clear()`: releases gc.garbage's references, last to first (`_list_clear`). */
+  clearGarbage(): void {
+    const garbage = this.garbage.splice(0);
+    for (let k = garbage.length - 1; k >= 0; k--) this.decrement(garbage[k]!);
+  }
+
+  /**
+   * The trace's `gc.CALL` operations (format 2), through the facade. A value Python's `gc` would
+   * reject (its ValueError) is a `MutatorError` naming the operation.
+   */
+  gcModule(call: GcModuleCall, args: readonly number[]): string | null {
+    const gc = this.gc;
+    try {
+      switch (call) {
+        case 'get_count':
+          return gc.get_count().join(' ');
+        case 'set_threshold':
+          gc.set_threshold(args[0]!, args[1], args[2]);
+          return null;
+        case 'enable':
+          gc.enable();
+          return null;
+        case 'disable':
+          gc.disable();
+          return null;
+        case 'freeze':
+          gc.freeze();
+          return null;
+        case 'unfreeze':
+          gc.unfreeze();
+          return null;
+        case 'garbage':
+          return String(gc.garbage.length);
+        case 'garbage_clear':
+          gc.clear_garbage();
+          return null;
+        case 'set_debug':
+          gc.set_debug(args[0]!);
+          return null;
+        case 'is_tracked':
+          return String(gc.is_tracked(args[0]!));
+        case 'is_finalized':
+          return String(gc.is_finalized(args[0]!));
+      }
+    } catch (error) {
+      if (error instanceof GcValueError)
+        throw new MutatorError(this.heap.opIndex, this.heap.opText(), error.message);
+      throw error;
+    }
+  }
+
   // ---- verification and figures -----------------------------------------------------------
 
   /**
@@ -491,7 +851,7 @@ export class CPythonCollector extends ReferenceCounting {
    * `_gc_next = 0`; the counts are not negative.
    */
   override verify(): void {
-    this.verifyCounts(true);
+    this.verifyCounts(true, this.garbage);
     this.space.verify();
     const live = this.live;
     if (live === null) return;
@@ -504,19 +864,21 @@ export class CPythonCollector extends ReferenceCounting {
         if (!live.has(gc)) this.fail(`list ${k} holds ${hex(gc)}, which is not allocated`);
         if (seen.has(gc)) this.fail(`${hex(gc)} is in more than one GC list (or a list loops)`);
         seen.add(gc);
-        if ((words[gc >> 2]! & NREFS_MASK) === 0)
-          this.fail(`list ${k} holds ${hex(gc)}, which has no reference fields`);
-        const p = words[(gc >> 2) + PREV_SLOT]!;
+        if (!this.isGcType(words, gc)) this.fail(`list ${k} holds ${hex(gc)}, which is not a GC object`);
+        // Between collections only FINALIZED may be set among `_gc_prev`'s flags.
+        const p = words[(gc >> 2) + PREV_SLOT]! & ~PREV_MASK_FINALIZED;
         if (p !== prev) this.fail(`${hex(gc)} in list ${k} has _gc_prev ${hex(p)}, expected ${hex(prev)}`);
         prev = gc;
       }
       if (words[(head >> 2) + PREV_SLOT] !== prev) this.fail(`list ${k}'s head has a stale _gc_prev`);
     }
     for (const addr of live) {
-      const container = (words[addr >> 2]! & NREFS_MASK) !== 0;
-      if (container && !seen.has(addr)) this.fail(`container ${hex(addr)} is in no GC list`);
-      if (!container && words[(addr >> 2) + NEXT_SLOT] !== 0)
-        this.fail(`non-container ${hex(addr)} is tracked`);
+      const shape = words[addr >> 2]!;
+      // Version-1 containers are always tracked; other kinds may be untracked (dicts, tuples).
+      const mustTrack = (shape & KIND_MASK) === 0 && (shape & NREFS_MASK) !== 0;
+      if (mustTrack && !seen.has(addr)) this.fail(`container ${hex(addr)} is in no GC list`);
+      if (!seen.has(addr) && words[(addr >> 2) + NEXT_SLOT] !== 0)
+        this.fail(`${hex(addr)} is tracked but in no GC list`);
     }
     for (let g = 0; g < NUM_GENERATIONS; g++) {
       if (this.counts[g]! < 0) this.fail(`count[${g}] is negative`);

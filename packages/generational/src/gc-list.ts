@@ -24,7 +24,7 @@ export const NEXT_SLOT = 4;
 export const PREV_SLOT = 6;
 /** `_gc_next` flag: the node is in move_unreachable's unreachable list. */
 export const NEXT_MASK_UNREACHABLE = 1;
-/** `_gc_prev` flag: tp_finalize was called (never set in this model: no finalizers). */
+/** `_gc_prev` flag: tp_finalize was called (PEP 442; kept when the object is untracked). */
 export const PREV_MASK_FINALIZED = 1;
 /** `_gc_prev` flag: the object is in the generation being collected. */
 export const PREV_MASK_COLLECTING = 2;
@@ -65,6 +65,18 @@ export function gcListRemove(words: Int32Array, node: number): void {
   words[np] = (words[np]! & ~PREV_MASK) | prev;
   words[n + NEXT_SLOT] = 0;
   words[n + PREV_SLOT] = 0;
+}
+
+/** `_PyObject_GC_UNTRACK`: unlinks `node`, `_gc_next = 0`, keeps only the FINALIZED flag in `_gc_prev`. */
+export function gcUntrack(words: Int32Array, node: number): void {
+  const n = node >> 2;
+  const prev = words[n + PREV_SLOT]! & PREV_MASK;
+  const next = words[n + NEXT_SLOT]!;
+  words[(prev >> 2) + NEXT_SLOT] = next;
+  const np = (next >> 2) + PREV_SLOT;
+  words[np] = (words[np]! & ~PREV_MASK) | prev;
+  words[n + NEXT_SLOT] = 0;
+  words[n + PREV_SLOT]! &= PREV_MASK_FINALIZED;
 }
 
 /** `gc_list_move`: unlinks `node` from its list and appends it to `list`. */

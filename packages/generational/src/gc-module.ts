@@ -18,7 +18,7 @@ export interface GcCallbackInfo {
   generation: number;
   /** Objects collected (0 at 'start'). */
   collected: number;
-  /** Uncollectable objects found (always 0 in this model). */
+  /** Uncollectable objects found (those with, or reachable only from, legacy finalizers). */
   uncollectable: number;
 }
 
@@ -102,6 +102,33 @@ export class GcModule {
   /** `gc.get_freeze_count()`: objects in the permanent generation. */
   get_freeze_count(): number {
     return this.collector.generationSize(3);
+  }
+
+  /** `gc.garbage`: addresses of the objects it holds (a copy; each is a strong reference). */
+  get garbage(): readonly number[] {
+    return this.collector.garbage.slice();
+  }
+
+  /** `gc.garbage.clear()`: releases the references gc.garbage holds. */
+  clear_garbage(): void {
+    this.collector.clearGarbage();
+  }
+
+  /** `gc.set_debug(flags)`: only `DEBUG_SAVEALL` (32) changes what a collection does here. */
+  set_debug(flags: number): void {
+    if (!Number.isInteger(flags) || flags < 0)
+      throw new GcValueError(`debug flags must be a non-negative integer, got ${flags}`);
+    this.collector.debug = flags;
+  }
+
+  /** `gc.get_debug()`. */
+  get_debug(): number {
+    return this.collector.debug;
+  }
+
+  /** `gc.is_finalized(obj)` for the object at `addr`: its `__del__` ran. */
+  is_finalized(addr: number): boolean {
+    return this.collector.isFinalized(addr);
   }
 
   /** `gc.is_tracked(obj)` for the object at `addr`. */

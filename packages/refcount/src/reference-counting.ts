@@ -28,6 +28,15 @@
  * the differential mix cost no clock reads. Inside a collection (`collecting`: CPython's
  * delete_garbage, a ZCT reconciliation) nothing is timed here; the collection is the pause.
  *
+ * Finalizers and weak references (trace format 2), at count zero as CPython's `subtype_dealloc`
+ * does: the finalizer runs first, with the count temporarily 1 (`PyObject_CallFinalizerFromDealloc`);
+ * if the count is above zero afterwards the finalizer resurrected the object, which is not freed (its
+ * finalizer never runs again: the table drops it once run). Otherwise the weak references to it are
+ * cleared, their callbacks run (newest weak reference first), and the object is freed and its
+ * referents released. A legacy finalizer (`tp_del`) runs at count zero too. A heap without
+ * finalizers or weak references takes the typed-array cascade below unchanged (two size checks);
+ * one with them takes `releaseFinalizing`.
+ *
  * Invariants (checked by `verifyCounts` in checked mode): every allocated object's count equals its
  * incoming references from heap fields, plus roots for collectors that count root writes; no freed
  * object is referenced. A subclass hears of every freed object through `objectFreed` (CPython's cycle
@@ -147,6 +156,10 @@ export abstract class ReferenceCounting extends CollectorBase {
    */
   protected release(addr: number): void {
     const heap = this.heap;
+    if (heap.finalizers.size !== 0 || heap.weakRefs.size !== 0) {
+      this.releaseFinalizing(addr);
+      return;
+    }
     // Freeing never maps memory, so `words` stays valid through the cascade.
     const words = heap.memory.words;
     const counters = heap.counters;
@@ -228,6 +241,77 @@ export abstract class ReferenceCounting extends CollectorBase {
   }
 
   /**
+   * `release` of a heap with finalizers or weak references (trace format 2), in
+   * `subtype_dealloc`'s order for each object whose count reaches zero:
+   *
+   * 1. its finalizer, if it has one that has not run (`PyObject_CallFinalizerFromDealloc`): the count
+   *    is set to 1 while it runs (a temporary resurrection), then decremented; if it is still above
+   *    zero the finalizer resurrected the object, which is not freed (`finalized(addr, true)`);
+   * 2. the weak references to it are cleared and their callbacks run (`PyObject_ClearWeakRefs`);
+   *    if it is a weak reference object itself, it is dropped without its callback running;
+   * 3. its referents are released (decrement on pop, as in `release`) and its block freed.
+   *
+   * A finalizer may write roots, so counts change and nested releases happen while this runs: each
+   * call keeps its own stack. Loop invariant: as in `release`, a positive entry stands for one
+   * not yet decremented reference from a freed object, so no nested release can free it first.
+   * Timing: a pause of kind 'cascade' when it frees more than one object, from its start.
+   */
+  private releaseFinalizing(addr: number): void {
+    const heap = this.heap;
+    const counters = heap.counters;
+    const fieldOffset = this.fieldOffset;
+    const timed = !this.collecting;
+    const start = timed ? heap.telemetry.startPause() : 0;
+    const stack: number[] = [~addr];
+    let freed = 0;
+    while (stack.length > 0) {
+      let obj = stack.pop()!;
+      if (obj < 0) {
+        obj = ~obj;
+      } else {
+        counters.rcDecrements++;
+        if (--heap.memory.words[(obj >> 2) + COUNT_SLOT]! !== 0) continue;
+      }
+      if (heap.finalizers.has(obj)) {
+        const i = (obj >> 2) + COUNT_SLOT;
+        heap.memory.words[i] = 1;
+        heap.runFinalizer(obj);
+        const resurrected = --heap.memory.words[i]! > 0;
+        this.finalized(obj, resurrected);
+        if (resurrected) continue;
+      }
+      heap.weakRefs.objectFreed(obj);
+      // Neither finalizers nor callbacks allocate, so `words` stays valid from here to the free.
+      const words = heap.memory.words;
+      const n = words[obj >> 2]! & NREFS_MASK;
+      const first = (obj + fieldOffset) >> 2;
+      for (let p = first + 2 * (n - 1); p >= first; p -= 2) {
+        const ref = words[p]!;
+        if (ref !== 0) stack.push(ref);
+      }
+      const size = fieldOffset + 8 * n + ((words[(obj >> 2) + 1]! + 7) & ~7);
+      this.freeBlock(obj);
+      heap.recordFree(obj, size);
+      freed++;
+    }
+    if (this.collecting) return;
+    if (freed > 1) {
+      heap.telemetry.endPause(this.cascadeKind, start, freed);
+      this.cascades++;
+    } else if (freed === 1) {
+      this.singleFrees++;
+    }
+    if (freed > this.largestCascade) this.largestCascade = freed;
+  }
+
+  /**
+   * Hook: the finalizer of the object at `addr` ran when its count reached zero (format 2);
+   * `resurrected` says whether it is still alive (its count is above zero). Default: nothing. CPython
+   * sets the FINALIZED flag and re-tracks a resurrected object in generation 0.
+   */
+  protected finalized(_addr: number, _resurrected: boolean): void {}
+
+  /**
    * Returns the block of a dead object to obmalloc, after `objectFreed`; `release` reports the free
    * (each object, or the cascade's batch while `heap.freesObserved` is false).
    */
@@ -256,10 +340,11 @@ export abstract class ReferenceCounting extends CollectorBase {
   /**
    * Checked mode: recomputes every allocated object's incoming references by an independent scan of
    * all objects' fields (plus every root when `countRoots`) and compares them with the stored
-   * counts; also checks that no field or root refers to a freed block. Throws `HeapIntegrityError`.
+   * counts; also checks that no field or root refers to a freed block. `extra`: references the
+   * collector itself holds (CPython's gc.garbage), counted like roots. Throws `HeapIntegrityError`.
    * Outside checked mode the set of allocated objects is not kept and this does nothing.
    */
-  protected verifyCounts(countRoots: boolean): void {
+  protected verifyCounts(countRoots: boolean, extra: readonly number[] = []): void {
     const live = this.live;
     if (live === null) return;
     const heap = this.heap;
@@ -284,6 +369,7 @@ export abstract class ReferenceCounting extends CollectorBase {
       };
       for (let i = 0; i < roots.top; i++) note(roots.regs[i]!, `register slot ${i}`);
       for (let g = 0; g < roots.globalCount; g++) note(roots.globals[g]!, `global '${roots.globalNames[g]}'`);
+      for (const ref of extra) note(ref, 'a reference the collector holds');
     }
     for (const addr of live) {
       const expected = incoming.get(addr) ?? 0;

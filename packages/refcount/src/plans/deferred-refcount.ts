@@ -15,6 +15,16 @@
  * 4. decrement the referent of every root again; those back at zero (held by roots only) form the
  *    new ZCT.
  *
+ * Finalizers and weak references (trace format 2) act when the ZCT is processed (step 3), not when
+ * a count first reaches zero: each freed object's finalizer runs first, with roots counted (step 1),
+ * so a finalizer that stores the object into a global resurrects it (root writes made during a
+ * reconciliation are counted until step 4 uncounts every root); then the weak references to it are
+ * cleared and their callbacks run (`ReferenceCounting.releaseFinalizing`). Weak reference objects
+ * among the entries are freed before the other entries: one that dies in the same reconciliation
+ * as its referent was already garbage, so its callback does not run (CPython's rule for weak
+ * references that are garbage themselves). So a finalizer runs up
+ * to `zctThreshold` allocations after the object became unreachable, or at an explicit `gc`.
+ *
  * The ZCT is a typed-array worklist; membership is the first GC bit of the shape word (`ZCT_BIT`),
  * so an object enters at most once. Entries whose count rose again stay until step 2 drops them.
  *
@@ -99,8 +109,19 @@ export class DeferredReferenceCounting extends ReferenceCounting {
   }
 
   override rootWritten(oldValue: number, newValue: number): void {
+    if (this.collecting) {
+      // A finalizer resurrecting into a global during step 3: roots are counted now (step 1).
+      if (newValue !== 0) this.increment(newValue);
+      if (oldValue !== 0) this.decrement(oldValue);
+      return;
+    }
     if (newValue !== 0) this.rootOpsDeferred++;
     if (oldValue !== 0) this.rootOpsDeferred++;
+  }
+
+  /** A resurrected ZCT entry leaves the table (step 4 puts it back if only roots hold it). */
+  protected override finalized(addr: number, resurrected: boolean): void {
+    if (resurrected) this.heap.memory.words[addr >> 2]! &= ~ZCT_BIT;
   }
 
   override writeBarrierPost(_obj: number, _slot: number, oldValue: number, newValue: number): void {
@@ -150,6 +171,18 @@ export class DeferredReferenceCounting extends ReferenceCounting {
     }
     // 3. Free them. No cascade reaches a kept entry (nothing refers to one), and every object a
     //    cascade frees is unreferenced by roots (step 1 counted them).
+    //    Weak reference objects first: one that dies in the same reconciliation as its referent
+    //    was garbage when the referent died, so its callback must not run.
+    if (heap.weakRefs.size !== 0) {
+      const weakRefs = heap.weakRefs;
+      let rest = 0;
+      for (let k = 0; k < kept; k++) {
+        const addr = items[k]!;
+        if (weakRefs.isWeakReference(addr)) this.release(addr);
+        else items[rest++] = addr;
+      }
+      kept = rest;
+    }
     for (let k = 0; k < kept; k++) this.release(items[k]!);
     zct.clear();
     // 4. Uncount the roots; objects held by roots only go back into the ZCT.
