@@ -72,10 +72,17 @@ export {
   Telemetry,
 } from './telemetry.ts';
 export {
+  type FinalizerAction,
+  GC_CALLS,
+  type GcCall,
   GLOBAL_NAME,
+  gcCallText,
   glob,
+  isVersion2Op,
+  type ObjectKindName,
   reg,
   TRACE_HEADER,
+  TRACE_HEADER_2,
   type TraceOp,
   type TraceRoot,
   type TraceSource,
