@@ -278,6 +278,9 @@ describe('incremental: weak references read while marking', () => {
 
   it('a deref during marking shades the referent: it is marked, not cleared, not finalized', () => {
     const { gc, ops, lines } = markingHeap();
+    // Past the registers: the root scan will not see r1 again, only the barrier can shade X.
+    for (let i = 0; i < 4; i++) gc.step(1);
+    expect(gc.state).toBe(IncrementalState.marking);
     ops('deref r1 g:w');
     finishMarking(gc);
     ops('deref r2 g:w');
