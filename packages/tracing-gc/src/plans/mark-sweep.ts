@@ -58,12 +58,12 @@ import {
   HeapIntegrityError,
   hex,
 } from '@gclab/core';
+import { ReferenceProcessor } from '../trace/finalization.ts';
 import {
   type GrowthTriggerOptions,
   growthBudget,
   readGrowthTriggerOptions,
 } from '../trace/growth-trigger.ts';
-import { ReferenceProcessor } from '../trace/finalization.ts';
 import { MarkBitmap } from '../trace/mark-bitmap.ts';
 import { outOfMemory } from '../trace/out-of-memory.ts';
 

@@ -123,7 +123,14 @@ describe.each(plans.map((p) => [p.name, p] as const))('%s: weak references and f
        deref r0 g:w2
        gc.collect`,
     );
-    expect(lines).toEqual(['callback 3', 'finalize 6', 'collected 0', 'deref null', 'deref null', 'collected 2']);
+    expect(lines).toEqual([
+      'callback 3',
+      'finalize 6',
+      'collected 0',
+      'deref null',
+      'deref null',
+      'collected 2',
+    ]);
   });
 
   it('a weak reference follows its referent when objects move; deref returns the object at its new address', () => {
@@ -165,7 +172,8 @@ describe.each(plans.map((p) => [p.name, p] as const))('%s: weak references and f
     const heap = new Heap(plan, { checked: true });
     const { lines } = replay(heap, parseTrace('gclab-trace 2\nnew g:a 1\nnew r0 0\ndel r0\ngc.collect\n'));
     expect(lines).toEqual(['collected 1']);
-    const references = (heap.collector as unknown as { references: { queued: readonly number[] } }).references;
+    const references = (heap.collector as unknown as { references: { queued: readonly number[] } })
+      .references;
     expect(references.queued.length).toBe(0);
     expect(Object.isFrozen(references.queued)).toBe(true);
   });
@@ -305,6 +313,13 @@ describe('incremental: weak references read while marking', () => {
     ops('deref r1 g:w\ndel r1');
     finishMarking(gc);
     ops('deref r1 g:w\ndel r1\ngc.collect\ngc.collect');
-    expect(lines).toEqual(['deref live', 'deref live', 'callback 5', 'finalize 6', 'collected 0', 'collected 2']);
+    expect(lines).toEqual([
+      'deref live',
+      'deref live',
+      'callback 5',
+      'finalize 6',
+      'collected 0',
+      'collected 2',
+    ]);
   });
 });
