@@ -28,7 +28,7 @@
  */
 import type { Heap } from '@gclab/core';
 
-/** The objects a collection queued for finalization (old addresses until `retain` forwards them). */
+/** The empty queue (shared and frozen: a collection that queues nothing allocates nothing). */
 const NO_OBJECTS: readonly number[] = Object.freeze([]);
 
 /** The identity forwarding of a non-moving plan. */
