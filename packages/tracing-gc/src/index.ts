@@ -2,7 +2,7 @@
  * @gclab/tracing-gc: collectors that find garbage by tracing from the roots: mark-sweep,
  * mark-compact, incremental mark-sweep, semispace copying and generational copying. The plans (one
  * collector a file) are in `plans/`; the mechanisms they share (mark stack, mark bitmap, forwarding,
- * remembered set, growth trigger, GC bits, out-of-memory error) in `trace/`.
+ * remembered set, growth trigger, GC bits, out-of-memory error, reference processing) in `trace/`.
  */
 
 export {
@@ -23,6 +23,7 @@ export {
 export { MarkCompact, type MarkCompactOptions, markCompact } from './plans/mark-compact.ts';
 export { MarkSweep, type MarkSweepOptions, markSweep } from './plans/mark-sweep.ts';
 export { DEFAULT_SEMISPACE_BYTES, Semispace, type SemispaceOptions, semispace } from './plans/semispace.ts';
+export { ReferenceProcessor } from './trace/finalization.ts';
 export { forwardingAddress, isForwarded, setForwardingAddress } from './trace/forwarding.ts';
 export {
   FORWARDED_BIT,

@@ -40,6 +40,24 @@
  * as holes (`NURSERY_HOLE_BIT`) until the next evacuation, and an allocation that still cannot be
  * satisfied raises `OutOfMemoryError`.
  *
+ * Finalizers and weak references (trace format 2; the shared steps of `trace/finalization.ts`):
+ * - full collection: after phase 1, weak references whose referent is unmarked are cleared (the
+ *   callback of one that is itself marked runs), the unmarked registered objects are queued and marked
+ *   from, and the tables keep the marked entries only; phase 4 evacuates the queued nursery objects
+ *   like roots, and at its commit the tables (and the queue) take the copies' addresses;
+ * - minor collection: old objects count as live (a weak reference to an old object is never cleared
+ *   by it, and an old weak reference object counts as live for its callback, as in CPython's young
+ *   collections). After phase A's closure, weak references whose nursery referent was not evacuated
+ *   are cleared, the registered nursery objects not evacuated are queued, evacuated like roots and
+ *   scanned from; at the commit the tables keep the entries of evacuated and old objects, at the
+ *   copies' addresses (a weak reference object and its referent both move). If the promotion fails,
+ *   the cleared weak references stay cleared (their referents are unreachable in the full collection
+ *   that follows too), the queue is dropped and the full collection queues the same objects again.
+ * In both, the queued finalizers run after the collection (registration order) at the objects'
+ * current addresses; each queued object and everything it reaches survives that collection; a
+ * finalized object still unreachable is freed by a later one; one stored into a global by its
+ * finalizer lives on and is never finalized again.
+ *
  * Full-collection trigger: before a minor collection (and before a large allocation), when the mature
  * space's bytes (blocks plus large objects) reach `max(minFullTriggerBytes, matureGrowthFactor x
  * mature bytes after the last full collection)`; defaults 1 MiB and 2. Also on promotion failure and
@@ -75,10 +93,14 @@ import {
   PAGE_SIZE,
   Worklist,
 } from '@gclab/core';
+import { ReferenceProcessor } from '../trace/finalization.ts';
 import { FORWARDED_BIT, GEN_MARK_BIT, NURSERY_HOLE_BIT, REMEMBERED_BIT } from '../trace/gc-bits.ts';
 import { Marker } from '../trace/mark-stack.ts';
 import { outOfMemory } from '../trace/out-of-memory.ts';
 import { RememberedSet } from '../trace/remembered-set.ts';
+
+/** An empty finalization queue. */
+const NO_OBJECTS: readonly number[] = [];
 
 /** Nursery bytes with no heap limit, and the most the heap-limit default gives. */
 export const DEFAULT_NURSERY_BYTES = 4 << 20;
@@ -138,6 +160,21 @@ export class GenCopy extends CollectorBase {
   private readonly fieldIndex: number;
   private readonly minorKind: number;
   private readonly fullKind: number;
+  /** Weak-reference clearing and the finalization queue. */
+  readonly references: ReferenceProcessor;
+  /** Full collection: marked (both generations). Made once, no closure per collection. */
+  private readonly isMarked = (addr: number): boolean => this.marker.isMarked(addr);
+  /** Evacuation: a nursery object is live when forwarded; an old one always. */
+  private readonly isEvacuatedOrOld = (addr: number): boolean =>
+    (addr - this.nurseryStart) >>> 0 >= this.nurserySize ||
+    (this.heap.memory.words[addr >> 2]! & FORWARDED_BIT) !== 0;
+  /** Evacuation: the copy's address of a forwarded nursery object; any other address stays. */
+  private readonly forwardYoung = (addr: number): number => {
+    const words = this.heap.memory.words;
+    return (addr - this.nurseryStart) >>> 0 < this.nurserySize && (words[addr >> 2]! & FORWARDED_BIT) !== 0
+      ? words[(addr >> 2) + 1]!
+      : addr;
+  };
 
   constructor(heap: Heap, options: GenCopyOptions = {}) {
     super(heap);
@@ -174,6 +211,7 @@ export class GenCopy extends CollectorBase {
     this.fieldIndex = heap.model.fieldOffset >> 2;
     this.minorKind = heap.telemetry.pauses.kindId('minor');
     this.fullKind = heap.telemetry.pauses.kindId('full');
+    this.references = new ReferenceProcessor(heap);
   }
 
   // ---- allocation -------------------------------------------------------------------------------
@@ -242,11 +280,12 @@ export class GenCopy extends CollectorBase {
     const heap = this.heap;
     const clock = heap.counters.bytesAllocated;
     const start = heap.telemetry.startPause();
-    const dead = this.evacuateNursery();
+    const dead = this.evacuateNursery(null);
     heap.telemetry.endPause(this.minorKind, start, this.copiedBytes, clock);
     if (dead < 0) return false;
     this.minorCollections++;
     heap.telemetry.recordCollection(0, dead, 0);
+    this.references.runFinalizers();
     return true;
   }
 
@@ -263,12 +302,22 @@ export class GenCopy extends CollectorBase {
     const start = heap.telemetry.startPause();
     const marker = this.marker;
     marker.shadeRoots();
-    const marked = marker.drain(Number.POSITIVE_INFINITY);
+    let marked = marker.drain(Number.POSITIVE_INFINITY);
+    // Format 2: weak references to unmarked referents cleared, unmarked finalizable objects queued
+    // and marked from, tables pruned to the marked entries (before the sweep clears the marks).
+    const references = this.references;
+    let queued: readonly number[] = NO_OBJECTS;
+    if (references.pending) {
+      queued = references.afterRootClosure(this.isMarked);
+      marker.shadeEach(queued);
+      marked += marker.drain(Number.POSITIVE_INFINITY);
+      references.retain(this.isMarked);
+    }
     this.remembered.retainMarked(heap.memory.words, GEN_MARK_BIT);
     const swept = this.mature.sweep(heap, GEN_MARK_BIT);
     heap.counters.bytesSwept += swept.bytesSwept;
     let collected = swept.objectsFreed;
-    const dead = this.evacuateNursery();
+    const dead = this.evacuateNursery(queued);
     collected += dead >= 0 ? dead : this.freeNurseryInPlace();
     this.fullTriggerBytes = Math.max(
       this.minFullTriggerBytes,
@@ -277,20 +326,25 @@ export class GenCopy extends CollectorBase {
     this.fullCollections++;
     heap.telemetry.endPause(this.fullKind, start, marked, clock);
     heap.telemetry.recordCollection(1, collected, 0);
+    references.runFinalizers();
   }
 
   /**
-   * Copies every nursery object reachable from the roots or the remembered objects into the mature
-   * space and empties the nursery. Returns the number of dead nursery objects reclaimed, or -1 when
-   * the mature space refused a block (then every copy is discarded and the heap is as before).
+   * Copies every nursery object reachable from the roots, the remembered objects or `queued` (a full
+   * collection's finalization queue; null in a minor collection, which processes weak references and
+   * finalizers itself) into the mature space and empties the nursery. Returns the number of dead
+   * nursery objects reclaimed, or -1 when the mature space refused a block (then every copy is
+   * discarded and the heap is as before, except weak references a minor collection cleared).
    *
    * Phase A (trace): roots and remembered objects are read, not written; their nursery referents are
    * copied. Loop invariant over the copies list: copies before `scan` have every field redirected to
-   * a copy; copies from `scan` on may still hold nursery addresses. Phase B (commit, only when phase
-   * A completed): roots and remembered objects' fields are redirected through the forwarding
-   * addresses, moves reported, the nursery reclaimed and the remembered set emptied.
+   * a copy; copies from `scan` on may still hold nursery addresses. In a minor collection, once that
+   * closure is complete, weak references are cleared and the finalization queue evacuated and
+   * scanned from. Phase B (commit, only when phase A completed): roots and remembered objects' fields
+   * are redirected through the forwarding addresses, the weak-reference and finalizer tables
+   * forwarded, moves reported, the nursery reclaimed and the remembered set emptied.
    */
-  private evacuateNursery(): number {
+  private evacuateNursery(queued: readonly number[] | null): number {
     const heap = this.heap;
     const memory = heap.memory;
     const start = this.nurseryStart;
@@ -330,27 +384,17 @@ export class GenCopy extends CollectorBase {
         }
       }
     }
-    const copies = this.copies;
-    for (let scan = 0; ok && scan < copies.length; scan++) {
-      const copy = copies.items[scan]!;
-      let words = memory.words;
-      let p = (copy >> 2) + fieldIndex;
-      const end = p + 2 * (words[copy >> 2]! & NREFS_MASK);
-      for (; p < end; p += 2) {
-        const ref = words[p]!;
-        if ((ref - start) >>> 0 < size) {
-          const to = this.evacuate(ref);
-          if (to === 0) {
-            ok = false;
-            break;
-          }
-          words = memory.words;
-          words[p] = to;
-        }
-      }
+    if (ok && queued !== null) ok = this.evacuateEach(queued);
+    if (ok) ok = this.scanCopies(0);
+    const references = this.references;
+    if (ok && queued === null && references.pending) {
+      const scanned = this.copies.length;
+      ok = this.evacuateEach(references.afterRootClosure(this.isEvacuatedOrOld));
+      if (ok) ok = this.scanCopies(scanned);
     }
     if (!ok) {
       this.rollback();
+      if (queued === null) references.dropQueue();
       return -1;
     }
 
@@ -374,6 +418,8 @@ export class GenCopy extends CollectorBase {
       }
     }
     remembered.clear(words);
+    if (references.pending) references.retain(this.isEvacuatedOrOld, this.forwardYoung);
+    const copies = this.copies;
     const survivors = copies.length;
     const originals = this.originals.items;
     const copyItems = copies.items;
@@ -390,6 +436,42 @@ export class GenCopy extends CollectorBase {
     c.objectsTraced += survivors;
     this.promotedBytes += this.copiedBytes;
     return dead;
+  }
+
+  /** Evacuates the nursery objects of `addrs` (extra roots); false when the mature space refused a block. */
+  private evacuateEach(addrs: readonly number[]): boolean {
+    const start = this.nurseryStart;
+    const size = this.nurserySize;
+    for (const obj of addrs) if ((obj - start) >>> 0 < size && this.evacuate(obj) === 0) return false;
+    return true;
+  }
+
+  /**
+   * Cheney scan of the copies list from index `scan`: each copy's nursery referents are evacuated and
+   * its fields redirected to their copies. False when the mature space refused a block.
+   */
+  private scanCopies(scan: number): boolean {
+    const memory = this.heap.memory;
+    const start = this.nurseryStart;
+    const size = this.nurserySize;
+    const fieldIndex = this.fieldIndex;
+    const copies = this.copies;
+    for (; scan < copies.length; scan++) {
+      const copy = copies.items[scan]!;
+      let words = memory.words;
+      let p = (copy >> 2) + fieldIndex;
+      const end = p + 2 * (words[copy >> 2]! & NREFS_MASK);
+      for (; p < end; p += 2) {
+        const ref = words[p]!;
+        if ((ref - start) >>> 0 < size) {
+          const to = this.evacuate(ref);
+          if (to === 0) return false;
+          words = memory.words;
+          words[p] = to;
+        }
+      }
+    }
+    return true;
   }
 
   /**

@@ -41,6 +41,21 @@
  *    in swept or new chunks, or are large objects newer than `beginSweep`), and are white (allocation
  *    is black only while marking). After the last step no object has a mark bit
  *    set and the cycle is recorded (`recordCollection('full', ...)`).
+ * Finalizers and weak references (trace format 2; the shared steps of `trace/finalization.ts`) are
+ * processed atomically in the step that completes marking (as MMTk and V8 do in the final pause):
+ * weak references whose referent is white are cleared (the callback of one that is itself marked
+ * runs), the white registered objects are queued, shaded and drained to the end (this step may exceed
+ * its budget by that closure), the tables keep the marked entries only (nothing moves), the sweep
+ * begins, and then the queued finalizers run (registration order). Each queued object and everything
+ * it reaches is marked, so this sweep keeps it; a finalized object still unreachable is freed by the
+ * next cycle; one stored into a global by its finalizer lives on and is never finalized again.
+ * Weak reference reads during marking: a `deref` that returns a referent writes it into a root, and
+ * the root insertion barrier (`rootWritten`) shades it, so a referent read while marking is strongly
+ * reachable from then on and marked: it is never cleared by this cycle. A weak reference to an object
+ * that is white when marking completes (nobody read it into a root) is cleared. Weak references made
+ * and finalizers registered during the sweep refer to objects that are marked or newer than the
+ * sweep, which it does not free; the next cycle processes them.
+ *
  * Every step is one pause record: `mark-step` (work = roots scanned + objects scanned, at most
  * `budget`) or `sweep-step` (work = bytes swept: about `sweepBudgetBytes`, at least a whole chunk;
  * the first step of a sweep also visits every large object, one unit per byte of each).
@@ -67,6 +82,7 @@ import {
   NREFS_MASK,
   numberOption,
 } from '@gclab/core';
+import { ReferenceProcessor } from '../trace/finalization.ts';
 import { MARK_BIT } from '../trace/gc-bits.ts';
 import {
   type GrowthTriggerOptions,
@@ -133,6 +149,10 @@ export class Incremental extends CollectorBase {
   /** Next register slot (then global slot) the incremental root scan visits. */
   private regCursor = 0;
   private globalCursor = 0;
+  /** Weak-reference clearing and the finalization queue. */
+  readonly references: ReferenceProcessor;
+  /** Liveness for the reference processor: marked (made once, no closure per collection). */
+  private readonly isMarked = (addr: number): boolean => this.marker.isMarked(addr);
   private readonly markStepKind: number;
   private readonly sweepStepKind: number;
   private readonly markKind: number;
@@ -154,6 +174,7 @@ export class Incremental extends CollectorBase {
     );
     this.space = new SegregatedFreeListSpace(heap.os, { chunkBytes: o.chunkBytes });
     this.marker = new Marker(heap, MARK_BIT);
+    this.references = new ReferenceProcessor(heap);
     this.budget = growthBudget(0, this.minHeapBytes, this.growthFactor);
     const pauses = heap.telemetry.pauses;
     this.markStepKind = pauses.kindId('mark-step');
@@ -290,8 +311,18 @@ export class Incremental extends CollectorBase {
     }
     if (done < budget) done += marker.drain(budget - done);
     if (marker.isEmpty && this.regCursor >= roots.top && this.globalCursor >= roots.globalCount) {
+      // Marking is complete. Format 2, in this same step: weak references to white referents
+      // cleared, white finalizable objects queued and marked from, tables pruned. After it, the
+      // marked objects are those reachable from the roots or the queue.
+      const references = this.references;
+      if (references.pending) {
+        marker.shadeEach(references.afterRootClosure(this.isMarked));
+        done += marker.drain(Number.POSITIVE_INFINITY);
+        references.retain(this.isMarked);
+      }
       this.state = IncrementalState.sweeping;
       this.space.beginSweep();
+      references.runFinalizers();
     }
     return done;
   }

@@ -30,6 +30,16 @@
  *    is dense: [start, start + liveBytes) holds exactly the live objects, no mark bit and no
  *    forwarding word is left set, and the cursor is `start + liveBytes`.
  *
+ * Finalizers and weak references (trace format 2; the shared steps of `trace/finalization.ts`):
+ * after phase 1, weak references whose referent is unmarked are cleared (the callback of one that is
+ * itself marked runs), then the registered objects left unmarked are queued and marked from, so each
+ * and everything it reaches survives this collection (and is slid like any live object). Between
+ * phases 3 and 4, while the marks and the forwarding words of phase 2 are still there, the tables keep
+ * the marked entries only, at `target.start + forwarding word` (a weak reference object and its
+ * referent both move). After phase 4 the queued finalizers run at the objects' new addresses
+ * (registration order); a finalized object still unreachable is freed by the next collection; one
+ * stored into a global by its finalizer lives on and is never finalized again.
+ *
  * Sizing (the space never shrinks):
  * - initial capacity `initialBytes`: by default the whole heap limit (rounded down to pages) when one
  *   is set, as a fixed-size heap (-Xms = -Xmx); otherwise 1 MiB. A heap limit below one page leaves
@@ -41,7 +51,8 @@
  *   old and the new space mapped at once, so under a heap limit it happens only while both fit.
  * - out of memory: when the compacted space still cannot hold the request, `OutOfMemoryError`.
  *
- * Pauses: one record per stop-the-world phase: `mark` (work = objects marked) and `compact` (work =
+ * Pauses: one record per stop-the-world phase: `mark` (work = objects marked, from the roots and from
+ * the finalization queue) and `compact` (work =
  * bytes of the space walked by the compaction passes, i.e. the bytes in use before the collection).
  */
 
@@ -59,6 +70,7 @@ import {
   PAGE_SIZE,
   roundUp,
 } from '@gclab/core';
+import { ReferenceProcessor } from '../trace/finalization.ts';
 import { MARK_BIT } from '../trace/gc-bits.ts';
 import { Marker } from '../trace/mark-stack.ts';
 import { outOfMemory } from '../trace/out-of-memory.ts';
@@ -91,6 +103,15 @@ export class MarkCompact extends CollectorBase {
   liveBytesAfterLastGc = 0;
   private readonly markKind: number;
   private readonly compactKind: number;
+  /** Weak-reference clearing and the finalization queue. */
+  readonly references: ReferenceProcessor;
+  /** Start of the space being compacted into (during a collection, from phase 2 on). */
+  private targetStart = 0;
+  /** Liveness for the reference processor: marked (made once, no closure per collection). */
+  private readonly isMarked = (addr: number): boolean => this.marker.isMarked(addr);
+  /** Between phases 2 and 4: the new address of a marked object (its forwarding word). */
+  private readonly forward = (addr: number): number =>
+    this.targetStart + this.heap.memory.words[(addr >> 2) + 2]!;
 
   constructor(heap: Heap, options: MarkCompactOptions = {}) {
     super(heap);
@@ -106,6 +127,7 @@ export class MarkCompact extends CollectorBase {
     this.marker = new Marker(heap, MARK_BIT);
     this.markKind = heap.telemetry.pauses.kindId('mark');
     this.compactKind = heap.telemetry.pauses.kindId('compact');
+    this.references = new ReferenceProcessor(heap);
   }
 
   allocate(size: number): number {
@@ -134,7 +156,15 @@ export class MarkCompact extends CollectorBase {
     let t = telemetry.startPause();
     const marker = this.marker;
     marker.shadeRoots();
-    const marked = marker.drain(Number.POSITIVE_INFINITY);
+    let marked = marker.drain(Number.POSITIVE_INFINITY);
+    // Format 2: weak references to unmarked referents cleared, unmarked finalizable objects queued
+    // and marked from. After it, the marked objects are those reachable from the roots or the queue.
+    const references = this.references;
+    const processing = references.pending;
+    if (processing) {
+      marker.shadeEach(references.afterRootClosure(this.isMarked));
+      marked += marker.drain(Number.POSITIVE_INFINITY);
+    }
     telemetry.endPause(this.markKind, t, marked);
 
     t = telemetry.startPause();
@@ -145,6 +175,10 @@ export class MarkCompact extends CollectorBase {
     const target = this.chooseTarget(liveBytes, request);
     // Phase 3 and 4 (memory.words may have been replaced by the map in chooseTarget).
     this.updateReferences(target.start);
+    if (processing) {
+      this.targetStart = target.start;
+      references.retain(this.isMarked, this.forward);
+    }
     const freed = this.relocate(target.start);
     if (target !== old) {
       old.release();
@@ -157,6 +191,7 @@ export class MarkCompact extends CollectorBase {
     this.liveBytesAfterLastGc = liveBytes;
     this.collections++;
     telemetry.recordCollection('full', freed, 0);
+    references.runFinalizers();
     return freed;
   }
 

@@ -24,6 +24,14 @@
  *    `fill`. After it, no mark bit is set, and every allocated object is reachable (no garbage, cycles
  *    included: reachability never depended on counts).
  *
+ * Finalizers and weak references (trace format 2; the shared steps of `trace/finalization.ts`):
+ * after phase 1, weak references whose referent is unmarked are cleared (the callback of one that is
+ * itself marked runs), then the registered objects left unmarked are queued and marked from, so each
+ * and everything it reaches survives this collection; then the tables keep the marked entries only
+ * (identity forwarding: nothing moves). After phase 2 the queued finalizers run (registration order);
+ * a finalized object that is still unreachable is freed by the next collection, and one whose
+ * finalizer stored it into a global lives on and is never finalized again.
+ *
  * Collection trigger (`trace/growth-trigger.ts`; Handbook §2.4's "heap growth" policy, as in Boehm
  * GC's free-space divisor and Go's GOGC): after each collection the live bytes L (block sizes in use) fix a threshold
  * `T = max(minHeapBytes, L * growthFactor)`; an allocation collects first when L + the bytes
@@ -32,7 +40,8 @@
  * allocation the OS refuses (heap limit) collects and retries; if the retry fails too,
  * `OutOfMemoryError` with the heap's figures.
  *
- * Pauses: one record per stop-the-world phase: `mark` (work = objects marked) then `sweep`
+ * Pauses: one record per stop-the-world phase: `mark` (work = objects marked, from the roots and from
+ * the finalization queue) then `sweep`
  * (work = bytes swept: the bytes of the allocated blocks and large objects the sweep accounts for,
  * as if it visited each one; the bitmap sweep reads none of the live ones, but the figure is the same
  * as a per-block sweep's, so it is comparable across collectors and versions). One
@@ -49,6 +58,7 @@ import {
   HeapIntegrityError,
   hex,
 } from '@gclab/core';
+import { ReferenceProcessor } from '../trace/finalization.ts';
 import {
   type GrowthTriggerOptions,
   growthBudget,
@@ -83,6 +93,10 @@ export class MarkSweep extends CollectorBase {
   private budget: number;
   private readonly markKind: number;
   private readonly sweepKind: number;
+  /** Weak-reference clearing and the finalization queue. */
+  readonly references: ReferenceProcessor;
+  /** Liveness for the reference processor: marked (made once, no closure per collection). */
+  private readonly isMarked = (addr: number): boolean => this.marks.isMarked(addr);
 
   constructor(heap: Heap, options: MarkSweepOptions = {}) {
     super(heap);
@@ -91,6 +105,7 @@ export class MarkSweep extends CollectorBase {
     this.growthFactor = o.growthFactor;
     this.space = new SegregatedFreeListSpace(heap.os, { chunkBytes: o.chunkBytes });
     this.marks = new MarkBitmap(heap);
+    this.references = new ReferenceProcessor(heap);
     this.budget = growthBudget(0, this.minHeapBytes, this.growthFactor);
     this.markKind = heap.telemetry.pauses.kindId('mark');
     this.sweepKind = heap.telemetry.pauses.kindId('sweep');
@@ -128,7 +143,12 @@ export class MarkSweep extends CollectorBase {
     const telemetry = heap.telemetry;
     let t = telemetry.startPause();
     const marks = this.marks;
-    const marked = marks.markFromRoots();
+    let marked = marks.markFromRoots();
+    const references = this.references;
+    if (references.pending) {
+      marked += marks.markFrom(references.afterRootClosure(this.isMarked));
+      references.retain(this.isMarked);
+    }
     telemetry.endPause(this.markKind, t, marked);
 
     t = telemetry.startPause();
@@ -143,6 +163,7 @@ export class MarkSweep extends CollectorBase {
     this.budget = growthBudget(live, this.minHeapBytes, this.growthFactor);
     this.collections++;
     telemetry.recordCollection('full', swept.objectsFreed, 0);
+    references.runFinalizers();
     return swept.objectsFreed;
   }
 

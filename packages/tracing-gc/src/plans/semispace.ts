@@ -26,6 +26,17 @@
  * ones it reaches (`LARGE_MARK_BIT`), scans them like to-space objects and sweeps the rest. Under a
  * heap limit, set `semispaceBytes` too, or the halves take the whole limit and leave no room for them.
  *
+ * Finalizers and weak references (trace format 2; the shared steps of `trace/finalization.ts`): a
+ * from-space object is live when it is forwarded, a large object when it is marked. After phase 2,
+ * weak references whose referent is not live are cleared (the callback of one that is itself live
+ * runs), the registered objects not live are queued and evacuated (or marked) like roots, and the
+ * scan runs again from where it stopped, so each queued object and everything it reaches survives
+ * this collection. Before phase 3 the tables keep the live entries only, at their forwarding
+ * addresses (a weak reference object and its referent both move). After the flip the queued
+ * finalizers run at the objects' to-space addresses (registration order); a finalized object still
+ * unreachable is freed by the next collection; one stored into a global by its finalizer lives on
+ * and is never finalized again.
+ *
  * Invariants between collections: every object is in the active half (a contiguous run from its
  * start to its cursor) or in the large object space; no object has `FORWARDED_BIT` or
  * `LARGE_MARK_BIT` set; the idle half holds no object.
@@ -47,6 +58,7 @@ import {
   PAGE_SIZE,
   Worklist,
 } from '@gclab/core';
+import { ReferenceProcessor } from '../trace/finalization.ts';
 import { FORWARDED_BIT, LARGE_MARK_BIT } from '../trace/gc-bits.ts';
 import { outOfMemory } from '../trace/out-of-memory.ts';
 
@@ -90,6 +102,16 @@ export class Semispace extends CollectorBase {
   private readonly largeStack = new Worklist(64);
   private readonly fieldIndex: number;
   private readonly pauseKind: number;
+  /** Weak-reference clearing and the finalization queue. */
+  readonly references: ReferenceProcessor;
+  /** During a collection: a from-space object is live when forwarded, a large one when marked. */
+  private readonly isLive = (addr: number): boolean =>
+    (this.words[addr >> 2]! & (this.fromSpace.contains(addr) ? FORWARDED_BIT : LARGE_MARK_BIT)) !== 0;
+  /** During a collection: the to-space address of an evacuated object (a large object stays). */
+  private readonly forward = (addr: number): number => {
+    const words = this.words;
+    return (words[addr >> 2]! & FORWARDED_BIT) !== 0 ? words[(addr >> 2) + 1]! : addr;
+  };
 
   constructor(heap: Heap, options: SemispaceOptions = {}) {
     super(heap);
@@ -111,6 +133,7 @@ export class Semispace extends CollectorBase {
     this.nextCapacity = this.fromSpace.capacity;
     this.fieldIndex = heap.model.fieldOffset >> 2;
     this.pauseKind = heap.telemetry.pauses.kindId('full');
+    this.references = new ReferenceProcessor(heap);
   }
 
   /** Bump allocation in the active half; collects when the request does not fit. */
@@ -178,7 +201,21 @@ export class Semispace extends CollectorBase {
     // (to-space or large); objects in [scan, free) are copies whose fields may still point into
     // from-space; queued large objects are marked but not yet scanned. When both are exhausted every
     // reachable object has been evacuated or marked, and no field points into from-space.
-    const largeMarked = this.scan(from.start, from.cursor - from.start, to.start);
+    let largeMarked = this.scan(from.start, from.cursor - from.start, to.start);
+
+    // Phase 2b (format 2): weak references to dead referents cleared; the unreachable finalizable
+    // objects evacuated like roots and the scan resumed; the tables forwarded. After it, every
+    // reachable or queued object has been evacuated or marked, and the tables hold to-space addresses.
+    const references = this.references;
+    if (references.pending) {
+      const resume = this.free;
+      for (const obj of references.afterRootClosure(this.isLive)) {
+        if (from.contains(obj)) this.evacuate(obj);
+        else this.markLarge(obj);
+      }
+      largeMarked += this.scan(from.start, from.cursor - from.start, resume);
+      references.retain(this.isLive, this.forward);
+    }
 
     // Phase 3: reclaim. Unmarked large objects are freed (marks cleared on survivors); from-space
     // holds only dead objects and forwarded shells, reclaimed at once.
@@ -211,6 +248,7 @@ export class Semispace extends CollectorBase {
     this.collections++;
     heap.telemetry.endPause(this.pauseKind, start, this.copiedBytes, clock);
     heap.telemetry.recordCollection('full', collected, 0);
+    references.runFinalizers();
     return collected;
   }
 

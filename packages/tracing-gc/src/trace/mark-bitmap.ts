@@ -114,7 +114,24 @@ export class MarkBitmap {
       const r = globals[g]!;
       if (r !== 0) stack[top++] = r;
     }
-    const marked = markFromStack(words, fieldIndex, bits, stack, top, this.growTo);
+    return this.finish(markFromStack(words, fieldIndex, bits, stack, top, this.growTo));
+  }
+
+  /**
+   * Marks every object reachable from `addrs` (extra roots: the finalization queue) and not marked
+   * yet. Returns the number of objects newly marked and adds it to `heap.counters.objectsTraced`.
+   */
+  markFrom(addrs: readonly number[]): number {
+    const bits = this.cover();
+    let stack = this.stack;
+    if (addrs.length > stack.length) stack = this.grow(addrs.length);
+    let top = 0;
+    for (const a of addrs) stack[top++] = a;
+    const words = this.heap.memory.words;
+    return this.finish(markFromStack(words, this.fieldIndex, bits, stack, top, this.growTo));
+  }
+
+  private finish(marked: number): number {
     this.top = 0;
     this.scanned += marked;
     this.heap.counters.objectsTraced += marked;

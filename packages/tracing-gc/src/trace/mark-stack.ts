@@ -68,6 +68,13 @@ export class Marker {
     return 1;
   }
 
+  /** Shades each object of `addrs` (non-null; extra roots: the finalization queue); returns how many were white. */
+  shadeEach(addrs: readonly number[]): number {
+    let shaded = 0;
+    for (const a of addrs) shaded += this.shade(a);
+    return shaded;
+  }
+
   /** Shades the referent of every non-null root (registers and globals); returns how many were white. */
   shadeRoots(): number {
     const roots = this.heap.roots;
