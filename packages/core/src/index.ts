@@ -13,6 +13,7 @@ export {
   type CollectorFamily,
   type CollectorOptions,
   FULL_COLLECTION,
+  type GcModuleCall,
 } from './collector.ts';
 export { CollectorOptionError, integerOption, numberOption } from './collector-option.ts';
 export {
@@ -31,9 +32,11 @@ export {
   OutOfMemoryError,
   TraceSyntaxError,
 } from './errors.ts';
+export { type FinalizerEntry, FinalizerKind, FinalizerTable } from './finalizer-table.ts';
 export { Heap, type HeapOptions, type HeapStats } from './heap.ts';
 export { MEMORY_DOUBLING_LIMIT, Memory } from './memory.ts';
 export { NoGC, noGc } from './no-gc.ts';
+export { ObjectKind, objectKindCode, WEAKREF_PAYLOAD_BYTES } from './object-kind.ts';
 export {
   GC_BIT_0,
   GC_BITS_MASK,
@@ -69,10 +72,17 @@ export {
   Telemetry,
 } from './telemetry.ts';
 export {
+  type FinalizerAction,
+  GC_CALLS,
+  type GcCall,
   GLOBAL_NAME,
+  gcCallText,
   glob,
+  isVersion2Op,
+  type ObjectKindName,
   reg,
   TRACE_HEADER,
+  TRACE_HEADER_2,
   type TraceOp,
   type TraceRoot,
   type TraceSource,
@@ -90,4 +100,5 @@ export {
 export { TracePerformer } from './trace/perform.ts';
 export { type ReplayOptions, type ReplayResult, replay } from './trace/replay.ts';
 export { formatOp, formatSource, writeTrace } from './trace/writer.ts';
+export { type WeakReferenceEntry, WeakReferenceTable } from './weak-reference-table.ts';
 export { Worklist } from './worklist.ts';
