@@ -50,7 +50,6 @@ import {
   type CollectorDescriptor,
   type CollectorOptions,
   formatOp,
-  glob,
   HeapIntegrityError,
   hex,
   MutatorError,
@@ -578,15 +577,33 @@ export class LockstepRun implements ReportListener {
   }
 
   /**
-   * After every operation of a program with weak references: in the heap's table, each weak
-   * reference object the model has not seen cleared refers to its referent's current address, or
-   * to nothing (cleared); never to a freed or moved-from object.
+   * After every operation of a program with weak references: the heap's table has an entry at each
+   * reachable weak reference object's address, and each weak reference the model has not seen
+   * cleared refers to its referent's current address, or to nothing (cleared); never to a freed or
+   * moved-from object.
    */
   private checkWeakReferences(): void {
     const table = this.heap.weakRefs;
+    let reachable = false;
     for (const w of this.model.weakRefs) {
       const weak = w.weak!;
-      if (w.freed || weak.cleared) continue;
+      if (w.freed) continue;
+      if (!table.isWeakReference(w.addr)) {
+        // Lost from the table: a defect if the weak reference object is reachable (a dead one's
+        // entry may go before the object is swept).
+        if (!reachable) {
+          this.model.markReachable();
+          reachable = true;
+        }
+        if (this.model.isMarked(w)) {
+          this.fail(
+            'weak-references',
+            `weak reference object ${w.describe()} is reachable at ${hex(w.addr)}, but the heap's weak-reference table has no entry there (dropped, or not moved with the object)`,
+          );
+        }
+        continue;
+      }
+      if (weak.cleared) continue;
       const at = table.referentOf(w.addr);
       if (at === 0) continue;
       const referent = weak.referent;
