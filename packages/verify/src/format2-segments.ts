@@ -128,7 +128,7 @@ function finalizableSegment(generations: readonly number[]): fc.Arbitrary<Step[]
       }
       if (shape === 'cycle') steps.push(put(0, 0, n - 1));
       if (child) steps.push(neu(5, 0), put(0, 1, 5), set(5, null));
-      modes.forEach((mode, i) => steps.push({ k: 'finalizer', obj: r(i), mode }));
+      for (const [i, mode] of modes.entries()) steps.push({ k: 'finalizer', obj: r(i), mode });
       if (weak !== 'none')
         steps.push({ k: 'weakref', dst: r(4), referent: r(0), callback: weak === 'callback' });
       for (let i = 0; i < n; i++) steps.push(set(i, null));

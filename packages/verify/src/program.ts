@@ -474,13 +474,14 @@ export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
           heapLimit: fc.constantFrom(...limits),
           bigUnit: fc.constant(unit),
           optionSet,
-          steps: randomSteps(
-            shape,
-            Math.max(2, minOps),
-            Math.max(2, Math.ceil(shape.maxOps / 3), minOps),
-            2 * shape.maxOps,
-            true,
-          ),
+          // At least one format-2 piece, between random segments that hold more.
+          steps: fc
+            .tuple(
+              randomSteps(shape, 1, Math.max(1, Math.ceil(shape.maxOps / 6), minOps), shape.maxOps, true),
+              format2Piece(shape.generations),
+              randomSteps(shape, 0, Math.ceil(shape.maxOps / 6), shape.maxOps, true),
+            )
+            .map(([prefix, piece, suffix]) => withoutGcIfAsked(shape, [...prefix, ...piece, ...suffix])),
           stressEvery: fc.constant(null),
         });
   // Weights out of 100 per unit: short programs 2, reach programs `reach`, format-2 programs what
