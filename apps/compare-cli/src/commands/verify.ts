@@ -94,7 +94,7 @@ export function registerVerifyCommand(program: Command): void {
     )
     .option(
       '--format2 <share>',
-      'share (0 to 1) of programs using trace format 2: finalizers, weak references, gc.* calls (default: the verifier\'s, DEFAULT_FORMAT_2_SHARE)',
+      "share (0 to 1) of programs using trace format 2: finalizers, weak references, gc.* calls (default: the verifier's, DEFAULT_FORMAT_2_SHARE)",
       parseShare,
     )
     .option('--coverage', 'after the results, print the shapes each campaign reached, as a table')
