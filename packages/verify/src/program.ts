@@ -15,12 +15,13 @@
  * large payloads near the heap limit; `gc` (full or `gc 0`) is frequent enough to fall between any two
  * operations.
  *
- * Trace format 2: a share of the programs (`ProgramShape.format2`, by default
- * `DEFAULT_FORMAT_2_SHARE`) also use object kinds, finalizers (plain, resurrecting, legacy), weak
- * references with and without callbacks, `deref`, `safepoint` and `gc.*` calls, as single steps and in
- * the segments of `format2-segments.ts`. A resurrecting finalizer stores its object into a global of
- * its own (`fin0`, `fin1`, ... in registration order), which no other step writes: only a `drop`
- * step deletes it, so the model never has to guess the order of two stores into one global.
+ * Trace format 2: a share of the programs (`ProgramShape.format2`; the verifier's default is
+ * `DEFAULT_FORMAT_2_SHARE`) get one to four pieces of `format2-segments.ts` inserted at random places:
+ * object kinds, finalizers (plain, resurrecting, legacy), weak references with and without
+ * callbacks, `deref`, `safepoint` and `gc.*` calls, as single steps and in segments. A resurrecting
+ * finalizer stores its object into a global of its own (`fin0`, `fin1`, ... in registration order),
+ * which no other step writes: only a `drop` step deletes it, so the model never has to guess the
+ * order of two stores into one global.
  */
 
 import { glob, type ObjectKindName, reg, type TraceOp, type TraceRoot, type TraceSource } from '@gclab/core';
@@ -386,27 +387,15 @@ function randomSegment(shape: ProgramShape): fc.Arbitrary<Step[]> {
   );
 }
 
-/** Random segments of a format-2 program: those of `randomSegment`, and format-2 pieces. */
-function randomSegment2(shape: ProgramShape): fc.Arbitrary<Step[]> {
-  return fc.oneof(
-    { weight: 3, arbitrary: randomSegment(shape) },
-    { weight: 2, arbitrary: format2Piece(shape.generations) },
-  );
-}
-
-/**
- * Random steps: between `minSegments` and `maxSegments` random segments (with format-2 pieces when
- * `format2`), cut to `maxOps` steps.
- */
+/** Random steps: between `minSegments` and `maxSegments` random segments, cut to `maxOps` steps. */
 function randomSteps(
   shape: ProgramShape,
   minSegments: number,
   maxSegments: number,
   maxOps: number,
-  format2 = false,
 ): fc.Arbitrary<Step[]> {
   return fc
-    .array(format2 ? randomSegment2(shape) : randomSegment(shape), {
+    .array(randomSegment(shape), {
       minLength: minSegments,
       maxLength: Math.max(minSegments, maxSegments),
       size: 'medium',
@@ -466,33 +455,7 @@ export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
     stressEvery: fc.constant(null),
   });
   const reachWeight = shape.reach ?? 0;
-  const share = shape.format2 ?? 0;
-  const format2 =
-    share <= 0
-      ? null
-      : fc.record({
-          heapLimit: fc.constantFrom(...limits),
-          bigUnit: fc.constant(unit),
-          optionSet,
-          // At least one format-2 piece, between random segments that hold more.
-          steps: fc
-            .tuple(
-              randomSteps(shape, 1, Math.max(1, Math.ceil(shape.maxOps / 6), minOps), shape.maxOps, true),
-              format2Piece(shape.generations),
-              randomSteps(shape, 0, Math.ceil(shape.maxOps / 6), shape.maxOps, true),
-            )
-            .map(([prefix, piece, suffix]) => withoutGcIfAsked(shape, [...prefix, ...piece, ...suffix])),
-          stressEvery: fc.constant(null),
-        });
-  // Weights out of 100 per unit: short programs 2, reach programs `reach`, format-2 programs what
-  // makes them `share` of all.
-  const others = 200 + 100 * Math.max(0, reachWeight);
-  const format2Weight = share >= 1 ? 1 : Math.round((share / (1 - share)) * others);
-  if (reachWeight <= 0) {
-    if (format2 === null) return short;
-    if (share >= 1) return format2;
-    return fc.oneof({ weight: 200, arbitrary: short }, { weight: format2Weight, arbitrary: format2 });
-  }
+  if (reachWeight <= 0) return withFormat2(shape, short);
   const third = Math.max(1, Math.ceil(shape.maxOps / 3));
   const reach = fc
     .record({
@@ -511,14 +474,34 @@ export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
         stressEvery: null,
       }),
     );
-  if (format2 === null)
-    return fc.oneof({ weight: 2, arbitrary: short }, { weight: reachWeight, arbitrary: reach });
-  if (share >= 1) return format2;
-  return fc.oneof(
-    { weight: 200, arbitrary: short },
-    { weight: 100 * reachWeight, arbitrary: reach },
-    { weight: format2Weight, arbitrary: format2 },
+  return withFormat2(
+    shape,
+    fc.oneof({ weight: 2, arbitrary: short }, { weight: reachWeight, arbitrary: reach }),
   );
+}
+
+/**
+ * The programs of `programs`, a share `shape.format2` of them with one to four format-2 pieces
+ * (`format2-segments.ts`) inserted at random places, so that format-2 programs reach every shape the
+ * others do. With no share, `programs` itself (the programs drawn before format 2).
+ */
+function withFormat2(shape: ProgramShape, programs: fc.Arbitrary<Program>): fc.Arbitrary<Program> {
+  const share = Math.min(1, Math.max(0, shape.format2 ?? 0));
+  if (share === 0) return programs;
+  const format2 = fc
+    .tuple(
+      programs,
+      fc.array(fc.tuple(fc.nat(), format2Piece(shape.generations)), { minLength: 1, maxLength: 4 }),
+    )
+    .map(([program, pieces]): Program => {
+      const steps = [...program.steps];
+      for (const [at, piece] of pieces)
+        steps.splice(at % (steps.length + 1), 0, ...withoutGcIfAsked(shape, piece));
+      return { ...program, steps };
+    });
+  if (share === 1) return format2;
+  const weight = Math.round(share * 100);
+  return fc.oneof({ weight: 100 - weight, arbitrary: programs }, { weight, arbitrary: format2 });
 }
 
 /**
