@@ -54,10 +54,10 @@ const RANDOM_GLOBALS = 3;
  * 0 while some collector of the lab does not implement finalizers and weak references yet, 0.3
  * once every one does.
  */
-export const DEFAULT_FORMAT_2_SHARE = 0;
+export const DEFAULT_FORMAT_2_SHARE: number = 0;
 
 /** The share format-2 campaigns use (what `DEFAULT_FORMAT_2_SHARE` becomes once it is switched on). */
-export const FORMAT_2_SHARE = 0.3;
+export const FORMAT_2_SHARE: number = 0.3;
 
 /** Prefix of the globals resurrecting finalizers store into (`fin0`, `fin1`, ...). */
 export const RESURRECTION_GLOBAL = 'fin';
