@@ -17,6 +17,13 @@
  *   the marked ones, so adjacent free space is always one block (no fragmentation beyond what live
  *   objects cause). After sweeping, no object has its mark bit, the object table holds exactly the
  *   unfreed objects and every byte of every chunk is in one object or one free block.
+ * - Finalization and weak references (trace format 2), between mark and sweep: weak references
+ *   whose referent is unmarked are cleared (`heap.weakRefs.clearUnreachable`); the unmarked objects
+ *   with a finalizer that has not run (`heap.finalizers.unreachable`) are marked, with all they
+ *   reach, so they survive this collection (a finalization queue); the tables keep the entries of
+ *   marked objects only. After the sweep and the collection record, the queued finalizers run in
+ *   registration order (`heap.runFinalizer`; one may resurrect its object into a global). A later
+ *   collection frees a finalized object that is still unreachable (its entry is gone by then).
  * Invariants between collections: no mark bit is set; no free block overlaps an object or another
  * free block. `verify()` (checked mode) checks both.
  */
@@ -120,13 +127,39 @@ export class TinyMarkSweep extends CollectorBase {
     const heap = this.heap;
     const start = heap.telemetry.startPause();
     const clock = heap.counters.bytesAllocated;
-    const marked = this.mark();
+    let marked = this.mark();
+    const finalizable = heap.finalizers.size === 0 && heap.weakRefs.size === 0 ? null : this.queue();
+    if (finalizable !== null) marked += this.drain();
+    if (finalizable !== null) this.retainEntries();
     const swept = this.objects.length;
     const freed = this.sweep();
     this.collections++;
     heap.telemetry.endPause(this.pauseKind, start, marked + swept, clock);
     heap.telemetry.recordCollection('full', freed, 0);
+    if (finalizable !== null) for (const addr of finalizable) heap.runFinalizer(addr);
     return freed;
+  }
+
+  /** Whether the object at `addr` is marked. */
+  protected isMarked = (addr: number): boolean => (this.heap.memory.words[addr >> 2]! & MARK) !== 0;
+
+  /**
+   * After the closure from the roots: clears the weak references to unmarked objects, then shades
+   * the unmarked objects whose finalizer has not run (drain the mark stack afterwards); returns
+   * them, in registration order.
+   */
+  protected queue(): number[] {
+    const heap = this.heap;
+    heap.weakRefs.clearUnreachable(this.isMarked);
+    const queue = heap.finalizers.unreachable(this.isMarked);
+    for (const addr of queue) this.shade(addr);
+    return queue;
+  }
+
+  /** Drops the weak-reference and finalizer entries of the unmarked objects (before the sweep). */
+  protected retainEntries(): void {
+    this.heap.weakRefs.retain(this.isMarked);
+    this.heap.finalizers.retain(this.isMarked);
   }
 
   /** Marks every object reachable from the roots; returns how many. */
@@ -134,6 +167,11 @@ export class TinyMarkSweep extends CollectorBase {
     const roots = this.heap.roots;
     for (let i = 0; i < roots.top; i++) this.shade(roots.regs[i]!);
     for (let g = 0; g < roots.globalCount; g++) this.shade(roots.globals[g]!);
+    return this.drain();
+  }
+
+  /** Scans the objects on the mark stack until it is empty; returns how many. */
+  protected drain(): number {
     let marked = 0;
     const stack = this.stack;
     while (stack.length > 0) {

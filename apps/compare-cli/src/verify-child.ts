@@ -61,6 +61,7 @@ async function run(task: VerifyTask): Promise<void> {
         timeLimitMs: task.timeLimitMs,
         ...(task.hostMemoryLimit === undefined ? {} : { hostMemoryLimit: task.hostMemoryLimit }),
         ...(task.stressRuns === undefined ? {} : { stressRuns: task.stressRuns }),
+        ...(task.format2 === undefined ? {} : { format2: task.format2 }),
         onProgress: (done) => send({ type: 'progress', index, done }),
         observer,
       });

@@ -72,6 +72,8 @@ export interface VerifyTask {
   hostMemoryLimit?: number;
   /** Long programs in stress mode per collector (absent: the verifier's default). */
   stressRuns?: number;
+  /** Share of programs using trace format 2 (absent: the verifier's default). */
+  format2?: number;
   /** A trace to check under the first target instead of campaigns (`verify --trace`). */
   trace?: TraceTask;
   /** Where the child writes the operations of the run in progress. */

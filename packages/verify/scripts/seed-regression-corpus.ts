@@ -4,20 +4,33 @@
  * verifier catches with the expected property, shrunk to a local minimum (`verifyTrace` with
  * `minimize`), with a comment header naming the bug, the collector and the property. A trace goes
  * in only if it fails three times in three (the hand-written one when its minimum does not). Rerun it when a
- * broken collector is added; `verifyCollector` runs the corpus before any random program.
+ * broken collector is added; `verifyCollector` runs the corpus before any random program. The
+ * corpus runs under every collector, so the traces of the format-2 broken collectors (finalizers,
+ * weak references) go in only once format-2 programs are on by default (`DEFAULT_FORMAT_2_SHARE`):
+ * until then some collector of the lab does not implement them.
  *
  *   npx tsx --conditions=@gclab/source packages/verify/scripts/seed-regression-corpus.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTrace, type TraceOp, writeTrace } from '@gclab/core';
-import { PROPERTY_NAMES, type PropertyName, REGRESSION_CORPUS_DIR, verifyTrace } from '../src/index.ts';
+import {
+  DEFAULT_FORMAT_2_SHARE,
+  PROPERTY_NAMES,
+  type PropertyName,
+  REGRESSION_CORPUS_DIR,
+  verifyTrace,
+} from '../src/index.ts';
 
 import { brokenCorpus } from '../test/fixtures/broken/index.ts';
 
 mkdirSync(REGRESSION_CORPUS_DIR, { recursive: true });
 for (const entry of brokenCorpus) {
   const name = entry.descriptor.name;
+  if (entry.format2 === true && DEFAULT_FORMAT_2_SHARE === 0) {
+    console.log(`skip  ${name}: a format-2 bug, and format-2 programs are off by default`);
+    continue;
+  }
   if (!PROPERTY_NAMES.includes(entry.expected as PropertyName)) {
     console.log(`skip  ${name}: ${entry.expected} is not a property the verifier checks`);
     continue;

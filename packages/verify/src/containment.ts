@@ -35,6 +35,9 @@ export interface HookWatch {
   left(hook: string): void;
 }
 
+/** The optional hooks of trace format 2, wrapped like the others when a collector has them. */
+const OPTIONAL_HOOKS = ['safepoint', 'gcModule'] as const;
+
 /**
  * Watches a collector's hooks: the hook an exception left first, and the program's deadline. The
  * limit is on the CPU time this process spent since the program started: a wall-clock deadline that
@@ -57,7 +60,7 @@ export class HookGuard {
   ) {
     this.deadline = performance.now() + limitMs;
     const hooks = collector as unknown as Record<string, (...args: unknown[]) => unknown>;
-    for (const hook of COLLECTOR_HOOKS) {
+    for (const hook of [...COLLECTOR_HOOKS, ...OPTIONAL_HOOKS]) {
       const original = hooks[hook];
       if (typeof original !== 'function') continue;
       hooks[hook] = (...args: unknown[]): unknown => {

@@ -15,6 +15,11 @@
  *
  * A cycle's length is the size of its strongly connected component (a ring of n objects is one
  * component of n; a self-reference is a component of one).
+ *
+ * Trace format 2: finalizers that ran, resurrections, a garbage cycle holding an object whose
+ * finalizer has not run at a full collection, callbacks of cleared weak references, `deref`s that
+ * read null, and `deref`s that returned a referent the collector had moved since the weak reference
+ * was made (the lockstep run counts these events as it checks them).
  */
 
 import type { TraceOp } from '@gclab/core';
@@ -49,6 +54,18 @@ export interface ProgramCoverage {
    * incremental, or whose cycles each fit in one operation).
    */
   incrementalSpan: number;
+  /** Finalizers that ran. */
+  finalizersRun: number;
+  /** Finalizers that ran and stored their object into a global. */
+  resurrections: number;
+  /** Most objects on one garbage cycle holding an object with a finalizer not yet run, at a full collection. */
+  finalizableCycle: number;
+  /** Callbacks of cleared weak references that ran. */
+  callbacks: number;
+  /** `deref`s that gave null (a cleared weak reference). */
+  derefNull: number;
+  /** `deref`s that returned a referent the collector had moved since the weak reference was made. */
+  derefMoved: number;
 }
 
 /** A shape of `COVERAGE_SHAPES`: a measure of `ProgramCoverage` at or above a threshold. */
@@ -108,6 +125,17 @@ export const COVERAGE_SHAPES = [
     measure: 'incrementalSpan',
     atLeast: 100,
   },
+  { shape: 'finalizer-ran', label: 'finalizer ran', measure: 'finalizersRun', atLeast: 1 },
+  { shape: 'resurrection', label: 'finalizer resurrected its object', measure: 'resurrections', atLeast: 1 },
+  {
+    shape: 'finalizable-cycle',
+    label: 'finalizable object on a garbage cycle at a full gc',
+    measure: 'finalizableCycle',
+    atLeast: 1,
+  },
+  { shape: 'weakref-callback', label: 'weakref cleared with callback', measure: 'callbacks', atLeast: 1 },
+  { shape: 'deref-null', label: 'deref of a cleared weakref', measure: 'derefNull', atLeast: 1 },
+  { shape: 'deref-moved', label: 'deref after its referent moved', measure: 'derefMoved', atLeast: 1 },
 ] as const satisfies readonly CoverageShapeSpec[];
 
 /** The name of a shape of `COVERAGE_SHAPES`. */
@@ -147,6 +175,12 @@ export class CoverageProbe {
     ops: 0,
     forcedCollections: 0,
     incrementalSpan: 0,
+    finalizersRun: 0,
+    resurrections: 0,
+    finalizableCycle: 0,
+    callbacks: 0,
+    derefNull: 0,
+    derefMoved: 0,
   };
   private words: Int32Array;
   /** Whether the collector is incremental (only then are cycles measured). */
@@ -176,11 +210,16 @@ export class CoverageProbe {
     if (!ReferenceModel.isFullCollection(op)) return;
     const model = this.run.model;
     model.markReachable();
+    const finalizers = model.finalizers.size > 0;
     for (const component of cycles(model.objects)) {
       const live = model.isMarked(component[0]!);
       const reached = this.reached;
       if (live) reached.liveCycle = Math.max(reached.liveCycle, component.length);
-      else reached.garbageCycle = Math.max(reached.garbageCycle, component.length);
+      else {
+        reached.garbageCycle = Math.max(reached.garbageCycle, component.length);
+        if (finalizers && component.some((o) => o.finalizer?.state === 'pending'))
+          reached.finalizableCycle = Math.max(reached.finalizableCycle, component.length);
+      }
     }
   }
 
@@ -195,6 +234,12 @@ export class CoverageProbe {
     }
     reached.ops++;
     if (forced) reached.forcedCollections++;
+    const events = this.run.events;
+    reached.finalizersRun = events.finalizers;
+    reached.resurrections = events.resurrections;
+    reached.callbacks = events.callbacks;
+    reached.derefNull = events.derefNull;
+    reached.derefMoved = events.derefMoved;
     reached.maxDepth = Math.max(reached.maxDepth, model.depth);
     reached.globals = Math.max(reached.globals, model.globals.size);
     const words = this.run.heap.memory.words;

@@ -1,7 +1,9 @@
 /**
  * Property 5, determinism: a program's deterministic figures (counters, collection log, pause kinds
  * and work units, the collector's own stats, where the program ended) as one comparable text, the
- * figures of each operation (the address a `new` returned, the counters, the collections so far),
+ * figures of each operation (the address a `new` returned, the counters, the collections so far, the
+ * output lines it wrote: format 2's finalizers, callbacks and `gc` call results, whose text is
+ * collector-specific, so they are compared between the two runs and never with the model),
  * and a plain re-run (no checked mode, no model, single frees unobserved) that must reproduce them
  * exactly. The first operation whose figures differ is named: when only the freed objects and bytes
  * differ, the collector reports its frees differently when nobody observes single frees (a bulk
@@ -23,15 +25,16 @@ import { PropertyViolation } from './properties.ts';
 
 /**
  * The figures of one operation: what it returned (a `new`'s address), objects and bytes allocated,
- * objects and bytes freed, objects moved, collections logged so far.
+ * objects and bytes freed, objects moved, collections logged so far, and the output lines it wrote
+ * (trace format 2: finalizers, callbacks, `deref` and `gc` call results; '' for none).
  */
-export type StepFigures = readonly [number | null, number, number, number, number, number, number];
+export type StepFigures = readonly [number | null, number, number, number, number, number, number, string];
 
 /** Index of the objects-freed figure in `StepFigures` (bytes freed follows it). */
 const FREED = 3;
 
-/** The figures of the operation that just ran on `heap` and returned `result`. */
-export function stepFigures(heap: Heap, result: number | null): StepFigures {
+/** The figures of the operation that just ran on `heap`, returned `result` and wrote `output`. */
+export function stepFigures(heap: Heap, result: number | null, output: string): StepFigures {
   const c = heap.counters;
   return [
     result,
@@ -41,6 +44,7 @@ export function stepFigures(heap: Heap, result: number | null): StepFigures {
     c.bytesFreed,
     c.objectsMoved,
     heap.telemetry.collections.length,
+    output,
   ];
 }
 
@@ -95,10 +99,11 @@ export function compareRuns(
 
 /** Step figures in words. */
 function describeStep(s: StepFigures): string {
-  const [result, objects, bytes, freed, freedBytes, moved, collections] = s;
+  const [result, objects, bytes, freed, freedBytes, moved, collections, output] = s;
   return (
     `${result === null ? '' : `result ${result}, `}${objects} objects (${bytes} bytes) allocated, ` +
-    `${freed} (${freedBytes} bytes) freed, ${moved} moved, ${collections} collections`
+    `${freed} (${freedBytes} bytes) freed, ${moved} moved, ${collections} collections` +
+    (output === '' ? '' : `, output ${JSON.stringify(output.split('\n'))}`)
   );
 }
 
@@ -146,10 +151,13 @@ export function plainRun(
   // observed (CPython's 'stop' callback info dict is a fresh container): listen here too.
   heap.telemetry.collectionListeners.push(() => {});
   const performer = new TracePerformer(heap);
+  const output = heap.output;
   let outOfMemory = false;
   for (const op of ops) {
     try {
-      steps.push(stepFigures(heap, performer.perform(op)));
+      const lines = output.length;
+      const result = performer.perform(op);
+      steps.push(stepFigures(heap, result, output.length === lines ? '' : output.slice(lines).join('\n')));
     } catch (error) {
       if (refusedByHostMemory(error, heap))
         throw new HostMemoryExhaustedError(error, heap.os.memory.budgetBytes);

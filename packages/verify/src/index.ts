@@ -18,11 +18,15 @@ export {
 export { HostMemoryBudgetError, HostMemoryExhaustedError } from './host-memory-budget.ts';
 export {
   bigUnit,
+  DEFAULT_FORMAT_2_SHARE,
   DEFAULT_STEP_WEIGHTS,
+  FORMAT_2_SHARE,
+  type GeneratedGcCall,
   type PayloadSpec,
   type Program,
   type ProgramShape,
   programArbitrary,
+  RESURRECTION_GLOBAL,
   type RootSpec,
   resolveStep,
   type SourceSpec,
@@ -43,7 +47,12 @@ export {
   type PropertyName,
   PropertyViolation,
 } from './properties.ts';
-export { ModelObject, ReferenceModel } from './reference-model.ts';
+export {
+  type ModelFinalizer,
+  ModelObject,
+  type ModelWeakRef,
+  ReferenceModel,
+} from './reference-model.ts';
 export {
   COLLECTOR_OPTIONS_COMMENT,
   corpusHeapLimit,

@@ -24,6 +24,21 @@
  * A failing `collector.verify()` (called by checked mode, or after the checks when checked mode is
  * off) is held back until the model's checks have run, then reported as allocator integrity.
  *
+ * Trace format 2 (finalizers and weak references; see properties.ts for the two properties): the
+ * run listens to the heap's output lines. A `finalize N` line is checked as it is written (the
+ * registration is the object's latest, has not run, its object is not freed) and, after the
+ * operation, against reachability: the object must have been unreachable before the operation or
+ * after it (not counting the globals this operation's finalizers stored into). Then the model
+ * stores each resurrected object into its global, in the heap's order relative to the operation's
+ * own root store, so safety checks the resurrected object and all it reaches. A `callback N` line is
+ * checked likewise (its weak reference has a callback, is not freed, ran none before; its referent
+ * is freed or unreachable by the end of the operation). A `deref` is checked against the model (see
+ * `checkDeref`), and after every operation each weak reference the model has not seen cleared
+ * must, in the heap's table, refer to its referent where the collector last reported it, or be
+ * cleared (`checkWeakReferences`). Objects found unreachable while these checks run are remembered
+ * (`ModelObject.wasUnreachable`). Completeness after a full collection allows, besides what
+ * `Completeness` allows, what finalization keeps (`finalizationKept`).
+ *
  * Out of memory: an `OutOfMemoryError` ends the program without a failure when the bytes the
  * collector may not free (reachable objects, plus the unfreed cyclic garbage for `acyclic` or when
  * `oomKeepsCycles`, plus every unfreed object for `none`) and the request exceed `oomLiveFraction` of
@@ -42,12 +57,13 @@ import {
   OutOfMemoryError,
   type TraceOp,
   TracePerformer,
+  WEAKREF_PAYLOAD_BYTES,
 } from '@gclab/core';
 import { HookGuard, type HookWatch, TimeLimitExceeded } from './containment.ts';
 import { type StepFigures, stepFigures } from './determinism.ts';
 import { HostMemoryExhaustedError, hostMemoryOption, refusedByHostMemory } from './host-memory-budget.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
-import { ModelObject, ReferenceModel } from './reference-model.ts';
+import { type ModelFinalizer, ModelObject, ReferenceModel } from './reference-model.ts';
 import { type ReportListener, TrackingHeap } from './tracking-heap.ts';
 
 /** How a lockstep run is set up. */
@@ -92,6 +108,22 @@ export class LockstepRun implements ReportListener {
   fullCollections = 0;
   /** The figures of each operation that ran to its end, for the determinism check. */
   readonly steps: StepFigures[] = [];
+  /** Format 2 events seen so far (for coverage): finalizers run, resurrections, callbacks, ... */
+  readonly events = { finalizers: 0, resurrections: 0, callbacks: 0, derefNull: 0, derefMoved: 0 };
+  /** Output lines of the operation in progress. */
+  private readonly lines: string[] = [];
+  /** Finalizers that ran during the operation in progress, and whether before its own root store. */
+  private readonly finalizedNow: Array<{ registration: ModelFinalizer; beforeStore: boolean }> = [];
+  /** Weak reference objects whose callback ran during the operation in progress. */
+  private readonly callbacksNow: ModelObject[] = [];
+  /** Objects reachable before the operation in progress (computed at its first format-2 event), or null. */
+  private reachableBefore: Set<ModelObject> | null = null;
+  /** The heap's root-write counter when the operation in progress began. */
+  private rootWritesAtStart = 0;
+  /** Whether the collector keeps a `gc.garbage` (legacy finalizer cycles stay there, unfreed). */
+  private readonly hasGarbageList: boolean;
+  /** Set once `gc.freeze` or `gc.set_debug` ran: completeness is no longer checked. */
+  private gcModuleAltered = false;
   private readonly byAddress = new Map<number, ModelObject>();
   private readonly performer: TracePerformer;
   private readonly guard: HookGuard;
@@ -115,7 +147,9 @@ export class LockstepRun implements ReportListener {
     this.heap.listener = this;
     this.heap.telemetry.collectionListeners.push((record) => this.collected(record));
     this.performer = new TracePerformer(this.heap);
+    this.heap.onOutput = (line) => this.output(line);
     const collector = this.heap.collector;
+    this.hasGarbageList = (collector.gcModule?.('garbage', []) ?? null) !== null;
     this.guard = new HookGuard(collector, config.timeLimitMs, config.hookWatch ?? null);
     const verify = collector.verify.bind(collector);
     // A failing verify() is held back until the model's checks have run: they name the defect
@@ -152,10 +186,15 @@ export class LockstepRun implements ReportListener {
     // Frees outside collections are how a reference-counting collector works; a tracing one frees
     // only in collections, which may span operations (an incremental sweep).
     if (this.config.descriptor.constraints.countsReferences) this.freedSinceRecord = 0;
+    this.lines.length = 0;
+    this.finalizedNow.length = 0;
+    this.callbacksNow.length = 0;
+    this.reachableBefore = null;
+    this.rootWritesAtStart = this.heap.counters.rootWrites;
     let result: number | null;
     try {
       result = this.performer.perform(op);
-      this.steps.push(stepFigures(this.heap, result));
+      this.steps.push(stepFigures(this.heap, result, this.lines.length === 0 ? '' : this.lines.join('\n')));
     } catch (error) {
       if (error instanceof OutOfMemoryError) {
         if (this.pending !== null) throw this.pending; // reported before the allocation failed
@@ -169,8 +208,8 @@ export class LockstepRun implements ReportListener {
       throw this.classify(error);
     }
     if (this.pending !== null) throw this.pending;
-    let allocated: ModelObject | null = null;
-    if (op.op === 'new') {
+    let produced: ModelObject | null = null;
+    if (op.op === 'new' || op.op === 'weakref') {
       const addr = result!;
       const occupant = this.byAddress.get(addr);
       if (occupant !== undefined) {
@@ -179,23 +218,33 @@ export class LockstepRun implements ReportListener {
           `allocation returned ${hex(addr)}, where ${occupant.describe()} lies unfreed`,
         );
       }
-      allocated = new ModelObject(
+      const refs = op.op === 'new' ? op.refs : 0;
+      const bytes = op.op === 'new' ? op.bytes : WEAKREF_PAYLOAD_BYTES;
+      produced = new ModelObject(
         this.model.objects.length + 1,
         index,
-        op.refs,
-        op.bytes,
-        this.heap.model.sizeOf(op.refs, op.bytes),
+        refs,
+        bytes,
+        this.heap.model.sizeOf(refs, bytes),
       );
-      allocated.addr = addr;
-      this.byAddress.set(addr, allocated);
+      produced.addr = addr;
+      this.byAddress.set(addr, produced);
+    } else if (op.op === 'deref') produced = this.checkDeref(op, result!);
+    const events = this.finalizedNow.length > 0 || this.callbacksNow.length > 0;
+    if (events) {
+      for (const f of this.finalizedNow) if (f.beforeStore) this.model.resurrect(f.registration);
     }
-    this.model.apply(op, allocated);
+    this.model.apply(op, produced, index);
+    if (events) this.afterEvents(op);
+    if (op.op === 'gc-call' && (op.gc.call === 'freeze' || (op.gc.call === 'set_debug' && op.gc.flags !== 0)))
+      this.gcModuleAltered = true;
     this.checkSafety();
     this.checkAllocator();
     if (this.config.descriptor.constraints.countsReferences) this.checkCounts(op, result);
+    if (this.model.weakRefs.length > 0) this.checkWeakReferences();
     if (ReferenceModel.isFullCollection(op)) {
       this.fullCollections++;
-      const incomplete = this.incompleteness();
+      const incomplete = this.incompleteness(false);
       if (incomplete !== null) this.fail('completeness', incomplete);
     }
     if (!this.config.coreChecks) this.heap.collector.verify();
@@ -220,6 +269,12 @@ export class LockstepRun implements ReportListener {
         'allocator-integrity',
         `the collector freed ${o.describe()} as ${size} bytes; it is ${o.size}`,
       );
+    if (o.finalizer?.state === 'pending') {
+      this.report(
+        'finalizers',
+        `the collector freed ${o.describe()} without running its finalizer (registered by op ${o.finalizer.id})`,
+      );
+    }
     o.freed = true;
     this.byAddress.delete(addr);
     this.freedSinceRecord++;
@@ -229,6 +284,12 @@ export class LockstepRun implements ReportListener {
     this.guard.check('when the collector reported a freed range');
     for (const [addr, o] of this.byAddress) {
       if (addr >= start && addr < end) {
+        if (o.finalizer?.state === 'pending') {
+          this.report(
+            'finalizers',
+            `the collector reclaimed ${o.describe()} without running its finalizer (registered by op ${o.finalizer.id})`,
+          );
+        }
         o.freed = true;
         this.byAddress.delete(addr);
         this.freedSinceRecord++;
@@ -285,7 +346,7 @@ export class LockstepRun implements ReportListener {
     }
     if (record.generation !== 'full' || this.config.descriptor.constraints.incremental) return;
     if (ReferenceModel.isFullCollection(this.ops[this.opIndex]!)) return; // checked when it returns
-    const incomplete = this.incompleteness();
+    const incomplete = this.incompleteness(true);
     if (incomplete !== null)
       this.report('completeness', `in a collection during the operation: ${incomplete}`);
   }
@@ -331,6 +392,266 @@ export class LockstepRun implements ReportListener {
   private verifyViolation(error: unknown): PropertyViolation {
     const reason = error instanceof HeapIntegrityError ? error.reason : `threw ${describeError(error)}`;
     return new PropertyViolation('allocator-integrity', this.opIndex, `collector.verify(): ${reason}`);
+  }
+
+  // ---- trace format 2: output lines, finalizers and weak references ------------------------------
+
+  /** One output line of the heap, as it is written (inside the operation). */
+  private output(line: string): void {
+    this.lines.push(line);
+    if (line.startsWith('finalize ')) this.finalizerRan(Number(line.slice(9)));
+    else if (line.startsWith('callback ')) this.callbackRan(Number(line.slice(9)));
+  }
+
+  /** The running operation, quoted, for messages. */
+  private opText(): string {
+    const op = this.ops[this.opIndex];
+    return op === undefined ? '?' : `'${formatOp(op)}'`;
+  }
+
+  /** The objects reachable before the running operation (the model still holds that state). */
+  private noteReachableBefore(): void {
+    if (this.reachableBefore === null) this.reachableBefore = new Set(this.model.markReachable());
+  }
+
+  /** `finalize N`: the registration is the object's latest, has not run, and its object is not freed. */
+  private finalizerRan(id: number): void {
+    this.guard.check('when a finalizer ran');
+    const registration = this.model.finalizers.get(id);
+    if (registration === undefined) {
+      this.report(
+        'finalizers',
+        `during ${this.opText()} a finalizer ran that no operation registered ('finalize ${id}')`,
+      );
+      return;
+    }
+    const o = registration.object;
+    const what = `the finalizer of ${o.describe()} registered by op ${id}`;
+    if (registration.state === 'ran') {
+      this.report(
+        'finalizers',
+        `${what} ran a second time, during ${this.opText()} (it ran during op ${registration.ranAt})`,
+      );
+      return;
+    }
+    if (registration.state === 'replaced')
+      this.report(
+        'finalizers',
+        `${what} ran during ${this.opText()}, but a later finalizer operation replaced it`,
+      );
+    if (o.freed)
+      this.report('finalizers', `${what} ran during ${this.opText()}, after the collector freed the object`);
+    this.noteReachableBefore();
+    registration.state = 'ran';
+    registration.ranAt = this.opIndex;
+    // The heap's runFinalizer writes the line before its root store; the operation's own root store
+    // (one for each operation that writes a root) is counted too.
+    const writes = this.heap.counters.rootWrites - this.rootWritesAtStart;
+    const earlier = this.finalizedNow.filter((f) => f.registration.resurrect !== null).length;
+    this.finalizedNow.push({ registration, beforeStore: writes - earlier === 0 });
+    this.events.finalizers++;
+    if (registration.resurrect !== null) this.events.resurrections++;
+  }
+
+  /** `callback N`: the weak reference has a callback, is not freed, and ran none before. */
+  private callbackRan(id: number): void {
+    this.guard.check('when a weak reference callback ran');
+    const w = this.model.weakRefsById.get(id);
+    if (w === undefined || w.weak === null) {
+      this.report(
+        'weak-references',
+        `during ${this.opText()} a callback ran for no weak reference ('callback ${id}')`,
+      );
+      return;
+    }
+    const weak = w.weak;
+    const what = `the callback of weak reference ${w.describe()} (to #${weak.referent.id}, made by op ${id})`;
+    if (!weak.callback)
+      this.report(
+        'weak-references',
+        `during ${this.opText()} a callback ran for weak reference ${w.describe()}, which has none`,
+      );
+    else if (weak.callbackRan)
+      this.report('weak-references', `${what} ran a second time, during ${this.opText()}`);
+    if (w.freed)
+      this.report(
+        'weak-references',
+        `${what} ran during ${this.opText()}, after the collector freed the weak reference object`,
+      );
+    this.noteReachableBefore();
+    weak.callbackRan = true;
+    weak.cleared = true;
+    this.callbacksNow.push(w);
+    this.events.callbacks++;
+  }
+
+  /**
+   * After an operation during which finalizers or callbacks ran (the model has applied it, and the
+   * resurrections that came before its root store): each finalized object and each callback's
+   * referent was unreachable before the operation or after it (not counting the globals this
+   * operation's finalizers stored into); a callback's weak reference was alive. Then the
+   * remaining resurrections are applied, and every object unreachable before or after is remembered
+   * as having been unreachable.
+   */
+  private afterEvents(op: TraceOp): void {
+    const model = this.model;
+    const before = this.reachableBefore ?? new Set<ModelObject>();
+    const into = new Set<string>();
+    for (const f of this.finalizedNow)
+      if (f.registration.resurrect !== null) into.add(f.registration.resurrect);
+    const after = new Set(model.markReachable(into));
+    const dead = (o: ModelObject) => !before.has(o) || !after.has(o);
+    for (const { registration } of this.finalizedNow) {
+      const o = registration.object;
+      if (!dead(o)) {
+        this.fail(
+          'finalizers',
+          `the finalizer of ${o.describe()} (registered by op ${registration.id}) ran during '${formatOp(op)}', but the object is reachable from the roots before and after it`,
+        );
+      }
+    }
+    const counts = this.config.descriptor.constraints.countsReferences;
+    for (const w of this.callbacksNow) {
+      const weak = w.weak!;
+      const referent = weak.referent;
+      if (!referent.freed && !referent.wasUnreachable && !dead(referent)) {
+        this.fail(
+          'weak-references',
+          `the callback of weak reference ${w.describe()} ran during '${formatOp(op)}', but its referent ${referent.describe()} is reachable from the roots before and after it`,
+        );
+      }
+      // A collector that does not count references runs only the callbacks of weak references it
+      // found reachable (a weak reference that dies with its referent does not call back).
+      if (!counts && !before.has(w) && !after.has(w)) {
+        this.fail(
+          'weak-references',
+          `the callback of weak reference ${w.describe()} ran during '${formatOp(op)}', but the weak reference object itself is unreachable (garbage does not call back)`,
+        );
+      }
+    }
+    for (const f of this.finalizedNow) if (!f.beforeStore) model.resurrect(f.registration);
+    for (const o of model.objects) if (!o.freed && (!before.has(o) || !after.has(o))) o.wasUnreachable = true;
+  }
+
+  /**
+   * `deref`: the heap returned `value`. Live: exactly the referent where the collector last put it
+   * (not freed, not a weak reference that read null before). Null: the referent is freed,
+   * unreachable now, or was seen unreachable before. Returns the model object the heap returned.
+   */
+  private checkDeref(op: Extract<TraceOp, { op: 'deref' }>, value: number): ModelObject | null {
+    const w = this.model.read(op.weakref)!;
+    const weak = w.weak!;
+    const referent = weak.referent;
+    const what = `'${formatOp(op)}' (weak reference ${w.describe()} to ${referent.describe()})`;
+    if (value !== 0) {
+      if (referent.freed)
+        this.fail(
+          'weak-references',
+          `${what} returned ${hex(value)}, but the collector freed the referent: a dangling weak reference`,
+        );
+      if (value !== referent.addr)
+        this.fail(
+          'weak-references',
+          `${what} returned ${hex(value)}, but the collector last reported the referent at ${hex(referent.addr)}`,
+        );
+      if (weak.cleared)
+        this.fail(
+          'weak-references',
+          `${what} returned the referent, but the weak reference was cleared before`,
+        );
+      if (referent.addr !== weak.referentAddr) this.events.derefMoved++;
+      return referent;
+    }
+    this.events.derefNull++;
+    if (!referent.freed && !referent.wasUnreachable) {
+      this.model.markReachable();
+      if (this.model.isMarked(referent))
+        this.fail(
+          'weak-references',
+          `${what} returned null, but the referent is strongly reachable and never was unreachable`,
+        );
+      referent.wasUnreachable = true;
+    }
+    weak.cleared = true;
+    return null;
+  }
+
+  /**
+   * After every operation of a program with weak references: the heap's table has an entry at each
+   * reachable weak reference object's address, and each weak reference the model has not seen
+   * cleared refers to its referent's current address, or to nothing (cleared); never to a freed or
+   * moved-from object.
+   */
+  private checkWeakReferences(): void {
+    const table = this.heap.weakRefs;
+    let reachable = false;
+    for (const w of this.model.weakRefs) {
+      const weak = w.weak!;
+      if (w.freed) continue;
+      if (!table.isWeakReference(w.addr)) {
+        // Lost from the table: a defect if the weak reference object is reachable (a dead one's
+        // entry may go before the object is swept).
+        if (!reachable) {
+          this.model.markReachable();
+          reachable = true;
+        }
+        if (this.model.isMarked(w)) {
+          this.fail(
+            'weak-references',
+            `weak reference object ${w.describe()} is reachable at ${hex(w.addr)}, but the heap's weak-reference table has no entry there (dropped, or not moved with the object)`,
+          );
+        }
+        continue;
+      }
+      if (weak.cleared) continue;
+      const at = table.referentOf(w.addr);
+      if (at === 0) continue;
+      const referent = weak.referent;
+      if (referent.freed) {
+        this.fail(
+          'weak-references',
+          `weak reference ${w.describe()} still refers to ${hex(at)} after the collector freed its referent ${referent.describe()}: a dangling weak reference`,
+        );
+      }
+      if (at !== referent.addr) {
+        this.fail(
+          'weak-references',
+          `weak reference ${w.describe()} refers to ${hex(at)}, but the collector last reported its referent ${referent.describe()} at ${hex(referent.addr)}`,
+        );
+      }
+    }
+  }
+
+  /**
+   * What finalization keeps after a full collection, among the unreachable objects (call right
+   * after `markReachable`): the objects whose finalizer ran during this operation; during the
+   * operation (`inOp`: the collection's finalizers may not have run yet) the objects whose
+   * finalizer has not run; for a collector with a `gc.garbage`, the objects with a legacy finalizer
+   * that has not run; and everything these reach.
+   */
+  private finalizationKept(inOp: boolean, into: Set<ModelObject>): void {
+    const model = this.model;
+    if (model.finalizers.size === 0) return;
+    const stack: ModelObject[] = [];
+    for (const registration of model.finalizers.values()) {
+      const o = registration.object;
+      if (o.freed || model.isMarked(o) || into.has(o)) continue;
+      const keep =
+        (registration.state === 'ran' && registration.ranAt === this.opIndex) ||
+        (registration.state === 'pending' && (inOp || (registration.legacy && this.hasGarbageList)));
+      if (!keep) continue;
+      into.add(o);
+      stack.push(o);
+    }
+    while (stack.length > 0) {
+      const o = stack.pop()!;
+      for (const f of o.fields) {
+        if (f !== null && !model.isMarked(f) && !into.has(f)) {
+          into.add(f);
+          stack.push(f);
+        }
+      }
+    }
   }
 
   // ---- checks ------------------------------------------------------------------------------------
@@ -502,17 +823,21 @@ export class LockstepRun implements ReportListener {
     }
   }
 
-  /** Property 2: after a full collection, exactly the reachable (and unreclaimable) objects remain; else why not. */
-  private incompleteness(): string | null {
+  /**
+   * Property 2: after a full collection (`inOp`: one logged inside the operation), exactly the
+   * reachable (and unreclaimable) objects remain; else why not.
+   */
+  private incompleteness(inOp: boolean): string | null {
     const mode = this.config.completeness;
-    if (mode === 'none') return null;
+    if (mode === 'none' || this.gcModuleAltered) return null;
     const model = this.model;
     model.markReachable();
     const kept = mode === 'acyclic' ? model.cyclicGarbage() : new Set<ModelObject>();
+    const gone = [...kept].filter((o) => o.freed);
+    this.finalizationKept(inOp, kept);
     const left = model.objects.filter((o) => !o.freed && !model.isMarked(o) && !kept.has(o));
     if (left.length > 0)
       return `after a full collection ${left.length} unreachable object(s) remain unfreed: ${list(left)}`;
-    const gone = [...kept].filter((o) => o.freed);
     if (gone.length > 0)
       return `cyclic garbage was freed by a collector whose constraints say it does not reclaim cycles: ${list(gone)}`;
     return null;
@@ -521,14 +846,24 @@ export class LockstepRun implements ReportListener {
   /** Accepts an out-of-memory only when the data the collector may not free nearly fills the limit. */
   private checkOutOfMemory(op: TraceOp, error: OutOfMemoryError): void {
     const limit = this.config.heapLimit;
-    const requested = op.op === 'new' ? this.heap.model.sizeOf(op.refs, op.bytes) : 0;
+    const requested =
+      op.op === 'new'
+        ? this.heap.model.sizeOf(op.refs, op.bytes)
+        : op.op === 'weakref'
+          ? this.heap.model.sizeOf(0, WEAKREF_PAYLOAD_BYTES)
+          : 0;
     const model = this.model;
     const reachable = model.markReachable();
     let kept = 0;
     if (this.config.completeness === 'none') {
       for (const o of model.objects) if (!o.freed && !model.isMarked(o)) kept += o.size;
-    } else if (this.config.completeness === 'acyclic' || this.config.oomKeepsCycles) {
-      for (const o of model.cyclicGarbage()) if (!o.freed) kept += o.size;
+    } else {
+      const unfreeable =
+        this.config.completeness === 'acyclic' || this.config.oomKeepsCycles
+          ? model.cyclicGarbage()
+          : new Set<ModelObject>();
+      this.finalizationKept(true, unfreeable);
+      for (const o of unfreeable) if (!o.freed) kept += o.size;
     }
     let live = 0;
     for (const o of reachable) live += o.size;

@@ -5,9 +5,11 @@
  * property tests that assert their own properties (the verifier's lockstep run checks every property
  * after every operation instead). The model never looks at heap memory and records no frees, so it
  * is the ideal program: what is reachable, what an ideal reference counter keeps, how many
- * references each object has.
+ * references each object has. Format 2: the model follows the heap's `deref` results and the
+ * resurrections of the finalizers the heap reports in `heap.output` (after the operation's own
+ * effect), without checking them (the lockstep run does).
  */
-import { type Heap, type TraceOp, TracePerformer, writeTrace } from '@gclab/core';
+import { type Heap, type TraceOp, TracePerformer, WEAKREF_PAYLOAD_BYTES, writeTrace } from '@gclab/core';
 import { type Program, resolveStep, type Step } from './program.ts';
 import { ModelObject, ReferenceModel } from './reference-model.ts';
 
@@ -79,20 +81,33 @@ export class ProgramRun {
   /** Performs an operation valid for the model on the heap and the model; returns the heap's result. */
   perform(op: TraceOp): number | null {
     this.ops.push(op);
+    const output = this.heap.output;
+    const lines = output.length;
+    const weakref = op.op === 'deref' ? this.model.read(op.weakref) : null;
     const result = this.performer.perform(op);
-    let allocated: ModelObject | null = null;
-    if (op.op === 'new') {
+    let produced: ModelObject | null = null;
+    if (op.op === 'new' || op.op === 'weakref') {
       const model = this.model;
-      allocated = new ModelObject(
+      const refs = op.op === 'new' ? op.refs : 0;
+      const bytes = op.op === 'new' ? op.bytes : WEAKREF_PAYLOAD_BYTES;
+      produced = new ModelObject(
         model.objects.length + 1,
         this.ops.length - 1,
-        op.refs,
-        op.bytes,
-        this.heap.model.sizeOf(op.refs, op.bytes),
+        refs,
+        bytes,
+        this.heap.model.sizeOf(refs, bytes),
       );
-      allocated.addr = result!;
+      produced.addr = result!;
+    } else if (op.op === 'deref' && result !== 0) produced = weakref?.weak?.referent ?? null;
+    this.model.apply(op, produced, this.ops.length - 1);
+    for (let i = lines; i < output.length; i++) {
+      const line = output[i]!;
+      if (!line.startsWith('finalize ')) continue;
+      const registration = this.model.finalizers.get(Number(line.slice(9)));
+      if (registration === undefined) continue;
+      registration.state = 'ran';
+      this.model.resurrect(registration);
     }
-    this.model.apply(op, allocated);
     if (op.op === 'refcount' && this.options.countFrom !== undefined) {
       const target = this.model.read(op.src)!;
       this.refcounts.push({ heap: result, model: this.expectedCount(target, this.options.countFrom) });

@@ -14,10 +14,19 @@
  * reference to an object, store young objects into old ones around minor collections, and allocate
  * large payloads near the heap limit; `gc` (full or `gc 0`) is frequent enough to fall between any two
  * operations.
+ *
+ * Trace format 2: a share of the programs (`ProgramShape.format2`; the verifier's default is
+ * `DEFAULT_FORMAT_2_SHARE`) get one to four pieces of `format2-segments.ts` inserted at random places:
+ * object kinds, finalizers (plain, resurrecting, legacy), weak references with and without
+ * callbacks, `deref`, `safepoint` and `gc.*` calls, as single steps and in segments. A resurrecting
+ * finalizer stores its object into a global of its own (`fin0`, `fin1`, ... in registration order),
+ * which no other step writes: only a `drop` step deletes it, so the model never has to guess the
+ * order of two stores into one global.
  */
 
-import { glob, reg, type TraceOp, type TraceRoot, type TraceSource } from '@gclab/core';
+import { glob, type ObjectKindName, reg, type TraceOp, type TraceRoot, type TraceSource } from '@gclab/core';
 import fc from 'fast-check';
+import { format2Piece } from './format2-segments.ts';
 import { reachSegment } from './reach-segments.ts';
 import type { ModelObject, ReferenceModel } from './reference-model.ts';
 import { neu, put, r, set } from './step-builders.ts';
@@ -38,6 +47,24 @@ export const GLOBAL_POOL: readonly string[] = [
 /** Globals random steps name (the first of `GLOBAL_POOL`). */
 const RANDOM_GLOBALS = 3;
 
+/**
+ * The share of generated programs (short and reach programs together) that use trace format 2
+ * (finalizers, weak references, kinds, `gc.*` calls), unless a campaign says otherwise
+ * (`VerifyOptions.format2`). THE ONE SETTING to switch format-2 programs on for every campaign:
+ * 0 while some collector of the lab does not implement finalizers and weak references yet, 0.3
+ * once every one does.
+ */
+export const DEFAULT_FORMAT_2_SHARE: number = 0;
+
+/** The share format-2 campaigns use (what `DEFAULT_FORMAT_2_SHARE` becomes once it is switched on). */
+export const FORMAT_2_SHARE: number = 0.3;
+
+/** Prefix of the globals resurrecting finalizers store into (`fin0`, `fin1`, ...). */
+export const RESURRECTION_GLOBAL = 'fin';
+
+/** The `gc` module calls generated programs make (the others change what a collector does). */
+export type GeneratedGcCall = 'collect' | 'get_count' | 'garbage' | 'is_tracked' | 'is_finalized';
+
 /** A root selector: register `r` (modulo the frame's size) or global `GLOBAL_POOL[g]`. */
 export type RootSpec = { readonly r: number } | { readonly g: number };
 /** A source selector: a root or null. */
@@ -49,7 +76,13 @@ export type PayloadSpec = number | { readonly big: number };
 
 /** One abstract step of a program. */
 export type Step =
-  | { readonly k: 'new'; readonly dst: RootSpec; readonly refs: number; readonly bytes: PayloadSpec }
+  | {
+      readonly k: 'new';
+      readonly dst: RootSpec;
+      readonly refs: number;
+      readonly bytes: PayloadSpec;
+      readonly kind?: ObjectKindName;
+    }
   | { readonly k: 'set'; readonly dst: RootSpec; readonly src: SourceSpec }
   | { readonly k: 'del'; readonly dst: RootSpec }
   | {
@@ -63,7 +96,20 @@ export type Step =
   | { readonly k: 'call'; readonly extra: number; readonly args: readonly SourceSpec[] }
   | { readonly k: 'ret' }
   | { readonly k: 'gc'; readonly generation: number | null }
-  | { readonly k: 'refcount'; readonly src: RootSpec };
+  | { readonly k: 'refcount'; readonly src: RootSpec }
+  // ---- trace format 2 ----
+  | { readonly k: 'finalizer'; readonly obj: RootSpec; readonly mode: 'plain' | 'resurrect' | 'legacy' }
+  | { readonly k: 'weakref'; readonly dst: RootSpec; readonly referent: RootSpec; readonly callback: boolean }
+  | { readonly k: 'deref'; readonly dst: RootSpec; readonly weakref: RootSpec }
+  /** Deletes one of the globals resurrecting finalizers stored into (the `index`-th defined, modulo). */
+  | { readonly k: 'drop'; readonly index: number }
+  | { readonly k: 'safepoint' }
+  | {
+      readonly k: 'gccall';
+      readonly call: GeneratedGcCall;
+      readonly generation: number | null;
+      readonly src: RootSpec;
+    };
 
 /**
  * A generated program: its heap limit (null = none), the size of a `big` payload unit, its steps,
@@ -102,6 +148,11 @@ export interface ProgramShape {
   /** Extra header words of the collector's objects, so reach segments make exact sizes. Default 0. */
   headerWords?: number;
   /**
+   * Share (0 to 1) of the programs that use trace format 2 (see `DEFAULT_FORMAT_2_SHARE`). Default 0:
+   * none, and the generator draws exactly the programs it drew before format 2.
+   */
+  format2?: number;
+  /**
    * Option sets besides the campaign's options (the collector's `verifyOptionSets`): each program
    * draws one of the `optionSets + 1` sets, the campaign's own (0, where shrinking goes) or one of
    * them. Default 0.
@@ -109,8 +160,11 @@ export interface ProgramShape {
   optionSets?: number;
 }
 
+/** The kinds of steps of trace format 1 (single random steps of every program). */
+type Version1Step = 'new' | 'set' | 'del' | 'put' | 'get' | 'call' | 'ret' | 'gc' | 'refcount';
+
 /** Relative weight of each kind of single random step. */
-export type StepWeights = Record<Step['k'], number>;
+export type StepWeights = Record<Version1Step, number>;
 
 /** The weights of single random steps the verifier uses. */
 export const DEFAULT_STEP_WEIGHTS: Readonly<StepWeights> = {
@@ -350,7 +404,9 @@ function randomSteps(
 }
 
 function withoutGcIfAsked(shape: ProgramShape, steps: Step[]): Step[] {
-  return shape.explicitGc === false ? steps.filter((s) => s.k !== 'gc') : steps;
+  return shape.explicitGc === false
+    ? steps.filter((s) => s.k !== 'gc' && !(s.k === 'gccall' && s.call === 'collect'))
+    : steps;
 }
 
 /** The heap limits of a shape (none when it lists none), and the `big` unit of the smallest. */
@@ -399,7 +455,7 @@ export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
     stressEvery: fc.constant(null),
   });
   const reachWeight = shape.reach ?? 0;
-  if (reachWeight <= 0) return short;
+  if (reachWeight <= 0) return withFormat2(shape, short);
   const third = Math.max(1, Math.ceil(shape.maxOps / 3));
   const reach = fc
     .record({
@@ -418,7 +474,34 @@ export function programArbitrary(shape: ProgramShape): fc.Arbitrary<Program> {
         stressEvery: null,
       }),
     );
-  return fc.oneof({ weight: 2, arbitrary: short }, { weight: reachWeight, arbitrary: reach });
+  return withFormat2(
+    shape,
+    fc.oneof({ weight: 2, arbitrary: short }, { weight: reachWeight, arbitrary: reach }),
+  );
+}
+
+/**
+ * The programs of `programs`, a share `shape.format2` of them with one to four format-2 pieces
+ * (`format2-segments.ts`) inserted at random places, so that format-2 programs reach every shape the
+ * others do. With no share, `programs` itself (the programs drawn before format 2).
+ */
+function withFormat2(shape: ProgramShape, programs: fc.Arbitrary<Program>): fc.Arbitrary<Program> {
+  const share = Math.min(1, Math.max(0, shape.format2 ?? 0));
+  if (share === 0) return programs;
+  const format2 = fc
+    .tuple(
+      programs,
+      fc.array(fc.tuple(fc.nat(), format2Piece(shape.generations)), { minLength: 1, maxLength: 4 }),
+    )
+    .map(([program, pieces]): Program => {
+      const steps = [...program.steps];
+      for (const [at, piece] of pieces)
+        steps.splice(at % (steps.length + 1), 0, ...withoutGcIfAsked(shape, piece));
+      return { ...program, steps };
+    });
+  if (share === 1) return format2;
+  const weight = Math.round(share * 100);
+  return fc.oneof({ weight: 100 - weight, arbitrary: programs }, { weight, arbitrary: format2 });
 }
 
 /**
@@ -528,7 +611,10 @@ export function resolveStep(step: Step, model: ReferenceModel, unit: number): Tr
   switch (step.k) {
     case 'new': {
       const bytes = typeof step.bytes === 'number' ? step.bytes : step.bytes.big * unit;
-      return { op: 'new', dst: writableRoot(step.dst, model), refs: step.refs, bytes };
+      const dst = writableRoot(step.dst, model);
+      return step.kind === undefined
+        ? { op: 'new', dst, refs: step.refs, bytes }
+        : { op: 'new', dst, refs: step.refs, bytes, kind: step.kind };
     }
     case 'set':
       return { op: 'set', dst: writableRoot(step.dst, model), src: source(step.src, model) };
@@ -569,7 +655,46 @@ export function resolveStep(step: Step, model: ReferenceModel, unit: number): Tr
       const src = findRoot(step.src, model, any);
       return src === null ? null : { op: 'refcount', src };
     }
+    case 'finalizer': {
+      const obj = findRoot(step.obj, model, any);
+      if (obj === null) return null;
+      if (step.mode === 'legacy') return { op: 'finalizer', obj, action: { kind: 'legacy' } };
+      const resurrect = step.mode === 'resurrect' ? `${RESURRECTION_GLOBAL}${resurrections(model)}` : null;
+      return { op: 'finalizer', obj, action: { kind: 'finalize', resurrect } };
+    }
+    case 'weakref': {
+      const referent = findRoot(step.referent, model, any);
+      if (referent === null) return null;
+      return { op: 'weakref', dst: writableRoot(step.dst, model), referent, callback: step.callback };
+    }
+    case 'deref': {
+      const weakref = findRoot(step.weakref, model, isWeakReference);
+      return weakref === null ? null : { op: 'deref', dst: writableRoot(step.dst, model), weakref };
+    }
+    case 'drop': {
+      const names = [...model.globals.keys()].filter((name) => name.startsWith(RESURRECTION_GLOBAL));
+      return names.length === 0 ? null : { op: 'del', dst: glob(names[step.index % names.length]!) };
+    }
+    case 'safepoint':
+      return { op: 'safepoint' };
+    case 'gccall': {
+      if (step.call === 'collect')
+        return { op: 'gc-call', gc: { call: 'collect', generation: step.generation } };
+      if (step.call === 'get_count' || step.call === 'garbage')
+        return { op: 'gc-call', gc: { call: step.call } };
+      const src = findRoot(step.src, model, any);
+      return src === null ? null : { op: 'gc-call', gc: { call: step.call, src } };
+    }
   }
+}
+
+const isWeakReference = (o: ModelObject): boolean => o.weak !== null;
+
+/** Resurrecting finalizers registered so far (the next one stores into `fin<this number>`). */
+function resurrections(model: ReferenceModel): number {
+  let n = 0;
+  for (const f of model.finalizers.values()) if (f.resurrect !== null) n++;
+  return n;
 }
 
 /** The readable root holding the most recently allocated object, or null. */

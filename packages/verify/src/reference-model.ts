@@ -8,18 +8,60 @@
  * most `MAX_OUTER_REGISTERS`), a called frame has exactly the registers it was called with. Globals
  * are defined by a write and undefined by `del`. `validate` applies the heap's rules, so a program
  * that the model accepts never raises a `MutatorError`.
+ *
+ * Trace format 2: each object knows its kind, its current finalizer registration (`ModelFinalizer`:
+ * the registering operation's number, legacy or not, the global it resurrects into) and, for a weak
+ * reference object, its `ModelWeakRef` (referent, callback, whether the verifier has seen it
+ * cleared). The model cannot know when a collector runs a finalizer or clears a weak reference: it
+ * follows what the heap reports (`finalize N` lines, `deref` results), after the lockstep run has
+ * checked that the report is allowed (see lockstep.ts): `resurrect` stores a finalized object into
+ * its global, and a `deref` stores what the heap returned. `gc.*` calls change nothing in the model.
  */
 import {
   FULL_COLLECTION,
+  GLOBAL_NAME,
   MAX_FRAMES,
   MAX_OUTER_REGISTERS,
   MAX_PAYLOAD,
   MAX_REFS,
   MAX_REGISTERS,
+  type ObjectKindName,
   type TraceOp,
   type TraceRoot,
   type TraceSource,
 } from '@gclab/core';
+
+/** A finalizer registered by a `finalizer` operation. */
+export interface ModelFinalizer {
+  /** Number of the operation that registered it (the heap writes `finalize N` with it). */
+  readonly id: number;
+  /** The object it finalizes. */
+  readonly object: ModelObject;
+  /** A legacy finalizer (`tp_del`). */
+  readonly legacy: boolean;
+  /** The global the finalizer stores the object into when it runs, or null. */
+  readonly resurrect: string | null;
+  /** Not run yet, replaced by a later registration for the same object (never to run), or ran. */
+  state: 'pending' | 'replaced' | 'ran';
+  /** The operation during which it ran, or -1. */
+  ranAt: number;
+}
+
+/** What a weak reference object (made by a `weakref` operation) refers to. */
+export interface ModelWeakRef {
+  /** Number of the `weakref` operation (the heap writes `callback N` with it). */
+  readonly id: number;
+  /** The referent. */
+  readonly referent: ModelObject;
+  /** Whether a callback runs when it is cleared while the weak reference object is alive. */
+  readonly callback: boolean;
+  /** Where the referent was when the weak reference was made (a later `deref` may see it moved). */
+  readonly referentAddr: number;
+  /** Whether the verifier has seen it cleared (a `deref` gave null, or its callback ran). */
+  cleared: boolean;
+  /** Whether its callback ran. */
+  callbackRan: boolean;
+}
 
 /** One object of the model. */
 export class ModelObject {
@@ -31,6 +73,18 @@ export class ModelObject {
   freed = false;
   /** Traversal stamp (see `ReferenceModel.markReachable`). */
   mark = 0;
+  /** Format 2: its kind (`weakref` for a weak reference object), or null for a version-1 `new`. */
+  kind: ObjectKindName | 'weakref' | null = null;
+  /** Format 2: its finalizer registration (the latest), or null. */
+  finalizer: ModelFinalizer | null = null;
+  /** Format 2: what it refers to weakly, when it is a weak reference object. */
+  weak: ModelWeakRef | null = null;
+  /**
+   * Format 2: set once the verifier has seen the object unreachable from the roots (at an operation
+   * where a finalizer ran, or a weak reference to it was cleared): from then on a weak reference to
+   * it may read null even if a finalizer resurrected it (or something that reaches it).
+   */
+  wasUnreachable = false;
 
   constructor(
     /** Allocation number, from 1 (the heap's serial numbers count the same way). */
@@ -60,6 +114,12 @@ export class ReferenceModel {
   readonly frames: Array<Array<ModelObject | null>> = [[]];
   /** Defined globals and their values. */
   readonly globals = new Map<string, ModelObject | null>();
+  /** Format 2: every finalizer registration, by the number of the operation that made it. */
+  readonly finalizers = new Map<number, ModelFinalizer>();
+  /** Format 2: every weak reference object, in the order they were made. */
+  readonly weakRefs: ModelObject[] = [];
+  /** Format 2: weak reference objects by the number of the `weakref` operation that made each. */
+  readonly weakRefsById = new Map<number, ModelObject>();
   private epoch = 0;
 
   /** Depth of the current frame (0 = outermost). */
@@ -151,21 +211,90 @@ export class ReferenceModel {
           : 'bad generation';
       case 'refcount':
         return this.readable(op.src) ? null : 'source is not readable';
-      default:
-        return `the reference model does not know '${op.op}' (trace format 2)`;
+      case 'finalizer': {
+        if (!this.readable(op.obj)) return 'object root is not readable';
+        if (this.read(op.obj) === null) return 'null cannot have a finalizer';
+        const a = op.action;
+        return a.kind === 'finalize' && a.resurrect !== null && !GLOBAL_NAME.test(a.resurrect)
+          ? 'bad global name'
+          : null;
+      }
+      case 'weakref':
+        if (!this.readable(op.referent)) return 'referent root is not readable';
+        if (this.read(op.referent) === null) return 'cannot make a weak reference to null';
+        return this.writable(op.dst) ? null : 'destination is not writable';
+      case 'deref': {
+        if (!this.readable(op.weakref)) return 'weak reference root is not readable';
+        const w = this.read(op.weakref);
+        if (w === null || w.weak === null) return 'not a weak reference';
+        return this.writable(op.dst) ? null : 'destination is not writable';
+      }
+      case 'safepoint':
+        return null;
+      case 'gc-call': {
+        const g = op.gc;
+        if (g.call === 'collect')
+          return g.generation === null || (Number.isInteger(g.generation) && g.generation >= 0)
+            ? null
+            : 'bad generation';
+        if (g.call === 'is_tracked' || g.call === 'is_finalized') {
+          if (!this.readable(g.src)) return 'object root is not readable';
+          return this.read(g.src) === null ? `gc.${g.call} of null` : null;
+        }
+        return null;
+      }
     }
   }
 
   /**
-   * Applies a valid operation. `allocated` is the object a `new` created (the caller made it, with
-   * its address and size); other operations ignore it.
+   * Applies a valid operation. `produced` is the object a `new` or `weakref` created (the caller
+   * made it, with its address and size), or the object a `deref` returned (null for null: the
+   * caller checked it); other operations ignore it. `opIndex` is the operation's number (a
+   * finalizer registration's id).
    */
-  apply(op: TraceOp, allocated: ModelObject | null = null): void {
+  apply(op: TraceOp, produced: ModelObject | null = null, opIndex = -1): void {
     switch (op.op) {
       case 'new':
-        this.objects.push(allocated!);
-        this.write(op.dst, allocated);
+        if (op.kind !== undefined) produced!.kind = op.kind;
+        this.objects.push(produced!);
+        this.write(op.dst, produced);
         return;
+      case 'weakref': {
+        const w = produced!;
+        w.kind = 'weakref';
+        w.weak = {
+          id: w.opIndex,
+          referent: this.read(op.referent)!,
+          callback: op.callback,
+          referentAddr: this.read(op.referent)!.addr,
+          cleared: false,
+          callbackRan: false,
+        };
+        this.objects.push(w);
+        this.weakRefs.push(w);
+        this.weakRefsById.set(w.opIndex, w);
+        this.write(op.dst, w);
+        return;
+      }
+      case 'deref':
+        this.write(op.dst, produced);
+        return;
+      case 'finalizer': {
+        const object = this.read(op.obj)!;
+        if (object.finalizer?.state === 'pending') object.finalizer.state = 'replaced';
+        const a = op.action;
+        const registration: ModelFinalizer = {
+          id: opIndex,
+          object,
+          legacy: a.kind === 'legacy',
+          resurrect: a.kind === 'finalize' ? a.resurrect : null,
+          state: 'pending',
+          ranAt: -1,
+        };
+        object.finalizer = registration;
+        this.finalizers.set(registration.id, registration);
+        return;
+      }
       case 'set':
         this.write(op.dst, this.read(op.src));
         return;
@@ -193,8 +322,14 @@ export class ReferenceModel {
     }
   }
 
-  /** Whether `op` is a full collection (`gc` with no generation). */
+  /** A resurrecting finalizer that ran stores its object into its global. */
+  resurrect(registration: ModelFinalizer): void {
+    if (registration.resurrect !== null) this.globals.set(registration.resurrect, registration.object);
+  }
+
+  /** Whether `op` is a full collection (`gc` or `gc.collect` with no generation). */
   static isFullCollection(op: TraceOp): boolean {
+    if (op.op === 'gc-call') return op.gc.call === 'collect' && op.gc.generation === null;
     return op.op === 'gc' && (op.generation === null || op.generation === FULL_COLLECTION);
   }
 
@@ -205,19 +340,24 @@ export class ReferenceModel {
   }
 
   /**
-   * Marks every object reachable from the roots with a fresh stamp and returns them; afterwards
-   * `isMarked(o)` tells whether `o` is reachable.
+   * Marks every object reachable from the roots (but the globals named in `skipGlobals`) with a
+   * fresh stamp and returns them; afterwards `isMarked(o)` tells whether `o` is reachable.
    */
-  markReachable(): ModelObject[] {
+  markReachable(skipGlobals: ReadonlySet<string> | null = null): ModelObject[] {
     const stamp = ++this.epoch;
     const out: ModelObject[] = [];
     const stack: ModelObject[] = [];
-    this.forEachRoot((v) => {
+    const visit = (v: ModelObject | null): void => {
       if (v !== null && v.mark !== stamp) {
         v.mark = stamp;
         stack.push(v);
       }
-    });
+    };
+    if (skipGlobals === null) this.forEachRoot(visit);
+    else {
+      for (const frame of this.frames) for (const v of frame) visit(v);
+      for (const [name, v] of this.globals) if (!skipGlobals.has(name)) visit(v);
+    }
     while (stack.length > 0) {
       const o = stack.pop()!;
       out.push(o);

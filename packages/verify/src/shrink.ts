@@ -149,10 +149,48 @@ function rootsOf(op: TraceOp): TraceRoot[] {
     case 'refcount':
       add(op.src);
       break;
+    case 'finalizer':
+      add(op.obj);
+      if (op.action.kind === 'finalize' && op.action.resurrect !== null)
+        add({ kind: 'global', name: op.action.resurrect });
+      break;
+    case 'weakref':
+      add(op.dst);
+      add(op.referent);
+      break;
+    case 'deref':
+      add(op.dst);
+      add(op.weakref);
+      break;
+    case 'gc-call':
+      if (op.gc.call === 'is_tracked' || op.gc.call === 'is_finalized') add(op.gc.src);
+      break;
     default:
       break;
   }
   return out;
+}
+
+/**
+ * A finalizer operation with its roots mapped by `f`: the object, and the global it resurrects into
+ * (kept when `f` maps it to a register: a finalizer stores into a global only).
+ */
+function mapFinalizer(op: Extract<TraceOp, { op: 'finalizer' }>, f: (root: TraceRoot) => TraceRoot): TraceOp {
+  const obj = f(op.obj);
+  const a = op.action;
+  if (a.kind !== 'finalize' || a.resurrect === null) return { ...op, obj };
+  const into = f({ kind: 'global', name: a.resurrect });
+  return {
+    ...op,
+    obj,
+    action: { kind: 'finalize', resurrect: into.kind === 'global' ? into.name : a.resurrect },
+  };
+}
+
+/** A `gc` module call with the root it reads mapped by `f`. */
+function mapGcCall(op: Extract<TraceOp, { op: 'gc-call' }>, f: (root: TraceRoot) => TraceRoot): TraceOp {
+  const g = op.gc;
+  return g.call === 'is_tracked' || g.call === 'is_finalized' ? { ...op, gc: { ...g, src: f(g.src) } } : op;
 }
 
 /** `op` with each root `f` maps (a source's null stays null). */
@@ -172,6 +210,14 @@ function mapOpRoots(op: TraceOp, f: (root: TraceRoot) => TraceRoot): TraceOp {
       return { ...op, args: op.args.map(s) };
     case 'refcount':
       return { ...op, src: f(op.src) };
+    case 'finalizer':
+      return mapFinalizer(op, f);
+    case 'weakref':
+      return { ...op, dst: f(op.dst), referent: f(op.referent) };
+    case 'deref':
+      return { ...op, dst: f(op.dst), weakref: f(op.weakref) };
+    case 'gc-call':
+      return mapGcCall(op, f);
     default:
       return op;
   }
@@ -425,11 +471,25 @@ class Shrinker {
     }
   }
 
-  /** Smaller payloads (binary search), `gc` for `gc N`, a call's last argument dropped (its register starts null). */
+  /**
+   * Smaller payloads (binary search), `gc` for `gc N`, a call's last argument dropped (its register
+   * starts null); format 2: no kind on a `new`, no callback on a `weakref`, a plain finalizer, `gc`
+   * for `gc.collect`.
+   */
   private simplifyPayloads(): void {
     for (let i = 0; i < this.current.length && !this.exhausted; i++) {
       const op = this.current[i]!;
-      if (op.op === 'new') this.lower(i, op.bytes, (n) => ({ ...op, bytes: n }));
+      if (op.op === 'new') {
+        if (op.kind !== undefined)
+          this.attempt(this.replaced(i, { op: 'new', dst: op.dst, refs: op.refs, bytes: op.bytes }));
+        const now = this.current[i];
+        if (now?.op === 'new') this.lower(i, now.bytes, (n) => ({ ...now, bytes: n }));
+      } else if (op.op === 'weakref' && op.callback)
+        this.attempt(this.replaced(i, { ...op, callback: false }));
+      else if (op.op === 'finalizer' && (op.action.kind === 'legacy' || op.action.resurrect !== null))
+        this.attempt(this.replaced(i, { ...op, action: { kind: 'finalize', resurrect: null } }));
+      else if (op.op === 'gc-call' && op.gc.call === 'collect')
+        this.attempt(this.replaced(i, { op: 'gc', generation: op.gc.generation }));
       else if (op.op === 'gc' && op.generation !== null)
         this.attempt(this.replaced(i, { op: 'gc', generation: null }));
       else if (op.op === 'call' && op.args.length > 0)
@@ -538,6 +598,8 @@ function writes(op: TraceOp, key: string, frame: number): boolean {
     case 'set':
     case 'get':
     case 'del':
+    case 'weakref':
+    case 'deref':
       return rootKey(op.dst, frame) === key;
     default:
       return false;
@@ -637,6 +699,14 @@ function mapReads(op: TraceOp, f: (root: TraceRoot) => TraceRoot): TraceOp {
       return { ...op, args: op.args.map(s) };
     case 'refcount':
       return { ...op, src: f(op.src) };
+    case 'finalizer':
+      return { ...op, obj: f(op.obj) };
+    case 'weakref':
+      return { ...op, referent: f(op.referent) };
+    case 'deref':
+      return { ...op, weakref: f(op.weakref) };
+    case 'gc-call':
+      return mapGcCall(op, f);
     default:
       return op;
   }

@@ -34,7 +34,13 @@ import {
   refusedByHostMemory,
 } from './host-memory-budget.ts';
 import { describeError, type LockstepConfig, LockstepRun } from './lockstep.ts';
-import { type Program, programArbitrary, resolveStep, stressProgramArbitrary } from './program.ts';
+import {
+  DEFAULT_FORMAT_2_SHARE,
+  type Program,
+  programArbitrary,
+  resolveStep,
+  stressProgramArbitrary,
+} from './program.ts';
 import { type Completeness, type PropertyName, PropertyViolation } from './properties.ts';
 import {
   COLLECTOR_OPTIONS_COMMENT,
@@ -67,6 +73,11 @@ export interface VerifyOptions {
    * only grows).
    */
   stressRuns?: number;
+  /**
+   * Share (0 to 1) of the programs that use trace format 2: finalizers, weak references, object
+   * kinds, `safepoint` and `gc.*` calls (see `program.ts`). Default `DEFAULT_FORMAT_2_SHARE`.
+   */
+  format2?: number;
   /** Steps of a stress-mode program. Default 10000. */
   stressOps?: number;
   /** Allocations between the collections stress mode forces. Default 20. */
@@ -585,6 +596,7 @@ export function verifyCollector(descriptor: CollectorDescriptor, options: Verify
     heapLimits,
     generations,
     reach: options.reach ?? 1,
+    format2: options.format2 ?? DEFAULT_FORMAT_2_SHARE,
     headerWords: descriptor.constraints.headerWords,
     optionSets: settings.optionSets.length - 1,
   };

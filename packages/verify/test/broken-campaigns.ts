@@ -4,9 +4,11 @@
  * every broken collector of `fixtures/broken/`. The corpus is split into `PARTS` test files
  * (`broken-campaigns-N.test.ts`) so that vitest's workers share the cost. Counterexamples are not
  * minimized here (catching is what is asserted; `broken-corpus.test.ts` checks each bug's trace).
+ * A collector whose bug is in finalization or weak references (`format2`) is run with format-2
+ * programs (`FORMAT_2_SHARE`) whatever the default share is.
  */
 import { describe, expect, it } from 'vitest';
-import { verifyCollector } from '../src/index.ts';
+import { FORMAT_2_SHARE, verifyCollector } from '../src/index.ts';
 import { brokenCorpus } from './fixtures/broken/index.ts';
 
 /** The seeds every default campaign is run at. */
@@ -21,9 +23,14 @@ export function describeBrokenCampaigns(part: number): void {
   describe(`default campaigns catch the broken collectors (part ${part + 1} of ${PARTS})`, () => {
     it.each(mine.map((c) => ({ ...c, name: c.descriptor.name })))(
       '$name: caught at seeds 1, 2 and 3 with the regression corpus left out',
-      ({ descriptor }) => {
+      ({ descriptor, format2 }) => {
         for (const seed of CAMPAIGN_SEEDS) {
-          const result = verifyCollector(descriptor, { seed, corpus: [], minimize: false });
+          const result = verifyCollector(descriptor, {
+            seed,
+            corpus: [],
+            minimize: false,
+            ...(format2 === true ? { format2: FORMAT_2_SHARE } : {}),
+          });
           const caught = result.failure?.property ?? 'missed';
           // A collector's own crash or a time limit is not what these bugs are (each is a quiet one).
           expect(['missed', 'crash', 'time-limit'], `seed ${seed}: ${caught}`).not.toContain(caught);

@@ -53,6 +53,7 @@ interface VerifyCommandOptions {
   timeLimit: number;
   coverage?: boolean;
   stressRuns?: number;
+  format2?: number;
   hostMemory: number;
 }
 
@@ -91,6 +92,11 @@ export function registerVerifyCommand(program: Command): void {
       'long programs in stress mode per collector (default 2; 0 for a collector that never frees)',
       parseStressRuns,
     )
+    .option(
+      '--format2 <share>',
+      "share (0 to 1) of programs using trace format 2: finalizers, weak references, gc.* calls (default: the verifier's, DEFAULT_FORMAT_2_SHARE)",
+      parseShare,
+    )
     .option('--coverage', 'after the results, print the shapes each campaign reached, as a table')
     .option('--trace <file>', 'check every property over one trace file instead of random programs')
     .option(
@@ -117,7 +123,9 @@ export function registerVerifyCommand(program: Command): void {
         '(after a full collection nothing unreachable remains but what the collector cannot reclaim),',
         'count accuracy (reference counts equal incoming references), allocator integrity, determinism',
         '(two runs agree op by op, addresses included), reported figures (the collection log and freed',
-        'bytes equal the truth), never-moves (movesObjects: false means no move); a collector that throws',
+        'bytes equal the truth), never-moves (movesObjects: false means no move), finalizers and',
+        'weak-references (trace format 2: a finalizer runs at most once, only for an unreachable object;',
+        'a weak reference never keeps a freed or moved-from address); a collector that throws',
         '(crash) or runs a program past --time-limit (time-limit, stopped even in an infinite loop) fails.',
         '--host-memory below what the campaign needs before any program (its heap-limit probe, or its',
         'largest heap limit) is a usage error; a program that runs past it stops the run (exit 1,',
@@ -153,6 +161,13 @@ function parseStressRuns(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0)
     throw new InvalidArgumentError(`--stress-runs must be a whole number, got '${text}'`);
+  return n;
+}
+
+function parseShare(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !(n >= 0 && n <= 1))
+    throw new InvalidArgumentError(`--format2 must be a share from 0 to 1, got '${text}'`);
   return n;
 }
 
@@ -193,6 +208,7 @@ async function runVerification(
       timeLimitMs: options.timeLimit,
       hostMemoryLimit: options.hostMemory,
       ...(options.stressRuns === undefined ? {} : { stressRuns: options.stressRuns }),
+      ...(options.format2 === undefined ? {} : { format2: options.format2 }),
     },
     {
       started(index) {

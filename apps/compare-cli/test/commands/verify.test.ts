@@ -44,18 +44,24 @@ describe('gclab verify', { timeout: 120_000 }, () => {
     expect(r.stdout).toMatch(/^ {2}collections forced \(stress\) +1$/m);
   });
 
-  it('passes the example third-party collector from --strategy-module', async () => {
+  it('passes the example third-party collector from --strategy-module, format-2 programs too', async () => {
     const r = await runCli([
       'verify',
       '--strategy-module',
       'examples/collectors/tiny-mark-sweep.ts',
       '--runs',
       '60',
+      '--format2',
+      '0.5',
+      '--coverage',
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     // The regression corpus, 60 random programs, then 2 long programs in stress mode.
     expect(r.stdout).toMatch(/pass tiny-mark-sweep {2}\d+ corpus traces, 62 programs/);
+    // Its finalizers ran and its weak references were cleared in the format-2 programs.
+    expect(r.stdout).toMatch(/^ {2}finalizer ran +[1-9]\d*$/m);
+    expect(r.stdout).toMatch(/^ {2}deref of a cleared weakref +[1-9]\d*$/m);
   });
 
   it('writes a counterexample that replays, prints the property and the commands, and exits 1', async () => {
@@ -134,6 +140,9 @@ describe('gclab verify', { timeout: 120_000 }, () => {
   it('rejects bad usage with exit 2', async () => {
     expect((await runCli(['verify'])).code).toBe(2);
     expect((await runCli(['verify', '--strategy', 'no-gc', '--runs', '0'])).code).toBe(2);
+    const share = await runCli(['verify', '--strategy', 'no-gc', '--format2', '2']);
+    expect(share.code).toBe(2);
+    expect(share.stderr).toMatch(/--format2 must be a share from 0 to 1, got '2'/);
     expect((await runCli(['verify', '--strategy', 'nonesuch'])).stderr).toMatch(
       /unknown strategy 'nonesuch'/,
     );
