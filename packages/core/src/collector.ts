@@ -119,6 +119,12 @@ export interface Collector {
    * a result do nothing). Absent: null for every call.
    */
   gcModule?(call: GcModuleCall, args: readonly number[]): string | null;
+  /**
+   * Optional (trace format 2): the objects the collector itself holds a reference to, outside the
+   * heap's roots and fields, one entry per reference (CPython's `gc.garbage`). A program can reach
+   * them, so the verifier counts them as references (and the objects as reachable). Absent: none.
+   */
+  heldReferences?(): readonly number[];
 }
 
 /** Default hooks: allocation is left abstract; everything else does nothing. */

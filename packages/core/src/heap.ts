@@ -169,6 +169,8 @@ export class Heap {
     if (!(payload >= 0 && payload <= MAX_PAYLOAD && Number.isInteger(payload))) {
       this.fail(`payload must be an integer from 0 to ${MAX_PAYLOAD} bytes, got ${payload}`);
     }
+    if (kind === ObjectKind.atomic && nrefs !== 0)
+      this.fail(`an atomic object (an int or str) has no reference fields, got ${nrefs}`);
     this.checkWritable(dst);
     const addr = this.allocateObject(nrefs, payload);
     const serial = this.checker !== null ? this.checker.serialOf(addr) : 0;
@@ -669,8 +671,10 @@ export class Heap {
     const b = this.opB;
     const c = this.opC;
     switch (this.telemetry.opCode) {
-      case OpCode.new:
-        return `new ${r(a)} ${b}${c !== 0 ? ` ${c}` : ''}`;
+      case OpCode.new: {
+        const kind = KIND_NAMES[this.allocKind];
+        return `new ${r(a)} ${b}${c !== 0 ? ` ${c}` : ''}${kind === undefined ? '' : ` ${kind}`}`;
+      }
       case OpCode.set:
         return `set ${r(a)} ${r(b)}`;
       case OpCode.del:
@@ -707,6 +711,9 @@ export class Heap {
 }
 
 const EMPTY = new Int32Array(0);
+
+/** Kind names by `ObjectKind` code, for `opText` (none for the default kind and weak references). */
+const KIND_NAMES: readonly (string | undefined)[] = [undefined, 'object', 'list', 'dict', 'tuple', 'atomic'];
 
 /** The `gc` calls by code, for `opText`. */
 const GC_CALL_CODES: readonly (GcModuleCall | 'collect')[] = [

@@ -791,6 +791,11 @@ export class CPythonCollector extends ReferenceCounting {
     return (this.heap.memory.words[(addr >> 2) + PREV_SLOT]! & PREV_MASK_FINALIZED) !== 0;
   }
 
+  /** gc.garbage's references (the contract's `heldReferences`): a program reaches them through it. */
+  heldReferences(): readonly number[] {
+    return this.garbage;
+  }
+
   /** `gc.garbage.clear()`: releases gc.garbage's references, last to first (`_list_clear`). */
   clearGarbage(): void {
     const garbage = this.garbage.splice(0);

@@ -29,6 +29,8 @@ const rootSpec: fc.Arbitrary<RootSpec> = fc.oneof(
   { weight: 1, arbitrary: fc.nat({ max: 2 }).map((n) => ({ g: n })) },
 );
 const kindArb: fc.Arbitrary<ObjectKindName> = fc.constantFrom('object', 'list', 'dict', 'tuple', 'atomic');
+/** The kinds of objects with reference fields (an atomic object has none). */
+const containerKindArb: fc.Arbitrary<ObjectKindName> = fc.constantFrom('object', 'list', 'dict', 'tuple');
 const finalizerMode = fc.constantFrom('plain', 'plain', 'resurrect', 'resurrect', 'legacy') as fc.Arbitrary<
   'plain' | 'resurrect' | 'legacy'
 >;
@@ -56,13 +58,16 @@ function format2Single(generations: readonly number[]): fc.Arbitrary<Step> {
   return fc.oneof(
     {
       weight: 3,
-      arbitrary: fc.record({
-        k: fc.constant('new' as const),
-        dst: rootSpec,
-        refs: fc.integer({ min: 0, max: 3 }),
-        bytes: fc.constantFrom(0, 8, 40),
-        kind: kindArb,
-      }),
+      arbitrary: fc
+        .record({
+          k: fc.constant('new' as const),
+          dst: rootSpec,
+          refs: fc.integer({ min: 0, max: 3 }),
+          bytes: fc.constantFrom(0, 8, 40),
+          kind: kindArb,
+        })
+        // An atomic object (an int or str) has no reference fields.
+        .map((step) => (step.kind === 'atomic' ? { ...step, refs: 0 } : step)),
     },
     {
       weight: 3,
@@ -116,7 +121,7 @@ function finalizableSegment(generations: readonly number[]): fc.Arbitrary<Step[]
       child: fc.boolean(),
       weak: fc.constantFrom('none', 'plain', 'callback'),
       first: collection(generations),
-      kind: fc.option(kindArb, { freq: 3 }),
+      kind: fc.option(containerKindArb, { freq: 3 }),
       dropLater: fc.boolean(),
     })
     .map(({ modes, shape, child, weak, first, kind, dropLater }) => {

@@ -116,6 +116,11 @@ export class LockstepRun implements ReportListener {
   private readonly finalizedNow: Array<{ registration: ModelFinalizer; beforeStore: boolean }> = [];
   /** Weak reference objects whose callback ran during the operation in progress. */
   private readonly callbacksNow: ModelObject[] = [];
+  /**
+   * Whether the callback of the weak reference the running `weakref` operation makes ran during it
+   * (its referent died as the operation's root store overwrote the referent's last reference).
+   */
+  private creationCallback = false;
   /** Objects reachable before the operation in progress (computed at its first format-2 event), or null. */
   private reachableBefore: Set<ModelObject> | null = null;
   /** The heap's root-write counter when the operation in progress began. */
@@ -189,6 +194,7 @@ export class LockstepRun implements ReportListener {
     this.lines.length = 0;
     this.finalizedNow.length = 0;
     this.callbacksNow.length = 0;
+    this.creationCallback = false;
     this.reachableBefore = null;
     this.rootWritesAtStart = this.heap.counters.rootWrites;
     let result: number | null;
@@ -230,11 +236,22 @@ export class LockstepRun implements ReportListener {
       produced.addr = addr;
       this.byAddress.set(addr, produced);
     } else if (op.op === 'deref') produced = this.checkDeref(op, result!);
-    const events = this.finalizedNow.length > 0 || this.callbacksNow.length > 0;
+    const events = this.finalizedNow.length > 0 || this.callbacksNow.length > 0 || this.creationCallback;
     if (events) {
       for (const f of this.finalizedNow) if (f.beforeStore) this.model.resurrect(f.registration);
     }
     this.model.apply(op, produced, index);
+    if (this.creationCallback) {
+      const w = produced!;
+      if (!w.weak!.callback)
+        this.report(
+          'weak-references',
+          `during '${formatOp(op)}' a callback ran for its weak reference, which has none`,
+        );
+      w.weak!.callbackRan = true;
+      w.weak!.cleared = true;
+      this.callbacksNow.push(w);
+    }
     if (events) this.afterEvents(op);
     if (op.op === 'gc-call' && (op.gc.call === 'freeze' || (op.gc.call === 'set_debug' && op.gc.flags !== 0)))
       this.gcModuleAltered = true;
@@ -457,6 +474,13 @@ export class LockstepRun implements ReportListener {
   private callbackRan(id: number): void {
     this.guard.check('when a weak reference callback ran');
     const w = this.model.weakRefsById.get(id);
+    if (w === undefined && id === this.opIndex && this.ops[id]?.op === 'weakref' && !this.creationCallback) {
+      // The weak reference this operation makes (the model makes it when the operation is applied).
+      this.noteReachableBefore();
+      this.creationCallback = true;
+      this.events.callbacks++;
+      return;
+    }
     if (w === undefined || w.weak === null) {
       this.report(
         'weak-references',
@@ -805,16 +829,26 @@ export class LockstepRun implements ReportListener {
   private checkCounts(op: TraceOp, result: number | null): void {
     const expected = this.model.incomingReferences(this.config.countRoots);
     const collector = this.heap.collector;
-    const what = this.config.countRoots ? 'fields of unfreed objects and roots' : 'fields of unfreed objects';
+    const what = this.config.countRoots
+      ? "fields of unfreed objects, roots and the collector's own references"
+      : "fields of unfreed objects and the collector's own references";
     if (op.op === 'refcount') {
       const o = this.model.read(op.src);
-      const want = o === null ? null : (expected.get(o) ?? 0);
+      const heldHere =
+        o === null ? 0 : (collector.heldReferences?.() ?? []).filter((a) => a === o.addr).length;
+      const want = o === null ? null : (expected.get(o) ?? 0) + heldHere;
       if (result !== want) this.fail('count-accuracy', `'${formatOp(op)}' gave ${result}, expected ${want}`);
+    }
+    // References the collector holds itself (CPython's gc.garbage) count too.
+    const held = new Map<ModelObject, number>();
+    for (const addr of collector.heldReferences?.() ?? []) {
+      const o = this.byAddress.get(addr);
+      if (o !== undefined) held.set(o, (held.get(o) ?? 0) + 1);
     }
     for (const o of this.model.objects) {
       if (o.freed) continue;
       const count = collector.referenceCount(o.addr);
-      const want = expected.get(o) ?? 0;
+      const want = (expected.get(o) ?? 0) + (held.get(o) ?? 0);
       if (count !== want)
         this.fail(
           'count-accuracy',

@@ -50,14 +50,12 @@ const RANDOM_GLOBALS = 3;
 /**
  * The share of generated programs (short and reach programs together) that use trace format 2
  * (finalizers, weak references, kinds, `gc.*` calls), unless a campaign says otherwise
- * (`VerifyOptions.format2`). THE ONE SETTING to switch format-2 programs on for every campaign:
- * 0 while some collector of the lab does not implement finalizers and weak references yet, 0.3
- * once every one does.
+ * (`VerifyOptions.format2`).
  */
-export const DEFAULT_FORMAT_2_SHARE: number = 0;
-
-/** The share format-2 campaigns use (what `DEFAULT_FORMAT_2_SHARE` becomes once it is switched on). */
 export const FORMAT_2_SHARE: number = 0.3;
+
+/** The share format-2 campaigns use by default: every collector of the lab implements format 2. */
+export const DEFAULT_FORMAT_2_SHARE: number = FORMAT_2_SHARE;
 
 /** Prefix of the globals resurrecting finalizers store into (`fin0`, `fin1`, ...). */
 export const RESURRECTION_GLOBAL = 'fin';

@@ -174,6 +174,7 @@ export class ReferenceModel {
       case 'new':
         if (!(Number.isInteger(op.refs) && op.refs >= 0 && op.refs <= MAX_REFS)) return 'bad field count';
         if (!(Number.isInteger(op.bytes) && op.bytes >= 0 && op.bytes <= MAX_PAYLOAD)) return 'bad payload';
+        if (op.kind === 'atomic' && op.refs > 0) return 'an atomic object has no reference fields';
         return this.writable(op.dst) ? null : 'destination is not writable';
       case 'set':
         if (!this.readable(op.src)) return 'source is not readable';
