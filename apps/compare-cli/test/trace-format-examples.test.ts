@@ -15,7 +15,9 @@ const DOC = join(import.meta.dirname, '../../../docs/trace-format.md');
 function examples(): Array<{ trace: string; outputs: Array<[string, string[]]> }> {
   const doc = readFileSync(DOC, 'utf8');
   const found = [
-    ...doc.matchAll(/```trace\n((?:(?!```)[\s\S])*)```\n\n\| collector \| output \|\n\|---\|---\|\n((?:\|.*\|\n)+)/g),
+    ...doc.matchAll(
+      /```trace\n((?:(?!```)[\s\S])*)```\n\n\| collector \| output \|\n\|---\|---\|\n((?:\|.*\|\n)+)/g,
+    ),
   ];
   return found.map((m) => ({
     trace: m[1]!,
