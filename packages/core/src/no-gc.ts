@@ -5,6 +5,8 @@
  * Algorithm: bump allocation into chunks mapped from the simulated OS; nothing is ever freed.
  * Invariants: `cursor <= limit`; every object lies in a mapped chunk; no header words.
  * When the heap limit refuses a chunk, the allocation raises `OutOfMemoryError`.
+ * Trace format 2: as nothing dies, no finalizer ever runs and no weak reference is ever cleared (a
+ * correct collector may always be this late); `gc` module calls other than `collect` write null.
  */
 import { type Collector, CollectorBase, type CollectorDescriptor } from './collector.ts';
 import { OutOfMemoryError } from './errors.ts';

@@ -12,6 +12,10 @@
  * Cycles are never reclaimed: an unreachable cycle keeps counts of at least 1, and the oracle reports
  * it (and what only it reaches) as garbage. That leak is the point of comparison, not a defect.
  *
+ * Trace format 2 (`ReferenceCounting`, see reference-counting.ts): at count zero the finalizer runs
+ * first and a resurrected object is not freed; then weak references to it are cleared, their
+ * callbacks run, and it is freed. A finalizer in an unreachable cycle never runs.
+ *
  * NOTE (what `refcount` reports, CPython 3.11 vs 3.10): for `a` bound to a module global,
  * `sys.getrefcount(a)` prints 2 (the global + getrefcount's argument), and inside `bar(a)` 3 (the
  * global + bar's argument + getrefcount's argument). Up to 3.10 the caller's value stack also held
