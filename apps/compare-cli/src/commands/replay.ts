@@ -1,6 +1,8 @@
 /**
  * `gclab replay FILE --strategy NAME`: runs a trace under one collector; prints what the `refcount`
- * ops recorded (one value a line, `null` where the collector does not count), then a summary.
+ * ops recorded (one value a line, `null` where the collector does not count) and, for a trace of
+ * format 2, every other line the run writes (finalizers, callbacks, `deref`, `gc` calls), in order,
+ * then a summary.
  * `--gc-log` adds one line per collection as it happens, `OPINDEX GENERATION COLLECTED
  * UNCOLLECTABLE` (what a CPython `gc.callbacks` 'stop' callback sees; a non-generational collector
  * prints its kind as GENERATION), and, at the end, `count C0 C1 ...` for collectors whose stats have
