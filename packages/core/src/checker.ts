@@ -170,7 +170,8 @@ export class HeapChecker {
     for (let g = 0; g < roots.globalCount; g++) {
       this.checkRef(
         roots.globals[g]!,
-        this.shadowGlobals[g]!,
+        // A global's slot may exist before anything is stored in it (a finalizer that resurrects into it).
+        this.shadowGlobals[g] ?? 0,
         () => `global '${roots.globalNames[g]}'`,
         stack,
       );

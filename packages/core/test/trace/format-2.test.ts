@@ -68,6 +68,11 @@ gc.freeze
     expect((error as Error).message).toBe(message);
   });
 
+  it('checked mode accepts a global that a finalizer names before anything is stored in it', () => {
+    const globals = Array.from({ length: 70 }, (_, i) => `new g:x${i} 0`).join('\n');
+    expect(lines(`${globals}\nnew r0 0\nfinalizer r0 resurrect g:late\ngc\n`)).toEqual([]);
+  });
+
   it('runFinalizer runs a finalizer once, resurrecting into its global', () => {
     const heap = new Heap(noGc, { checked: true });
     replay(heap, parseTrace('gclab-trace 2\nnew r0 0\nfinalizer r0 resurrect g:saved\n'));
