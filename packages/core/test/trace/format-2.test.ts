@@ -69,7 +69,7 @@ gc.freeze
   });
 
   it('checked mode accepts a global that a finalizer names before anything is stored in it', () => {
-    const globals = Array.from({ length: 70 }, (_, i) => `new g:x${i} 0`).join('\n');
+    const globals = Array.from({ length: 64 }, (_, i) => `new g:x${i} 0`).join('\n');
     expect(lines(`${globals}\nnew r0 0\nfinalizer r0 resurrect g:late\ngc\n`)).toEqual([]);
   });
 
