@@ -35,6 +35,7 @@ import { Oracle } from './oracle.ts';
 import { ADDRESS_SPACE_BYTES, SimulatedOS } from './os.ts';
 import { MAX_FRAMES, MAX_OUTER_REGISTERS, MAX_REGISTERS, NULL_ROOT, Roots } from './roots.ts';
 import { type Counters, OP_NAMES, OpCode, Telemetry } from './telemetry.ts';
+import { GC_CALLS, gcCallText } from './trace/ops.ts';
 import { WeakReferenceTable } from './weak-reference-table.ts';
 
 /** Options of a heap. */
@@ -371,10 +372,7 @@ export class Heap {
     const addr = this.allocateObject(0, WEAKREF_PAYLOAD_BYTES);
     // Read after the allocation, which may have moved the referent.
     this.weakRefs.create(addr, this.readRoot(referent), this.opIndex, callback);
-    const serial = this.checker !== null ? this.checker.serialOf(addr) : 0;
-    const old = this.storeRoot(dst, addr);
-    if (this.checker !== null) this.checker.setRootSerial(dst, serial);
-    this.collector.rootWritten(old, addr);
+    this.assignRoot(dst, addr);
     if (this.checker !== null) this.checker.afterOp();
     return addr;
   }
@@ -390,10 +388,7 @@ export class Heap {
       this.fail(`${this.rootName(weakref)} is not a weak reference`);
     const value = this.weakRefs.referentOf(w);
     this.checkWritable(dst);
-    const serial = this.checker !== null && value !== 0 ? this.checker.serialOf(value) : 0;
-    const old = this.storeRoot(dst, value);
-    if (this.checker !== null) this.checker.setRootSerial(dst, serial);
-    this.collector.rootWritten(old, value);
+    this.assignRoot(dst, value);
     this.emit(value === 0 ? 'deref null' : 'deref live');
     if (this.checker !== null) this.checker.afterOp();
     return value;
@@ -414,7 +409,7 @@ export class Heap {
    * such notion). Returns the line written, or null.
    */
   gcCall(call: GcModuleCall | 'collect', args: ArrayLike<number> = EMPTY): string | null {
-    this.begin(OpCode.gcCall, GC_CALL_CODES.indexOf(call), args.length > 0 ? args[0]! : 0, 0, args);
+    this.begin(OpCode.gcCall, GC_CALLS.indexOf(call), args.length > 0 ? args[0]! : 0, 0, args);
     let line: string | null;
     if (call === 'collect') {
       const generation = args.length > 0 ? args[0]! : FULL_COLLECTION;
@@ -453,10 +448,7 @@ export class Heap {
     this.emit(`finalize ${entry.id}`);
     const into = entry.resurrectInto;
     if (into !== NULL_ROOT) {
-      const serial = this.checker !== null ? this.checker.serialOf(addr) : 0;
-      const old = this.storeRoot(into, addr);
-      if (this.checker !== null) this.checker.setRootSerial(into, serial);
-      this.collector.rootWritten(old, addr);
+      this.assignRoot(into, addr);
     }
     return true;
   }
@@ -608,6 +600,18 @@ export class Heap {
     this.fail(`unknown register r${code}: the frame has ${frameSize} registers`);
   }
 
+  /**
+   * Assigns the object at `value` (or null) to a validated root as the mutator would: the store, the
+   * checked-mode shadow, then `rootWritten(old, value)`. For the operations of trace format 2 and the
+   * finalizers' resurrections (`new` and `set` keep their own inlined copies: they are hot).
+   */
+  private assignRoot(code: number, value: number): void {
+    const serial = this.checker !== null && value !== 0 ? this.checker.serialOf(value) : 0;
+    const old = this.storeRoot(code, value);
+    if (this.checker !== null) this.checker.setRootSerial(code, serial);
+    this.collector.rootWritten(old, value);
+  }
+
   /** Stores into a validated root and returns the old value (outer-frame registers grow). */
   private storeRoot(code: number, value: number): number {
     const roots = this.roots;
@@ -700,9 +704,9 @@ export class Heap {
       case OpCode.safepoint:
         return 'safepoint';
       case OpCode.gcCall: {
-        const call = GC_CALL_CODES[a] ?? '?';
+        const call = GC_CALLS[a] ?? 'collect';
         const args = Array.from(this.opArgs, (v) => (call.startsWith('is_') ? r(v) : String(v)));
-        return [call === 'garbage_clear' ? 'gc.garbage.clear' : `gc.${call}`, ...args].join(' ');
+        return [gcCallText(call), ...args].join(' ');
       }
       default:
         return `${OP_NAMES[this.telemetry.opCode]} ${r(a)}`;
@@ -714,22 +718,6 @@ const EMPTY = new Int32Array(0);
 
 /** Kind names by `ObjectKind` code, for `opText` (none for the default kind and weak references). */
 const KIND_NAMES: readonly (string | undefined)[] = [undefined, 'object', 'list', 'dict', 'tuple', 'atomic'];
-
-/** The `gc` calls by code, for `opText`. */
-const GC_CALL_CODES: readonly (GcModuleCall | 'collect')[] = [
-  'collect',
-  'get_count',
-  'set_threshold',
-  'enable',
-  'disable',
-  'freeze',
-  'unfreeze',
-  'garbage',
-  'garbage_clear',
-  'set_debug',
-  'is_tracked',
-  'is_finalized',
-];
 
 /** The first word of the line each `gc` call that answers writes. */
 const GC_CALL_OUTPUT: Partial<Record<GcModuleCall, string>> = {

@@ -69,14 +69,9 @@ export function gcListRemove(words: Int32Array, node: number): void {
 
 /** `_PyObject_GC_UNTRACK`: unlinks `node`, `_gc_next = 0`, keeps only the FINALIZED flag in `_gc_prev`. */
 export function gcUntrack(words: Int32Array, node: number): void {
-  const n = node >> 2;
-  const prev = words[n + PREV_SLOT]! & PREV_MASK;
-  const next = words[n + NEXT_SLOT]!;
-  words[(prev >> 2) + NEXT_SLOT] = next;
-  const np = (next >> 2) + PREV_SLOT;
-  words[np] = (words[np]! & ~PREV_MASK) | prev;
-  words[n + NEXT_SLOT] = 0;
-  words[n + PREV_SLOT]! &= PREV_MASK_FINALIZED;
+  const finalized = words[(node >> 2) + PREV_SLOT]! & PREV_MASK_FINALIZED;
+  gcListRemove(words, node);
+  words[(node >> 2) + PREV_SLOT] = finalized;
 }
 
 /** `gc_list_move`: unlinks `node` from its list and appends it to `list`. */

@@ -154,7 +154,7 @@ export class LockstepRun implements ReportListener {
     this.performer = new TracePerformer(this.heap);
     this.heap.onOutput = (line) => this.output(line);
     const collector = this.heap.collector;
-    this.hasGarbageList = (collector.gcModule?.('garbage', []) ?? null) !== null;
+    this.hasGarbageList = collector.heldReferences !== undefined;
     this.guard = new HookGuard(collector, config.timeLimitMs, config.hookWatch ?? null);
     const verify = collector.verify.bind(collector);
     // A failing verify() is held back until the model's checks have run: they name the defect
