@@ -1,6 +1,12 @@
-"""The differential mix on the real CPython 3.11: the Python side of gclab's differential test.
+"""The differential mix on a real CPython: the Python side of gclab's differential tests.
 
-Usage: python3 differential_mix.py SEED STEPS [LONG_LIVED]
+Usage: python3 differential_mix.py SEED STEPS [LONG_LIVED [VERSION]]
+
+VERSION (default 3.11) is the CPython `major.minor` the caller expects to be running. From 3.12 on a
+collection no longer runs inside the allocation that crosses threshold 0: the allocation schedules it
+and the eval breaker runs it, at the RESUME of `Node.__init__`, right after the allocation. gclab's
+trace has a `safepoint` after each `new` for it (runMix's `safepoints` option), so with VERSION >= 3.12
+the operation indexes count those safepoints and a collection is logged at the safepoint's index.
 
 Performs the seeded mix of packages/experiments/src/differential-mix/differential-mix.ts (same
 MT19937 words, same decoding, same operations) on __slots__ instances with one reference field,
@@ -52,36 +58,43 @@ def callback(phase, info):
         n_log = i + 4
 
 
-def run(words, steps, long_lived, R):
-    """Runs the mix; returns (gc.get_count() at the end, seconds spent, log entries of the mix)."""
+def run(words, steps, long_lived, R, sp):
+    """Runs the mix; returns (gc.get_count() at the end, seconds spent, log entries of the mix).
+
+    sp is 1 when each allocation is followed by a safepoint operation (VERSION >= 3.12), else 0.
+    """
     global cur
     N = Node
     kinds = KIND_OF
     t = a = b = H = None
+    # Operations of each step kind, and the offset of the second allocation of a two-object step.
+    keep, temporary, chain = 1 + sp, 2 + sp, 4 + sp
+    cycle_kept, self_kept, cyclic, self_garbage = 7 + 2 * sp, 4 + sp, 6 + 2 * sp, 3 + sp
+    second = 1 + sp
     started = time.perf_counter()
     cur = 0
     gc.collect()  # op 0: `gc`
     base = 1
     for _ in range(long_lived):
-        cur = base
+        cur = base + sp
         t = N()
         t.ref = H
         H = t
         t = None
-        base += 4
+        base += chain
     for s in range(steps):
         w = words[s]
         i = (w >> 8) & 63
         j = (w >> 14) & 63
         k = kinds[w & 255]
         if k == 0:  # keep
-            cur = base
+            cur = base + sp
             R[i] = N()
-            base += 1
+            base += keep
         elif k == 1:  # temporary
-            cur = base
+            cur = base + sp
             N()
-            base += 2
+            base += temporary
         elif k == 2:  # drop
             R[i] = None
             base += 1
@@ -93,46 +106,46 @@ def run(words, steps, long_lived, R):
             R[i] = R[j]
             base += 1
         elif k == 5:  # chain
-            cur = base
+            cur = base + sp
             t = N()
             t.ref = R[i]
             R[i] = t
             t = None
-            base += 4
+            base += chain
         elif k == 6:  # cycle kept
-            cur = base
+            cur = base + sp
             a = N()
-            cur = base + 1
+            cur = base + second + sp
             b = N()
             a.ref = b
             b.ref = a
             R[i] = a
             a = None
             b = None
-            base += 7
+            base += cycle_kept
         elif k == 7:  # self-cycle kept
-            cur = base
+            cur = base + sp
             t = N()
             t.ref = t
             R[i] = t
             t = None
-            base += 4
+            base += self_kept
         elif k == 8:  # cyclic garbage
-            cur = base
+            cur = base + sp
             a = N()
-            cur = base + 1
+            cur = base + second + sp
             b = N()
             a.ref = b
             b.ref = a
             a = None
             b = None
-            base += 6
+            base += cyclic
         elif k == 9:  # self-cycle garbage
-            cur = base
+            cur = base + sp
             t = N()
             t.ref = t
             t = None
-            base += 3
+            base += self_garbage
         else:  # load
             if R[i] is not None:
                 R[j] = R[i].ref
@@ -151,8 +164,10 @@ def main():
     seed = int(sys.argv[1])
     steps = int(sys.argv[2])
     long_lived = int(sys.argv[3]) if len(sys.argv) > 3 else 0
-    if sys.version_info[:2] != (3, 11):
-        sys.exit(f"differential_mix.py models CPython 3.11, this is {sys.version.split()[0]}")
+    version = tuple(int(x) for x in (sys.argv[4] if len(sys.argv) > 4 else "3.11").split("."))
+    if sys.version_info[:2] != version:
+        sys.exit(f"differential_mix.py was asked for CPython {version}, this is {sys.version.split()[0]}")
+    sp = 1 if version >= (3, 12) else 0
     words = array.array("I", random.Random(seed).randbytes(4 * steps))
     if sys.byteorder != "little":
         words.byteswap()
@@ -161,7 +176,7 @@ def main():
     roots = [None] * 64
     gc.callbacks.append(callback)
     gc.freeze()
-    count, elapsed, logged = run(words, steps, long_lived, roots)
+    count, elapsed, logged = run(words, steps, long_lived, roots, sp)
     gc.callbacks.remove(callback)
     out = [f"{LOG[k]} {LOG[k + 1]} {LOG[k + 2]} {LOG[k + 3]}" for k in range(0, logged, 4)]
     out.append(f"count {count[0]} {count[1]} {count[2]}")

@@ -29,7 +29,9 @@
  * The program starts with `gc` (op 0: Python's `gc.collect()` after `gc.freeze()`), then, when
  * `longLived` > 0, builds a chain of that many objects held by H (`t = N(); t.ref = H; H = t;
  * t = None`, 4 ops each), then runs `steps` steps. Operation indexes are those of the heap (and of
- * the trace lines), which is what Python's callback records for each collection.
+ * the trace lines), which is what Python's callback records for each collection. With `safepoints`
+ * (the mix for CPython 3.12 and later) each `new` is followed by a `safepoint`, one op more per
+ * allocation in the table's counts.
  */
 import type { Heap } from '@gclab/core';
 import { MersenneTwister } from './mersenne-twister.ts';
@@ -48,6 +50,11 @@ export interface MixOptions {
    * both sides time the operations alone. Default: drawn from MT19937 as the steps run.
    */
   words?: Uint32Array;
+  /**
+   * A `safepoint` after each `new` (default false): where CPython 3.12 and later run a scheduled
+   * collection, the eval breaker at the RESUME of `Node.__init__` (differential_mix.py's VERSION).
+   */
+  safepoints?: boolean;
 }
 
 /** The first `steps` MT19937 words of `random.Random(seed)`: the step words of the mix. */
@@ -106,6 +113,7 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
   const { seed, steps } = options;
   const longLived = options.longLived ?? 0;
   const drawn = options.words ?? null;
+  const safepoints = options.safepoints ?? false;
   if (drawn !== null && drawn.length < steps) {
     throw new RangeError(`runMix: ${steps} steps need ${steps} words, got ${drawn.length}`);
   }
@@ -119,6 +127,10 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
   for (let k = 0; k < longLived; k++) {
     heap.new(T, 1);
     if (emit !== null) emit(`new r${T} 1`);
+    if (safepoints) {
+      heap.safepoint();
+      if (emit !== null) emit('safepoint');
+    }
     heap.put(T, 0, H);
     if (emit !== null) emit(`put r${T} 0 r${H}`);
     heap.set(H, T);
@@ -134,10 +146,18 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
       case 0: // keep
         heap.new(i, 1);
         if (emit !== null) emit(`new r${i} 1`);
+        if (safepoints) {
+          heap.safepoint();
+          if (emit !== null) emit('safepoint');
+        }
         break;
       case 1: // temporary
         heap.new(T, 1);
         if (emit !== null) emit(`new r${T} 1`);
+        if (safepoints) {
+          heap.safepoint();
+          if (emit !== null) emit('safepoint');
+        }
         heap.del(T);
         if (emit !== null) emit(`del r${T}`);
         break;
@@ -158,6 +178,10 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
       case 5: // chain
         heap.new(T, 1);
         if (emit !== null) emit(`new r${T} 1`);
+        if (safepoints) {
+          heap.safepoint();
+          if (emit !== null) emit('safepoint');
+        }
         heap.put(T, 0, i);
         if (emit !== null) emit(`put r${T} 0 r${i}`);
         heap.set(i, T);
@@ -168,8 +192,16 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
       case 6: // cycle kept
         heap.new(A, 1);
         if (emit !== null) emit(`new r${A} 1`);
+        if (safepoints) {
+          heap.safepoint();
+          if (emit !== null) emit('safepoint');
+        }
         heap.new(B, 1);
         if (emit !== null) emit(`new r${B} 1`);
+        if (safepoints) {
+          heap.safepoint();
+          if (emit !== null) emit('safepoint');
+        }
         heap.put(A, 0, B);
         if (emit !== null) emit(`put r${A} 0 r${B}`);
         heap.put(B, 0, A);
@@ -184,6 +216,10 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
       case 7: // self-cycle kept
         heap.new(T, 1);
         if (emit !== null) emit(`new r${T} 1`);
+        if (safepoints) {
+          heap.safepoint();
+          if (emit !== null) emit('safepoint');
+        }
         heap.put(T, 0, T);
         if (emit !== null) emit(`put r${T} 0 r${T}`);
         heap.set(i, T);
@@ -194,8 +230,16 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
       case 8: // cyclic garbage
         heap.new(A, 1);
         if (emit !== null) emit(`new r${A} 1`);
+        if (safepoints) {
+          heap.safepoint();
+          if (emit !== null) emit('safepoint');
+        }
         heap.new(B, 1);
         if (emit !== null) emit(`new r${B} 1`);
+        if (safepoints) {
+          heap.safepoint();
+          if (emit !== null) emit('safepoint');
+        }
         heap.put(A, 0, B);
         if (emit !== null) emit(`put r${A} 0 r${B}`);
         heap.put(B, 0, A);
@@ -208,6 +252,10 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
       case 9: // self-cycle garbage
         heap.new(T, 1);
         if (emit !== null) emit(`new r${T} 1`);
+        if (safepoints) {
+          heap.safepoint();
+          if (emit !== null) emit('safepoint');
+        }
         heap.put(T, 0, T);
         if (emit !== null) emit(`put r${T} 0 r${T}`);
         heap.del(T);

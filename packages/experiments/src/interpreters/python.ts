@@ -132,3 +132,78 @@ export function runPythonMix(
     );
   });
 }
+
+/**
+ * The CPython versions gclab runs for real: 3.11 is the native `python3` (found on PATH, as
+ * `findPython311` does); 3.12-3.15 are CPython compiled to WebAssembly, the `pyodide` npm package
+ * pinned per version under the aliases `pyodide-3.12` ... `pyodide-3.15` (package.json), run in a
+ * child Node process by scripts/run-pyodide.mjs.
+ */
+export const PYTHON_VERSIONS = ['3.11', '3.12', '3.13', '3.14', '3.15'] as const;
+/** One of `PYTHON_VERSIONS`. */
+export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
+
+/** The exact release each version runs (what `sys.version` says), and how it is run. */
+export const PYTHON_RELEASES: Readonly<Record<PythonVersion, { release: string; runner: string }>> = {
+  '3.11': { release: '3.11 (native python3)', runner: 'python3' },
+  '3.12': { release: '3.12.7', runner: 'pyodide 0.27.7 (WebAssembly)' },
+  '3.13': { release: '3.13.2', runner: 'pyodide 0.29.3 (WebAssembly)' },
+  '3.14': { release: '3.14.2', runner: 'pyodide 314.0.8 (WebAssembly)' },
+  '3.15': { release: '3.15.0rc1', runner: 'pyodide 315.0.0-alpha.2 (WebAssembly)' },
+};
+
+/** Whether `text` names one of `PYTHON_VERSIONS`. */
+export function isPythonVersion(text: string): text is PythonVersion {
+  return (PYTHON_VERSIONS as readonly string[]).includes(text);
+}
+
+/** Why the interpreter of `version` cannot run here, or null when it can. */
+export function pythonUnavailable(version: PythonVersion): string | null {
+  if (version === '3.11') {
+    const found = findPython311();
+    return found.command === null ? found.reason : null;
+  }
+  try {
+    import.meta.resolve(`pyodide-${version}`);
+    return null;
+  } catch {
+    return `the npm package pyodide-${version} (CPython ${version}) is not installed: run npm ci`;
+  }
+}
+
+/**
+ * Runs the Python script at `scriptPath` (absolute, or a name in `packages/experiments/scripts/`)
+ * with `args` under CPython `version`; resolves with its output once it exits with status 0.
+ * Rejects with `InterpreterNotFoundError` when the version cannot run here, and with an Error
+ * holding its standard error when the script fails.
+ */
+export function runPython(
+  version: PythonVersion,
+  scriptPath: string,
+  args: readonly string[],
+  options: { timeoutMs?: number } = {},
+): Promise<PythonOutput> {
+  const reason = pythonUnavailable(version);
+  if (reason !== null) return Promise.reject(new InterpreterNotFoundError(`CPython ${version}: ${reason}`));
+  const script = scriptPath.includes('/') ? scriptPath : pythonScript(scriptPath);
+  const [command, argv] =
+    version === '3.11'
+      ? [findPython311().command!, [script, ...args]]
+      : [process.execPath, [pythonScript('run-pyodide.mjs'), version, script, ...args]];
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      argv,
+      { maxBuffer: 256 << 20, timeout: options.timeoutMs ?? 600_000 },
+      (error, stdout, stderr) => {
+        if (error !== null) {
+          reject(
+            new Error(`CPython ${version}: ${script} failed (${error.message.split('\n')[0]})\n${stderr}`),
+          );
+          return;
+        }
+        resolve({ status: 0, stdout, stderr });
+      },
+    );
+  });
+}
