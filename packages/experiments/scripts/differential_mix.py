@@ -7,6 +7,8 @@ collection no longer runs inside the allocation that crosses threshold 0: the al
 and the eval breaker runs it, at the RESUME of `Node.__init__`, right after the allocation. gclab's
 trace has a `safepoint` after each `new` for it (runMix's `safepoints` option), so with VERSION >= 3.12
 the operation indexes count those safepoints and a collection is logged at the safepoint's index.
+`R[i] = N()` is then four operations, `new t; safepoint; set R[i] t; del t`: the collection runs
+inside the call, before the store releases what R[i] held.
 
 Performs the seeded mix of packages/experiments/src/differential-mix/differential-mix.ts (same
 MT19937 words, same decoding, same operations) on __slots__ instances with one reference field,
@@ -68,7 +70,9 @@ def run(words, steps, long_lived, R, sp):
     kinds = KIND_OF
     t = a = b = H = None
     # Operations of each step kind, and the offset of the second allocation of a two-object step.
-    keep, temporary, chain = 1 + sp, 2 + sp, 4 + sp
+    # With safepoints, keep is `new t; safepoint; set R[i] t; del t`: the collection runs in
+    # __init__, before the store releases R[i]'s old object.
+    keep, temporary, chain = 1 + 3 * sp, 2 + sp, 4 + sp
     cycle_kept, self_kept, cyclic, self_garbage = 7 + 2 * sp, 4 + sp, 6 + 2 * sp, 3 + sp
     second = 1 + sp
     started = time.perf_counter()
@@ -156,6 +160,12 @@ def run(words, steps, long_lived, R, sp):
     # (and H's chain is released when this frame ends).
     logged = n_log
     count = gc.get_count()
+    # Release the long-lived chain link by link: freed recursively when this frame ends, 200,000
+    # objects overflow the WebAssembly stack of the pyodide builds.
+    while H is not None:
+        t = H.ref
+        H.ref = None
+        H = t
     return count, elapsed, logged
 
 

@@ -138,6 +138,36 @@ export const NUM_GENERATIONS = 3;
 /** CPython's default thresholds (700, 10, 10). */
 export const DEFAULT_THRESHOLDS: readonly [number, number, number] = [700, 10, 10];
 
+/**
+ * What differs between the CPython versions gclab models (`cpython` is 3.11; the others are
+ * described in their descriptors' modules). The rules of one version, fixed at construction.
+ */
+export interface CPythonVersion {
+  /** Collector name (`cpython`, `cpython-3.12`, ...). */
+  name: string;
+  /** `major.minor`. */
+  version: string;
+  /** Default thresholds of generations 0-2 (`gc.get_threshold()` of a fresh interpreter). */
+  thresholds: readonly [number, number, number];
+  /**
+   * Where an automatic collection runs. `allocation` (3.11): inside the allocation that crosses
+   * threshold 0 (`_PyObject_GC_Link` calls `gc_collect_generations`). `eval-breaker` (3.12 on): that
+   * allocation only schedules it (`_Py_ScheduleGC` sets the eval breaker) and it runs at the next
+   * `safepoint` operation (`_Py_RunGC` from the eval breaker). A program that has had no `safepoint`
+   * yet (a version-1 trace, a workload) cannot say where its eval-breaker checks are: there a
+   * scheduled collection runs at the start of the next allocation.
+   */
+  trigger: 'allocation' | 'eval-breaker';
+}
+
+/** CPython 3.11, the rules of `cpython`. */
+export const CPYTHON_3_11: CPythonVersion = {
+  name: 'cpython',
+  version: '3.11',
+  thresholds: [700, 10, 10],
+  trigger: 'allocation',
+};
+
 /** Options of `cpython`. */
 export interface CPythonOptions extends CollectorOptions {
   /** Generation-0 threshold (default 700; 0 disables automatic collection, as in CPython). */
@@ -175,7 +205,13 @@ const HEAD_STRIDE = 32;
 
 /** CPython 3.11: reference counting plus the generational cycle collector. */
 export class CPythonCollector extends ReferenceCounting {
-  readonly name: string = 'cpython';
+  readonly name: string;
+  /** The version's rules. */
+  readonly rules: CPythonVersion;
+  /** A collection is scheduled (the eval breaker is set): it runs at the next safepoint. */
+  gcScheduled = false;
+  /** Whether the program has had a `safepoint` operation (see `CPythonVersion.trigger`). */
+  private sawSafepoint = false;
   /** `gcstate->generations[i].threshold`. */
   readonly thresholds = new Int32Array(NUM_GENERATIONS);
   /** `gcstate->generations[i].count`. */
@@ -204,15 +240,17 @@ export class CPythonCollector extends ReferenceCounting {
   private readonly heads: number;
   private readonly pauseKinds: Int32Array;
 
-  constructor(heap: Heap, options: CPythonOptions = {}) {
+  constructor(heap: Heap, options: CPythonOptions = {}, rules: CPythonVersion = CPYTHON_3_11) {
     super(heap);
+    this.rules = rules;
+    this.name = rules.name;
     if (heap.model.headerWords < 3) {
       throw new RangeError(
         `cpython needs 3 header words (refcount, _gc_next, _gc_prev), the heap has ${heap.model.headerWords}`,
       );
     }
     for (let g = 0; g < NUM_GENERATIONS; g++) {
-      this.thresholds[g] = integerOption(options, 'cpython', `threshold${g}`, DEFAULT_THRESHOLDS[g]!, 0);
+      this.thresholds[g] = integerOption(options, rules.name, `threshold${g}`, rules.thresholds[g]!, 0);
     }
     const heads = heap.os.map(HEADS_BYTES);
     if (heads === 0) throw new RangeError('cpython: the heap limit leaves no room for the GC state page');
@@ -256,21 +294,41 @@ export class CPythonCollector extends ReferenceCounting {
 
   /** `PyType_GenericAlloc` up to `_PyObject_GC_Link`: block, count[0] += 1, maybe collect. */
   allocate(size: number, nrefs: number): number {
+    // A program without safepoints: a collection scheduled by the last allocation runs now.
+    if (this.gcScheduled && !this.sawSafepoint) this.runScheduled();
     const addr = this.allocateBlock(size);
     const kind = this.heap.allocKind;
     if (kind === ObjectKind.default ? nrefs > 0 : kind !== ObjectKind.atomic) {
       const counts = this.counts;
       counts[0]!++;
       if (counts[0]! > this.thresholds[0]! && this.enabled && this.thresholds[0] !== 0 && !this.collecting) {
-        this.collecting = true;
-        try {
-          this.collectGenerations();
-        } finally {
-          this.collecting = false;
-        }
+        if (this.rules.trigger === 'eval-breaker') this.gcScheduled = true;
+        else this.runCollectGenerations();
       }
     }
     return addr;
+  }
+
+  /** `gc_collect_generations` with `collecting` set around it. */
+  private runCollectGenerations(): void {
+    this.collecting = true;
+    try {
+      this.collectGenerations();
+    } finally {
+      this.collecting = false;
+    }
+  }
+
+  /** The eval breaker's check (`safepoint`): runs a scheduled collection. */
+  safepoint(): void {
+    this.sawSafepoint = true;
+    if (this.gcScheduled) this.runScheduled();
+  }
+
+  /** `_Py_RunGC`: the scheduled collection, unless collection was disabled meanwhile. */
+  protected runScheduled(): void {
+    this.gcScheduled = false;
+    if (this.enabled && !this.collecting) this.runCollectGenerations();
   }
 
   /** `_PyObject_GC_TRACK`: a new container joins generation 0 (after any collection it caused). */
@@ -906,6 +964,19 @@ export class CPythonCollector extends ReferenceCounting {
     }
     return out;
   }
+}
+
+/**
+ * The descriptor of a CPython version's collector: `create` builds a `CPythonCollector` with `rules`,
+ * or with `make` when the version has its own subclass.
+ */
+export function cpythonDescriptor(
+  rules: CPythonVersion,
+  summary: string,
+  make: (heap: Heap, options: CollectorOptions | undefined) => Collector = (heap, options) =>
+    new CPythonCollector(heap, options, rules),
+): CollectorDescriptor {
+  return { ...cpython, name: rules.name, summary, create: make };
 }
 
 /** Descriptor of `cpython`. */

@@ -4,9 +4,12 @@
  * shaped like Python's `gc` module.
  */
 export {
+  CPYTHON_3_11,
   CPythonCollector,
   type CPythonOptions,
+  type CPythonVersion,
   cpython,
+  cpythonDescriptor,
   DEBUG_SAVEALL,
   DEFAULT_THRESHOLDS,
   type GenerationStats,

@@ -31,7 +31,8 @@
  * t = None`, 4 ops each), then runs `steps` steps. Operation indexes are those of the heap (and of
  * the trace lines), which is what Python's callback records for each collection. With `safepoints`
  * (the mix for CPython 3.12 and later) each `new` is followed by a `safepoint`, one op more per
- * allocation in the table's counts.
+ * allocation in the table's counts, and keep is `new t; safepoint; set R[i] t; del t` (4 ops): the
+ * eval breaker runs the collection inside the call, before the store releases what R[i] held.
  */
 import type { Heap } from '@gclab/core';
 import { MersenneTwister } from './mersenne-twister.ts';
@@ -144,11 +145,19 @@ export function runMix(heap: Heap, options: MixOptions, sink?: MixLineSink): num
     const j = (w >>> 14) & 63;
     switch (KIND_OF[w & 255]) {
       case 0: // keep
-        heap.new(i, 1);
-        if (emit !== null) emit(`new r${i} 1`);
         if (safepoints) {
+          // The collection runs inside the call, before the store releases what R[i] held.
+          heap.new(T, 1);
+          if (emit !== null) emit(`new r${T} 1`);
           heap.safepoint();
           if (emit !== null) emit('safepoint');
+          heap.set(i, T);
+          if (emit !== null) emit(`set r${i} r${T}`);
+          heap.del(T);
+          if (emit !== null) emit(`del r${T}`);
+        } else {
+          heap.new(i, 1);
+          if (emit !== null) emit(`new r${i} 1`);
         }
         break;
       case 1: // temporary
