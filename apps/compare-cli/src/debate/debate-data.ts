@@ -10,16 +10,21 @@
  * 2. The time-space matrix: one workload under CPython's collector and the modern tracing ones at
  *    heap sizes from 1.5 to 6 times each collector's minimum heap.
  * 3. In-process experiments (@gclab/experiments): CPython's obmalloc memory release, the
- *    getrefcount example in two calling conventions, and finalization latency.
+ *    getrefcount example in three calling conventions and in each real CPython (3.11 native,
+ *    3.12-3.15 in WebAssembly) beside that version's model, and finalization latency.
  */
 import { type MatrixProgress, type MatrixResults, runMatrix, type WorkloadSize } from '@gclab/bench';
 import type { CollectorConstraints, CollectorFamily } from '@gclab/core';
 import {
   type FinalizationResult,
   type GetrefcountRun,
+  type GetrefcountVersionRow,
   type MemoryReleaseResult,
+  PYTHON_VERSIONS,
+  type PythonVersion,
   runFinalization,
   runGetrefcount,
+  runGetrefcountVersions,
   runMemoryRelease,
 } from '@gclab/experiments';
 import { collectorEntries } from '../collector-refs.ts';
@@ -60,6 +65,8 @@ export interface DebatePlan {
   timeSpaceWorkload: string;
   timeSpaceCollectors: string[];
   timeSpaceHeaps: string[];
+  /** The real CPython versions claim 4 runs (default: all of them). */
+  pythonVersions?: PythonVersion[];
 }
 
 /** The plan of `gclab debate`. */
@@ -100,6 +107,8 @@ export interface DebateData {
   memoryRelease: MemoryReleaseResult;
   /** The getrefcount example under the counting collectors and one tracing collector. */
   getrefcount: GetrefcountRun[];
+  /** The getrefcount example in each real CPython of the plan, beside its model. */
+  getrefcountVersions: GetrefcountVersionRow[];
   /** Finalization latency under every collector of the main matrix (claim 11). */
   finalization: FinalizationResult;
   /** Wall time of all the runs. */
@@ -170,6 +179,10 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
     memoryRelease: runMemoryRelease(),
     getrefcount: runGetrefcount(
       (tracing === undefined ? counting : [...counting, tracing]).map((name) => findCollector(name)),
+    ),
+    getrefcountVersions: await runGetrefcountVersions(
+      collectorNames().map((name) => findCollector(name)),
+      plan.pythonVersions ?? PYTHON_VERSIONS,
     ),
     finalization: runFinalization(plan.collectors.map((name) => findCollector(name))),
     durationMs: performance.now() - started,

@@ -35,20 +35,29 @@ describe.concurrent('gclab experiment', () => {
     }
   });
 
-  it('getrefcount prints 2, 3, 2 and 2, 4, 2 under reference counting', async () => {
-    const r = await runCli(['experiment', 'getrefcount']);
+  it('getrefcount prints 2, 3, 2, 2, 4, 2 and 2, 2, 2 under reference counting', async () => {
+    const r = await runCli(['experiment', 'getrefcount', '--versions', 'none']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^refcount\s+2, 3, 2\s+2, 4, 2\s+1, 2$/m);
+    expect(r.stdout).toMatch(/^refcount\s+2, 3, 2\s+2, 4, 2\s+2, 2, 2\s+1, 2$/m);
     expect(r.stdout).toMatch(/^mark-sweep\s+null, null, null/m);
   });
 
   it('getrefcount --json prints the runs under every registered collector', async () => {
-    const r = await runCli(['experiment', 'getrefcount', '--json']);
+    const r = await runCli(['experiment', 'getrefcount', '--json', '--versions', '3.11']);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as GetrefcountResult;
     expect(result.experiment).toBe('getrefcount');
     expect(result.runs.find((run) => run.collector === 'cpython')?.cpython310).toEqual([2, 4, 2]);
     expect(result.runs.map((run) => run.collector)).toContain('gen-copy');
+    expect(result.versions.map((v) => [v.version, v.collector, v.model])).toEqual([
+      ['3.11', 'cpython', [2, 3, 2]],
+    ]);
+  });
+
+  it('getrefcount --versions with a version gclab does not run is a usage error', async () => {
+    const r = await runCli(['experiment', 'getrefcount', '--versions', '3.11,2.7']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("'2.7' is not a CPython version gclab runs");
   });
 
   it('list names every experiment of the registry', async () => {

@@ -145,11 +145,11 @@ export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
 
 /** The exact release each version runs (what `sys.version` says), and how it is run. */
 export const PYTHON_RELEASES: Readonly<Record<PythonVersion, { release: string; runner: string }>> = {
-  '3.11': { release: '3.11 (native python3)', runner: 'python3' },
-  '3.12': { release: '3.12.7', runner: 'pyodide 0.27.7 (WebAssembly)' },
-  '3.13': { release: '3.13.2', runner: 'pyodide 0.29.3 (WebAssembly)' },
-  '3.14': { release: '3.14.2', runner: 'pyodide 314.0.8 (WebAssembly)' },
-  '3.15': { release: '3.15.0rc1', runner: 'pyodide 315.0.0-alpha.2 (WebAssembly)' },
+  '3.11': { release: '3.11', runner: 'native python3.11 or python3 on PATH' },
+  '3.12': { release: '3.12.7', runner: 'WebAssembly, pyodide 0.27.7' },
+  '3.13': { release: '3.13.2', runner: 'WebAssembly, pyodide 0.29.3' },
+  '3.14': { release: '3.14.2', runner: 'WebAssembly, pyodide 314.0.8' },
+  '3.15': { release: '3.15.0rc1', runner: 'WebAssembly, pyodide 315.0.0-alpha.2' },
 };
 
 /** Whether `text` names one of `PYTHON_VERSIONS`. */
@@ -206,4 +206,28 @@ export function runPython(
       },
     );
   });
+}
+
+/** A list of versions that does not parse; the message names the bad item. */
+export class PythonVersionsError extends GclabError {
+  override name = 'PythonVersionsError';
+}
+
+/**
+ * Parses a comma-separated list of `PYTHON_VERSIONS` (`3.11,3.14`), `all`, or `none` (no real
+ * interpreter). Throws `PythonVersionsError` naming the first item that is not a version.
+ */
+export function parsePythonVersions(text: string): PythonVersion[] {
+  const trimmed = text.trim();
+  if (trimmed === 'all') return [...PYTHON_VERSIONS];
+  if (trimmed === 'none') return [];
+  const out: PythonVersion[] = [];
+  for (const item of trimmed.split(',').map((s) => s.trim())) {
+    if (!isPythonVersion(item))
+      throw new PythonVersionsError(
+        `'${item}' is not a CPython version gclab runs (expected ${PYTHON_VERSIONS.join(', ')}, all or none)`,
+      );
+    if (!out.includes(item)) out.push(item);
+  }
+  return out;
 }

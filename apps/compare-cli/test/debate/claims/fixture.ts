@@ -132,6 +132,7 @@ export function debateData(cells: CellResult[], collectors: DebateCollector[]): 
     timeSpace: { cells: [], timeSpace: [] } as unknown as MatrixResults,
     memoryRelease: MEMORY_RELEASE,
     getrefcount: [],
+    getrefcountVersions: [],
     finalization: { experiment: 'finalization', options: { files: 0, work: 0 }, runs: [] },
     durationMs: 0,
   };
