@@ -171,5 +171,8 @@ const ROOT_DEV = new Set(
     ).devDependencies,
   ),
 );
-/** Dependencies used by running them rather than importing them (the command's bin runs tsx). */
-const RUNTIME_ONLY = new Set(['tsx']);
+/**
+ * Dependencies used by running them rather than importing them: the command's bin runs tsx, and
+ * scripts/run-pyodide.mjs loads the real CPython 3.12-3.15 by a computed name (`pyodide-VERSION`).
+ */
+const RUNTIME_ONLY = new Set(['tsx', 'pyodide-3.12', 'pyodide-3.13', 'pyodide-3.14', 'pyodide-3.15']);
