@@ -12,7 +12,8 @@ as `python PROGRAM` would.
 
 Figures (all from `gc.callbacks`, installed before the program starts and removed after it ends):
 - collections per generation (the `generation` of each 'stop'), objects collected and uncollectable;
-  collections the program asked for with gc.collect() are also counted apart (`explicit`);
+  collections the program asked for with gc.collect() are also counted apart (`explicit`); `log`
+  has one [generation, collected, uncollectable, explicit (0 or 1)] per collection, in order;
 - pauses: time.perf_counter() at the end of the 'start' callback to the beginning of the 'stop'
   callback, so the harness's own work is not a pause; sum, max and count;
 - the program's wall time (runpy.run_path, less the time spent in censuses);
@@ -102,11 +103,13 @@ def main(argv):
     out_path, census_every, program = argv[1], int(argv[2]), argv[3]
     program = os.path.abspath(program)
     by_generation = {}
+    log = []
     figures = {
         "version": "%d.%d.%d" % sys.version_info[:3],
         "release": sys.version.split()[0],
         "threshold": list(gc.get_threshold()),
         "collections": by_generation,
+        "log": log,
         "explicit": 0,
         "collected": 0,
         "uncollectable": 0,
@@ -152,6 +155,7 @@ def main(argv):
             figures["foundPeak"] = found
         if state["explicit"]:
             figures["explicit"] += 1
+        log.append([info["generation"], info["collected"], info["uncollectable"], int(state["explicit"])])
 
     real_collect = gc.collect
 

@@ -46,6 +46,8 @@ export interface GcProfile {
   threshold: number[];
   /** Collections by the generation their callback reported (`"0"`, `"1"`, `"2"`). */
   collections: Record<string, number>;
+  /** Each collection in order: generation, collected, uncollectable, 1 if gc.collect() asked. */
+  log: Array<[number, number, number, number]>;
   /** Of those, collections the program asked for with gc.collect(). */
   explicit: number;
   /** Objects collected, summed over the collections. */

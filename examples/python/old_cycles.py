@@ -1,0 +1,50 @@
+"""Cyclic garbage that outlives the young generation: the closest reproducer we can write for
+faster-cpython/ideas#668.
+
+    python old_cycles.py [DATA_SIZE] [ROUNDS]
+
+faster-cpython/ideas#668 ("Investigation: Why do some benchmarks have significantly increased memory
+usage with the new incremental GC?", https://github.com/faster-cpython/ideas/issues/668) measured
+peak memory against a data size, incremental collector against the legacy generational one, e.g.
+8: 187 MB vs 139 MB, 16: 244 vs 193, 32: 435 vs 270 (Michael Droettboom, 2024-03-28): growth stays
+linear but steeper. The benchmark program of that thread is not in our corpora. This one follows the
+linked-list program Mark Shannon posted on python/cpython#108038 (the first incremental collector)
+to show garbage the young collections cannot free: a long-lived doubly linked list of
+1,000 x DATA_SIZE nodes, then ROUNDS new lists of 500 x DATA_SIZE nodes, each pointing at the old
+one and dropped at once. Every new list is a cycle bigger than the young generation, so it is
+promoted and only an old-generation (or incremental) collection frees it. It prints the peak of
+memory traced by tracemalloc (in MB; tracemalloc is slow, but times here are not the point).
+"""
+import sys
+import tracemalloc
+
+
+class LinkedList:
+    def __init__(self, next=None, prev=None):
+        self.next = next
+        if next is not None:
+            next.prev = self
+        self.prev = prev
+        if prev is not None:
+            prev.next = self
+
+
+def make_ll(depth):
+    head = LinkedList()
+    for _ in range(depth):
+        head = LinkedList(head, head.prev)
+    return head
+
+
+DATA_SIZE = int(sys.argv[1]) if len(sys.argv) > 1 else 8
+ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+
+tracemalloc.start()
+head = make_ll(1_000 * DATA_SIZE)
+for _ in range(ROUNDS):
+    newhead = make_ll(500 * DATA_SIZE)
+    newhead.surprise = head
+current, peak = tracemalloc.get_traced_memory()
+tracemalloc.stop()
+print(f"data size {DATA_SIZE}  rounds {ROUNDS}  list nodes {1_000 * DATA_SIZE:,} + {ROUNDS} x {500 * DATA_SIZE:,}")
+print(f"peak traced memory: {peak / 1e6:.1f} MB  at end: {current / 1e6:.1f} MB")
