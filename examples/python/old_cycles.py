@@ -12,11 +12,14 @@ linked-list program Mark Shannon posted on python/cpython#108038 (the first incr
 to show garbage the young collections cannot free: a long-lived doubly linked list of
 1,000 x DATA_SIZE nodes, then ROUNDS new lists of 500 x DATA_SIZE nodes, each pointing at the old
 one and dropped at once. Every new list is a cycle bigger than the young generation, so it is
-promoted and only an old-generation (or incremental) collection frees it. It prints the peak of
-memory traced by tracemalloc (in MB; tracemalloc is slow, but times here are not the point).
+promoted and only an old-generation (or incremental) collection frees it. We cannot read the process's
+memory in WebAssembly, so instead of megabytes it prints the most garbage objects outstanding at
+once, exactly: LinkedList.__del__ counts the frees, garbage = made - freed - live, and garbage only
+grows when a list is dropped (at a round boundary), so sampling there finds the peak.
 """
 import sys
-import tracemalloc
+
+freed = 0
 
 
 class LinkedList:
@@ -28,6 +31,10 @@ class LinkedList:
         if prev is not None:
             prev.next = self
 
+    def __del__(self):
+        global freed
+        freed += 1
+
 
 def make_ll(depth):
     head = LinkedList()
@@ -37,14 +44,20 @@ def make_ll(depth):
 
 
 DATA_SIZE = int(sys.argv[1]) if len(sys.argv) > 1 else 8
-ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+OLD = 1_000 * DATA_SIZE
+NEW = 500 * DATA_SIZE
 
-tracemalloc.start()
-head = make_ll(1_000 * DATA_SIZE)
+head = make_ll(OLD)
+made = OLD + 1
+peak = 0
+newhead = None
 for _ in range(ROUNDS):
-    newhead = make_ll(500 * DATA_SIZE)
+    newhead = make_ll(NEW)
     newhead.surprise = head
-current, peak = tracemalloc.get_traced_memory()
-tracemalloc.stop()
-print(f"data size {DATA_SIZE}  rounds {ROUNDS}  list nodes {1_000 * DATA_SIZE:,} + {ROUNDS} x {500 * DATA_SIZE:,}")
-print(f"peak traced memory: {peak / 1e6:.1f} MB  at end: {current / 1e6:.1f} MB")
+    made += NEW + 1
+    garbage = made - freed - (OLD + 1) - (NEW + 1)
+    if garbage > peak:
+        peak = garbage
+print(f"data size {DATA_SIZE}  rounds {ROUNDS}  list nodes {OLD:,} + {ROUNDS} x {NEW:,}")
+print(f"max outstanding garbage objects: {peak:,}  ({peak / (NEW + 1):.1f} dropped lists)")

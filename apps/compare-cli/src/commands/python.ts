@@ -46,15 +46,17 @@ which runs FILE as __main__ and writes them to a file of its own, never to the p
   collections per generation (and how many the program asked for with gc.collect()), objects
   collected and uncollectable, pauses (count, total, longest: perf_counter from the 'start'
   callback to the 'stop' one), the program's wall time, and cyclic garbage outstanding:
-  garbage peak >= (found)  the most garbage one collection found. It was all outstanding at that
-                           collection's start: a lower bound of the high-water mark, exact at a
-                           collection that examines every generation (not 3.14's increments).
+  garbage peak >=          the most garbage one collection found (it was all outstanding at that
+                           collection's start; exact at a collection that examines every
+                           generation, not at 3.14's increments), or the garbage left at the end
+                           if more: a lower bound of the high-water mark.
   garbage peak (census)    with --census-every N: at every N-th collection start and at the end,
                            the unreachable tracked objects are counted exactly by CPython's own
                            algorithm in Python (gc_refs from sys.getrefcount less the references
                            gc.get_referents finds, then propagation). Garbage only grows between
                            collections, so with N = 1 the peak is the exact high-water mark. A
-                           census is O(heap): slow, and its allocations may shift 3.14's schedule.
+                           census is O(heap): slow, and its allocations may shift the schedule
+                           a little.
   garbage left at end      what one full collection after the program finds (exact).
 3.12-3.15 are 32-bit WebAssembly builds (pyodide): their times are not native times; compare the
 versions by ratios measured in the same run. See docs/cpython-versions.md.

@@ -81,6 +81,7 @@ describe.skipIf(missing.length > 0 && !inCI)('gclab python on real interpreters'
           'leftAtEnd',
           'log',
           'pauseCount',
+          'peakAtLeast',
           'pauseMax',
           'pauseSum',
           'release',

@@ -71,6 +71,8 @@ export interface GcProfile {
   wallSeconds: number;
   /** Cyclic garbage left when the program ended (one full collection afterwards). */
   leftAtEnd: number;
+  /** max(foundPeak, leftAtEnd): the lower bound of the high-water mark the callbacks give. */
+  peakAtLeast: number;
   /** The program's exit status (0, SystemExit's code, 1 after an uncaught exception). */
   status: number;
   /** The program's error (`ValueError: boom`), or null. */
@@ -273,7 +275,7 @@ function rows(report: PythonProfileReport): Array<[string, string[]]> {
       'gc share of wall',
       cell((p) => (p.wallSeconds > 0 ? `${((100 * p.pauseSum) / p.wallSeconds).toFixed(1)}%` : '-')),
     ],
-    ['garbage peak >= (found)', cell((p) => count(p.foundPeak))],
+    ['garbage peak >=', cell((p) => count(p.peakAtLeast))],
     ...(census
       ? ([
           ['garbage peak (census)', cell((p) => (p.censusPeak === null ? '-' : count(p.censusPeak)))],
@@ -307,8 +309,9 @@ export function formatPythonProfile(report: PythonProfileReport, outputLines = 1
     line('', head.slice(1)),
     ...table.map(([label, cells]) => line(label, cells)),
     '',
-    'garbage peak >= (found): the most cyclic garbage one collection found; all of it was outstanding',
-    '  at that moment, so it bounds the high-water mark from below (exact at a full collection).',
+    'garbage peak >=: the most cyclic garbage one collection found (all of it was outstanding at its',
+    '  start; exact at a full collection) or what was left at the end, if more: a lower bound of the',
+    '  high-water mark. --census-every 1 measures the mark exactly.',
   ];
   if (report.censusEvery > 0)
     out.push(
