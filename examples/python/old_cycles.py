@@ -11,8 +11,9 @@ linear but steeper. The benchmark program of that thread is not in our corpora. 
 linked-list program Mark Shannon posted on python/cpython#108038 (the first incremental collector)
 to show garbage the young collections cannot free: a long-lived doubly linked list of
 1,000 x DATA_SIZE nodes, then ROUNDS new lists of 500 x DATA_SIZE nodes, each pointing at the old
-one and dropped at once. Every new list is a cycle bigger than the young generation, so it is
-promoted and only an old-generation (or incremental) collection frees it. We cannot read the process's
+one and dropped when the next is made. Each dropped list is one cycle that outlived the young
+collections run while it was built (from DATA_SIZE 4 on it is bigger than threshold0 itself), so it
+waits for an old-generation collection or an increment. We cannot read the process's
 memory in WebAssembly, so instead of megabytes it prints the most garbage objects outstanding at
 once, exactly: LinkedList.__del__ counts the frees, garbage = made - freed - live, and garbage only
 grows when a list is dropped (at a round boundary), so sampling there finds the peak.
