@@ -28,11 +28,13 @@ describe.concurrent('gclab python: usage errors', () => {
   });
 
   it('a bad --census-every or --jobs: exit 2', async () => {
-    for (const args of [
-      ['--census-every', '-1'],
-      ['--jobs', '3'],
-    ]) {
-      const r = await runCli(['python', KNOWN, ...args]);
+    const runs = await Promise.all(
+      [
+        ['--census-every', '-1'],
+        ['--jobs', '3'],
+      ].map((args) => runCli(['python', KNOWN, ...args])),
+    );
+    for (const r of runs) {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/must be an integer from/);
     }
