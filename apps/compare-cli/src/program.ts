@@ -12,6 +12,7 @@ import { registerExperimentCommand } from './commands/experiment.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerMergeCommand } from './commands/merge.ts';
 import { registerMinHeapCommand } from './commands/minheap.ts';
+import { registerPythonCommand } from './commands/python.ts';
 import { registerReplayCommand } from './commands/replay.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerRunCommand } from './commands/run.ts';
@@ -30,6 +31,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerReplayCommand,
   registerVerifyCommand,
   registerExperimentCommand,
+  registerPythonCommand,
 ];
 
 /** Builds the program. Subcommands inherit `exitOverride` and the output settings. */

@@ -4,10 +4,12 @@
 // @gclab/experiments (package.json). The script's directory is mounted at its own path, sys.argv is
 // SCRIPT ARGS..., standard output and error are passed through byte for byte, and the exit status is
 // the script's (SystemExit's code; 1 after an uncaught exception, whose traceback goes to stderr;
-// 127 when no such interpreter is installed).
+// 127 when no such interpreter is installed). The directories named in GCLAB_PYODIDE_MOUNTS (separated
+// by the platform's path delimiter, `:`) are mounted at their own paths too, read and write, so a
+// script can run a program or write a result file that lives elsewhere (gc_profile.py does both).
 // Plain JavaScript on purpose: a launcher for a child process, with nothing to typecheck.
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { delimiter, dirname, resolve } from 'node:path';
 
 const [version, script, ...args] = process.argv.slice(2);
 if (version === undefined || script === undefined) {
@@ -31,10 +33,16 @@ const write = (stream) => (bytes) => {
 const pyodide = await pyodideModule.loadPyodide({ args: [], env: { PYTHONHASHSEED: '0' } });
 pyodide.setStdout({ write: write(process.stdout) });
 pyodide.setStderr({ write: write(process.stderr) });
-const dir = dirname(path);
-pyodide.FS.mkdirTree(dir);
-if (typeof pyodide.mountNodeFS === 'function') pyodide.mountNodeFS(dir, dir);
-else pyodide.FS.writeFile(path, readFileSync(path));
+// Mount the script's directory and the extra ones; a directory inside another mounted one is
+// reached through that mount.
+const mounts = (process.env.GCLAB_PYODIDE_MOUNTS ?? '').split(delimiter).filter((d) => d !== '');
+const dirs = [dirname(path), ...mounts.map((d) => resolve(d))].sort();
+const roots = dirs.filter((d, i) => !dirs.slice(0, i).some((r) => d === r || d.startsWith(`${r}/`)));
+for (const dir of roots) {
+  pyodide.FS.mkdirTree(dir);
+  if (typeof pyodide.mountNodeFS === 'function') pyodide.mountNodeFS(dir, dir);
+  else if (dir === dirname(path)) pyodide.FS.writeFile(path, readFileSync(path));
+}
 pyodide.globals.set('_gclab_argv', pyodide.toPy([path, ...args]));
 const status = pyodide.runPython(`
 def _gclab_main(argv):

@@ -146,4 +146,16 @@ export {
   PERF_TARGETS,
   sizeLabel,
 } from './perf/perf-targets.ts';
+export {
+  checkProgram,
+  formatPythonProfile,
+  type GcProfile,
+  type PythonProfileOptions,
+  type PythonProfileReport,
+  type PythonProfileRun,
+  PythonProgramError,
+  PythonVersionError,
+  parsePythonVersions,
+  profilePython,
+} from './python-profile/python-profile.ts';
 export { EXPERIMENTS, findExperiment } from './registry.ts';

@@ -4,6 +4,7 @@
  * CPython on PATH and running the Python scripts of `packages/experiments/scripts/`.
  */
 import { execFile, spawnSync } from 'node:child_process';
+import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GclabError } from '@gclab/core';
 
@@ -175,13 +176,15 @@ export function pythonUnavailable(version: PythonVersion): string | null {
  * Runs the Python script at `scriptPath` (absolute, or a name in `packages/experiments/scripts/`)
  * with `args` under CPython `version`; resolves with its output once it exits with status 0.
  * Rejects with `InterpreterNotFoundError` when the version cannot run here, and with an Error
- * holding its standard error when the script fails.
+ * holding its standard error when the script fails. `mounts` names directories (besides the
+ * script's own) that the script reads or writes: the native interpreter sees every file anyway,
+ * WebAssembly sees them once run-pyodide.mjs mounts them (GCLAB_PYODIDE_MOUNTS).
  */
 export function runPython(
   version: PythonVersion,
   scriptPath: string,
   args: readonly string[],
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; mounts?: readonly string[] } = {},
 ): Promise<PythonOutput> {
   const reason = pythonUnavailable(version);
   if (reason !== null) return Promise.reject(new InterpreterNotFoundError(`CPython ${version}: ${reason}`));
@@ -194,7 +197,13 @@ export function runPython(
     execFile(
       command,
       argv,
-      { maxBuffer: 256 << 20, timeout: options.timeoutMs ?? 600_000 },
+      {
+        maxBuffer: 256 << 20,
+        timeout: options.timeoutMs ?? 600_000,
+        ...(options.mounts === undefined
+          ? {}
+          : { env: { ...process.env, GCLAB_PYODIDE_MOUNTS: options.mounts.join(delimiter) } }),
+      },
       (error, stdout, stderr) => {
         if (error !== null) {
           reject(
