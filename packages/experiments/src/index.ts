@@ -154,8 +154,6 @@ export {
   type PythonProfileReport,
   type PythonProfileRun,
   PythonProgramError,
-  PythonVersionError,
-  parsePythonVersions,
   profilePython,
 } from './python-profile/python-profile.ts';
 export { EXPERIMENTS, findExperiment } from './registry.ts';

@@ -12,7 +12,7 @@ import {
   formatPythonProfile,
   PythonProgramError,
   type PythonVersion,
-  PythonVersionError,
+  PythonVersionsError,
   parsePythonVersions,
   profilePython,
 } from '@gclab/experiments';
@@ -25,7 +25,7 @@ function parseVersions(text: string): PythonVersion[] {
   try {
     return parsePythonVersions(text);
   } catch (error) {
-    if (error instanceof PythonVersionError) throw new InvalidArgumentError(error.message);
+    if (error instanceof PythonVersionsError) throw new InvalidArgumentError(error.message);
     throw error;
   }
 }

@@ -23,7 +23,9 @@ describe.concurrent('gclab python: usage errors', () => {
   it('an unknown version: exit 2 and the valid versions', async () => {
     const r = await runCli(['python', KNOWN, '--versions', '3.11,2.7']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("unknown Python version '2.7'; valid versions: 3.11, 3.12, 3.13, 3.14, 3.15");
+    expect(r.stderr).toContain(
+      "'2.7' is not a CPython version gclab runs (expected 3.11, 3.12, 3.13, 3.14, 3.15",
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -18,7 +18,6 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GclabError } from '@gclab/core';
 import {
-  isPythonVersion,
   PYTHON_RELEASES,
   PYTHON_VERSIONS,
   type PythonVersion,
@@ -29,11 +28,6 @@ import {
 /** The program to profile does not exist or is not a file. */
 export class PythonProgramError extends GclabError {
   override name = 'PythonProgramError';
-}
-
-/** A `--versions` list names a version gclab cannot run; the message lists the valid ones. */
-export class PythonVersionError extends GclabError {
-  override name = 'PythonVersionError';
 }
 
 /** What scripts/gc_profile.py writes for one run (see its header for each definition). */
@@ -123,19 +117,6 @@ export interface PythonProfileOptions {
   onProgress?: (line: string) => void;
   /** Per-run time limit, ms. */
   timeoutMs?: number;
-}
-
-/** Parses `3.11,3.14`; throws `PythonVersionError` naming a bad entry and the valid versions. */
-export function parsePythonVersions(text: string): PythonVersion[] {
-  const versions: PythonVersion[] = [];
-  for (const part of text.split(',').map((p) => p.trim())) {
-    if (!isPythonVersion(part))
-      throw new PythonVersionError(
-        `unknown Python version '${part}'; valid versions: ${PYTHON_VERSIONS.join(', ')}`,
-      );
-    if (!versions.includes(part)) versions.push(part);
-  }
-  return versions;
 }
 
 /** The absolute path of `program`; throws `PythonProgramError` when it is not a readable file. */

@@ -7,13 +7,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pythonUnavailable } from '../../src/interpreters/python.ts';
+import {
+  PythonVersionsError,
+  parsePythonVersions,
+  pythonUnavailable,
+} from '../../src/interpreters/python.ts';
 import {
   checkProgram,
   formatPythonProfile,
   PythonProgramError,
-  PythonVersionError,
-  parsePythonVersions,
   profilePython,
 } from '../../src/python-profile/python-profile.ts';
 
@@ -24,9 +26,9 @@ const missing = (['3.11', '3.13'] as const).map(pythonUnavailable).filter((r) =>
 describe('parsePythonVersions and checkProgram', () => {
   it('parses a list, drops repeats, and names a bad version with the valid ones', () => {
     expect(parsePythonVersions('3.14, 3.11,3.14')).toEqual(['3.14', '3.11']);
-    expect(() => parsePythonVersions('3.11,3.10')).toThrow(PythonVersionError);
+    expect(() => parsePythonVersions('3.11,3.10')).toThrow(PythonVersionsError);
     expect(() => parsePythonVersions('3.10')).toThrow(
-      "unknown Python version '3.10'; valid versions: 3.11, 3.12, 3.13, 3.14, 3.15",
+      "'3.10' is not a CPython version gclab runs (expected 3.11, 3.12, 3.13, 3.14, 3.15, all or none)",
     );
   });
 
