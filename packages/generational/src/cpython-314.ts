@@ -94,7 +94,6 @@ import type { Collector, CollectorDescriptor, CollectorOptions, Heap } from '@gc
 import { integerOption, NREFS_MASK } from '@gclab/core';
 import { CPythonCollector, type CPythonOptions, type CPythonVersion, cpythonDescriptor } from './cpython.ts';
 import {
-  gcListAppend,
   gcListInit,
   gcListIsEmpty,
   gcListMerge,
@@ -179,10 +178,10 @@ export class CPython314Collector extends CPythonCollector {
 
   // ---- tracking --------------------------------------------------------------------------
 
-  /** `_PyObject_GC_TRACK`: the not-visited space, heap_size += 1. */
-  protected override trackedYoung(addr: number): void {
+  /** `_PyObject_GC_TRACK`: the not-visited space, heap_size += 1 (a resurrected object only moves). */
+  protected override trackedYoung(addr: number, tracked: boolean): void {
     this.heap.memory.words[(addr >> 2) + SPACE_SLOT] = this.visitedSpace ^ 1;
-    this.heapSize++;
+    if (tracked) this.heapSize++;
   }
 
   /** `_PyObject_GC_UNTRACK` in a collection (untrack_tuples): young.count -= 1 unless 0, heap_size -= 1. */

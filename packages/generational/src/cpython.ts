@@ -352,7 +352,7 @@ export class CPythonCollector extends ReferenceCounting {
     if (kind === ObjectKind.default) {
       if ((words[addr >> 2]! & NREFS_MASK) !== 0) {
         gcListAppend(words, addr, this.heads);
-        this.trackedYoung(addr);
+        this.trackedYoung(addr, true);
       }
       return;
     }
@@ -361,15 +361,16 @@ export class CPythonCollector extends ReferenceCounting {
     // A new dict is untracked until it holds a tracked object; atomic objects never are tracked.
     if (kind !== ObjectKind.dict && kind !== ObjectKind.atomic) {
       gcListAppend(words, addr, this.heads);
-      this.trackedYoung(addr);
+      this.trackedYoung(addr, true);
     }
   }
 
   /**
-   * `_PyObject_GC_TRACK` (or a resurrection) has just put the object at `addr` at the end of
-   * generation 0. A hook for versions that keep more per-object state (3.14's old-space bit).
+   * `_PyObject_GC_TRACK` (`tracked`) or a resurrection (already tracked: moved) has just put the
+   * object at `addr` at the end of generation 0. A hook for versions that keep more per-object state
+   * (3.14's old-space bit and heap_size).
    */
-  protected trackedYoung(_addr: number): void {}
+  protected trackedYoung(_addr: number, _tracked: boolean): void {}
 
   /** A collection untracked the object at `addr` (untrack_tuples, untrack_dicts): a hook, as above. */
   protected untracked(_addr: number): void {}
@@ -406,7 +407,7 @@ export class CPythonCollector extends ReferenceCounting {
     words[i + PREV_SLOT]! |= PREV_MASK_FINALIZED;
     if (resurrected && words[i + NEXT_SLOT] !== 0) {
       gcListMove(words, addr, this.generationHead(0));
-      this.trackedYoung(addr);
+      this.trackedYoung(addr, false);
     }
   }
 
@@ -433,7 +434,7 @@ export class CPythonCollector extends ReferenceCounting {
       this.mayBeTracked(words, value)
     ) {
       gcListAppend(words, obj, this.generationHead(0));
-      this.trackedYoung(obj);
+      this.trackedYoung(obj, true);
     }
   }
 
