@@ -29,7 +29,10 @@
  * Tracking (`_PyObject_GC_TRACK`): a container joins young in the not-visited space, young.count += 1,
  * heap_size += 1, and when young.count > young.threshold (enabled, threshold 2000 != 0, not
  * collecting) a collection is scheduled; it runs at the next `safepoint` (`_Py_RunGC`: generation 1,
- * the increment). Freeing a tracked container: young.count -= 1 unless 0, heap_size -= 1.
+ * the increment). Freeing a tracked container: young.count -= 1 unless 0, heap_size -= 1. (young.count
+ * is cpython.ts's count0, counted at allocation: the same moment for objects tracked from birth; a
+ * trace-format-2 dict, untracked at birth, is counted at allocation here, which is not checked
+ * against 3.14.)
  *
  * `gc_collect_increment` (an automatic collection, or gc.collect(1); reported as generation 1):
  * 1. work_to_do += assess_work_to_do: new = young.count, young.count = 0, and
