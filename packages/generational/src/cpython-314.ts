@@ -96,14 +96,7 @@
 import type { Collector, CollectorDescriptor, CollectorOptions, Heap } from '@gclab/core';
 import { integerOption, NREFS_MASK } from '@gclab/core';
 import { CPythonCollector, type CPythonOptions, type CPythonVersion, cpythonDescriptor } from './cpython.ts';
-import {
-  gcListInit,
-  gcListIsEmpty,
-  gcListMerge,
-  gcListMove,
-  gcListSize,
-  NEXT_SLOT,
-} from './gc-list.ts';
+import { gcListInit, gcListIsEmpty, gcListMerge, gcListMove, gcListSize, NEXT_SLOT } from './gc-list.ts';
 
 /** Options of `cpython-3.14`. */
 export interface CPython314Options extends CPythonOptions {
