@@ -203,6 +203,9 @@ const HEADS_BYTES = 4096;
 /** Spacing of list heads in that page (a head's link words are at +16 and +24, like an object's). */
 const HEAD_STRIDE = 32;
 
+/** Scratch list heads a version's subclass may use (`scratchHead`). */
+const SCRATCH_HEADS = 2;
+
 /** CPython 3.11: reference counting plus the generational cycle collector. */
 export class CPythonCollector extends ReferenceCounting {
   readonly name: string;
@@ -210,6 +213,12 @@ export class CPythonCollector extends ReferenceCounting {
   readonly rules: CPythonVersion;
   /** A collection is scheduled (the eval breaker is set): it runs at the next safepoint. */
   gcScheduled = false;
+  /**
+   * Whether the 'stop' info dict of a full collection stays counted in count[0] (the NOTE of the
+   * header; 3.11-3.13). 3.14 counts a container when it is tracked and uncounts it when it is
+   * untracked, so the dict leaves no trace (measured on 3.14.2).
+   */
+  protected readonly stopDictCounted: boolean = true;
   /** Whether the program has had a `safepoint` operation (see `CPythonVersion.trigger`). */
   private sawSafepoint = false;
   /** `gcstate->generations[i].threshold`. */
@@ -256,7 +265,7 @@ export class CPythonCollector extends ReferenceCounting {
     if (heads === 0) throw new RangeError('cpython: the heap limit leaves no room for the GC state page');
     this.heads = heads;
     const words = heap.memory.words;
-    for (let k = 0; k <= NUM_GENERATIONS + 4; k++) gcListInit(words, heads + HEAD_STRIDE * k);
+    for (let k = 0; k <= NUM_GENERATIONS + 4 + SCRATCH_HEADS; k++) gcListInit(words, heads + HEAD_STRIDE * k);
     this.pauseKinds = Int32Array.from([0, 1, 2], (g) => heap.telemetry.pauses.kindId(`gen${g}`));
     this.gc = new GcModule(this);
   }
@@ -283,6 +292,11 @@ export class CPythonCollector extends ReferenceCounting {
   /** `final_unreachable` of handle_resurrected_objects. */
   private get stillUnreachableHead(): number {
     return this.heads + HEAD_STRIDE * (NUM_GENERATIONS + 3);
+  }
+
+  /** Scratch list head `k` (0 to SCRATCH_HEADS - 1) for a version's own lists (3.14's increment). */
+  protected scratchHead(k: number): number {
+    return this.heads + HEAD_STRIDE * (NUM_GENERATIONS + 5 + k);
   }
 
   /** `seen` of finalize_garbage. */
@@ -336,17 +350,33 @@ export class CPythonCollector extends ReferenceCounting {
     const words = this.heap.memory.words;
     const kind = this.heap.allocKind;
     if (kind === ObjectKind.default) {
-      if ((words[addr >> 2]! & NREFS_MASK) !== 0) gcListAppend(words, addr, this.heads);
+      if ((words[addr >> 2]! & NREFS_MASK) !== 0) {
+        gcListAppend(words, addr, this.heads);
+        this.trackedYoung(addr, true);
+      }
       return;
     }
     this.kinds = true;
     words[addr >> 2]! |= kind << KIND_SHIFT;
     // A new dict is untracked until it holds a tracked object; atomic objects never are tracked.
-    if (kind !== ObjectKind.dict && kind !== ObjectKind.atomic) gcListAppend(words, addr, this.heads);
+    if (kind !== ObjectKind.dict && kind !== ObjectKind.atomic) {
+      gcListAppend(words, addr, this.heads);
+      this.trackedYoung(addr, true);
+    }
   }
 
+  /**
+   * `_PyObject_GC_TRACK` (`tracked`) or a resurrection (already tracked: moved) has just put the
+   * object at `addr` at the end of generation 0. A hook for versions that keep more per-object state
+   * (3.14's old-space bit and heap_size).
+   */
+  protected trackedYoung(_addr: number, _tracked: boolean): void {}
+
+  /** A collection untracked the object at `addr` (untrack_tuples, untrack_dicts): a hook, as above. */
+  protected untracked(_addr: number): void {}
+
   /** Whether the object at `addr` is of a GC type (`PyObject_IS_GC`): counted in count[0], may be tracked. */
-  private isGcType(words: Int32Array, addr: number): boolean {
+  protected isGcType(words: Int32Array, addr: number): boolean {
     const shape = words[addr >> 2]!;
     const kind = shape & KIND_MASK;
     return kind === 0 ? (shape & NREFS_MASK) !== 0 : kind !== KIND_ATOMIC;
@@ -375,7 +405,10 @@ export class CPythonCollector extends ReferenceCounting {
     const words = this.heap.memory.words;
     const i = addr >> 2;
     words[i + PREV_SLOT]! |= PREV_MASK_FINALIZED;
-    if (resurrected && words[i + NEXT_SLOT] !== 0) gcListMove(words, addr, this.generationHead(0));
+    if (resurrected && words[i + NEXT_SLOT] !== 0) {
+      gcListMove(words, addr, this.generationHead(0));
+      this.trackedYoung(addr, false);
+    }
   }
 
   override rootWritten(oldValue: number, newValue: number): void {
@@ -401,6 +434,7 @@ export class CPythonCollector extends ReferenceCounting {
       this.mayBeTracked(words, value)
     ) {
       gcListAppend(words, obj, this.generationHead(0));
+      this.trackedYoung(obj, true);
     }
   }
 
@@ -426,7 +460,7 @@ export class CPythonCollector extends ReferenceCounting {
   }
 
   /** `gc_collect_generations`: collects the oldest generation over its threshold (see the header). */
-  private collectGenerations(): number {
+  protected collectGenerations(): number {
     const counts = this.counts;
     for (let g = NUM_GENERATIONS - 1; g >= 0; g--) {
       if (counts[g]! > this.thresholds[g]!) {
@@ -444,19 +478,19 @@ export class CPythonCollector extends ReferenceCounting {
   }
 
   /** `gc_collect_with_callback`: 'start' callbacks, `gc_collect_main`, 'stop' callbacks. */
-  private collectWithCallback(g: number): number {
+  protected collectWithCallback(g: number): number {
     this.invokeCallbacks('start', g, 0, 0);
     const collected = this.collectMain(g);
     const uncollectable = this.lastUncollectable;
     // invoke_gc_callback("stop"): the info dict is a fresh container after a full collection.
-    if (g === NUM_GENERATIONS - 1 && this.hasCallbacks()) this.counts[0]!++;
+    if (g === NUM_GENERATIONS - 1 && this.stopDictCounted && this.hasCallbacks()) this.counts[0]!++;
     this.heap.telemetry.recordCollection(g, collected, uncollectable);
     this.invokeCallbacks('stop', g, collected, uncollectable);
     return collected + uncollectable;
   }
 
   /** `n` of the last gc_collect_main: objects in its `finalizers` list (uncollectable). */
-  private lastUncollectable = 0;
+  protected lastUncollectable = 0;
 
   private invokeCallbacks(
     phase: 'start' | 'stop',
@@ -474,17 +508,53 @@ export class CPythonCollector extends ReferenceCounting {
    * `gc_collect_main`: phases 1-12 of the header; returns `m`, the number collected, and leaves `n`,
    * the number uncollectable, in `lastUncollectable`.
    */
-  private collectMain(g: number): number {
+  protected collectMain(g: number): number {
     const heap = this.heap;
     const start = heap.telemetry.startPause();
     const counts = this.counts;
     // 1. Counters, and the generations merged into young.
     if (g + 1 < NUM_GENERATIONS) counts[g + 1]!++;
     for (let i = 0; i <= g; i++) counts[i] = 0;
-    let words = heap.memory.words;
+    const words = heap.memory.words;
     const young = this.generationHead(g);
     for (let i = 0; i < g; i++) gcListMerge(words, this.generationHead(i), young);
     const old = g < NUM_GENERATIONS - 1 ? this.generationHead(g + 1) : young;
+    const collected = this.collectRegion(young, old, true);
+    // 5. (the survivors' figures) long_lived_pending and long_lived_total.
+    if (young !== old) {
+      if (g === NUM_GENERATIONS - 2) this.longLivedPending += this.lastSurvivors;
+    } else {
+      this.longLivedPending = 0;
+      this.longLivedTotal = this.lastSurvivors;
+    }
+    this.recordCollection(g, collected, start);
+    return collected;
+  }
+
+  /** Statistics of a collection of generation `g` and its pause (begun at `start`). */
+  protected recordCollection(g: number, collected: number, start: number): void {
+    const stats = this.generationStats[g]!;
+    stats.collections++;
+    stats.collected += collected;
+    stats.uncollectable += this.lastUncollectable;
+    this.heap.telemetry.endPause(this.pauseKinds[g]!, start, this.lastCandidates);
+  }
+
+  /** Survivors (still tracked) of the last `collectRegion`. */
+  protected lastSurvivors = 0;
+  /** Objects examined by the last `collectRegion` (update_refs' candidates). */
+  protected lastCandidates = 0;
+
+  /**
+   * Phases 2-12 of the header over the list `young` (3.14's `gc_collect_region(from, to)`): the
+   * unreachable objects are collected, the survivors and resurrected objects join `old` (`young`
+   * itself when they are the same list). `untrackDicts`: untrack_dicts runs when young is old (full
+   * collections up to 3.13; 3.14 has no untrack_dicts). Returns `m`; leaves `n` in
+   * `lastUncollectable`, the survivors in `lastSurvivors` and the candidates in `lastCandidates`.
+   */
+  protected collectRegion(young: number, old: number, untrackDicts: boolean): number {
+    const heap = this.heap;
+    let words = heap.memory.words;
     // 2-4. deduce_unreachable.
     const unreachable = this.unreachableHead;
     const total = this.updateRefs(words, young);
@@ -493,16 +563,15 @@ export class CPythonCollector extends ReferenceCounting {
     const reachable = this.moveUnreachable(words, young, unreachable);
     let survivors = reachable;
     heap.counters.objectsTraced += total;
+    this.lastCandidates = total;
     // 5. untrack_tuples; survivors move to the next generation (untrack_dicts first, in a full one).
     if (this.kinds) survivors -= this.untrackContainers(words, young, KIND_TUPLE);
     if (young !== old) {
-      if (g === NUM_GENERATIONS - 2) this.longLivedPending += survivors;
       gcListMerge(words, young, old);
-    } else {
-      if (this.kinds) survivors -= this.untrackContainers(words, young, KIND_DICT);
-      this.longLivedPending = 0;
-      this.longLivedTotal = survivors;
+    } else if (this.kinds && untrackDicts) {
+      survivors -= this.untrackContainers(words, young, KIND_DICT);
     }
+    this.lastSurvivors = survivors;
     const format2 = heap.finalizers.size !== 0 || heap.weakRefs.size !== 0;
     // 6. move_legacy_finalizers: NEXT_MASK_UNREACHABLE cleared on every unreachable object; those with
     //    a legacy finalizer move to `finalizers` (COLLECTING cleared). The rest keep COLLECTING.
@@ -566,13 +635,12 @@ export class CPythonCollector extends ReferenceCounting {
     }
     gcListMerge(words, finalizers, old);
     this.lastUncollectable = uncollectable;
-    // Statistics.
-    const stats = this.generationStats[g]!;
-    stats.collections++;
-    stats.collected += collected;
-    stats.uncollectable += uncollectable;
-    heap.telemetry.endPause(this.pauseKinds[g]!, start, total);
     return collected;
+  }
+
+  /** `untrack_tuples(list)` (trace format 2 kinds only); returns how many tuples were untracked. */
+  protected untrackTuples(list: number): number {
+    return this.kinds ? this.untrackContainers(this.heap.memory.words, list, KIND_TUPLE) : 0;
   }
 
   /**
@@ -595,6 +663,7 @@ export class CPythonCollector extends ReferenceCounting {
         }
         if (!keep) {
           gcUntrack(words, gc);
+          this.untracked(gc);
           untracked++;
         }
       }

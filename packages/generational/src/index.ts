@@ -1,7 +1,7 @@
 /**
  * @gclab/generational: `cpython`, CPython 3.11's reference counting (from @gclab/refcount) plus the
- * generational cycle collector of Modules/gcmodule.c, reproduced to the collection, with a facade
- * shaped like Python's `gc` module.
+ * generational cycle collector of Modules/gcmodule.c, reproduced to the collection; `cpython-3.14`,
+ * CPython 3.14's incremental cycle collector of Python/gc.c; a facade shaped like Python's `gc` module.
  */
 export {
   CPYTHON_3_11,
@@ -15,6 +15,16 @@ export {
   type GenerationStats,
   NUM_GENERATIONS,
 } from './cpython.ts';
+export {
+  CPYTHON_3_14,
+  CPython314Collector,
+  type CPython314Options,
+  cpython314,
+  GC_PHASE_COLLECT,
+  GC_PHASE_MARK,
+  SCAN_RATE_DIVISOR,
+  SPACE_SLOT,
+} from './cpython-314.ts';
 export {
   gcListAppend,
   gcListInit,

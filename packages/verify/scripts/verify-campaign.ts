@@ -29,6 +29,8 @@ const DEFAULT_COLLECTORS = [
   '@gclab/refcount:refcountDeferred:{"zctThreshold":2}',
   '@gclab/generational:cpython',
   '@gclab/generational:cpython:{"threshold0":3,"threshold1":2,"threshold2":2}',
+  '@gclab/generational:cpython314',
+  '@gclab/generational:cpython314:{"threshold0":3,"threshold1":1}',
   '@gclab/tracing-gc:markSweep',
   '@gclab/tracing-gc:markSweep:{"minHeapBytes":4096}',
   '@gclab/tracing-gc:markCompact',

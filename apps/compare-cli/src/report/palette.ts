@@ -11,6 +11,7 @@ export const COLLECTOR_COLORS: Readonly<Record<string, string>> = {
   refcount: '#d62728',
   'refcount-deferred': '#ff9896',
   cpython: '#ff7f0e',
+  'cpython-3.14': '#fdae6b',
   'mark-sweep': '#1f77b4',
   'mark-compact': '#17becf',
   incremental: '#2ca02c',

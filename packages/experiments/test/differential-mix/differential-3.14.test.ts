@@ -1,0 +1,109 @@
+/**
+ * The differential test against the real CPython 3.14 (3.14.2, pyodide): the seeded mix runs in
+ * Python (scripts/differential_mix.py with VERSION 3.14: a safepoint after each allocation, where the
+ * eval breaker runs the scheduled increment) and under `cpython-3.14`; the collection logs and the
+ * final gc.get_count() must be identical line for line.
+ *
+ * The model is given what the real program has and gclab's mix does not: the mix's 64 `R` slots are
+ * items of a list frozen by gc.freeze() (CPython's mark_stacks never marks through it; in gclab they
+ * are the first 64 registers: `frozenRegisters: 64`), and the interpreter's own 20,947 tracked
+ * objects count in heap_size (`interpreterObjects`, measured with gc.get_freeze_count() after
+ * gc.freeze() in a fresh 3.14.2). The last tests show that each is needed (without it the log
+ * diverges) and so that the comparison can fail.
+ *
+ * It fails, never skips, when CI=true and pyodide-3.14 is not installed; elsewhere it is skipped then.
+ */
+import { Heap } from '@gclab/core';
+import { type CPython314Collector, type CPython314Options, cpython314 } from '@gclab/generational';
+import { describe, expect, it } from 'vitest';
+import { ROOT_SLOTS, runMix } from '../../src/differential-mix/differential-mix.ts';
+import { pythonUnavailable, runPython } from '../../src/interpreters/python.ts';
+
+const unavailable = pythonUnavailable('3.14');
+const inCI = process.env['CI'] === 'true' || process.env['CI'] === '1';
+
+/** A fresh CPython 3.14.2's tracked objects (gc.get_freeze_count() after gc.freeze()). */
+const INTERPRETER_OBJECTS = 20_947;
+/** The options that give the model the real program's roots and heap_size. */
+const REAL: CPython314Options = { frozenRegisters: ROOT_SLOTS, interpreterObjects: INTERPRETER_OBJECTS };
+
+/** The mix under `cpython-3.14` with a callback that records each collection, as Python's does. */
+function gclabMix(seed: number, steps: number, longLived: number, options: CPython314Options): string[] {
+  const heap = new Heap(cpython314, { collectorOptions: options });
+  const c = heap.collector as CPython314Collector;
+  const lines: string[] = [];
+  c.gc.callbacks.push((phase, info) => {
+    if (phase === 'stop')
+      lines.push(`${heap.opIndex} ${info.generation} ${info.collected} ${info.uncollectable}`);
+  });
+  runMix(heap, { seed, steps, longLived, safepoints: true });
+  lines.push(`count ${c.gc.get_count().join(' ')}`);
+  return lines;
+}
+
+/** The real interpreter's log of the same mix. */
+async function pythonMix(seed: number, steps: number, longLived: number): Promise<string[]> {
+  if (unavailable !== null)
+    throw new Error(`CI=true and the 3.14 differential test cannot run: ${unavailable}`);
+  const out = await runPython('3.14', 'differential_mix.py', [
+    String(seed),
+    String(steps),
+    String(longLived),
+    '3.14',
+  ]);
+  return out.stdout.trimEnd().split('\n');
+}
+
+/** Index of the first line where `a` and `b` differ, or -1. */
+function firstDivergence(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+describe.skipIf(unavailable !== null && !inCI)('differential test against CPython 3.14', () => {
+  let seed1: Promise<string[]> | undefined;
+  let seed7: Promise<string[]> | undefined;
+  const real1 = (): Promise<string[]> => {
+    seed1 ??= pythonMix(1, 300_000, 0);
+    return seed1;
+  };
+  const real7 = (): Promise<string[]> => {
+    seed7 ??= pythonMix(7, 300_000, 50_000);
+    return seed7;
+  };
+
+  it('seed 1, 300,000 steps: identical collection logs and final counts', async () => {
+    const py = real1();
+    const model = gclabMix(1, 300_000, 0, REAL);
+    const lines = await py;
+    expect(firstDivergence(model, lines)).toBe(-1);
+    expect(model).toEqual(lines);
+    // Every automatic collection is an increment (generation 1), marks (0) and collects alternating.
+    const auto = lines.slice(1, -1).map((l) => l.split(' '));
+    expect(auto.length).toBeGreaterThan(50);
+    expect(new Set(auto.map((f) => f[1]))).toEqual(new Set(['1']));
+    expect(auto.filter((f) => f[2] === '0').length).toBe(auto.length / 2);
+  }, 60_000);
+
+  it('seed 7, 50,000 long-lived objects then 300,000 steps: identical logs', async () => {
+    const py = real7();
+    const model = gclabMix(7, 300_000, 50_000, REAL);
+    const lines = await py;
+    expect(firstDivergence(model, lines)).toBe(-1);
+    expect(model).toEqual(lines);
+    // The scavenge that finally takes the long-lived chain's garbage collects over 60,000 at once.
+    expect(Math.max(...lines.slice(0, -1).map((l) => Number(l.split(' ')[2])))).toBeGreaterThan(60_000);
+  }, 60_000);
+
+  it('marking through the 64 R registers diverges at the second increment (seed 1)', async () => {
+    const lines = await real1();
+    const model = gclabMix(1, 300_000, 0, { interpreterObjects: INTERPRETER_OBJECTS });
+    expect(firstDivergence(model, lines)).toBe(2);
+  }, 60_000);
+
+  it("leaving the interpreter's objects out of heap_size diverges at collection 56 (seed 7)", async () => {
+    const lines = await real7();
+    const model = gclabMix(7, 300_000, 50_000, { frozenRegisters: ROOT_SLOTS });
+    expect(firstDivergence(model, lines)).toBe(56);
+  }, 60_000);
+});
