@@ -50,8 +50,18 @@ export const TIME_SPACE_WORKLOAD = 'gcbench';
 /** Heap sizes of the time-space curves, as multiples of each collector's minimum heap. */
 export const TIME_SPACE_HEAPS: readonly string[] = ['1.5x', '2x', '3x', '4x', '6x'];
 
-/** Collectors of the time-space curves, when registered: CPython's and the modern tracing ones. */
-export const TIME_SPACE_COLLECTORS: readonly string[] = ['cpython', 'gen-copy', 'incremental', 'mark-sweep'];
+/**
+ * Collectors of the time-space curves, when registered: CPython's (3.11's, and 3.13's generational
+ * beside 3.14's incremental) and the modern tracing ones.
+ */
+export const TIME_SPACE_COLLECTORS: readonly string[] = [
+  'cpython',
+  'cpython-3.13',
+  'cpython-3.14',
+  'gen-copy',
+  'incremental',
+  'mark-sweep',
+];
 
 /** What the debate runs: the defaults above, or a smaller plan (tests). */
 export interface DebatePlan {

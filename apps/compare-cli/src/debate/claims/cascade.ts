@@ -1,6 +1,8 @@
 /**
  * Claim 8: "Cascading deallocation is free of pauses", judged on the big-del workload: the pauses
- * of each collector, and the objects refcount freed in its longest one.
+ * of each collector, and the objects refcount freed in its longest one. Beside it, the pauses of
+ * CPython's own cycle collectors on every workload of the debate: 3.13's generational one against
+ * 3.14's incremental one.
  */
 import { BIG_DEL_SHAPES, type CellResult } from '@gclab/bench';
 import { formatCount, formatMs } from '../../report/figures.ts';
@@ -21,10 +23,42 @@ export interface CascadeFigures {
   deferred: CellResult | undefined;
   /** One pause of refcount freed the whole structure (the list and its elements). */
   wholeInOnePause: boolean;
+  /** cpython-3.13's and cpython-3.14's cells on each workload both completed, in matrix order. */
+  versions: Array<{ workload: string; v313: CellResult; v314: CellResult }>;
 }
 
 /** Median over the invocations of a cell's longest pause. */
 const maxPause = (c: CellResult): number => c.summary!.pauseMaxMs.median;
+
+/** A table row of `c`'s pauses, named `name`. */
+const pauseRow = (name: string, c: CellResult): string[] => [
+  name,
+  String(c.measurement!.pauses.count),
+  formatMs(maxPause(c)),
+  formatCount(c.measurement!.pauses.workMax),
+  formatMs(c.summary!.pauseP50Ms.median),
+  formatMs(c.summary!.pauseP99Ms.median),
+  c.summary!.mmu10ms === null ? '—' : c.summary!.mmu10ms.median.toFixed(2),
+];
+
+/** 3.13's generational cycle collector against 3.14's incremental one, workload by workload. */
+function versionsSentence(versions: CascadeFigures['versions']): string {
+  if (versions.length === 0) return '';
+  const at = versions
+    .map(
+      ({ workload, v313, v314 }) =>
+        `${workload}: ${v313.measurement!.pauses.count} pauses, longest ${formatMs(maxPause(v313))} (work ` +
+        `${formatCount(v313.measurement!.pauses.workMax)}) against ${v314.measurement!.pauses.count}, longest ` +
+        `${formatMs(maxPause(v314))} (work ${formatCount(v314.measurement!.pauses.workMax)})`,
+    )
+    .join('; ');
+  return (
+    "CPython's cycle collectors side by side, 3.13's generational (cpython-3.13) against 3.14's incremental " +
+    `(cpython-3.14): ${at}. The longest pause of either is usually the cascade of a dropped structure or an explicit ` +
+    'gc(), which no cycle collector bounds; the incremental collector bounds what each automatic collection ' +
+    'examines, not what reference counting frees. '
+  );
+}
 
 /** Claim 8: dropping a big structure frees it all in one pause. */
 export const cascade: Claim<CascadeFigures> = {
@@ -41,6 +75,11 @@ export const cascade: Claim<CascadeFigures> = {
       inc: cellOf(data.main, 'big-del', 'incremental'),
       deferred: cellOf(data.main, 'big-del', 'refcount-deferred'),
       wholeInOnePause: rc !== undefined && rc.measurement!.pauses.workMax >= elements,
+      versions: data.plan.workloads.flatMap((workload) => {
+        const v313 = cellOf(data.main, workload, 'cpython-3.13');
+        const v314 = cellOf(data.main, workload, 'cpython-3.14');
+        return v313 === undefined || v314 === undefined ? [] : [{ workload, v313, v314 }];
+      }),
     };
   },
 
@@ -60,15 +99,15 @@ export const cascade: Claim<CascadeFigures> = {
         'minimum mutator utilization at 10 ms.',
       table: {
         head: ['collector', 'pauses', 'longest pause', 'work in it', 'p50 pause', 'p99 pause', 'MMU 10 ms'],
-        rows: cells.map((c) => [
-          c.cell.collector,
-          String(c.measurement!.pauses.count),
-          formatMs(maxPause(c)),
-          formatCount(c.measurement!.pauses.workMax),
-          formatMs(c.summary!.pauseP50Ms.median),
-          formatMs(c.summary!.pauseP99Ms.median),
-          c.summary!.mmu10ms === null ? '—' : c.summary!.mmu10ms.median.toFixed(2),
-        ]),
+        rows: [
+          ...cells.map((c) => pauseRow(c.cell.collector, c)),
+          ...f.versions
+            .filter((v) => v.workload !== 'big-del')
+            .flatMap((v) => [
+              pauseRow(`cpython-3.13 on ${v.workload}`, v.v313),
+              pauseRow(`cpython-3.14 on ${v.workload}`, v.v314),
+            ]),
+        ],
       },
       chart: {
         kind: 'pauses',
@@ -92,8 +131,9 @@ export const cascade: Claim<CascadeFigures> = {
             'Reference counting spreads the work of freeing over the program, except when the last reference to a large ' +
             'structure goes: then all of it is freed at once. Deferring the counting of roots does not change that' +
             `${deferred === undefined ? '' : ` (refcount-deferred freed ${formatCount(deferred.measurement!.pauses.workMax)} objects in its longest pause)`}; ` +
-            'only freeing lazily, a bounded number of objects per step, would bound the pause. Pause times are ' +
-            'wall-clock and noisy on a busy machine; the objects freed in the pause are exact.',
+            'only freeing lazily, a bounded number of objects per step, would bound the pause. ' +
+            versionsSentence(f.versions) +
+            'Pause times are wall-clock and noisy on a busy machine; the objects freed in the pause are exact.',
     };
   },
 };

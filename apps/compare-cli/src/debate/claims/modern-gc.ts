@@ -1,7 +1,8 @@
 /**
  * Claim 9: "Modern garbage collection can be more efficient without reference counting", judged on
- * time-space curves: CPython's collector against the tracing ones at multiples of each collector's
- * minimum heap.
+ * time-space curves: CPython's collector (3.11's, `cpython`) against the tracing ones at multiples
+ * of each collector's minimum heap, with CPython 3.13's generational and 3.14's incremental cycle
+ * collectors side by side on the same curves.
  */
 import type { TimeSpaceSeries } from '@gclab/bench';
 import { formatMs } from '../../report/figures.ts';
@@ -13,9 +14,20 @@ import { opening } from './claim.ts';
 /** The figures of claim 9. */
 export interface ModernGcFigures {
   workload: string;
-  /** The series of the workload, and the tracing ones (all but CPython's). */
+  /** The series of the workload, and the tracing ones (all but CPython's versions). */
   series: TimeSpaceSeries[];
   modern: TimeSpaceSeries[];
+  /**
+   * CPython 3.13 (generational) against 3.14 (incremental) at each multiple both ran: wall time and
+   * longest pause (medians), null where a cell did not complete.
+   */
+  versions: Array<{
+    multiple: number;
+    time313: number | null;
+    time314: number | null;
+    pause313: number | null;
+    pause314: number | null;
+  }>;
   /** The heap multiples CPython ran at. */
   multiples: number[];
   /** Per point of every series: the longest pause (median), or null when the cell did not complete. */
@@ -31,6 +43,28 @@ export interface ModernGcFigures {
   hasIncremental: boolean;
 }
 
+/** Whether `name` is one of gclab's models of CPython (`cpython`, `cpython-3.12`, ...). */
+export const isCPythonModel = (name: string): boolean => name === 'cpython' || name.startsWith('cpython-');
+
+/** CPython 3.13's generational collector against 3.14's incremental one, at each multiple. */
+function versionsSentence(versions: ModernGcFigures['versions']): string {
+  if (versions.length === 0) return '';
+  const at = versions
+    .map(
+      (v) =>
+        `${v.multiple}x: time ${formatNullableMs(v.time313)} against ${formatNullableMs(v.time314)}, longest pause ` +
+        `${formatNullableMs(v.pause313)} against ${formatNullableMs(v.pause314)}`,
+    )
+    .join('; ');
+  return (
+    "CPython's own collectors on the same curves, 3.13's generational (cpython-3.13) against 3.14's incremental " +
+    `(cpython-3.14): ${at}. The incremental collector bounds the work of each automatic collection (young ` +
+    'objects plus an increment of the old space) instead of collecting the whole old generation at once; it ' +
+    'does not make reference counting cheaper, and was reverted in a 3.14 point release and in 3.15 after ' +
+    'reports of higher memory use and slower gc.collect() (docs/cpython-versions.md). '
+  );
+}
+
 /** Claim 9: tracing collectors against CPython's on time-space curves. */
 export const modernGc: Claim<ModernGcFigures> = {
   number: 9,
@@ -40,7 +74,7 @@ export const modernGc: Claim<ModernGcFigures> = {
     const workload = data.plan.timeSpaceWorkload;
     const series = data.timeSpace.timeSpace.filter((s) => s.workload === workload);
     const cp = series.find((s) => s.collector === 'cpython');
-    const modern = series.filter((s) => s.collector !== 'cpython');
+    const modern = series.filter((s) => !isCPythonModel(s.collector));
     const multiples =
       cp === undefined ? [] : cp.points.map((p) => p.multiple).filter((m): m is number => m !== null);
     const pauses = series.map((s) =>
@@ -73,11 +107,31 @@ export const modernGc: Claim<ModernGcFigures> = {
       return c === undefined ? null : c.summary!.pauseMaxMs.median;
     };
     const mid = multiples[Math.floor(multiples.length / 2)];
+    const s313 = series.find((s) => s.collector === 'cpython-3.13');
+    const s314 = series.find((s) => s.collector === 'cpython-3.14');
+    const timeOf = (s: TimeSpaceSeries | undefined, m: number): number | null => {
+      const c = s === undefined ? undefined : timeSpaceCell(data.timeSpace, s, m);
+      return c === undefined ? null : c.summary!.wallMs.median;
+    };
+    const versions =
+      s313 === undefined || s314 === undefined
+        ? []
+        : s313.points
+            .map((p) => p.multiple)
+            .filter((m): m is number => m !== null)
+            .map((m) => ({
+              multiple: m,
+              time313: timeOf(s313, m),
+              time314: timeOf(s314, m),
+              pause313: pauseOf(s313, m),
+              pause314: pauseOf(s314, m),
+            }));
     const inc = series.find((s) => s.collector === 'incremental');
     return {
       workload,
       series,
       modern,
+      versions,
       multiples,
       pauses,
       comparisons,
@@ -134,6 +188,7 @@ export const modernGc: Claim<ModernGcFigures> = {
             `${f.beats.length > 0 ? ` (${list(f.beats)})` : ''}. Tracing collectors trade memory for time: the more headroom, ` +
             'the fewer collections, which is why they are compared at multiples of their own minimum heap. ' +
             `${mid === undefined ? '' : `Pauses at ${mid.multiple}x: CPython's longest was ${formatNullableMs(mid.cpython)}${f.hasIncremental ? `, the incremental collector's ${formatNullableMs(mid.incremental)}` : ''}. `}` +
+            versionsSentence(f.versions) +
             "These are gclab's simulated collectors over one simulated heap; the claim in the article is about production " +
             'runtimes (HotSpot, Go), whose collectors are far more refined than these.',
     };
