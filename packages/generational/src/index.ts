@@ -1,7 +1,8 @@
 /**
  * @gclab/generational: `cpython`, CPython 3.11's reference counting (from @gclab/refcount) plus the
  * generational cycle collector of Modules/gcmodule.c, reproduced to the collection, with a facade
- * shaped like Python's `gc` module.
+ * shaped like Python's `gc` module; `cpython-3.12`, `cpython-3.13` and `cpython-3.15`, the same
+ * collector with each later version's rules.
  */
 export {
   CPYTHON_3_11,
@@ -15,6 +16,14 @@ export {
   type GenerationStats,
   NUM_GENERATIONS,
 } from './cpython.ts';
+export {
+  CPYTHON_3_12,
+  CPYTHON_3_13,
+  CPYTHON_3_15,
+  cpython312,
+  cpython313,
+  cpython315,
+} from './cpython-versions.ts';
 export {
   gcListAppend,
   gcListInit,

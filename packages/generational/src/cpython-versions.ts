@@ -1,0 +1,69 @@
+/**
+ * The CPython versions after 3.11 whose collectors are `CPythonCollector` with other rules:
+ * `cpython-3.12`, `cpython-3.13` and `cpython-3.15` (3.14's incremental collector has its own
+ * subclass). Each version's rules and descriptor live here; what the rules mean is in cpython.ts.
+ *
+ * Sources and measurements, per difference from 3.11:
+ * - Eval-breaker collections (all three): from 3.12 `_PyObject_GC_Link` (Python/gc.c) no longer
+ *   calls `gc_collect_generations` when count[0] passes threshold[0]; it calls `_Py_ScheduleGC`,
+ *   which sets the eval breaker, and `_Py_HandlePending` (Python/ceval_gil.c) runs `_Py_RunGC` at
+ *   the next eval-breaker check (the RESUME of the next Python call). Measured: the differential mix
+ *   with a `safepoint` after each allocation gives, collection for collection, the logs of the real
+ *   3.12.7, 3.13.2 and 3.15.0rc1 (packages/experiments/test/differential-mix/).
+ * - Thresholds: `gc.get_threshold()` of a fresh interpreter is (700, 10, 10) in 3.12.7 and
+ *   (2000, 10, 10) in 3.13.2 and 3.15.0rc1 (measured in each interpreter).
+ * - The 'stop' info-dict observer effect (cpython.ts's NOTE): unchanged. Measured with a callback
+ *   registered: gc.collect() leaves gc.get_count() at (1, 0, 0) in 3.12.7, 3.13.2 and 3.15.0rc1, as
+ *   in 3.11.7; after gc.collect(0) and gc.collect(1), (0, 1, 0) and (0, 0, 1).
+ *
+ * The real interpreters run here are pyodide builds (wasm32, 32-bit); gclab models the 64-bit builds
+ * (8-byte words), which only matters for sizes and the immortal reference count.
+ */
+import type { CollectorDescriptor } from '@gclab/core';
+import { type CPythonVersion, cpythonDescriptor } from './cpython.ts';
+
+/** CPython 3.12: 3.11's collector (Modules/gcmodule.c) with eval-breaker collections, 700/10/10. */
+export const CPYTHON_3_12: CPythonVersion = {
+  name: 'cpython-3.12',
+  version: '3.12',
+  thresholds: [700, 10, 10],
+  trigger: 'eval-breaker',
+};
+
+/** CPython 3.13: as 3.12 (the collector moved to Python/gc.c) with threshold 0 raised to 2000. */
+export const CPYTHON_3_13: CPythonVersion = {
+  name: 'cpython-3.13',
+  version: '3.13',
+  thresholds: [2000, 10, 10],
+  trigger: 'eval-breaker',
+};
+
+/**
+ * CPython 3.15 (measured on 3.15.0rc1): it collects as 3.13 does (generation 0 every ~2000
+ * allocations, gc.collect(1) counted in count[2], 2000/10/10, eval-breaker collections), not as
+ * 3.14's incremental collector.
+ */
+export const CPYTHON_3_15: CPythonVersion = {
+  name: 'cpython-3.15',
+  version: '3.15',
+  thresholds: [2000, 10, 10],
+  trigger: 'eval-breaker',
+};
+
+/** Descriptor of `cpython-3.12`. */
+export const cpython312: CollectorDescriptor = cpythonDescriptor(
+  CPYTHON_3_12,
+  "CPython 3.12: 3.11's generational cycle collector (700/10/10), collections run at the eval breaker (_Py_ScheduleGC, _Py_RunGC) instead of inside the allocation.",
+);
+
+/** Descriptor of `cpython-3.13`. */
+export const cpython313: CollectorDescriptor = cpythonDescriptor(
+  CPYTHON_3_13,
+  'CPython 3.13: as 3.12 (eval-breaker collections) with threshold 0 raised to 2000 (2000/10/10).',
+);
+
+/** Descriptor of `cpython-3.15`. */
+export const cpython315: CollectorDescriptor = cpythonDescriptor(
+  CPYTHON_3_15,
+  "CPython 3.15: collects as 3.13 does (generational, 2000/10/10, eval-breaker collections), not as 3.14's incremental collector.",
+);
