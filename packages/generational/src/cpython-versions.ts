@@ -15,6 +15,15 @@
  * - The 'stop' info-dict observer effect (cpython.ts's NOTE): unchanged. Measured with a callback
  *   registered: gc.collect() leaves gc.get_count() at (1, 0, 0) in 3.12.7, 3.13.2 and 3.15.0rc1, as
  *   in 3.11.7; after gc.collect(0) and gc.collect(1), (0, 1, 0) and (0, 0, 1).
+ * - Finalizers, resurrection, weak reference callbacks, legacy finalizers, DEBUG_SAVEALL, gc.garbage:
+ *   unchanged. Measured: the 13 test_gc traces (packages/generational/test/test-gc/, run by
+ *   scripts/test_gc_cases.py in each interpreter) print the same lines in 3.12.7, 3.13.2 and
+ *   3.15.0rc1 as in 3.11.7, except test_is_tracked under 3.15 (below); test_legacy_finalizer cannot
+ *   run in the pyodide builds of 3.12 and 3.13 (no _testcapi for `with_tp_del`).
+ * - Tracking of dicts and tuples (3.15 only; `CPythonVersion.dicts` and `.tuples`): measured on
+ *   3.15.0rc1 (and 3.14.2), `{}` is tracked from birth and a dict of atomic values stays tracked across
+ *   gc.collect() (no MAINTAIN_TRACKING, no untrack_dicts), and `(s, s)` of two strs, like
+ *   `tuple([1, 2, 3])`, is untracked as soon as it is made. 3.12.7 and 3.13.2 keep 3.11's rules.
  *
  * The real interpreters run here are pyodide builds (wasm32, 32-bit); gclab models the 64-bit builds
  * (8-byte words), which only matters for sizes and the immortal reference count.
@@ -41,13 +50,15 @@ export const CPYTHON_3_13: CPythonVersion = {
 /**
  * CPython 3.15 (measured on 3.15.0rc1): it collects as 3.13 does (generation 0 every ~2000
  * allocations, gc.collect(1) counted in count[2], 2000/10/10, eval-breaker collections), not as
- * 3.14's incremental collector.
+ * 3.14's incremental collector; dicts are tracked from birth and tuples untracked at creation.
  */
 export const CPYTHON_3_15: CPythonVersion = {
   name: 'cpython-3.15',
   version: '3.15',
   thresholds: [2000, 10, 10],
   trigger: 'eval-breaker',
+  dicts: 'always',
+  tuples: 'creation',
 };
 
 /** Descriptor of `cpython-3.12`. */
@@ -65,5 +76,5 @@ export const cpython313: CollectorDescriptor = cpythonDescriptor(
 /** Descriptor of `cpython-3.15`. */
 export const cpython315: CollectorDescriptor = cpythonDescriptor(
   CPYTHON_3_15,
-  "CPython 3.15: collects as 3.13 does (generational, 2000/10/10, eval-breaker collections), not as 3.14's incremental collector.",
+  "CPython 3.15: collects as 3.13 does (generational, 2000/10/10, eval-breaker collections), not as 3.14's incremental collector; dicts tracked from birth, tuples of untracked items untracked at creation (measured on 3.15.0rc1).",
 );

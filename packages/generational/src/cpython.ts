@@ -158,6 +158,23 @@ export interface CPythonVersion {
    * scheduled collection runs at the start of the next allocation.
    */
   trigger: 'allocation' | 'eval-breaker';
+  /**
+   * How dicts are tracked. `lazy` (3.11-3.13, the default): untracked until a store gives one a
+   * value that may be tracked (`MAINTAIN_TRACKING`), untracked again by a full collection
+   * (`untrack_dicts`). `always` (measured on 3.14.2 and 3.15.0rc1: `gc.is_tracked({})` is True, and a
+   * dict that holds only atomic values stays tracked across gc.collect()): tracked from birth, like
+   * lists.
+   */
+  dicts?: 'lazy' | 'always';
+  /**
+   * When tuples are untracked. `collection` (3.11-3.13, the default): tracked from birth, untracked by
+   * a collection (`untrack_tuples`) once no item may be tracked. `creation` (measured on 3.14.2 and
+   * 3.15.0rc1: `(s, s)` of two strs and `tuple([1, 2, 3])` are untracked at once): a new tuple is
+   * untracked unless an item may be tracked; since a trace fills a tuple by stores right after
+   * allocating it, the model starts it untracked and tracks it at the first store of such an item (as
+   * `MAINTAIN_TRACKING` does for dicts); `untrack_tuples` still runs at collections.
+   */
+  tuples?: 'collection' | 'creation';
 }
 
 /** CPython 3.11, the rules of `cpython`. */
@@ -236,6 +253,10 @@ export class CPythonCollector extends ReferenceCounting {
   debug = 0;
   /** Whether an object of a kind other than `default` was allocated (format 2): enables the kind rules. */
   private kinds = false;
+  /** `rules.dicts` is `lazy`: a new dict starts untracked, full collections untrack dicts. */
+  private readonly lazyDicts: boolean;
+  /** `rules.tuples` is `creation`: a new tuple starts untracked, a store of a trackable item tracks it. */
+  private readonly tuplesAtCreation: boolean;
   /** Address of the page holding the list heads. */
   private readonly heads: number;
   private readonly pauseKinds: Int32Array;
@@ -244,6 +265,8 @@ export class CPythonCollector extends ReferenceCounting {
     super(heap);
     this.rules = rules;
     this.name = rules.name;
+    this.lazyDicts = (rules.dicts ?? 'lazy') === 'lazy';
+    this.tuplesAtCreation = rules.tuples === 'creation';
     if (heap.model.headerWords < 3) {
       throw new RangeError(
         `cpython needs 3 header words (refcount, _gc_next, _gc_prev), the heap has ${heap.model.headerWords}`,
@@ -341,8 +364,12 @@ export class CPythonCollector extends ReferenceCounting {
     }
     this.kinds = true;
     words[addr >> 2]! |= kind << KIND_SHIFT;
-    // A new dict is untracked until it holds a tracked object; atomic objects never are tracked.
-    if (kind !== ObjectKind.dict && kind !== ObjectKind.atomic) gcListAppend(words, addr, this.heads);
+    // A new dict (lazy dicts) or tuple (tuples untracked at creation) is untracked until it holds an
+    // object that may be tracked; atomic objects never are tracked.
+    if (kind === ObjectKind.atomic) return;
+    if (kind === ObjectKind.dict && this.lazyDicts) return;
+    if (kind === ObjectKind.tuple && this.tuplesAtCreation) return;
+    gcListAppend(words, addr, this.heads);
   }
 
   /** Whether the object at `addr` is of a GC type (`PyObject_IS_GC`): counted in count[0], may be tracked. */
@@ -391,12 +418,16 @@ export class CPythonCollector extends ReferenceCounting {
     if (oldValue !== 0) this.decrement(oldValue);
   }
 
-  /** `MAINTAIN_TRACKING`: an untracked dict that gets a value that may be tracked is tracked (generation 0). */
+  /**
+   * `MAINTAIN_TRACKING`: an untracked dict (or, when tuples are untracked at creation, tuple) that
+   * gets a value that may be tracked is tracked (generation 0).
+   */
   private maintainTracking(obj: number, value: number): void {
     const words = this.heap.memory.words;
     const i = obj >> 2;
+    const kind = words[i]! & KIND_MASK;
     if (
-      (words[i]! & KIND_MASK) === KIND_DICT &&
+      (kind === KIND_DICT || (kind === KIND_TUPLE && this.tuplesAtCreation)) &&
       words[i + NEXT_SLOT] === 0 &&
       this.mayBeTracked(words, value)
     ) {
@@ -499,7 +530,7 @@ export class CPythonCollector extends ReferenceCounting {
       if (g === NUM_GENERATIONS - 2) this.longLivedPending += survivors;
       gcListMerge(words, young, old);
     } else {
-      if (this.kinds) survivors -= this.untrackContainers(words, young, KIND_DICT);
+      if (this.kinds && this.lazyDicts) survivors -= this.untrackContainers(words, young, KIND_DICT);
       this.longLivedPending = 0;
       this.longLivedTotal = survivors;
     }
