@@ -1,5 +1,6 @@
 /**
- * `cpython`: CPython 3.11's memory management: immediate reference counting (`ReferenceCounting`
+ * `cpython` (and, with other `CPythonVersion` rules, `cpython-3.12`, `-3.13`, `-3.15`: see
+ * cpython-versions.ts): CPython 3.11's memory management: immediate reference counting (`ReferenceCounting`
  * from @gclab/refcount) plus the generational cycle collector of Modules/gcmodule.c, reproduced to
  * the collection. Sources: gcmodule.c (`_PyObject_GC_Link`, `gc_collect_generations`,
  * `gc_collect_with_callback`, `invoke_gc_callback`, `gc_collect_main`, `update_refs`,
@@ -83,8 +84,13 @@
  * legacy finalizer runs at count zero too. gc.garbage holds counted references: `gc.garbage.clear()`
  * releases them last to first (`_list_clear`), and reference counting frees what it held alone.
  *
- * Safepoints (the `safepoint` operation) have no effect: in 3.11 a collection runs inside the
- * allocation that crosses threshold 0 (from 3.12 it waits for the eval breaker).
+ * Safepoints (the `safepoint` operation) have no effect under 3.11's rules (`trigger: 'allocation'`):
+ * a collection runs inside the allocation that crosses threshold 0. Under 3.12's and later rules
+ * (`trigger: 'eval-breaker'`, cpython-versions.ts) that allocation only schedules the collection
+ * (`_Py_ScheduleGC`, `gcScheduled`) and the next `safepoint` runs it (`_Py_RunGC`), after the new
+ * object is tracked; a program with no safepoint yet runs it at the start of the next allocation.
+ * The later versions' other rules (thresholds; for 3.15 dicts tracked from birth and tuples
+ * untracked at creation) are the `CPythonVersion` fields, measured as cpython-versions.ts says.
  *
  * `gc_collect_with_callback` calls the callbacks with 'start' before and 'stop' after, with
  * `{generation, collected, uncollectable}`.

@@ -221,7 +221,7 @@ export const differentialMix: Experiment<AgainstCPythonResult> = {
     'experiment differential-mix --steps 1000000 --long-lived 200000 --json',
     'experiment differential-mix --version 3.13 --steps 1000000',
   ],
-  run: (options, context) => {
+  run: async (options, context) => {
     const version = options['version'] as PythonVersion;
     const name = mixCollectorName(version);
     const collector = context.collectors.find((c) => c.name === name);
