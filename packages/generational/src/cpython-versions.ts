@@ -37,6 +37,7 @@ export const CPYTHON_3_12: CPythonVersion = {
   version: '3.12',
   thresholds: [700, 10, 10],
   trigger: 'eval-breaker',
+  immortalRefcount: 4294967295,
 };
 
 /** CPython 3.13: as 3.12 (the collector moved to Python/gc.c) with threshold 0 raised to 2000. */
@@ -45,6 +46,7 @@ export const CPYTHON_3_13: CPythonVersion = {
   version: '3.13',
   thresholds: [2000, 10, 10],
   trigger: 'eval-breaker',
+  immortalRefcount: 4294967295,
 };
 
 /**
@@ -59,6 +61,7 @@ export const CPYTHON_3_15: CPythonVersion = {
   trigger: 'eval-breaker',
   dicts: 'always',
   tuples: 'creation',
+  immortalRefcount: 3221225472,
 };
 
 /** Descriptor of `cpython-3.12`. */

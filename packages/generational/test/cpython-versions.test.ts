@@ -63,3 +63,39 @@ describe('the CPython versions', () => {
     ]);
   });
 });
+
+describe('immortal objects (PEP 683)', () => {
+  const trace = `gclab-trace 2
+new g:s 1 object
+put g:s 0 g:s
+immortal g:s
+set r0 g:s
+refcount r0
+del r0
+del g:s
+gc.collect
+`;
+
+  it.each([
+    { d: cpython, count: '4', increments: 4 },
+    { d: cpython312, count: '4294967295', increments: 3 },
+    { d: cpython313, count: '4294967295', increments: 3 },
+    { d: cpython315, count: '3221225472', increments: 3 },
+  ])(
+    '$d.name: a self-cycle made immortal is never freed; refcount reads $count',
+    ({ d, count, increments }) => {
+      const heap = new Heap(d, { checked: true });
+      const lines = replay(heap, parseTrace(trace)).lines;
+      expect(lines).toEqual([count, 'collected 0']);
+      expect(heap.counters.objectsFreed).toBe(0);
+      expect(heap.oracle.traverse().garbageObjects).toBe(0);
+      // Increments: the new object's root, its own field, the hidden root (counted before the hook
+      // fixes the count), then r0 under 3.11 only: from 3.12 increments skip an immortal object.
+      expect(heap.counters.rcIncrements).toBe(increments);
+      const c = heap.collector as CPythonCollector;
+      const s = heap.peekRoot(heap.global('immortal 0'));
+      // 3.12 on: `_Py_SetImmortal` untracked it; 3.11 keeps it tracked (it survived to generation 2).
+      expect(c.isTracked(s)).toBe(d === cpython);
+    },
+  );
+});
