@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Heap, parseTrace, replay } from '@gclab/core';
+import { verifyCollector } from '@gclab/verify';
 import { describe, expect, it } from 'vitest';
 import { type CPythonCollector, cpython } from '../src/cpython.ts';
 import { cpython312, cpython313, cpython315 } from '../src/cpython-versions.ts';
@@ -98,4 +99,12 @@ gc.collect
       expect(c.isTracked(s)).toBe(d === cpython);
     },
   );
+});
+
+describe('verifyCollector on the later versions, format-2 programs only (immortal objects among them)', () => {
+  it.each([cpython312, cpython315])('$name passes 150 programs', (d) => {
+    const result = verifyCollector(d, { seed: 42, runs: 150, stressRuns: 0, format2: 1 });
+    expect(result.failure?.trace ?? null).toBeNull();
+    expect(result.passed).toBe(true);
+  });
 });
