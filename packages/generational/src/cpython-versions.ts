@@ -24,6 +24,15 @@
  *   3.15.0rc1 (and 3.14.2), `{}` is tracked from birth and a dict of atomic values stays tracked across
  *   gc.collect() (no MAINTAIN_TRACKING, no untrack_dicts), and `(s, s)` of two strs, like
  *   `tuple([1, 2, 3])`, is untracked as soon as it is made. 3.12.7 and 3.13.2 keep 3.11's rules.
+ * - Immortal objects (PEP 683, all three; `CPythonVersion.immortalRefcount`): the count word of an
+ *   immortal object in a 64-bit build is `_Py_IMMORTAL_REFCNT` = UINT_MAX (3.12, 3.13) and
+ *   `_Py_IMMORTAL_INITIAL_REFCNT` = 3 << 30 (Include/refcount.h:47 at v3.15.0rc1, from 3.14);
+ *   `_Py_IsImmortal` tests its low 32 bits as a negative int32, `Py_INCREF`/`Py_DECREF` skip it, and
+ *   `_Py_SetImmortal` (Objects/object.c, 3.14-era source) untracks a tracked object. The pyodide
+ *   builds show the 32-bit values (sys.getrefcount(None): 1073741823 in 3.12.7 and 3.13.2,
+ *   1879048192 in 3.14.2 and 3.15.0rc1); no Python code can immortalize a container, so the
+ *   untracking is read, not measured, and 3.12's own `_Py_SetImmortal` (which may only set the
+ *   count) was not at hand.
  *
  * The real interpreters run here are pyodide builds (wasm32, 32-bit); gclab models the 64-bit builds
  * (8-byte words), which only matters for sizes and the immortal reference count.
