@@ -40,6 +40,9 @@ export function createProgram(): Command {
   const program = new Command('gclab')
     .description('gclab: swappable garbage collectors over one simulated heap, compared by measurement')
     .version(version)
+    // Program options (`--version`) only before the command: after it, `--version` is the command's
+    // own (`gclab experiment differential-mix --version 3.13`).
+    .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
   for (const register of COMMANDS) register(program);

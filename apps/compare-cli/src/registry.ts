@@ -8,7 +8,7 @@
  * counting, hybrids and tracing collectors.
  */
 import { type CollectorDescriptor, noGc } from '@gclab/core';
-import { cpython, cpython314 } from '@gclab/generational';
+import { cpython, cpython312, cpython313, cpython314, cpython315 } from '@gclab/generational';
 import { refcount, refcountDeferred } from '@gclab/refcount';
 import { genCopy, incremental, markCompact, markSweep, semispace } from '@gclab/tracing-gc';
 import { UnknownCollectorError } from './errors.ts';
@@ -22,7 +22,10 @@ export const collectors: readonly CollectorDescriptor[] = [
   refcountDeferred,
   // hybrids
   cpython,
+  cpython312,
+  cpython313,
   cpython314,
+  cpython315,
   // tracing
   markSweep,
   markCompact,

@@ -112,6 +112,12 @@ export interface Collector {
    */
   safepoint?(): void;
   /**
+   * Optional (trace format 2): the object at `addr` became immortal (the `immortal` operation, after
+   * the heap stored it in its hidden global, a counted root reference). CPython from 3.12 fixes its
+   * count word here and skips it in every increment and decrement. Absent: the object is just held.
+   */
+  immortalized?(addr: number): void;
+  /**
    * Optional (trace format 2): a call of Python's `gc` module. `args` are the call's integers
    * (`set_threshold`, `set_debug`) or, for `is_tracked` and `is_finalized`, the object's address.
    * Returns the result as the output shows it (`1 0 0` for `get_count`, `true`, a number), or null

@@ -9,7 +9,8 @@
  * - `set`, `del`, `get`, `call` (arguments), `ret` (each non-null register released): store -> rootWritten
  *
  * Trace format 2 adds `finalizer` (registers in `finalizers`), `weakref` (allocates a weak reference
- * object, registered in `weakRefs`), `deref`, `safepoint` (the collector's `safepoint` hook) and the
+ * object, registered in `weakRefs`), `deref`, `safepoint` (the collector's `safepoint` hook), `immortal`
+ * (held forever in a hidden global, then the collector's `immortalized` hook) and the
  * `gc` module calls (`gcCall`: `collect`, or the collector's `gcModule` hook). What a run writes
  * besides `refcount` values (finalizers and callbacks that ran, results of `deref` and `gc` calls)
  * goes to `output`, a line each. Collectors run finalizers through `runFinalizer`.
@@ -106,6 +107,8 @@ export class Heap {
    * left set through `postAlloc` (trace format 2; `ObjectKind.default` for a version-1 `new`).
    */
   allocKind: ObjectKind = ObjectKind.default;
+  /** `immortal` operations so far (each holds its object in the hidden global `immortal N`). */
+  private immortalCount = 0;
   /** Finalizers registered and not yet run (trace format 2). */
   readonly finalizers = new FinalizerTable();
   /** Weak reference objects and their referents (trace format 2). */
@@ -398,6 +401,24 @@ export class Heap {
   safepoint(): void {
     this.begin(OpCode.safepoint, 0, 0, 0);
     this.collector.safepoint?.();
+    if (this.checker !== null) this.checker.afterOp();
+  }
+
+  /**
+   * `immortal ROOT` (format 2): the object in `obj` becomes immortal (PEP 683: `_Py_SetImmortal`, as
+   * CPython makes interned strings and its static objects). The heap holds it forever, like a global
+   * root no trace can name (`immortal N`, a name with a space): every collector, the oracle and checked
+   * mode see it reachable, and counting collectors count that reference, as the mutator's own. Then
+   * the collector's optional `immortalized` hook runs (CPython 3.12 on fixes the count word there).
+   * Each `immortal` of the same object adds one more such reference.
+   */
+  immortal(obj: number): void {
+    this.begin(OpCode.immortal, obj, 0, 0);
+    const addr = this.readRoot(obj);
+    if (addr === 0) this.fail('null cannot be made immortal');
+    const hidden = ~this.roots.globalSlot(`immortal ${this.immortalCount++}`);
+    this.assignRoot(hidden, addr);
+    this.collector.immortalized?.(addr);
     if (this.checker !== null) this.checker.afterOp();
   }
 
@@ -703,6 +724,8 @@ export class Heap {
         return `deref ${r(a)} ${r(b)}`;
       case OpCode.safepoint:
         return 'safepoint';
+      case OpCode.immortal:
+        return `immortal ${r(a)}`;
       case OpCode.gcCall: {
         const call = GC_CALLS[a] ?? 'collect';
         const args = Array.from(this.opArgs, (v) => (call.startsWith('is_') ? r(v) : String(v)));

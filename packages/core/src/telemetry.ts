@@ -23,6 +23,7 @@ export const OpCode = {
   deref: 11,
   safepoint: 12,
   gcCall: 13,
+  immortal: 14,
 } as const;
 /** An operation code. */
 export type OpCode = (typeof OpCode)[keyof typeof OpCode];
@@ -42,6 +43,7 @@ export const OP_NAMES = [
   'deref',
   'safepoint',
   'gcCall',
+  'immortal',
 ] as const;
 
 /** Deterministic counters. Collectors increment the ones that apply to them. */

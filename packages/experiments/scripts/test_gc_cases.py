@@ -7,12 +7,23 @@ reference callback (N: the `weakref` operation), `deref live|null`, `collected N
 `count C0 C1 C2`, `garbage N`, `tracked B`, `finalized B`.
 
     python3 test_gc_cases.py CASE
+    python3 test_gc_cases.py CASE1 CASE2 ...
+
+With several cases (one interpreter start for all: the pyodide builds of 3.12-3.15 take seconds to
+start), each case's lines follow a line `== CASE`; before each case whatever start-up or the case
+before left is dropped (its globals, gc.garbage, the debug flags, gc enabled again, then a full
+collection), with the output of that clean-up discarded. A case the interpreter cannot run prints `unavailable REASON` instead (the
+pyodide builds of 3.12 and 3.13 have no _testcapi, so no legacy finalizer, tp_del).
 """
 import gc
+import io
 import sys
 import weakref
 
-import _testcapi
+try:
+    import _testcapi
+except ImportError:
+    _testcapi = None
 
 
 class O:
@@ -36,17 +47,19 @@ class F(O):
             globals()[self.into] = self
 
 
-@_testcapi.with_tp_del
-class L(O):
-    """An object with a legacy finalizer, tp_del (`finalizer ROOT legacy`)."""
+if _testcapi is not None:
 
-    __slots__ = ("fid",)
+    @_testcapi.with_tp_del
+    class L(O):
+        """An object with a legacy finalizer, tp_del (`finalizer ROOT legacy`)."""
 
-    def __init__(self, fid):
-        self.fid = fid
+        __slots__ = ("fid",)
 
-    def __tp_del__(self):
-        print(f"finalize {self.fid}")
+        def __init__(self, fid):
+            self.fid = fid
+
+        def __tp_del__(self):
+            print(f"finalize {self.fid}")
 
 
 CALLBACK_IDS = {}  # id(weak reference) -> its `weakref` operation number (ints: an untracked dict)
@@ -329,5 +342,36 @@ def case_tracking():
     print(f"tracked {lower(gc.is_tracked(d))}")
 
 
+NEEDS_TESTCAPI = {"legacy_finalizer"}
+
+
+def run_cases(names):
+    """Runs each case in turn, printing `== CASE` and its lines; cleans up before each case."""
+    base = set(globals())
+    out = sys.stdout
+    for name in names:
+        # Before each case (the first too: start-up may leave cyclic garbage), output discarded.
+        sys.stdout = io.StringIO()
+        try:
+            for key in [k for k in globals() if k not in base]:
+                del globals()[key]
+            gc.set_debug(0)
+            gc.garbage.clear()
+            gc.enable()
+            gc.collect()
+            gc.garbage.clear()
+            CALLBACK_IDS.clear()
+        finally:
+            sys.stdout = out
+        print(f"== {name}")
+        if name in NEEDS_TESTCAPI and _testcapi is None:
+            print("unavailable no _testcapi (tp_del)")
+            continue
+        globals()["case_" + name]()
+
+
 if __name__ == "__main__":
-    globals()["case_" + sys.argv[1]]()
+    if len(sys.argv) == 2:
+        globals()["case_" + sys.argv[1]]()
+    else:
+        run_cases(sys.argv[1:])

@@ -11,6 +11,7 @@ export {
   formatAgainstCPython,
   gclabMixLog,
   type MixSide,
+  mixCollectorName,
   runAgainstCPython,
 } from './differential-mix/against-cpython.ts';
 export {
@@ -78,6 +79,7 @@ export {
   pythonUnavailable,
   runPython,
   runPythonMix,
+  runPythonMixVersion,
   runPythonScript,
 } from './interpreters/python.ts';
 export {

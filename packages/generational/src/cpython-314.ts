@@ -30,9 +30,9 @@
  * heap_size += 1, and when young.count > young.threshold (enabled, threshold 2000 != 0, not
  * collecting) a collection is scheduled; it runs at the next `safepoint` (`_Py_RunGC`: generation 1,
  * the increment). Freeing a tracked container: young.count -= 1 unless 0, heap_size -= 1. (young.count
- * is cpython.ts's count0, counted at allocation: the same moment for objects tracked from birth; a
- * trace-format-2 dict, untracked at birth, is counted at allocation here, which is not checked
- * against 3.14.)
+ * is cpython.ts's count0, counted at allocation: the same moment for objects tracked from birth.
+ * Dicts are tracked from birth and a tuple of untracked items is untracked at creation, as
+ * measured on 3.14.2 (the `dicts` and `tuples` rules of cpython-versions.ts, shared with 3.15).)
  *
  * `gc_collect_increment` (an automatic collection, or gc.collect(1); reported as generation 1):
  * 1. work_to_do += assess_work_to_do: new = young.count, young.count = 0, and
@@ -114,12 +114,19 @@ export interface CPython314Options extends CPythonOptions {
   frozenRegisters?: number;
 }
 
-/** CPython 3.14's rules: thresholds (2000, 10, 0), collections run by the eval breaker. */
+/**
+ * CPython 3.14's rules: thresholds (2000, 10, 0), collections run by the eval breaker; dicts tracked
+ * from birth and tuples of untracked items untracked at creation (measured on 3.14.2, as on
+ * 3.15.0rc1: cpython-versions.ts); immortal objects' count 3 << 30 (Include/refcount.h).
+ */
 export const CPYTHON_3_14: CPythonVersion = {
   name: 'cpython-3.14',
   version: '3.14',
   thresholds: [2000, 10, 0],
   trigger: 'eval-breaker',
+  dicts: 'always',
+  tuples: 'creation',
+  immortalRefcount: 3221225472,
 };
 
 /** Offset, in 32-bit slots from `node >> 2`, of the high half of `_gc_next`: bit 0 = old space 1. */

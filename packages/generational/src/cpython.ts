@@ -1,5 +1,6 @@
 /**
- * `cpython`: CPython 3.11's memory management: immediate reference counting (`ReferenceCounting`
+ * `cpython` (and, with other `CPythonVersion` rules, `cpython-3.12`, `-3.13`, `-3.15`: see
+ * cpython-versions.ts): CPython 3.11's memory management: immediate reference counting (`ReferenceCounting`
  * from @gclab/refcount) plus the generational cycle collector of Modules/gcmodule.c, reproduced to
  * the collection. Sources: gcmodule.c (`_PyObject_GC_Link`, `gc_collect_generations`,
  * `gc_collect_with_callback`, `invoke_gc_callback`, `gc_collect_main`, `update_refs`,
@@ -83,8 +84,13 @@
  * legacy finalizer runs at count zero too. gc.garbage holds counted references: `gc.garbage.clear()`
  * releases them last to first (`_list_clear`), and reference counting frees what it held alone.
  *
- * Safepoints (the `safepoint` operation) have no effect: in 3.11 a collection runs inside the
- * allocation that crosses threshold 0 (from 3.12 it waits for the eval breaker).
+ * Safepoints (the `safepoint` operation) have no effect under 3.11's rules (`trigger: 'allocation'`):
+ * a collection runs inside the allocation that crosses threshold 0. Under 3.12's and later rules
+ * (`trigger: 'eval-breaker'`, cpython-versions.ts) that allocation only schedules the collection
+ * (`_Py_ScheduleGC`, `gcScheduled`) and the next `safepoint` runs it (`_Py_RunGC`), after the new
+ * object is tracked; a program with no safepoint yet runs it at the start of the next allocation.
+ * The later versions' other rules (thresholds; for 3.15 dicts tracked from birth and tuples
+ * untracked at creation) are the `CPythonVersion` fields, measured as cpython-versions.ts says.
  *
  * `gc_collect_with_callback` calls the callbacks with 'start' before and 'stop' after, with
  * `{generation, collected, uncollectable}`.
@@ -158,6 +164,33 @@ export interface CPythonVersion {
    * scheduled collection runs at the start of the next allocation.
    */
   trigger: 'allocation' | 'eval-breaker';
+  /**
+   * How dicts are tracked. `lazy` (3.11-3.13, the default): untracked until a store gives one a
+   * value that may be tracked (`MAINTAIN_TRACKING`), untracked again by a full collection
+   * (`untrack_dicts`). `always` (measured on 3.14.2 and 3.15.0rc1: `gc.is_tracked({})` is True, and a
+   * dict that holds only atomic values stays tracked across gc.collect()): tracked from birth, like
+   * lists.
+   */
+  dicts?: 'lazy' | 'always';
+  /**
+   * When tuples are untracked. `collection` (3.11-3.13, the default): tracked from birth, untracked by
+   * a collection (`untrack_tuples`) once no item may be tracked. `creation` (measured on 3.14.2 and
+   * 3.15.0rc1: `(s, s)` of two strs and `tuple([1, 2, 3])` are untracked at once): a new tuple is
+   * untracked unless an item may be tracked; since a trace fills a tuple by stores right after
+   * allocating it, the model starts it untracked and tracks it at the first store of a GC object (as
+   * `MAINTAIN_TRACKING` does for dicts); `untrack_tuples` still runs at collections. NOTE: an
+   * untracked tuple stored into a tuple tracks it too (CPython would leave `((1, 2),)` untracked; the
+   * model untracks it at the next collection): a trace can store a tuple into itself, or two tuples
+   * into each other, which Python cannot, and such a cycle must be collectable.
+   */
+  tuples?: 'collection' | 'creation';
+  /**
+   * PEP 683 (3.12 on): the count word of an immortal object (the `immortal` operation), a 64-bit
+   * build's: `_Py_IMMORTAL_REFCNT` = UINT_MAX = 4294967295 in 3.12 and 3.13, whose low 32 bits are
+   * negative as an int32 (what `_Py_IsImmortal` tests); `_Py_IMMORTAL_INITIAL_REFCNT` = 3 << 30 =
+   * 3221225472 from 3.14 (Include/refcount.h). Absent (3.11): `immortal` only holds the object.
+   */
+  immortalRefcount?: number;
 }
 
 /** CPython 3.11, the rules of `cpython`. */
@@ -245,6 +278,12 @@ export class CPythonCollector extends ReferenceCounting {
   debug = 0;
   /** Whether an object of a kind other than `default` was allocated (format 2): enables the kind rules. */
   private kinds = false;
+  /** Whether an `immortal` operation ran under rules with `immortalRefcount` (PEP 683). */
+  private immortals = false;
+  /** `rules.dicts` is `lazy`: a new dict starts untracked, full collections untrack dicts. */
+  private readonly lazyDicts: boolean;
+  /** `rules.tuples` is `creation`: a new tuple starts untracked, a store of a trackable item tracks it. */
+  private readonly tuplesAtCreation: boolean;
   /** Address of the page holding the list heads. */
   private readonly heads: number;
   private readonly pauseKinds: Int32Array;
@@ -253,6 +292,8 @@ export class CPythonCollector extends ReferenceCounting {
     super(heap);
     this.rules = rules;
     this.name = rules.name;
+    this.lazyDicts = (rules.dicts ?? 'lazy') === 'lazy';
+    this.tuplesAtCreation = rules.tuples === 'creation';
     if (heap.model.headerWords < 3) {
       throw new RangeError(
         `cpython needs 3 header words (refcount, _gc_next, _gc_prev), the heap has ${heap.model.headerWords}`,
@@ -358,11 +399,13 @@ export class CPythonCollector extends ReferenceCounting {
     }
     this.kinds = true;
     words[addr >> 2]! |= kind << KIND_SHIFT;
-    // A new dict is untracked until it holds a tracked object; atomic objects never are tracked.
-    if (kind !== ObjectKind.dict && kind !== ObjectKind.atomic) {
-      gcListAppend(words, addr, this.heads);
-      this.trackedYoung(addr, true);
-    }
+    // A new dict (lazy dicts) or tuple (tuples untracked at creation) is untracked until it holds an
+    // object that may be tracked; atomic objects never are tracked.
+    if (kind === ObjectKind.atomic) return;
+    if (kind === ObjectKind.dict && this.lazyDicts) return;
+    if (kind === ObjectKind.tuple && this.tuplesAtCreation) return;
+    gcListAppend(words, addr, this.heads);
+    this.trackedYoung(addr, true);
   }
 
   /**
@@ -411,6 +454,54 @@ export class CPythonCollector extends ReferenceCounting {
     }
   }
 
+  /**
+   * PEP 683 (`_Py_SetImmortal`, 3.12 on; nothing under 3.11's rules, where the heap's hidden root
+   * alone keeps the object): the count word becomes `rules.immortalRefcount`'s low 32 bits, negative
+   * as an int32 (`_Py_IsImmortal`: `(int32_t)ob_refcnt < 0`); a tracked object is untracked (Objects/
+   * object.c, `_Py_SetImmortal`, as read in the 3.14-era source; the collector never examines it
+   * again, so never frees it). From the first immortal object on, increments and decrements skip
+   * immortal objects (`Py_INCREF`, `Py_DECREF`): the counting methods are swapped on this instance
+   * only, so 3.11's and every program without `immortal` keep the plain ones.
+   *
+   * NOTE: @gclab/refcount's cascade decrements a freed object's referents inline. An immortal
+   * referent's word then goes down by one and stays negative, so stays immortal: the tolerance PEP
+   * 683 chose its value for (extensions built before 3.12 still decrement immortal objects).
+   * `referenceCount` reports the fixed value whatever the word holds.
+   */
+  immortalized(addr: number): void {
+    const value = this.rules.immortalRefcount;
+    if (value === undefined) return;
+    const words = this.heap.memory.words;
+    if (words[(addr >> 2) + NEXT_SLOT] !== 0) {
+      gcUntrack(words, addr);
+      this.untracked(addr);
+    }
+    words[(addr >> 2) + COUNT_SLOT] = value | 0;
+    if (!this.immortals) {
+      this.immortals = true;
+      this.increment = this.incrementMortal;
+      this.decrement = this.decrementMortal;
+    }
+  }
+
+  /** `Py_INCREF` from 3.12: nothing for an immortal object (count word negative as an int32). */
+  private incrementMortal(addr: number): void {
+    if (this.heap.memory.words[(addr >> 2) + COUNT_SLOT]! < 0) return;
+    super.increment(addr);
+  }
+
+  /** `Py_DECREF` from 3.12: nothing for an immortal object. */
+  private decrementMortal(addr: number): void {
+    if (this.heap.memory.words[(addr >> 2) + COUNT_SLOT]! < 0) return;
+    super.decrement(addr);
+  }
+
+  /** The count word, or for an immortal object (3.12 on) `rules.immortalRefcount`. */
+  override referenceCount(addr: number): number {
+    const count = this.heap.memory.words[(addr >> 2) + COUNT_SLOT]!;
+    return count < 0 && this.immortals ? this.rules.immortalRefcount! : count;
+  }
+
   override rootWritten(oldValue: number, newValue: number): void {
     if (newValue !== 0) this.increment(newValue);
     if (oldValue !== 0) this.decrement(oldValue);
@@ -424,15 +515,21 @@ export class CPythonCollector extends ReferenceCounting {
     if (oldValue !== 0) this.decrement(oldValue);
   }
 
-  /** `MAINTAIN_TRACKING`: an untracked dict that gets a value that may be tracked is tracked (generation 0). */
+  /**
+   * `MAINTAIN_TRACKING`: an untracked dict (or, when tuples are untracked at creation, tuple) that
+   * gets a value that may be tracked is tracked (generation 0).
+   */
   private maintainTracking(obj: number, value: number): void {
     const words = this.heap.memory.words;
     const i = obj >> 2;
-    if (
-      (words[i]! & KIND_MASK) === KIND_DICT &&
-      words[i + NEXT_SLOT] === 0 &&
-      this.mayBeTracked(words, value)
-    ) {
+    const kind = words[i]! & KIND_MASK;
+    if (words[i + NEXT_SLOT] !== 0) return;
+    // A tuple being filled is tracked by any GC item, an untracked tuple too (see `tuples`).
+    const track =
+      kind === KIND_DICT
+        ? this.mayBeTracked(words, value)
+        : kind === KIND_TUPLE && this.tuplesAtCreation && this.isGcType(words, value);
+    if (track) {
       gcListAppend(words, obj, this.generationHead(0));
       this.trackedYoung(obj, true);
     }
@@ -568,7 +665,7 @@ export class CPythonCollector extends ReferenceCounting {
     if (this.kinds) survivors -= this.untrackContainers(words, young, KIND_TUPLE);
     if (young !== old) {
       gcListMerge(words, young, old);
-    } else if (this.kinds && untrackDicts) {
+    } else if (this.kinds && untrackDicts && this.lazyDicts) {
       survivors -= this.untrackContainers(words, young, KIND_DICT);
     }
     this.lastSurvivors = survivors;
@@ -983,7 +1080,8 @@ export class CPythonCollector extends ReferenceCounting {
    * `_gc_next = 0`; the counts are not negative.
    */
   override verify(): void {
-    this.verifyCounts(true, this.garbage);
+    // Immortal objects (3.12 on) have a fixed count, not their references.
+    this.verifyCounts(true, this.garbage, this.immortals ? isImmortalCount : undefined);
     this.space.verify();
     const live = this.live;
     if (live === null) return;
@@ -1006,8 +1104,10 @@ export class CPythonCollector extends ReferenceCounting {
     }
     for (const addr of live) {
       const shape = words[addr >> 2]!;
-      // Version-1 containers are always tracked; other kinds may be untracked (dicts, tuples).
-      const mustTrack = (shape & KIND_MASK) === 0 && (shape & NREFS_MASK) !== 0;
+      // Version-1 containers are always tracked; other kinds may be untracked (dicts, tuples), and
+      // so may immortal objects (3.12 on: `_Py_SetImmortal` untracks).
+      const immortal = this.immortals && isImmortalCount(words[(addr >> 2) + COUNT_SLOT]!);
+      const mustTrack = (shape & KIND_MASK) === 0 && (shape & NREFS_MASK) !== 0 && !immortal;
       if (mustTrack && !seen.has(addr)) this.fail(`container ${hex(addr)} is in no GC list`);
       if (!seen.has(addr) && words[(addr >> 2) + NEXT_SLOT] !== 0)
         this.fail(`${hex(addr)} is tracked but in no GC list`);
@@ -1033,6 +1133,11 @@ export class CPythonCollector extends ReferenceCounting {
     }
     return out;
   }
+}
+
+/** Whether a count word marks an immortal object (`_Py_IsImmortal`: negative as an int32). */
+function isImmortalCount(count: number): boolean {
+  return count < 0;
 }
 
 /**

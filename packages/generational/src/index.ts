@@ -1,7 +1,9 @@
 /**
  * @gclab/generational: `cpython`, CPython 3.11's reference counting (from @gclab/refcount) plus the
- * generational cycle collector of Modules/gcmodule.c, reproduced to the collection; `cpython-3.14`,
- * CPython 3.14's incremental cycle collector of Python/gc.c; a facade shaped like Python's `gc` module.
+ * generational cycle collector of Modules/gcmodule.c, reproduced to the collection, with a facade
+ * shaped like Python's `gc` module; `cpython-3.12`, `cpython-3.13` and `cpython-3.15`, the same
+ * collector with each later version's rules; `cpython-3.14`, CPython 3.14's incremental cycle
+ * collector of Python/gc.c.
  */
 export {
   CPYTHON_3_11,
@@ -25,6 +27,14 @@ export {
   SCAN_RATE_DIVISOR,
   SPACE_SLOT,
 } from './cpython-314.ts';
+export {
+  CPYTHON_3_12,
+  CPYTHON_3_13,
+  CPYTHON_3_15,
+  cpython312,
+  cpython313,
+  cpython315,
+} from './cpython-versions.ts';
 export {
   gcListAppend,
   gcListInit,

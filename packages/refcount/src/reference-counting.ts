@@ -341,10 +341,15 @@ export abstract class ReferenceCounting extends CollectorBase {
    * Checked mode: recomputes every allocated object's incoming references by an independent scan of
    * all objects' fields (plus every root when `countRoots`) and compares them with the stored
    * counts; also checks that no field or root refers to a freed block. `extra`: references the
-   * collector itself holds (CPython's gc.garbage), counted like roots. Throws `HeapIntegrityError`.
+   * collector itself holds (CPython's gc.garbage), counted like roots. `exempt`: a stored count it
+   * accepts whatever the references (CPython's immortal objects, PEP 683). Throws `HeapIntegrityError`.
    * Outside checked mode the set of allocated objects is not kept and this does nothing.
    */
-  protected verifyCounts(countRoots: boolean, extra: readonly number[] = []): void {
+  protected verifyCounts(
+    countRoots: boolean,
+    extra: readonly number[] = [],
+    exempt?: (count: number) => boolean,
+  ): void {
     const live = this.live;
     if (live === null) return;
     const heap = this.heap;
@@ -374,7 +379,7 @@ export abstract class ReferenceCounting extends CollectorBase {
     for (const addr of live) {
       const expected = incoming.get(addr) ?? 0;
       const count = words[(addr >> 2) + COUNT_SLOT]!;
-      if (count !== expected) {
+      if (count !== expected && exempt?.(count) !== true) {
         this.fail(
           `the object at ${hex(addr)} has reference count ${count} but ${expected} incoming references ` +
             `(heap fields${countRoots ? ' and roots' : ''})`,

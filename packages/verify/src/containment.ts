@@ -36,7 +36,7 @@ export interface HookWatch {
 }
 
 /** The optional hooks of trace format 2, wrapped like the others when a collector has them. */
-const OPTIONAL_HOOKS = ['safepoint', 'gcModule'] as const;
+const OPTIONAL_HOOKS = ['safepoint', 'gcModule', 'immortalized'] as const;
 
 /**
  * Watches a collector's hooks: the hook an exception left first, and the program's deadline. The

@@ -2,7 +2,7 @@
  * Format-2 steps and segments: what the generator adds to a program that uses trace format 2
  * (`ProgramShape.format2`). Single steps with random operands (a `new` of a kind, a finalizer of
  * each sort, a weak reference with or without a callback, a `deref`, dropping a resurrected object,
- * `safepoint`, `gc.*` calls), and two segments, each in a frame of its own (a `call` with six
+ * `safepoint`, `immortal`, `gc.*` calls), and two segments, each in a frame of its own (a `call` with six
  * registers, then a `ret`):
  * - finalizable objects: one to four objects, alone, on a chain or on a cycle (a self-loop for one),
  *   maybe holding a child, each with a finalizer (plain, resurrecting or legacy), maybe a weak
@@ -88,6 +88,7 @@ function format2Single(generations: readonly number[]): fc.Arbitrary<Step> {
     },
     { weight: 1, arbitrary: fc.record({ k: fc.constant('drop' as const), index: fc.nat({ max: 3 }) }) },
     { weight: 1, arbitrary: fc.constant<Step>({ k: 'safepoint' }) },
+    { weight: 1, arbitrary: fc.record({ k: fc.constant('immortal' as const), obj: rootSpec }) },
     {
       weight: 2,
       arbitrary: fc.record({

@@ -18,7 +18,7 @@
  * Trace format 2: a share of the programs (`ProgramShape.format2`; the verifier's default is
  * `DEFAULT_FORMAT_2_SHARE`) get one to four pieces of `format2-segments.ts` inserted at random places:
  * object kinds, finalizers (plain, resurrecting, legacy), weak references with and without
- * callbacks, `deref`, `safepoint` and `gc.*` calls, as single steps and in segments. A resurrecting
+ * callbacks, `deref`, `safepoint`, `immortal` and `gc.*` calls, as single steps and in segments. A resurrecting
  * finalizer stores its object into a global of its own (`fin0`, `fin1`, ... in registration order),
  * which no other step writes: only a `drop` step deletes it, so the model never has to guess the
  * order of two stores into one global.
@@ -102,6 +102,8 @@ export type Step =
   /** Deletes one of the globals resurrecting finalizers stored into (the `index`-th defined, modulo). */
   | { readonly k: 'drop'; readonly index: number }
   | { readonly k: 'safepoint' }
+  /** PEP 683: the object at the root becomes immortal (held forever by the heap). */
+  | { readonly k: 'immortal'; readonly obj: RootSpec }
   | {
       readonly k: 'gccall';
       readonly call: GeneratedGcCall;
@@ -675,6 +677,10 @@ export function resolveStep(step: Step, model: ReferenceModel, unit: number): Tr
     }
     case 'safepoint':
       return { op: 'safepoint' };
+    case 'immortal': {
+      const obj = findRoot(step.obj, model, any);
+      return obj === null ? null : { op: 'immortal', obj };
+    }
     case 'gccall': {
       if (step.call === 'collect')
         return { op: 'gc-call', gc: { call: 'collect', generation: step.generation } };

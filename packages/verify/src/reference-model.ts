@@ -16,6 +16,7 @@
  * follows what the heap reports (`finalize N` lines, `deref` results), after the lockstep run has
  * checked that the report is allowed (see lockstep.ts): `resurrect` stores a finalized object into
  * its global, and a `deref` stores what the heap returned. `gc.*` calls change nothing in the model.
+ * `immortal` stores the object into a hidden global, `immortal N`, as the heap does.
  */
 import {
   FULL_COLLECTION,
@@ -85,6 +86,13 @@ export class ModelObject {
    * it may read null even if a finalizer resurrected it (or something that reaches it).
    */
   wasUnreachable = false;
+  /**
+   * Format 2: the count a collector with fixed immortal counts (CPython 3.12 on) reported for it once
+   * it became immortal (`immortal`), or null: immortal or not, it is held by a hidden global.
+   */
+  immortalCount: number | null = null;
+  /** Format 2: an `immortal` operation named it. */
+  immortal = false;
 
   constructor(
     /** Allocation number, from 1 (the heap's serial numbers count the same way). */
@@ -121,6 +129,8 @@ export class ReferenceModel {
   /** Format 2: weak reference objects by the number of the `weakref` operation that made each. */
   readonly weakRefsById = new Map<number, ModelObject>();
   private epoch = 0;
+  /** `immortal` operations so far (the heap's hidden globals are numbered by them). */
+  private immortalOps = 0;
 
   /** Depth of the current frame (0 = outermost). */
   get depth(): number {
@@ -232,6 +242,9 @@ export class ReferenceModel {
       }
       case 'safepoint':
         return null;
+      case 'immortal':
+        if (!this.readable(op.obj)) return 'object root is not readable';
+        return this.read(op.obj) === null ? 'null cannot be made immortal' : null;
       case 'gc-call': {
         const g = op.gc;
         if (g.call === 'collect')
@@ -318,6 +331,13 @@ export class ReferenceModel {
       case 'ret':
         this.frames.pop();
         return;
+      case 'immortal': {
+        // The heap holds it in the hidden global `immortal N`, N counting `immortal` operations.
+        const obj = this.read(op.obj)!;
+        obj.immortal = true;
+        this.globals.set(`immortal ${this.immortalOps++}`, obj);
+        return;
+      }
       default:
         return;
     }

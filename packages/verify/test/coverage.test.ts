@@ -66,10 +66,10 @@ const AT_LEAST_FORMAT_2: CoverageCounts = {
   'stress-100': 2,
   'incremental-16': 0,
   'incremental-100': 0,
-  'finalizer-ran': 48,
+  'finalizer-ran': 41,
   resurrection: 25,
-  'finalizable-cycle': 21,
-  'weakref-callback': 37,
+  'finalizable-cycle': 17,
+  'weakref-callback': 36,
   'deref-null': 45,
   'deref-moved': 0,
 };

@@ -192,10 +192,27 @@ describe('format-2 programs', () => {
     const after = fc.sample(programArbitrary({ ...shape, format2: 0 }), { seed, numRuns: 30 });
     expect(after).toEqual(before);
     const v2 = fc.sample(programArbitrary({ ...shape, format2: 1 }), { seed, numRuns: 30 });
-    const format2Steps = new Set(['finalizer', 'weakref', 'deref', 'drop', 'safepoint', 'gccall']);
+    const format2Steps = new Set([
+      'finalizer',
+      'weakref',
+      'deref',
+      'drop',
+      'safepoint',
+      'immortal',
+      'gccall',
+    ]);
     const isFormat2 = (s: (typeof v2)[number]['steps'][number]) =>
       format2Steps.has(s.k) || (s.k === 'new' && s.kind !== undefined);
     expect(v2.every((p) => p.steps.some(isFormat2))).toBe(true);
+  });
+
+  it('make objects immortal now and then (a small share of the steps)', () => {
+    const shape = { maxOps: 40, heapLimits: [null], generations: [0], format2: 1 };
+    const programs = fc.sample(programArbitrary(shape), { seed, numRuns: 200 });
+    const steps = programs.flatMap((p) => p.steps);
+    const immortal = steps.filter((s) => s.k === 'immortal').length;
+    expect(immortal).toBeGreaterThanOrEqual(10);
+    expect(immortal).toBeLessThan(steps.length / 20);
   });
 
   it.each([

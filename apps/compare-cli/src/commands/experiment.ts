@@ -73,6 +73,12 @@ function registerOne(parent: Command, e: Experiment): void {
       try {
         figures = await e.run(values, { collectors });
       } catch (error) {
+        // An option valid alone but not with the registry (a version no collector models): usage.
+        if (error instanceof ExperimentOptionError) {
+          process.stderr.write(`error: ${error.message}\n`);
+          process.exitCode = ExitCode.usage;
+          return;
+        }
         if (!(error instanceof InterpreterNotFoundError)) throw error;
         process.stderr.write(`error: ${error.message}\n`);
         process.exitCode = ExitCode.failure;

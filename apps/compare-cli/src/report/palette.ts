@@ -1,7 +1,7 @@
 /**
  * One colour per collector, the same in every chart and every report: the registered collectors
- * have fixed colours (families in related hues: reference counting in reds, CPython's hybrid in
- * orange, tracing in blues and greens, copying in purple and brown, the no-gc baseline in grey);
+ * have fixed colours (families in related hues: reference counting in reds, CPython's hybrids in
+ * oranges, tracing in blues and greens, copying in purple and brown, the no-gc baseline in grey);
  * other names take the next unused colour of a spare palette in order of appearance.
  */
 
@@ -11,7 +11,10 @@ export const COLLECTOR_COLORS: Readonly<Record<string, string>> = {
   refcount: '#d62728',
   'refcount-deferred': '#ff9896',
   cpython: '#ff7f0e',
+  'cpython-3.12': '#ffbb78',
+  'cpython-3.13': '#fd8d3c',
   'cpython-3.14': '#fdae6b',
+  'cpython-3.15': '#d94801',
   'mark-sweep': '#1f77b4',
   'mark-compact': '#17becf',
   incremental: '#2ca02c',

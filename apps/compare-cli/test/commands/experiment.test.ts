@@ -35,6 +35,15 @@ describe.concurrent('gclab experiment', () => {
     }
   });
 
+  it('differential-mix --version takes a CPython version (after the command, not the program version)', async () => {
+    const bad = await runCli(['experiment', 'differential-mix', '--version', '3.9']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected one of 3.11, 3.12, 3.13, 3.14, 3.15');
+    const program = await runCli(['--version']);
+    expect(program.code).toBe(0);
+    expect(program.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
   it('getrefcount prints 2, 3, 2, 2, 4, 2 and 2, 2, 2 under reference counting', async () => {
     const r = await runCli(['experiment', 'getrefcount', '--versions', 'none']);
     expect(r.code).toBe(0);

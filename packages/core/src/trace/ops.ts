@@ -1,6 +1,6 @@
 /**
  * The operations of the trace format as data. Version 1 has the mutator operations; version 2 adds
- * object kinds, finalizers, weak references, `safepoint` and the `gc` module calls. See
+ * object kinds, finalizers, weak references, `safepoint`, `immortal` and the `gc` module calls. See
  * docs/trace-format.md.
  */
 
@@ -92,6 +92,8 @@ export type TraceOp =
     }
   | { readonly op: 'deref'; readonly dst: TraceRoot; readonly weakref: TraceRoot }
   | { readonly op: 'safepoint' }
+  /** PEP 683: the object becomes immortal (held forever; see `Heap.immortal`). */
+  | { readonly op: 'immortal'; readonly obj: TraceRoot }
   | { readonly op: 'gc-call'; readonly gc: GcCall };
 
 /** The header line of a version-1 trace. */
@@ -108,6 +110,7 @@ export function isVersion2Op(op: TraceOp): boolean {
     case 'weakref':
     case 'deref':
     case 'safepoint':
+    case 'immortal':
     case 'gc-call':
       return true;
     default:

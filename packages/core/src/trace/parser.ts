@@ -206,13 +206,17 @@ export class TraceParser {
         this.needsVersion2(name, "'safepoint'");
         arity(0, 0);
         return { op: 'safepoint' };
+      case 'immortal':
+        this.needsVersion2(name, "'immortal'");
+        arity(1, 1);
+        return { op: 'immortal', obj: this.root(t[1]!) };
       default:
         if (name.text.startsWith('gc.')) return { op: 'gc-call', gc: this.gcCall(name, t, arity) };
         return this.fail(
           name.col,
           `unknown operation '${shown(name.text)}' (expected new, set, del, put, get, call, ret, gc${
             this.version === 2
-              ? ', refcount, finalizer, weakref, deref, safepoint or gc.CALL'
+              ? ', refcount, finalizer, weakref, deref, safepoint, immortal or gc.CALL'
               : ' or refcount'
           })`,
         );

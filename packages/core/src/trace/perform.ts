@@ -91,6 +91,9 @@ export class TracePerformer {
       case 'safepoint':
         heap.safepoint();
         return 0;
+      case 'immortal':
+        heap.immortal(this.code(op.obj));
+        return 0;
       case 'gc-call': {
         const g = op.gc;
         switch (g.call) {

@@ -52,6 +52,8 @@ export function formatOp(op: TraceOp): string {
       return `deref ${formatSource(op.dst)} ${formatSource(op.weakref)}`;
     case 'safepoint':
       return 'safepoint';
+    case 'immortal':
+      return `immortal ${formatSource(op.obj)}`;
     case 'gc-call':
       return formatGcCall(op.gc);
   }

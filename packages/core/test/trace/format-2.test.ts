@@ -52,7 +52,20 @@ gc.freeze
     expect(heap.output).toEqual(['deref live']);
   });
 
+  it('immortal: held forever in a hidden global, counted like a root; the oracle sees it reachable', () => {
+    const heap = new Heap(noGc, { checked: true });
+    const r = replay(
+      heap,
+      parseTrace('gclab-trace 2\nnew g:s 1 object\nput g:s 0 g:s\nimmortal g:s\ndel g:s\n'),
+    );
+    expect(r.lines).toEqual([]);
+    const reach = heap.oracle.traverse();
+    expect(reach.garbageObjects).toBe(0);
+    expect(heap.roots.globalNames).toEqual(['s', 'immortal 0']);
+  });
+
   it.each([
+    ['immortal r0', 'op 0 (immortal r0): null cannot be made immortal'],
     ['finalizer r0', 'op 0 (finalizer r0): null cannot have a finalizer'],
     ['new r0 0\nweakref r1 r2', 'op 1 (weakref r1 r2): cannot make a weak reference to null'],
     ['new r0 0\nderef r1 r0', 'op 1 (deref r1 r0): r0 is not a weak reference'],

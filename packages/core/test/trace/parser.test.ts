@@ -239,6 +239,9 @@ describe('the parser rejects malformed input at file:line:col', () => {
     [`${V2}weakref r1 r0 cb\n`, 'bad.trace:2:15', /expected 'callback' or the end of the line, got 'cb'/],
     [`${V2}deref r1\n`, 'bad.trace:2:9', /'deref' needs 2 operands, got 1/],
     [`${V2}safepoint 1\n`, 'bad.trace:2:11', /unexpected operand '1': 'safepoint' takes 0/],
+    [`${H}immortal r0\n`, 'bad.trace:2:1', /'immortal' needs the header/],
+    [`${V2}immortal\n`, 'bad.trace:2:9', /'immortal' needs 1 operand, got 0/],
+    [`${V2}immortal null\n`, 'bad.trace:2:10', /null is not a root here/],
     [
       `${V2}gc.frobnicate\n`,
       'bad.trace:2:1',
@@ -253,7 +256,7 @@ describe('the parser rejects malformed input at file:line:col', () => {
     [
       `${V2}frob r0\n`,
       'bad.trace:2:1',
-      /unknown operation 'frob' \(expected new, set, del, put, get, call, ret, gc, refcount, finalizer, weakref, deref, safepoint or gc.CALL\)/,
+      /unknown operation 'frob' \(expected new, set, del, put, get, call, ret, gc, refcount, finalizer, weakref, deref, safepoint, immortal or gc.CALL\)/,
     ],
   ];
 

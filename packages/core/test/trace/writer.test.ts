@@ -41,6 +41,7 @@ describe('formatOp', () => {
       [{ op: 'weakref', dst: glob('w'), referent: reg(0), callback: true }, 'weakref g:w r0 callback'],
       [{ op: 'deref', dst: reg(2), weakref: glob('w') }, 'deref r2 g:w'],
       [{ op: 'safepoint' }, 'safepoint'],
+      [{ op: 'immortal', obj: glob('s') }, 'immortal g:s'],
       [{ op: 'gc-call', gc: { call: 'collect', generation: null } }, 'gc.collect'],
       [{ op: 'gc-call', gc: { call: 'collect', generation: 1 } }, 'gc.collect 1'],
       [{ op: 'gc-call', gc: { call: 'set_threshold', thresholds: [700, 10] } }, 'gc.set_threshold 700 10'],

@@ -1,14 +1,24 @@
 /**
  * The `differential-mix` experiment: the differential mix (`differential-mix.ts`) run by gclab's
- * `cpython` collector and by the real CPython 3.11 (scripts/differential_mix.py, same seed, same
- * operations), the two collection logs compared line for line. A line is one collection as a
- * `gc.callbacks` callback records it, `OPINDEX GENERATION COLLECTED UNCOLLECTABLE`; the last line is
- * `count C0 C1 C2` (`gc.get_count()` at the end). Both sides run at once (Python in a child process).
+ * model of a CPython version (`cpython` for 3.11, `cpython-3.12` ... for the later ones) and by that
+ * real CPython (scripts/differential_mix.py, same seed, same operations), the two collection logs
+ * compared line for line. A line is one collection as a `gc.callbacks` callback records it,
+ * `OPINDEX GENERATION COLLECTED UNCOLLECTABLE`; the last line is `count C0 C1 C2` (`gc.get_count()` at
+ * the end). Both sides run at once (Python in a child process). From 3.12 the mix has a `safepoint`
+ * after each allocation (where the eval breaker runs a scheduled collection) on both sides.
  */
-import { Heap } from '@gclab/core';
+import { type CollectorDescriptor, Heap } from '@gclab/core';
 import { type CPythonCollector, cpython } from '@gclab/generational';
-import { type Experiment, integerFlag, numberValue } from '../experiment.ts';
-import { findPython311, InterpreterNotFoundError, runPythonMix } from '../interpreters/python.ts';
+import { type Experiment, ExperimentOptionError, integerFlag, numberValue } from '../experiment.ts';
+import {
+  InterpreterNotFoundError,
+  isPythonVersion,
+  PYTHON_RELEASES,
+  PYTHON_VERSIONS,
+  type PythonVersion,
+  pythonUnavailable,
+  runPythonMixVersion,
+} from '../interpreters/python.ts';
 import { wrap } from '../wrap.ts';
 import { runMix } from './differential-mix.ts';
 
@@ -20,6 +30,15 @@ export interface AgainstCPythonOptions {
   steps: number;
   /** Objects of the long-lived chain built before the steps (default 0). */
   longLived?: number;
+  /** The CPython version (default 3.11): the real interpreter, and with it whether the mix has safepoints. */
+  version?: PythonVersion;
+  /** gclab's model of that version (default `cpython`, the 3.11 model). */
+  collector?: CollectorDescriptor;
+}
+
+/** The name of gclab's collector modelling CPython `version`: `cpython` (3.11), else `cpython-VERSION`. */
+export function mixCollectorName(version: PythonVersion): string {
+  return version === '3.11' ? 'cpython' : `cpython-${version}`;
 }
 
 /** One side's collection log, summed up. */
@@ -42,9 +61,13 @@ export interface AgainstCPythonResult {
   seed: number;
   steps: number;
   longLived: number;
-  /** The interpreter that ran the Python side (`python3.11 3.11`). */
+  /** The CPython version compared. */
+  version: PythonVersion;
+  /** The interpreter that ran the Python side (`CPython 3.12.7, pyodide 0.27.7 (WebAssembly)`). */
   python: string;
-  /** gclab's `cpython` collector. */
+  /** The gclab collector that modelled it. */
+  collector: string;
+  /** gclab's side. */
   gclab: MixSide;
   /** The real CPython. */
   cpython: MixSide;
@@ -54,9 +77,12 @@ export interface AgainstCPythonResult {
   firstDifference: { line: number; gclab: string | null; cpython: string | null } | null;
 }
 
-/** Runs the mix under `cpython` with a callback that records each collection, as Python's does. */
+/**
+ * Runs the mix under `options.collector` (default `cpython`) with a callback that records each
+ * collection, as Python's does; with a `safepoint` after each allocation when `version` is 3.12 on.
+ */
 export function gclabMixLog(options: AgainstCPythonOptions): { lines: string[]; heap: Heap; ms: number } {
-  const heap = new Heap(cpython);
+  const heap = new Heap(options.collector ?? cpython);
   const c = heap.collector as CPythonCollector;
   const lines: string[] = [];
   c.gc.callbacks.push((phase, info) => {
@@ -64,7 +90,12 @@ export function gclabMixLog(options: AgainstCPythonOptions): { lines: string[]; 
       lines.push(`${heap.opIndex} ${info.generation} ${info.collected} ${info.uncollectable}`);
   });
   const t = performance.now();
-  runMix(heap, { seed: options.seed, steps: options.steps, longLived: options.longLived ?? 0 });
+  runMix(heap, {
+    seed: options.seed,
+    steps: options.steps,
+    longLived: options.longLived ?? 0,
+    safepoints: (options.version ?? '3.11') !== '3.11',
+  });
   const ms = performance.now() - t;
   lines.push(`count ${c.gc.get_count().join(' ')}`);
   return { lines, heap, ms };
@@ -82,12 +113,16 @@ function side(lines: readonly string[], ms: number): MixSide {
   return { collections: log.length, byGeneration, count, ms };
 }
 
-/** Runs both sides and compares their logs; throws `InterpreterNotFoundError` without CPython 3.11. */
+/**
+ * Runs both sides and compares their logs; throws `InterpreterNotFoundError` when the version's
+ * interpreter cannot run here.
+ */
 export async function runAgainstCPython(options: AgainstCPythonOptions): Promise<AgainstCPythonResult> {
-  const python = findPython311();
-  if (python.command === null) throw new InterpreterNotFoundError(`differential-mix: ${python.reason}`);
+  const version = options.version ?? '3.11';
+  const reason = pythonUnavailable(version);
+  if (reason !== null) throw new InterpreterNotFoundError(`differential-mix: CPython ${version}: ${reason}`);
   const longLived = options.longLived ?? 0;
-  const pending = runPythonMix(python.command, options.seed, options.steps, longLived);
+  const pending = runPythonMixVersion(version, options.seed, options.steps, longLived);
   const ours = gclabMixLog(options);
   const theirs = await pending;
   const n = Math.max(ours.lines.length, theirs.lines.length);
@@ -101,7 +136,9 @@ export async function runAgainstCPython(options: AgainstCPythonOptions): Promise
     seed: options.seed,
     steps: options.steps,
     longLived,
-    python: `${python.command} ${python.version}`,
+    version,
+    python: `CPython ${PYTHON_RELEASES[version].release}, ${PYTHON_RELEASES[version].runner}`,
+    collector: (options.collector ?? cpython).name,
     gclab: side(ours.lines, ours.ms),
     cpython: side(theirs.lines, theirs.seconds * 1000),
     identical: firstDifference === null,
@@ -114,27 +151,41 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 /** The text form: both sides' figures, then whether and where the logs differ. */
 export function formatAgainstCPython(r: AgainstCPythonResult): string {
   const row = (name: string, s: MixSide): string =>
-    `${name.padEnd(14)}  ${fmt(s.collections).padStart(11)}  ${s.byGeneration.map(fmt).join(' / ').padEnd(17)}  ${s.count.join(' ').padEnd(11)}  ${s.ms.toFixed(1).padStart(8)}`;
+    `${name.padEnd(18)}  ${fmt(s.collections).padStart(11)}  ${s.byGeneration.map(fmt).join(' / ').padEnd(17)}  ${s.count.join(' ').padEnd(11)}  ${s.ms.toFixed(1).padStart(8)}`;
   const verdict = r.identical
     ? `The logs are identical: all ${fmt(r.gclab.collections)} collections at the same operation, of the same generation, collecting the same objects, and the same final counts.`
     : `The logs differ at line ${r.firstDifference!.line}: gclab ${JSON.stringify(r.firstDifference!.gclab)}, CPython ${JSON.stringify(r.firstDifference!.cpython)}.`;
   return [
     `differential-mix: seed ${r.seed}, ${fmt(r.steps)} steps, ${fmt(r.longLived)} long-lived objects (${r.python})`,
     '',
-    `${'side'.padEnd(14)}  collections  gen 0 / 1 / 2      final count  ms (mix)`,
-    row('gclab cpython', r.gclab),
-    row('CPython 3.11', r.cpython),
+    `${'side'.padEnd(18)}  collections  gen 0 / 1 / 2      final count  ms (mix)`,
+    row(`gclab ${r.collector}`, r.gclab),
+    row(`CPython ${r.version}`, r.cpython),
     '',
     wrap(verdict, 100),
     '',
   ].join('\n');
 }
 
-/** `gclab experiment differential-mix [--steps N] [--seed S] [--long-lived N]`. */
+/** `--version V`: the CPython version, one of `PYTHON_VERSIONS`. */
+const versionFlag = {
+  key: 'version',
+  value: 'v',
+  description: `the CPython version compared (${PYTHON_VERSIONS.join(', ')}) and gclab's model of it`,
+  defaultValue: '3.11',
+  parse: (text: string): PythonVersion => {
+    const v = text.trim();
+    if (!isPythonVersion(v))
+      throw new ExperimentOptionError(`expected one of ${PYTHON_VERSIONS.join(', ')}.`);
+    return v;
+  },
+};
+
+/** `gclab experiment differential-mix [--steps N] [--seed S] [--long-lived N] [--version V]`. */
 export const differentialMix: Experiment<AgainstCPythonResult> = {
   name: 'differential-mix',
   summary:
-    "The differential mix under gclab's cpython collector and under CPython 3.11 itself: are the collection logs identical?",
+    "The differential mix under gclab's model of a CPython version (3.11 by default) and under that CPython itself: are the collection logs identical?",
   options: [
     integerFlag({
       key: 'steps',
@@ -163,16 +214,26 @@ export const differentialMix: Experiment<AgainstCPythonResult> = {
       max: 10_000_000,
       expected: 'a count of long-lived objects from 0 to 10000000',
     }),
+    versionFlag,
   ],
   examples: [
     'experiment differential-mix',
     'experiment differential-mix --steps 1000000 --long-lived 200000 --json',
+    'experiment differential-mix --version 3.13 --steps 1000000',
   ],
-  run: (options) =>
-    runAgainstCPython({
+  run: async (options, context) => {
+    const version = options['version'] as PythonVersion;
+    const name = mixCollectorName(version);
+    const collector = context.collectors.find((c) => c.name === name);
+    if (collector === undefined)
+      throw new ExperimentOptionError(`--version ${version}: no registered collector is named ${name}.`);
+    return runAgainstCPython({
       steps: numberValue(options, 'steps'),
       seed: numberValue(options, 'seed'),
       longLived: numberValue(options, 'longLived'),
-    }),
+      version,
+      collector,
+    });
+  },
   format: formatAgainstCPython,
 };

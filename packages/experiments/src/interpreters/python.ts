@@ -123,15 +123,41 @@ export function runPythonMix(
           reject(new Error(`${command} ${script} failed: ${error.message}\n${stderr}`));
           return;
         }
-        const match = /seconds ([0-9.]+)/.exec(stderr);
-        if (match === null) {
-          reject(new Error(`${script} printed no timing: ${stderr}`));
-          return;
+        try {
+          resolve(parseMixOutput(stdout, stderr));
+        } catch (e) {
+          reject(e);
         }
-        resolve({ lines: stdout.trimEnd().split('\n'), seconds: Number(match[1]) });
       },
     );
   });
+}
+
+/** The log lines and the timing of one run of differential_mix.py, from its standard output and error. */
+function parseMixOutput(stdout: string, stderr: string): PythonMixResult {
+  const match = /seconds ([0-9.]+)/.exec(stderr);
+  if (match === null) throw new Error(`differential_mix.py printed no timing: ${stderr}`);
+  return { lines: stdout.trimEnd().split('\n'), seconds: Number(match[1]) };
+}
+
+/**
+ * Runs `scripts/differential_mix.py SEED STEPS LONG_LIVED VERSION` under CPython `version` (through
+ * `runPython`: 3.11 native, 3.12 on in pyodide), asynchronously. From 3.12 the log's operation
+ * indexes count a `safepoint` after each allocation (runMix's `safepoints` option).
+ */
+export async function runPythonMixVersion(
+  version: PythonVersion,
+  seed: number,
+  steps: number,
+  longLived = 0,
+): Promise<PythonMixResult> {
+  const out = await runPython(version, 'differential_mix.py', [
+    String(seed),
+    String(steps),
+    String(longLived),
+    version,
+  ]);
+  return parseMixOutput(out.stdout, out.stderr);
 }
 
 /**

@@ -87,7 +87,10 @@ describe.skipIf(!available && !inCI)('differential test against CPython 3.11', (
 
   it('the differential-mix experiment reports identical logs, and says so', async () => {
     command();
-    const r = await differentialMix.run({ steps: 20_000, seed: 1, longLived: 0 }, { collectors: [] });
+    const r = await differentialMix.run(
+      { steps: 20_000, seed: 1, longLived: 0, version: '3.11' },
+      { collectors: [cpython] },
+    );
     expect(r.identical).toBe(true);
     expect(r.firstDifference).toBeNull();
     expect(r.gclab.collections).toBe(11);
@@ -99,6 +102,12 @@ describe.skipIf(!available && !inCI)('differential test against CPython 3.11', (
 });
 
 describe('the differential test can fail', () => {
+  it('a version no registered collector models is an option error', async () => {
+    await expect(
+      differentialMix.run({ steps: 10, seed: 1, longLived: 0, version: '3.12' }, { collectors: [cpython] }),
+    ).rejects.toThrow('--version 3.12: no registered collector is named cpython-3.12.');
+  });
+
   it('a different seed gives a different log', () => {
     expect(gclabMix(1, 50_000).lines).not.toEqual(gclabMix(2, 50_000).lines);
   });
