@@ -1,5 +1,5 @@
 /**
- * The test_gc cases against the real CPython 3.12, 3.13 and 3.15 (pyodide): each trace of
+ * The test_gc cases against the real CPython 3.12, 3.13, 3.14 and 3.15 (pyodide): each trace of
  * packages/generational/test/test-gc/ replays under the version's collector (`cpython-3.12` ...),
  * and scripts/test_gc_cases.py runs every case in one interpreter start per version (its batch
  * mode: `== CASE` before each case's lines); the lines must be identical, case for case.
@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type CollectorDescriptor, Heap, parseTrace, replay } from '@gclab/core';
-import { cpython312, cpython313, cpython315 } from '@gclab/generational';
+import { cpython312, cpython313, cpython314, cpython315 } from '@gclab/generational';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type PythonVersion, pythonUnavailable, runPython } from '../../src/interpreters/python.ts';
 
@@ -39,6 +39,7 @@ function splitCases(stdout: string): Map<string, string[]> {
 const VERSIONS: readonly [PythonVersion, CollectorDescriptor][] = [
   ['3.12', cpython312],
   ['3.13', cpython313],
+  ['3.14', cpython314],
   ['3.15', cpython315],
 ];
 
@@ -67,7 +68,7 @@ describe.each(VERSIONS)('test_gc cases against CPython %s', (version, collector)
       const byCase = await lines();
       expect([...byCase.keys()]).toEqual(cases);
       const missing = cases.filter((c) => byCase.get(c)![0]?.startsWith('unavailable') === true);
-      expect(missing).toEqual(version === '3.15' ? [] : ['legacy_finalizer']);
+      expect(missing).toEqual(version === '3.12' || version === '3.13' ? ['legacy_finalizer'] : []);
     }, 120_000);
 
     it.each(cases)(
