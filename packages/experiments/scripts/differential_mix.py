@@ -15,7 +15,8 @@ MT19937 words, same decoding, same operations) on __slots__ instances with one r
 after gc.freeze(), and records every collection through gc.callbacks into a preallocated list. Prints one line per
 collection, `OPINDEX GENERATION COLLECTED UNCOLLECTABLE` (OPINDEX = the index of the gclab trace
 operation during which the collection ran), then `count C0 C1 C2` (gc.get_count() at the end), and
-on stderr `seconds S`, the wall time of the operations alone.
+on stderr `seconds S`, the wall time of the operations alone, and `frozen N`, gc.get_freeze_count()
+after gc.freeze() (the interpreter's tracked objects and the script's: 3.14's heap_size counts them).
 
 Noise-proofing (each is needed for the counts to be exact):
 - inside the loop only Node instances are allocated: lists, dicts, tuples and bound methods would
@@ -186,12 +187,13 @@ def main():
     roots = [None] * 64
     gc.callbacks.append(callback)
     gc.freeze()
+    frozen = gc.get_freeze_count()
     count, elapsed, logged = run(words, steps, long_lived, roots, sp)
     gc.callbacks.remove(callback)
     out = [f"{LOG[k]} {LOG[k + 1]} {LOG[k + 2]} {LOG[k + 3]}" for k in range(0, logged, 4)]
     out.append(f"count {count[0]} {count[1]} {count[2]}")
     sys.stdout.write("\n".join(out) + "\n")
-    sys.stderr.write(f"seconds {elapsed:.6f}\n")
+    sys.stderr.write(f"seconds {elapsed:.6f}\nfrozen {frozen}\n")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@
  * real CPython (scripts/differential_mix.py, same seed, same operations), the two collection logs
  * compared line for line. A line is one collection as a `gc.callbacks` callback records it,
  * `OPINDEX GENERATION COLLECTED UNCOLLECTABLE`; the last line is `count C0 C1 C2` (`gc.get_count()` at
- * the end). Both sides run at once (Python in a child process). From 3.12 the mix has a `safepoint`
- * after each allocation (where the eval breaker runs a scheduled collection) on both sides.
+ * the end). Python runs first (in a child process): it reports how many objects it froze, which the
+ * 3.14 model needs (`mixEnvironment`). From 3.12 the mix has a `safepoint` after each allocation
+ * (where the eval breaker runs a scheduled collection) on both sides.
  */
 import { type CollectorDescriptor, Heap } from '@gclab/core';
 import { type CPythonCollector, cpython } from '@gclab/generational';
@@ -20,7 +21,7 @@ import {
   runPythonMixVersion,
 } from '../interpreters/python.ts';
 import { wrap } from '../wrap.ts';
-import { runMix } from './differential-mix.ts';
+import { ROOT_SLOTS, runMix } from './differential-mix.ts';
 
 /** Options of `runAgainstCPython`. */
 export interface AgainstCPythonOptions {
@@ -78,11 +79,28 @@ export interface AgainstCPythonResult {
 }
 
 /**
+ * What the model of `version` must be told of the Python program's environment that the mix's
+ * operations do not say. Only 3.14 needs it, because its collector marks from the roots and sizes
+ * its increments by the heap: the 64 root slots `R` are a list frozen by gc.freeze(), which CPython
+ * never marks through (`frozenRegisters`), and heap_size counts the `frozen` objects of the
+ * interpreter and the script (`interpreterObjects`). Versions up to 3.13 and 3.15 find external
+ * references by reference counts alone and need nothing.
+ */
+export function mixEnvironment(version: PythonVersion, frozen: number): Record<string, number> {
+  return version === '3.14' ? { frozenRegisters: ROOT_SLOTS, interpreterObjects: frozen } : {};
+}
+
+/**
  * Runs the mix under `options.collector` (default `cpython`) with a callback that records each
  * collection, as Python's does; with a `safepoint` after each allocation when `version` is 3.12 on.
  */
-export function gclabMixLog(options: AgainstCPythonOptions): { lines: string[]; heap: Heap; ms: number } {
-  const heap = new Heap(options.collector ?? cpython);
+export function gclabMixLog(
+  options: AgainstCPythonOptions,
+  frozen = 0,
+): { lines: string[]; heap: Heap; ms: number } {
+  const heap = new Heap(options.collector ?? cpython, {
+    collectorOptions: mixEnvironment(options.version ?? '3.11', frozen),
+  });
   const c = heap.collector as CPythonCollector;
   const lines: string[] = [];
   c.gc.callbacks.push((phase, info) => {
@@ -122,9 +140,9 @@ export async function runAgainstCPython(options: AgainstCPythonOptions): Promise
   const reason = pythonUnavailable(version);
   if (reason !== null) throw new InterpreterNotFoundError(`differential-mix: CPython ${version}: ${reason}`);
   const longLived = options.longLived ?? 0;
-  const pending = runPythonMixVersion(version, options.seed, options.steps, longLived);
-  const ours = gclabMixLog(options);
-  const theirs = await pending;
+  // The model runs after the interpreter, which says how many objects it froze.
+  const theirs = await runPythonMixVersion(version, options.seed, options.steps, longLived);
+  const ours = gclabMixLog(options, theirs.frozen);
   const n = Math.max(ours.lines.length, theirs.lines.length);
   let firstDifference: AgainstCPythonResult['firstDifference'] = null;
   for (let i = 0; i < n && firstDifference === null; i++) {

@@ -100,6 +100,11 @@ export interface PythonMixResult {
   lines: string[];
   /** Seconds of the mix's loop, timed by Python itself (after start-up and drawing the words). */
   seconds: number;
+  /**
+   * `gc.get_freeze_count()` after the script's `gc.freeze()`: the interpreter's own tracked objects
+   * and the script's, all in the permanent generation when the mix starts (3.14's heap_size counts them).
+   */
+  frozen: number;
 }
 
 /**
@@ -136,8 +141,10 @@ export function runPythonMix(
 /** The log lines and the timing of one run of differential_mix.py, from its standard output and error. */
 function parseMixOutput(stdout: string, stderr: string): PythonMixResult {
   const match = /seconds ([0-9.]+)/.exec(stderr);
-  if (match === null) throw new Error(`differential_mix.py printed no timing: ${stderr}`);
-  return { lines: stdout.trimEnd().split('\n'), seconds: Number(match[1]) };
+  const frozen = /frozen (\d+)/.exec(stderr);
+  if (match === null || frozen === null)
+    throw new Error(`differential_mix.py printed no timing or freeze count: ${stderr}`);
+  return { lines: stdout.trimEnd().split('\n'), seconds: Number(match[1]), frozen: Number(frozen[1]) };
 }
 
 /**

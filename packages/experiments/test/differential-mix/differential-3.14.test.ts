@@ -6,26 +6,22 @@
  *
  * The model is given what the real program has and gclab's mix does not: the mix's 64 `R` slots are
  * items of a list frozen by gc.freeze() (CPython's mark_stacks never marks through it; in gclab they
- * are the first 64 registers: `frozenRegisters: 64`), and the interpreter's own 20,947 tracked
- * objects count in heap_size (`interpreterObjects`, measured with gc.get_freeze_count() after
- * gc.freeze() in a fresh 3.14.2). The last tests show that each is needed (without it the log
- * diverges) and so that the comparison can fail.
+ * are the first 64 registers: `frozenRegisters: 64`), and the objects the interpreter and the script
+ * froze count in heap_size (`interpreterObjects`: the script reports gc.get_freeze_count() after its
+ * gc.freeze(), 21,042 in 3.14.2). `mixEnvironment` of the experiment gives both. The last tests show
+ * that each is needed (without it the log diverges) and so that the comparison can fail.
  *
  * It fails, never skips, when CI=true and pyodide-3.14 is not installed; elsewhere it is skipped then.
  */
 import { Heap } from '@gclab/core';
 import { type CPython314Collector, type CPython314Options, cpython314 } from '@gclab/generational';
 import { describe, expect, it } from 'vitest';
+import { mixEnvironment } from '../../src/differential-mix/against-cpython.ts';
 import { ROOT_SLOTS, runMix } from '../../src/differential-mix/differential-mix.ts';
-import { pythonUnavailable, runPython } from '../../src/interpreters/python.ts';
+import { pythonUnavailable, runPythonMixVersion } from '../../src/interpreters/python.ts';
 
 const unavailable = pythonUnavailable('3.14');
 const inCI = process.env['CI'] === 'true' || process.env['CI'] === '1';
-
-/** A fresh CPython 3.14.2's tracked objects (gc.get_freeze_count() after gc.freeze()). */
-const INTERPRETER_OBJECTS = 20_947;
-/** The options that give the model the real program's roots and heap_size. */
-const REAL: CPython314Options = { frozenRegisters: ROOT_SLOTS, interpreterObjects: INTERPRETER_OBJECTS };
 
 /** The mix under `cpython-3.14` with a callback that records each collection, as Python's does. */
 function gclabMix(seed: number, steps: number, longLived: number, options: CPython314Options): string[] {
@@ -41,17 +37,16 @@ function gclabMix(seed: number, steps: number, longLived: number, options: CPyth
   return lines;
 }
 
-/** The real interpreter's log of the same mix. */
-async function pythonMix(seed: number, steps: number, longLived: number): Promise<string[]> {
+/** The real interpreter's log of the same mix, and the options that give the model its environment. */
+async function pythonMix(
+  seed: number,
+  steps: number,
+  longLived: number,
+): Promise<{ lines: string[]; real: CPython314Options }> {
   if (unavailable !== null)
     throw new Error(`CI=true and the 3.14 differential test cannot run: ${unavailable}`);
-  const out = await runPython('3.14', 'differential_mix.py', [
-    String(seed),
-    String(steps),
-    String(longLived),
-    '3.14',
-  ]);
-  return out.stdout.trimEnd().split('\n');
+  const out = await runPythonMixVersion('3.14', seed, steps, longLived);
+  return { lines: out.lines, real: mixEnvironment('3.14', out.frozen) };
 }
 
 /** Index of the first line where `a` and `b` differ, or -1. */
@@ -61,21 +56,22 @@ function firstDivergence(a: readonly string[], b: readonly string[]): number {
 }
 
 describe.skipIf(unavailable !== null && !inCI)('differential test against CPython 3.14', () => {
-  let seed1: Promise<string[]> | undefined;
-  let seed7: Promise<string[]> | undefined;
-  const real1 = (): Promise<string[]> => {
+  type Real = Awaited<ReturnType<typeof pythonMix>>;
+  let seed1: Promise<Real> | undefined;
+  let seed7: Promise<Real> | undefined;
+  const real1 = (): Promise<Real> => {
     seed1 ??= pythonMix(1, 300_000, 0);
     return seed1;
   };
-  const real7 = (): Promise<string[]> => {
+  const real7 = (): Promise<Real> => {
     seed7 ??= pythonMix(7, 300_000, 50_000);
     return seed7;
   };
 
   it('seed 1, 300,000 steps: identical collection logs and final counts', async () => {
-    const py = real1();
-    const model = gclabMix(1, 300_000, 0, REAL);
-    const lines = await py;
+    const { lines, real } = await real1();
+    expect(real.interpreterObjects).toBeGreaterThan(20_000);
+    const model = gclabMix(1, 300_000, 0, real);
     expect(firstDivergence(model, lines)).toBe(-1);
     expect(model).toEqual(lines);
     // Every automatic collection is an increment (generation 1), marks (0) and collects alternating.
@@ -86,9 +82,8 @@ describe.skipIf(unavailable !== null && !inCI)('differential test against CPytho
   }, 60_000);
 
   it('seed 7, 50,000 long-lived objects then 300,000 steps: identical logs', async () => {
-    const py = real7();
-    const model = gclabMix(7, 300_000, 50_000, REAL);
-    const lines = await py;
+    const { lines, real } = await real7();
+    const model = gclabMix(7, 300_000, 50_000, real);
     expect(firstDivergence(model, lines)).toBe(-1);
     expect(model).toEqual(lines);
     // The scavenge that finally takes the long-lived chain's garbage collects over 60,000 at once.
@@ -96,13 +91,13 @@ describe.skipIf(unavailable !== null && !inCI)('differential test against CPytho
   }, 60_000);
 
   it('marking through the 64 R registers diverges at the second increment (seed 1)', async () => {
-    const lines = await real1();
-    const model = gclabMix(1, 300_000, 0, { interpreterObjects: INTERPRETER_OBJECTS });
+    const { lines, real } = await real1();
+    const model = gclabMix(1, 300_000, 0, { interpreterObjects: real.interpreterObjects! });
     expect(firstDivergence(model, lines)).toBe(2);
   }, 60_000);
 
   it("leaving the interpreter's objects out of heap_size diverges at collection 56 (seed 7)", async () => {
-    const lines = await real7();
+    const { lines } = await real7();
     const model = gclabMix(7, 300_000, 50_000, { frozenRegisters: ROOT_SLOTS });
     expect(firstDivergence(model, lines)).toBe(56);
   }, 60_000);
