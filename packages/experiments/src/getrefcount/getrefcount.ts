@@ -175,7 +175,7 @@ export async function runGetrefcountVersions(
     versions.map(async (version): Promise<number[] | string> => {
       const reason = pythonUnavailable(version);
       if (reason !== null) return reason;
-      const out = await runPython(version, 'getrefcount_example.py', []);
+      const out = await runPython(version, 'getrefcount_example.py', [], { quick: true });
       return out.stdout.trim().split(/\s+/).map(Number);
     }),
   );

@@ -52,13 +52,16 @@ export function findCPython(
   return { command: null, reason: `no ${what} on PATH (${seen.join('; ')})` };
 }
 
-/** CPython 3.11 (what the differential mix models): `python3.11`, then `python3`. */
+let python311: PythonLookup | undefined;
+
+/** CPython 3.11 (what the differential mix models): `python3.11`, then `python3` (looked up once). */
 export function findPython311(): PythonLookup {
-  return findCPython(
+  python311 ??= findCPython(
     ['python3.11', 'python3'],
     (major, minor) => major === 3 && minor === 11,
     'CPython 3.11',
   );
+  return python311;
 }
 
 /** Output of a finished Python script. */
@@ -211,13 +214,15 @@ export function pythonUnavailable(version: PythonVersion): string | null {
  * Rejects with `InterpreterNotFoundError` when the version cannot run here, and with an Error
  * holding its standard error when the script fails. `mounts` names directories (besides the
  * script's own) that the script reads or writes: the native interpreter sees every file anyway,
- * WebAssembly sees them once run-pyodide.mjs mounts them (GCLAB_PYODIDE_MOUNTS).
+ * WebAssembly sees them once run-pyodide.mjs mounts them (GCLAB_PYODIDE_MOUNTS). `quick`: a short
+ * script whose speed is not measured (WebAssembly's baseline compiler only: about 1 s less CPU to
+ * start, Python itself slower).
  */
 export function runPython(
   version: PythonVersion,
   scriptPath: string,
   args: readonly string[],
-  options: { timeoutMs?: number; mounts?: readonly string[] } = {},
+  options: { timeoutMs?: number; mounts?: readonly string[]; quick?: boolean } = {},
 ): Promise<PythonOutput> {
   const reason = pythonUnavailable(version);
   if (reason !== null) return Promise.reject(new InterpreterNotFoundError(`CPython ${version}: ${reason}`));
@@ -225,7 +230,18 @@ export function runPython(
   const [command, argv] =
     version === '3.11'
       ? [findPython311().command!, [script, ...args]]
-      : [process.execPath, [pythonScript('run-pyodide.mjs'), version, script, ...args]];
+      : [
+          process.execPath,
+          [
+            // A short script starts a third faster in WebAssembly's baseline compiler alone (no
+            // optimizing tier-up, which costs more CPU than it saves in a second or two of Python).
+            ...(options.quick === true ? ['--liftoff-only'] : []),
+            pythonScript('run-pyodide.mjs'),
+            version,
+            script,
+            ...args,
+          ],
+        ];
   return new Promise((resolve, reject) => {
     execFile(
       command,
