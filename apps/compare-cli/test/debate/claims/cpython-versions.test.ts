@@ -65,11 +65,30 @@ describe('claim 4 per CPython version', () => {
   });
 });
 
-/** A cell whose longest pause took `ms` and did `work`, in `count` pauses. */
-function pausing(workload: string, name: string, count: number, ms: number, work: number): CellResult {
+/**
+ * A cell whose longest pause took `ms` and did `work`, in `count` pauses; `cycle` are its cycle
+ * collections by kind (gen0, gen1, gen2): [count, work examined, ms].
+ */
+function pausing(
+  workload: string,
+  name: string,
+  count: number,
+  ms: number,
+  work: number,
+  cycle: Record<string, [number, number, number]> = {},
+): CellResult {
   const c = okCell(workload, name);
-  const m = c.measurement as unknown as { pauses: { count: number; workMax: number } };
-  m.pauses = { count, workMax: work };
+  const m = c.measurement as unknown as {
+    pauses: {
+      count: number;
+      workMax: number;
+      byKind: Record<string, { count: number; totalMs: number; work: number }>;
+    };
+  };
+  const byKind = Object.fromEntries(
+    Object.entries(cycle).map(([k, [n, w, t]]) => [k, { count: n, work: w, totalMs: t }]),
+  );
+  m.pauses = { count, workMax: work, byKind: { ...byKind, cascade: { count: 1, work, totalMs: ms } } };
   c.summary!.pauseMaxMs = { n: 1, median: ms, min: ms, max: ms, q1: ms, q3: ms };
   return c;
 }
@@ -78,18 +97,18 @@ describe('claim 8 with the CPython versions', () => {
   it('sets 3.13 and 3.14 side by side on every workload both ran, big-del included', () => {
     const cells = [
       pausing('big-del', 'refcount', 1, 5, 2000),
-      pausing('big-del', 'cpython-3.13', 3, 6, 2000),
-      pausing('big-del', 'cpython-3.14', 4, 6, 2000),
-      pausing('rings', 'cpython-3.13', 12, 2, 900),
-      pausing('rings', 'cpython-3.14', 30, 1, 300),
+      pausing('big-del', 'cpython-3.13', 3, 6, 2000, { gen0: [2, 10, 1], gen2: [1, 2000, 5] }),
+      pausing('big-del', 'cpython-3.14', 4, 6, 2000, { gen1: [3, 12, 1], gen2: [1, 2000, 5] }),
+      pausing('rings', 'cpython-3.13', 12, 2, 900, { gen0: [10, 5000, 8], gen1: [2, 3000, 4] }),
+      pausing('rings', 'cpython-3.14', 30, 1, 300, { gen1: [30, 9000, 9] }),
     ];
     const d = debateData(cells, [collector('refcount', 'reference-counting', true)]);
     const r = judge(cascade, { ...d, plan: { ...d.plan, workloads: ['big-del', 'rings'] } });
     expect(r.paragraph).toContain(
-      "3.13's generational (cpython-3.13) against 3.14's incremental (cpython-3.14): big-del: 3 pauses",
+      "3.13's generational (cpython-3.13) against 3.14's incremental (cpython-3.14), their cycle collections alone: big-del: 3 collections examining 2.01k objects (670 each on average",
     );
     expect(r.paragraph).toContain(
-      'rings: 12 pauses, longest 2 ms (work 900) against 30, longest 1 ms (work 300)',
+      'rings: 12 collections examining 8k objects (667 each on average, 12 ms in all) against 30 collections examining 9k objects (300 each on average, 9 ms in all)',
     );
     expect(r.table.rows.map((row) => row[0])).toEqual([
       'refcount',
