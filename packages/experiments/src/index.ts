@@ -58,7 +58,6 @@ export {
   getrefcount,
   runGetrefcount,
   runGetrefcountVersions,
-  VERSION_COLLECTOR,
   VERSION_CONVENTION,
 } from './getrefcount/getrefcount.ts';
 export {
@@ -81,6 +80,7 @@ export {
   runPythonMix,
   runPythonMixVersion,
   runPythonScript,
+  VERSION_COLLECTOR,
 } from './interpreters/python.ts';
 export {
   formatMemoryRelease,

@@ -19,6 +19,7 @@ import {
   type PythonVersion,
   pythonUnavailable,
   runPythonMixVersion,
+  VERSION_COLLECTOR,
 } from '../interpreters/python.ts';
 import { wrap } from '../wrap.ts';
 import { ROOT_SLOTS, runMix } from './differential-mix.ts';
@@ -35,11 +36,13 @@ export interface AgainstCPythonOptions {
   version?: PythonVersion;
   /** gclab's model of that version (default `cpython`, the 3.11 model). */
   collector?: CollectorDescriptor;
+  /** The model's options (default: `mixEnvironment` of the version and the objects Python froze). */
+  collectorOptions?: Record<string, number>;
 }
 
 /** The name of gclab's collector modelling CPython `version`: `cpython` (3.11), else `cpython-VERSION`. */
 export function mixCollectorName(version: PythonVersion): string {
-  return version === '3.11' ? 'cpython' : `cpython-${version}`;
+  return VERSION_COLLECTOR[version];
 }
 
 /** One side's collection log, summed up. */
@@ -99,7 +102,7 @@ export function gclabMixLog(
   frozen = 0,
 ): { lines: string[]; heap: Heap; ms: number } {
   const heap = new Heap(options.collector ?? cpython, {
-    collectorOptions: mixEnvironment(options.version ?? '3.11', frozen),
+    collectorOptions: options.collectorOptions ?? mixEnvironment(options.version ?? '3.11', frozen),
   });
   const c = heap.collector as CPythonCollector;
   const lines: string[] = [];
@@ -131,6 +134,18 @@ function side(lines: readonly string[], ms: number): MixSide {
   return { collections: log.length, byGeneration, count, ms };
 }
 
+/** The first line (1-based) where the two logs differ, with both sides' lines; null when identical. */
+export function firstDifference(
+  gclab: readonly string[],
+  cpython: readonly string[],
+): AgainstCPythonResult['firstDifference'] {
+  const n = Math.max(gclab.length, cpython.length);
+  for (let i = 0; i < n; i++) {
+    if (gclab[i] !== cpython[i]) return { line: i + 1, gclab: gclab[i] ?? null, cpython: cpython[i] ?? null };
+  }
+  return null;
+}
+
 /**
  * Runs both sides and compares their logs; throws `InterpreterNotFoundError` when the version's
  * interpreter cannot run here.
@@ -143,12 +158,7 @@ export async function runAgainstCPython(options: AgainstCPythonOptions): Promise
   // The model runs after the interpreter, which says how many objects it froze.
   const theirs = await runPythonMixVersion(version, options.seed, options.steps, longLived);
   const ours = gclabMixLog(options, theirs.frozen);
-  const n = Math.max(ours.lines.length, theirs.lines.length);
-  let firstDifference: AgainstCPythonResult['firstDifference'] = null;
-  for (let i = 0; i < n && firstDifference === null; i++) {
-    if (ours.lines[i] !== theirs.lines[i])
-      firstDifference = { line: i + 1, gclab: ours.lines[i] ?? null, cpython: theirs.lines[i] ?? null };
-  }
+  const first = firstDifference(ours.lines, theirs.lines);
   return {
     experiment: 'differential-mix',
     seed: options.seed,
@@ -159,8 +169,8 @@ export async function runAgainstCPython(options: AgainstCPythonOptions): Promise
     collector: (options.collector ?? cpython).name,
     gclab: side(ours.lines, ours.ms),
     cpython: side(theirs.lines, theirs.seconds * 1000),
-    identical: firstDifference === null,
-    firstDifference,
+    identical: first === null,
+    firstDifference: first,
   };
 }
 

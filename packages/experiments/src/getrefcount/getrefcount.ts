@@ -29,6 +29,7 @@ import {
   parsePythonVersions,
   pythonUnavailable,
   runPython,
+  VERSION_COLLECTOR,
 } from '../interpreters/python.ts';
 
 /** The example under CPython 3.11's calling convention (the one of examples/traces/getrefcount.trace). */
@@ -95,15 +96,6 @@ const CONVENTION_TRACE: Readonly<Record<GetrefcountConvention, string>> = {
   '3.10': GETREFCOUNT_310,
   '3.11': GETREFCOUNT_311,
   '3.14': GETREFCOUNT_314,
-};
-
-/** The model of each CPython version: the collector of that name. */
-export const VERSION_COLLECTOR: Readonly<Record<PythonVersion, string>> = {
-  '3.11': 'cpython',
-  '3.12': 'cpython-3.12',
-  '3.13': 'cpython-3.13',
-  '3.14': 'cpython-3.14',
-  '3.15': 'cpython-3.15',
 };
 
 /**

@@ -189,6 +189,15 @@ export const PYTHON_RELEASES: Readonly<Record<PythonVersion, { release: string; 
   '3.15': { release: '3.15.0rc1', runner: 'WebAssembly, pyodide 315.0.0-alpha.2' },
 };
 
+/** gclab's model of each CPython version: the collector of that name. */
+export const VERSION_COLLECTOR: Readonly<Record<PythonVersion, string>> = {
+  '3.11': 'cpython',
+  '3.12': 'cpython-3.12',
+  '3.13': 'cpython-3.13',
+  '3.14': 'cpython-3.14',
+  '3.15': 'cpython-3.15',
+};
+
 /** Whether `text` names one of `PYTHON_VERSIONS`. */
 export function isPythonVersion(text: string): text is PythonVersion {
   return (PYTHON_VERSIONS as readonly string[]).includes(text);

@@ -13,28 +13,25 @@
  *
  * It fails, never skips, when CI=true and pyodide-3.14 is not installed; elsewhere it is skipped then.
  */
-import { Heap } from '@gclab/core';
-import { type CPython314Collector, type CPython314Options, cpython314 } from '@gclab/generational';
+import { type CPython314Options, cpython314 } from '@gclab/generational';
 import { describe, expect, it } from 'vitest';
-import { mixEnvironment } from '../../src/differential-mix/against-cpython.ts';
-import { ROOT_SLOTS, runMix } from '../../src/differential-mix/differential-mix.ts';
+import { firstDifference, gclabMixLog, mixEnvironment } from '../../src/differential-mix/against-cpython.ts';
+import { ROOT_SLOTS } from '../../src/differential-mix/differential-mix.ts';
 import { pythonUnavailable, runPythonMixVersion } from '../../src/interpreters/python.ts';
 
 const unavailable = pythonUnavailable('3.14');
 const inCI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 
-/** The mix under `cpython-3.14` with a callback that records each collection, as Python's does. */
+/** The mix under `cpython-3.14` with `options`, logged as Python's callback logs it. */
 function gclabMix(seed: number, steps: number, longLived: number, options: CPython314Options): string[] {
-  const heap = new Heap(cpython314, { collectorOptions: options });
-  const c = heap.collector as CPython314Collector;
-  const lines: string[] = [];
-  c.gc.callbacks.push((phase, info) => {
-    if (phase === 'stop')
-      lines.push(`${heap.opIndex} ${info.generation} ${info.collected} ${info.uncollectable}`);
-  });
-  runMix(heap, { seed, steps, longLived, safepoints: true });
-  lines.push(`count ${c.gc.get_count().join(' ')}`);
-  return lines;
+  return gclabMixLog({
+    seed,
+    steps,
+    longLived,
+    version: '3.14',
+    collector: cpython314,
+    collectorOptions: options as Record<string, number>,
+  }).lines;
 }
 
 /** The real interpreter's log of the same mix, and the options that give the model its environment. */
@@ -49,10 +46,9 @@ async function pythonMix(
   return { lines: out.lines, real: mixEnvironment('3.14', out.frozen) };
 }
 
-/** Index of the first line where `a` and `b` differ, or -1. */
+/** Index (0-based) of the first line where the two logs differ, or -1. */
 function firstDivergence(a: readonly string[], b: readonly string[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if (a[i] !== b[i]) return i;
-  return -1;
+  return (firstDifference(a, b)?.line ?? 0) - 1;
 }
 
 describe.skipIf(unavailable !== null && !inCI)('differential test against CPython 3.14', () => {
