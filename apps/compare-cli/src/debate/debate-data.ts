@@ -52,12 +52,16 @@ export const TIME_SPACE_HEAPS: readonly string[] = ['1.5x', '2x', '3x', '4x', '6
 
 /**
  * Collectors of the time-space curves, when registered: CPython's (3.11's, and 3.13's generational
- * beside 3.14's incremental) and the modern tracing ones.
+ * beside 3.14's incremental), the tracing ones (the classic mark-sweep and incremental, the modern
+ * immix, sticky-immix and gen-copy) and modern counting (lxr).
  */
 export const TIME_SPACE_COLLECTORS: readonly string[] = [
   'cpython',
   'cpython-3.13',
   'cpython-3.14',
+  'lxr',
+  'immix',
+  'sticky-immix',
   'gen-copy',
   'incremental',
   'mark-sweep',

@@ -10,6 +10,7 @@ import type { DebateData } from '../debate-data.ts';
 import { cellOf, cellsOf } from './cells.ts';
 import type { Claim, ClaimVerdict, ClaimWriting } from './claim.ts';
 import { opening } from './claim.ts';
+import { MODERN_COUNTING, MODERN_TRACING } from './modern-sides.ts';
 
 /** The figures of claim 8. */
 export interface CascadeFigures {
@@ -25,6 +26,8 @@ export interface CascadeFigures {
   wholeInOnePause: boolean;
   /** cpython-3.13's and cpython-3.14's cells on each workload both completed, in matrix order. */
   versions: Array<{ workload: string; v313: CellResult; v314: CellResult }>;
+  /** The modern sides' big-del cells that completed: lxr, then immix, sticky-immix and gen-copy. */
+  modern: CellResult[];
 }
 
 /** Median over the invocations of a cell's longest pause. */
@@ -104,6 +107,9 @@ export const cascade: Claim<CascadeFigures> = {
         const v314 = cellOf(data.main, workload, 'cpython-3.14');
         return v313 === undefined || v314 === undefined ? [] : [{ workload, v313, v314 }];
       }),
+      modern: [MODERN_COUNTING, ...MODERN_TRACING]
+        .map((name) => cellOf(data.main, 'big-del', name))
+        .filter((c): c is CellResult => c !== undefined),
     };
   },
 
@@ -156,8 +162,26 @@ export const cascade: Claim<CascadeFigures> = {
             'structure goes: then all of it is freed at once. Deferring the counting of roots does not change that' +
             `${deferred === undefined ? '' : ` (refcount-deferred freed ${formatCount(deferred.measurement!.pauses.workMax)} objects in its longest pause)`}; ` +
             'only freeing lazily, a bounded number of objects per step, would bound the pause. ' +
+            modernSentence(f.modern, f.elements) +
             versionsSentence(f.versions) +
             'Pause times are wall-clock and noisy on a busy machine; the objects freed in the pause are exact.',
     };
   },
 };
+
+/** The modern sides' pauses on big-del: whether lxr's RC pauses bound the cascade, against the tracing ones. */
+function modernSentence(modern: readonly CellResult[], elements: number): string {
+  if (modern.length === 0 || modern[0]!.cell.collector !== MODERN_COUNTING) return '';
+  const lxr = modern[0]!;
+  const whole = lxr.measurement!.pauses.workMax >= elements;
+  const one = (c: CellResult): string =>
+    `${c.cell.collector} ${c.measurement!.pauses.count} pauses, longest ${formatMs(maxPause(c))} ` +
+    `(work ${formatCount(c.measurement!.pauses.workMax)})`;
+  return (
+    `The modern sides on big-del: ${modern.map(one).join('; ')}. ${MODERN_COUNTING} does its counting in pauses ` +
+    '(RC epochs), so the dropped list is freed at a pause rather than at the `del`' +
+    (whole
+      ? ', and all of it in that one pause: LXR bounds such a pause by handing decrements to concurrent threads, which this stop-the-world model does not have. '
+      : `, and no pause did work on as many objects as the list holds (${formatCount(elements)}): its work was spread over several pauses. `)
+  );
+}

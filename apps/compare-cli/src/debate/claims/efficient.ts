@@ -1,7 +1,8 @@
 /**
  * Claim 2: "Reference counting is incredibly efficient and straightforward", judged on the acyclic
  * workloads: promptness (garbage peak), peak memory and wall time of refcount against the tracing
- * collectors.
+ * collectors; beside them the two modern sides (`modern-sides.ts`): lxr against the fastest of
+ * immix, sticky-immix and gen-copy.
  */
 import type { CellResult } from '@gclab/bench';
 import { formatMs, formatRatio } from '../../report/figures.ts';
@@ -9,6 +10,7 @@ import type { DebateData } from '../debate-data.ts';
 import { cellOf, clearlyFaster, garbagePeak, list, mib, names, spreadText, wall } from './cells.ts';
 import type { Claim, ClaimVerdict, ClaimWriting } from './claim.ts';
 import { opening } from './claim.ts';
+import { MODERN_COUNTING, MODERN_TRACING, type SidesRow, sidesRow, sidesSentence } from './modern-sides.ts';
 
 /** Refcount and the tracing collectors on one acyclic workload. */
 export interface EfficientWorkload {
@@ -41,6 +43,8 @@ export interface EfficientFigures {
   /** Workloads where the fastest tracing collector beat refcount beyond the noise, and the reverse. */
   slower: string[];
   faster: string[];
+  /** Per acyclic workload, lxr against the fastest modern tracing collector (when both ran). */
+  modern: SidesRow[];
 }
 
 /** Claim 2: counting is prompt and small, not fast. */
@@ -78,6 +82,14 @@ export const efficient: Claim<EfficientFigures> = {
       smaller: workloads.filter((w) => w.rcPeak < w.tracingMedianPeak).map((w) => w.workload),
       slower: workloads.filter((w) => clearlyFaster(w.fastest, w.rc)).map((w) => w.workload),
       faster: workloads.filter((w) => clearlyFaster(w.rc, w.fastest)).map((w) => w.workload),
+      modern: acyclic.flatMap((w) => {
+        const row = sidesRow(
+          w,
+          cellOf(data.main, w, MODERN_COUNTING),
+          MODERN_TRACING.map((t) => cellOf(data.main, w, t)),
+        );
+        return row === undefined ? [] : [row];
+      }),
     };
   },
 
@@ -93,7 +105,10 @@ export const efficient: Claim<EfficientFigures> = {
           `${w.workload}: refcount ${formatMs(wall(w.rc))}, fastest tracing (${w.fastest.cell.collector}) ${formatMs(wall(w.fastest))}`,
       )
       .join('; ');
-    const cells = workloads.flatMap((w) => [w.rc, ...w.tracing]);
+    const cells = workloads.flatMap((w) => {
+      const lxr = f.modern.find((m) => m.at === w.workload)?.counting;
+      return lxr === undefined ? [w.rc, ...w.tracing] : [w.rc, lxr, ...w.tracing];
+    });
     return {
       experiment:
         `The acyclic workloads (${list(acyclic)}) under refcount and the tracing collectors (${list(tracing)}): ` +
@@ -114,7 +129,7 @@ export const efficient: Claim<EfficientFigures> = {
         kind: 'bars',
         caption: 'Peak outstanding garbage (unreachable, not yet freed) on the acyclic workloads.',
         axis: 'peak outstanding garbage (MiB) →',
-        rows: ['refcount', ...tracing],
+        rows: f.modern.length > 0 ? ['refcount', MODERN_COUNTING, ...tracing] : ['refcount', ...tracing],
         panels: acyclic,
         bars: cells.map((c) => ({
           row: c.cell.collector,
@@ -135,7 +150,26 @@ export const efficient: Claim<EfficientFigures> = {
           : faster.length > 0
             ? `refcount was faster beyond the noise on ${list(faster)}: `
             : 'the differences stay within the noise of the runs: ') +
-        'counting buys promptness and small heaps, paid for with work on every reference store. "Straightforward" is not measured here.',
+        'counting buys promptness and small heaps, paid for with work on every reference store. ' +
+        modernText(f.modern) +
+        '"Straightforward" is not measured here.',
     };
   },
 };
+
+/** The modern sides on the acyclic workloads: time, and what deferral costs in promptness. */
+function modernText(modern: readonly SidesRow[]): string {
+  if (modern.length === 0) return '';
+  const garbage = modern.map((m) => `${mib(garbagePeak(m.counting))} on ${m.at}`).join(', ');
+  const peak = modern
+    .map(
+      (m) =>
+        `${mib(m.counting.measurement!.memory.peakReservedBytes)} against ${mib(m.tracing.measurement!.memory.peakReservedBytes)} (${m.tracing.cell.collector})`,
+    )
+    .join(', ');
+  return (
+    sidesSentence(modern) +
+    `Modern counting gives up some promptness for its speed: ${MODERN_COUNTING} frees garbage at its RC pauses, not at ` +
+    `the store (garbage peak ${garbage}), and reserved ${peak} at its peak. `
+  );
+}
