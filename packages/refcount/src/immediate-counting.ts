@@ -10,8 +10,9 @@
  * just reached 2, 4 or 8 is one shift and one test on the count it wrote; `stats()` reports the
  * objects whose count exceeded 1, 3 and 7 and their share of the objects allocated.
  */
-import { COUNT_SLOT, ReferenceCounting } from './reference-counting.ts';
+
 import { CountCeilings, PASSING } from './count-ceilings.ts';
+import { COUNT_SLOT, ReferenceCounting } from './reference-counting.ts';
 
 /** Counts every root write and field store; frees at zero. Subclasses name the plan. */
 export abstract class ImmediateCounting extends ReferenceCounting {

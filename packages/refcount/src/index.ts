@@ -5,6 +5,9 @@
  * `ReferenceCounting` is the shared counting and cascade that
  * `@gclab/generational` builds CPython's cycle collector on.
  */
+
+export { ABOVE_1_BIT, ABOVE_3_BIT, ABOVE_7_BIT, CountCeilings } from './count-ceilings.ts';
+export { ImmediateCounting } from './immediate-counting.ts';
 export {
   DEFAULT_ZCT_THRESHOLD,
   DeferredReferenceCounting,
@@ -24,6 +27,4 @@ export {
   type TrialDeletionOptions,
   WHITE,
 } from './plans/trial-deletion.ts';
-export { ABOVE_1_BIT, ABOVE_3_BIT, ABOVE_7_BIT, CountCeilings } from './count-ceilings.ts';
-export { ImmediateCounting } from './immediate-counting.ts';
 export { COUNT_SLOT, ReferenceCounting } from './reference-counting.ts';

@@ -120,7 +120,10 @@ export class TrialDeletion extends ImmediateCounting {
   candidates = 0;
   /** Candidates buffered so far. */
   candidatesBuffered = 0;
-  /** Candidates MarkRoots found no longer purple (an increment reached them) and dropped. */
+  /**
+   * Candidates MarkRoots found no longer purple and dropped: an increment blackened them, or an
+   * earlier candidate's MarkGray already reached them (Scan reaches them from it).
+   */
   candidatesDropped = 0;
   /** Cycle collections run. */
   cycleCollections = 0;
@@ -493,7 +496,8 @@ export class TrialDeletion extends ImmediateCounting {
         continue;
       }
       buffered++;
-      if ((w & NREFS_MASK) === 0) this.fail(`the object at ${hex(addr)} has no reference field but is buffered`);
+      if ((w & NREFS_MASK) === 0)
+        this.fail(`the object at ${hex(addr)} has no reference field but is buffered`);
       const index = words[(addr >> 2) + INDEX_SLOT]!;
       if (index >= this.buffer.length || items[index] !== addr)
         this.fail(`the object at ${hex(addr)} is buffered but not at its buffer index ${index}`);
