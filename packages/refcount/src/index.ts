@@ -1,9 +1,13 @@
 /**
  * @gclab/refcount: reference-counting collectors. `refcount` counts every reference (CPython's
  * immediate counting, cycles leak); `refcount-deferred` is Deutsch-Bobrow deferred counting with a
- * zero-count table. `ReferenceCounting` is the shared counting and cascade that
+ * zero-count table; `refcount-trial-deletion` adds Bacon & Rajan's trial deletion (cycles).
+ * `ReferenceCounting` is the shared counting and cascade that
  * `@gclab/generational` builds CPython's cycle collector on.
  */
+
+export { ABOVE_1_BIT, ABOVE_3_BIT, ABOVE_7_BIT, CountCeilings } from './count-ceilings.ts';
+export { ImmediateCounting } from './immediate-counting.ts';
 export {
   DEFAULT_ZCT_THRESHOLD,
   DeferredReferenceCounting,
@@ -12,4 +16,15 @@ export {
   ZCT_BIT,
 } from './plans/deferred-refcount.ts';
 export { ImmediateReferenceCounting, refcount } from './plans/refcount.ts';
+export {
+  BUFFERED_BIT,
+  COLOUR_MASK,
+  DEFAULT_CANDIDATE_THRESHOLD,
+  GRAY,
+  PURPLE,
+  refcountTrialDeletion,
+  TrialDeletion,
+  type TrialDeletionOptions,
+  WHITE,
+} from './plans/trial-deletion.ts';
 export { COUNT_SLOT, ReferenceCounting } from './reference-counting.ts';

@@ -119,13 +119,30 @@ export abstract class ReferenceCounting extends CollectorBase {
     this.heap.memory.words[(addr >> 2) + COUNT_SLOT]!++;
   }
 
-  /** Subtracts one from the count of the object at `addr` (non-null); frees it at zero (cascade). */
+  /**
+   * Subtracts one from the count of the object at `addr` (non-null); frees it at zero (cascade). A
+   * count left above zero is reported to `survived` when `watchesSurvivors` is set.
+   */
   protected decrement(addr: number): void {
     this.heap.counters.rcDecrements++;
     const words = this.heap.memory.words;
     const i = (addr >> 2) + COUNT_SLOT;
     if (--words[i]! === 0) this.release(addr);
+    else if (this.watchesSurvivors) this.survived(addr);
   }
+
+  /**
+   * Whether every decrement that leaves a count above zero (in `decrement` and inside cascades) is
+   * reported to `survived`: trial deletion's candidate roots (Bacon & Rajan's PossibleRoot). False
+   * here: such a decrement then costs one test of this constant field.
+   */
+  protected readonly watchesSurvivors: boolean = false;
+
+  /**
+   * Hook (only while `watchesSurvivors`): the count of the object at `addr` was decremented and is
+   * still above zero. It may be called inside a cascade, so it must not change counts or free objects.
+   */
+  protected survived(_addr: number): void {}
 
   /**
    * Frees `addr`, whose count is zero, and then iteratively every object whose count the freeing
@@ -165,6 +182,7 @@ export abstract class ReferenceCounting extends CollectorBase {
     const counters = heap.counters;
     const fieldOffset = this.fieldOffset;
     const stack = this.cascade;
+    const watch = this.watchesSurvivors;
     const base = stack.length;
     let top = base;
     const n0 = words[addr >> 2]! & NREFS_MASK;
@@ -177,6 +195,7 @@ export abstract class ReferenceCounting extends CollectorBase {
         if (ref !== 0) {
           counters.rcDecrements++;
           if (--words[(ref >> 2) + COUNT_SLOT]! === 0) items[top++] = ~ref;
+          else if (watch) this.survived(ref);
         }
       }
     }
@@ -208,7 +227,10 @@ export abstract class ReferenceCounting extends CollectorBase {
         obj = ~obj;
       } else {
         counters.rcDecrements++;
-        if (--words[(obj >> 2) + COUNT_SLOT]! !== 0) continue;
+        if (--words[(obj >> 2) + COUNT_SLOT]! !== 0) {
+          if (watch) this.survived(obj);
+          continue;
+        }
       }
       const n = words[obj >> 2]! & NREFS_MASK;
       if (n > 0) {
@@ -270,7 +292,10 @@ export abstract class ReferenceCounting extends CollectorBase {
         obj = ~obj;
       } else {
         counters.rcDecrements++;
-        if (--heap.memory.words[(obj >> 2) + COUNT_SLOT]! !== 0) continue;
+        if (--heap.memory.words[(obj >> 2) + COUNT_SLOT]! !== 0) {
+          if (this.watchesSurvivors) this.survived(obj);
+          continue;
+        }
       }
       if (heap.finalizers.has(obj)) {
         const i = (obj >> 2) + COUNT_SLOT;
@@ -310,6 +335,18 @@ export abstract class ReferenceCounting extends CollectorBase {
    * sets the FINALIZED flag and re-tracks a resurrected object in generation 0.
    */
   protected finalized(_addr: number, _resurrected: boolean): void {}
+
+  /**
+   * Frees one dead object outside a cascade (a collector's own reclamation: trial deletion's
+   * collect-white): `objectFreed`, its block back to obmalloc, the free reported. What happens to
+   * its referents' counts is the caller's business. Returns its size in bytes.
+   */
+  protected freeObject(addr: number): number {
+    const size = this.heap.model.size(this.heap.memory.words, addr);
+    this.freeBlock(addr);
+    this.heap.recordFree(addr, size);
+    return size;
+  }
 
   /**
    * Returns the block of a dead object to obmalloc, after `objectFreed`; `release` reports the free

@@ -1,7 +1,9 @@
 /**
- * The verifier (`verifyCollector` from @gclab/verify) over both counting collectors, and
- * the proof that it catches a broken one: reference counting that skips the decrement of a field's
- * overwritten value.
+ * The verifier (`verifyCollector` from @gclab/verify) over the counting collectors, and the proof
+ * that it catches broken ones: reference counting that skips the decrement of a field's overwritten
+ * value, and three trial deletions with one realistic bug each (reclamation: a scan that never
+ * re-blackens; the barrier: candidates buffered only at an object's first decrement; counts:
+ * scan-black that forgets to restore them).
  */
 
 import type { CollectorDescriptor, Heap } from '@gclab/core';
@@ -9,6 +11,14 @@ import { verifyCollector } from '@gclab/verify';
 import { describe, expect, it } from 'vitest';
 import { refcountDeferred } from '../src/plans/deferred-refcount.ts';
 import { ImmediateReferenceCounting, refcount } from '../src/plans/refcount.ts';
+import {
+  BUFFERED_BIT,
+  COLOUR_MASK,
+  PURPLE,
+  refcountTrialDeletion,
+  TrialDeletion,
+  WHITE,
+} from '../src/plans/trial-deletion.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
 
@@ -25,6 +35,38 @@ const broken: CollectorDescriptor = {
   create: (heap: Heap) => new SkipsOverwrittenDecrement(heap),
 };
 
+/** Trial deletion that never scans: every gray object is taken for garbage (white). */
+class NeverScans extends TrialDeletion {
+  protected override scanBlack(root: number): void {
+    // Count above zero or not, the object goes white like the others.
+    const words = this.heap.memory.words;
+    words[root >> 2] = (words[root >> 2]! & ~COLOUR_MASK) | WHITE;
+  }
+}
+
+/** Candidates buffered only at the first decrement to non-zero an object ever has. */
+class BuffersOnce extends TrialDeletion {
+  private readonly seen = new Set<number>();
+  protected override bufferCandidate(addr: number): void {
+    if (this.seen.has(addr)) {
+      // Flagged buffered by PossibleRoot, but never appended: undo the flag and colour.
+      this.heap.memory.words[addr >> 2]! &= ~(PURPLE | BUFFERED_BIT);
+      return;
+    }
+    this.seen.add(addr);
+    super.bufferCandidate(addr);
+  }
+}
+
+/** ScanBlack that re-blackens without adding back the counts MarkGray subtracted. */
+class ForgetsRestore extends TrialDeletion {
+  protected override restoreCount(_words: Int32Array, _t: number): void {}
+}
+
+function variant(name: string, make: (heap: Heap) => TrialDeletion): CollectorDescriptor {
+  return { ...refcountTrialDeletion, name, create: make };
+}
+
 describe('verifyCollector on the reference-counting collectors', () => {
   it.each([
     { name: 'refcount', descriptor: refcount, collectorOptions: {}, stressRuns: 2 },
@@ -37,14 +79,25 @@ describe('verifyCollector on the reference-counting collectors', () => {
       // Stress mode (two 10,000-op programs, most of the time) for the defaults only.
       stressRuns: 0,
     },
-  ])('$name passes 300 programs (all five properties)', ({ descriptor, collectorOptions, stressRuns }) => {
-    const result = verifyCollector(descriptor, { seed, runs: 300, stressRuns, collectorOptions });
-    expect(result.failure?.trace ?? null).toBeNull();
-    expect(result.passed).toBe(true);
-    expect(result.completeness).toBe('acyclic');
-    // 300 random programs, then the long programs in stress mode.
-    expect(result.figures.programs).toBe(300 + stressRuns);
-  });
+    // Defaults and, in turn, the descriptor's eager option set (candidateThreshold 1).
+    {
+      name: 'refcount-trial-deletion',
+      descriptor: refcountTrialDeletion,
+      collectorOptions: {},
+      stressRuns: 2,
+      completeness: 'full',
+    },
+  ])(
+    '$name passes 300 programs (all five properties)',
+    ({ descriptor, collectorOptions, stressRuns, completeness }) => {
+      const result = verifyCollector(descriptor, { seed, runs: 300, stressRuns, collectorOptions });
+      expect(result.failure?.trace ?? null).toBeNull();
+      expect(result.passed).toBe(true);
+      expect(result.completeness).toBe(completeness ?? 'acyclic');
+      // 300 random programs, then the long programs in stress mode.
+      expect(result.figures.programs).toBe(300 + stressRuns);
+    },
+  );
 
   it('catches refcount that skips the decrement of an overwritten field, in at most 12 ops', () => {
     const result = verifyCollector(broken, { seed, runs: 300 });
@@ -53,5 +106,25 @@ describe('verifyCollector on the reference-counting collectors', () => {
     expect(failure.property).toBe('count-accuracy');
     expect(failure.ops.length).toBeLessThanOrEqual(12);
     expect(failure.trace).toMatch(/^put /m);
+  });
+
+  it.each([
+    { name: 'trial deletion that never scans', make: (h: Heap) => new NeverScans(h), property: 'safety' },
+    {
+      name: 'candidates buffered only at an object’s first decrement',
+      make: (h: Heap) => new BuffersOnce(h),
+      property: 'completeness',
+    },
+    {
+      name: 'scan-black that forgets to restore counts',
+      make: (h: Heap) => new ForgetsRestore(h),
+      property: 'count-accuracy',
+    },
+  ])('catches $name', ({ name, make, property }) => {
+    const result = verifyCollector(variant(name, make), { seed, runs: 300 });
+    expect(result.passed).toBe(false);
+    expect(result.failure!.property).toBe(property);
+    // Shrunk to a handful of operations (5, 6 and 7 at seed 42).
+    expect(result.failure!.ops.length).toBeLessThanOrEqual(10);
   });
 });

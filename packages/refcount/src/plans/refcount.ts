@@ -12,6 +12,10 @@
  * Cycles are never reclaimed: an unreachable cycle keeps counts of at least 1, and the oracle reports
  * it (and what only it reaches) as garbage. That leak is the point of comparison, not a defect.
  *
+ * The counting is `ImmediateCounting` (immediate-counting.ts), which `refcount-trial-deletion` shares;
+ * it keeps the count-ceiling tally (`countAbove1`, `countAbove3`, `countAbove7` and their shares in
+ * `stats()`: objects whose count ever exceeded 1, 3 and 7; count-ceilings.ts).
+ *
  * Trace format 2 (`ReferenceCounting`, see reference-counting.ts): at count zero the finalizer runs
  * first and a resurrected object is not freed; then weak references to it are cleared, their
  * callbacks run, and it is freed. A finalizer in an unreachable cycle never runs.
@@ -23,25 +27,11 @@
  * model, where an argument is one reference, in the callee's register.
  */
 import type { Collector, CollectorDescriptor, Heap } from '@gclab/core';
-import { ReferenceCounting } from '../reference-counting.ts';
+import { ImmediateCounting } from '../immediate-counting.ts';
 
 /** Immediate reference counting: counts every root write and field store, frees at zero. */
-export class ImmediateReferenceCounting extends ReferenceCounting {
+export class ImmediateReferenceCounting extends ImmediateCounting {
   readonly name: string = 'refcount';
-
-  allocate(size: number): number {
-    return this.allocateBlock(size);
-  }
-
-  override rootWritten(oldValue: number, newValue: number): void {
-    if (newValue !== 0) this.increment(newValue);
-    if (oldValue !== 0) this.decrement(oldValue);
-  }
-
-  override writeBarrierPost(_obj: number, _slot: number, oldValue: number, newValue: number): void {
-    if (newValue !== 0) this.increment(newValue);
-    if (oldValue !== 0) this.decrement(oldValue);
-  }
 }
 
 /** Descriptor of `refcount`. */
