@@ -1,5 +1,5 @@
 /**
- * Reading numeric collector options (`CollectorOptions` values are `unknown`: they come from the CLI,
+ * Reading collector options (`CollectorOptions` values are `unknown`: they come from the CLI,
  * JSON configs and tests), with errors a user can act on. Every collector package reads its options
  * here, so a bad value is reported the same way whichever collector it was given to.
  */
@@ -61,6 +61,26 @@ function checkedOption(
   if (typeof value !== 'number' || !accepts(value) || value < min) {
     throw new CollectorOptionError(
       `${collector}: option ${name} must be ${kind} of at least ${min}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The boolean given as option `name`, or `fallback` when it is absent. Throws `CollectorOptionError`
+ * unless the value is `true` or `false`.
+ */
+export function booleanOption(
+  options: CollectorOptions,
+  collector: string,
+  name: string,
+  fallback: boolean,
+): boolean {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new CollectorOptionError(
+      `${collector}: option ${name} must be true or false, got ${String(value)}`,
     );
   }
   return value;

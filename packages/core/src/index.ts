@@ -15,7 +15,7 @@ export {
   FULL_COLLECTION,
   type GcModuleCall,
 } from './collector.ts';
-export { CollectorOptionError, integerOption, numberOption } from './collector-option.ts';
+export { booleanOption, CollectorOptionError, integerOption, numberOption } from './collector-option.ts';
 export {
   COLLECTOR_FAMILIES,
   COLLECTOR_HOOKS,

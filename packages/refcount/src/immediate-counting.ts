@@ -6,18 +6,32 @@
  * referent first, then decrements the old one, so `x = x` never frees `x`; a count reaching zero
  * frees the object and the cascade (`ReferenceCounting.release`).
  *
- * Increments keep the count-ceiling tally (`CountCeilings`, count-ceilings.ts): whether the count
- * just reached 2, 4 or 8 is one shift and one test on the count it wrote; `stats()` reports the
- * objects whose count exceeded 1, 3 and 7 and their share of the objects allocated.
+ * With option `countCeilings: true`, increments keep the count-ceiling tally (`CountCeilings`,
+ * count-ceilings.ts) and `stats()` reports the objects whose count exceeded 1, 3 and 7 and their
+ * share of the objects allocated. It is off by default so that `refcount`'s figures and time stay
+ * what they were: with it off an increment pays one shift and one test on the count it wrote (the
+ * tally itself runs only when a count reaches 2, 4 or 8 and the option is on).
  */
 
+import { booleanOption, type CollectorOptions, type Heap } from '@gclab/core';
 import { CountCeilings, PASSING } from './count-ceilings.ts';
 import { COUNT_SLOT, ReferenceCounting } from './reference-counting.ts';
 
+/** Options of the immediate counting plans. */
+export interface ImmediateCountingOptions extends CollectorOptions {
+  /** Tally the objects whose count ever exceeds 1, 3 and 7 (default false). */
+  countCeilings?: boolean;
+}
+
 /** Counts every root write and field store; frees at zero. Subclasses name the plan. */
 export abstract class ImmediateCounting extends ReferenceCounting {
-  /** Objects whose count exceeded 1, 3 and 7. */
-  readonly ceilings = new CountCeilings();
+  /** Objects whose count exceeded 1, 3 and 7 (null unless option `countCeilings` is on). */
+  readonly ceilings: CountCeilings | null;
+
+  constructor(heap: Heap, plan: string, options: ImmediateCountingOptions = {}) {
+    super(heap);
+    this.ceilings = booleanOption(options, plan, 'countCeilings', false) ? new CountCeilings() : null;
+  }
 
   allocate(size: number): number {
     return this.allocateBlock(size);
@@ -28,7 +42,8 @@ export abstract class ImmediateCounting extends ReferenceCounting {
     this.heap.counters.rcIncrements++;
     const words = this.heap.memory.words;
     const count = ++words[(addr >> 2) + COUNT_SLOT]!;
-    if (count < 9 && ((PASSING >> count) & 1) !== 0) this.ceilings.passed(words, addr, count);
+    if (count < 9 && ((PASSING >> count) & 1) !== 0 && this.ceilings !== null)
+      this.ceilings.passed(words, addr, count);
   }
 
   override rootWritten(oldValue: number, newValue: number): void {
@@ -42,6 +57,9 @@ export abstract class ImmediateCounting extends ReferenceCounting {
   }
 
   override stats(): Record<string, number> {
-    return { ...super.stats(), ...this.ceilings.stats(this.heap.counters.objectsAllocated) };
+    const ceilings = this.ceilings;
+    return ceilings === null
+      ? super.stats()
+      : { ...super.stats(), ...ceilings.stats(this.heap.counters.objectsAllocated) };
   }
 }

@@ -7,7 +7,7 @@
  */
 
 export { ABOVE_1_BIT, ABOVE_3_BIT, ABOVE_7_BIT, CountCeilings } from './count-ceilings.ts';
-export { ImmediateCounting } from './immediate-counting.ts';
+export { ImmediateCounting, type ImmediateCountingOptions } from './immediate-counting.ts';
 export {
   DEFAULT_ZCT_THRESHOLD,
   DeferredReferenceCounting,

@@ -13,8 +13,9 @@
  * it (and what only it reaches) as garbage. That leak is the point of comparison, not a defect.
  *
  * The counting is `ImmediateCounting` (immediate-counting.ts), which `refcount-trial-deletion` shares;
- * it keeps the count-ceiling tally (`countAbove1`, `countAbove3`, `countAbove7` and their shares in
- * `stats()`: objects whose count ever exceeded 1, 3 and 7; count-ceilings.ts).
+ * with option `countCeilings: true` it keeps the count-ceiling tally (`countAbove1`, `countAbove3`,
+ * `countAbove7` and their shares in `stats()`: objects whose count ever exceeded 1, 3 and 7;
+ * count-ceilings.ts).
  *
  * Trace format 2 (`ReferenceCounting`, see reference-counting.ts): at count zero the finalizer runs
  * first and a resurrected object is not freed; then weak references to it are cleared, their
@@ -27,11 +28,15 @@
  * model, where an argument is one reference, in the callee's register.
  */
 import type { Collector, CollectorDescriptor, Heap } from '@gclab/core';
-import { ImmediateCounting } from '../immediate-counting.ts';
+import { ImmediateCounting, type ImmediateCountingOptions } from '../immediate-counting.ts';
 
 /** Immediate reference counting: counts every root write and field store, frees at zero. */
 export class ImmediateReferenceCounting extends ImmediateCounting {
   readonly name: string = 'refcount';
+
+  constructor(heap: Heap, options: ImmediateCountingOptions = {}) {
+    super(heap, 'refcount', options);
+  }
 }
 
 /** Descriptor of `refcount`. */
@@ -47,7 +52,7 @@ export const refcount: CollectorDescriptor = {
     incremental: false,
     headerWords: 1,
   },
-  create(heap: Heap): Collector {
-    return new ImmediateReferenceCounting(heap);
+  create(heap: Heap, options?: ImmediateCountingOptions): Collector {
+    return new ImmediateReferenceCounting(heap, options);
   },
 };

@@ -83,7 +83,7 @@ import {
   OutOfMemoryError,
   Worklist,
 } from '@gclab/core';
-import { ImmediateCounting } from '../immediate-counting.ts';
+import { ImmediateCounting, type ImmediateCountingOptions } from '../immediate-counting.ts';
 import { COUNT_SLOT } from '../reference-counting.ts';
 
 /** The colour bits (GC bits 0-1 of the shape word); black is 0. */
@@ -103,7 +103,7 @@ const INDEX_SLOT = COUNT_SLOT + 1;
 export const DEFAULT_CANDIDATE_THRESHOLD = 10_000;
 
 /** Options of `refcount-trial-deletion`. */
-export interface TrialDeletionOptions extends CollectorOptions {
+export interface TrialDeletionOptions extends ImmediateCountingOptions {
   /** Collect cycles when this many candidates are buffered (default 10,000; at least 1). */
   candidateThreshold?: number;
 }
@@ -150,7 +150,7 @@ export class TrialDeletion extends ImmediateCounting {
   private readonly pauseKind: number;
 
   constructor(heap: Heap, options: TrialDeletionOptions = {}) {
-    super(heap);
+    super(heap, 'refcount-trial-deletion', options);
     this.candidateThreshold = integerOption(
       options,
       'refcount-trial-deletion',

@@ -12,8 +12,11 @@ import {
   type TrialDeletion,
 } from '../../src/plans/trial-deletion.ts';
 
-function trialHeap(candidateThreshold = 1 << 30): { heap: Heap; td: TrialDeletion } {
-  const heap = new Heap(refcountTrialDeletion, { checked: true, collectorOptions: { candidateThreshold } });
+function trialHeap(candidateThreshold = 1 << 30, countCeilings = false): { heap: Heap; td: TrialDeletion } {
+  const heap = new Heap(refcountTrialDeletion, {
+    checked: true,
+    collectorOptions: { candidateThreshold, countCeilings },
+  });
   return { heap, td: heap.collector as TrialDeletion };
 }
 
@@ -202,8 +205,10 @@ describe('refcount-trial-deletion', () => {
     );
   });
 
-  it('tallies objects whose count exceeded 1, 3 and 7, each once', () => {
-    const { heap, td } = trialHeap();
+  it('with countCeilings, tallies objects whose count exceeded 1, 3 and 7, each once', () => {
+    expect(trialHeap().td.stats()['countAbove1']).toBeUndefined();
+    expect(() => trialHeap(1, 'yes' as unknown as boolean)).toThrow(/countCeilings must be true or false/);
+    const { heap, td } = trialHeap(1 << 30, true);
     heap.new(0, 1); // count 1
     for (let r = 1; r <= 8; r++) heap.set(r, 0); // 2 .. 9
     for (let r = 1; r <= 8; r++) heap.del(r);
