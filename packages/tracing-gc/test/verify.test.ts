@@ -18,7 +18,6 @@ import { Incremental, incremental } from '../src/plans/incremental.ts';
 import { markCompact } from '../src/plans/mark-compact.ts';
 import { MarkSweep, markSweep } from '../src/plans/mark-sweep.ts';
 import { Semispace, semispace } from '../src/plans/semispace.ts';
-import { FORWARDED_BIT } from '../src/trace/gc-bits.ts';
 import { MarkBitmap } from '../src/trace/mark-bitmap.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
@@ -139,28 +138,24 @@ class IncrementalWithoutBarrier extends Incremental {
 
 /** `immix` whose line marking marks only each object's first line (the sweep frees the others). */
 class ImmixMarksFirstLineOnly extends Immix {
-  protected override markLines(ref: number, _size: number): void {
-    this.space.lineMarks[ref >>> 8] = 1;
-  }
+  protected override readonly spannedLineMark: number = 0;
 }
 
 /** `immix` whose evacuation leaves the roots at the old copies (fields are still updated). */
 class ImmixKeepsStaleRoots extends Immix {
   protected override traceRoots(): number {
     const roots = this.heap.roots;
-    const before = this.top;
     for (let i = 0; i < roots.top; i++) if (roots.regs[i] !== 0) this.traceObject(roots.regs[i]!);
     for (let g = 0; g < roots.globalCount; g++)
       if (roots.globals[g] !== 0) this.traceObject(roots.globals[g]!);
-    return this.top - before;
+    return 0;
   }
 }
 
 /** `immix` that does not follow forwarding: an evacuated object reached a second time keeps its old address. */
 class ImmixIgnoresForwarding extends Immix {
-  protected override traceObject(ref: number): number {
-    if ((this.heap.memory.words[ref >> 2]! & FORWARDED_BIT) !== 0) return ref;
-    return super.traceObject(ref);
+  protected override forwarded(_words: Int32Array, ref: number): number {
+    return ref;
   }
 }
 
