@@ -1,8 +1,10 @@
 /**
  * @gclab/tracing-gc: collectors that find garbage by tracing from the roots: mark-sweep,
- * mark-compact, incremental mark-sweep, semispace copying and generational copying. The plans (one
+ * mark-compact, incremental mark-sweep, semispace copying, generational copying and Immix's
+ * mark-region collection. The plans (one
  * collector a file) are in `plans/`; the mechanisms they share (mark stack, mark bitmap, forwarding,
- * remembered set, growth trigger, GC bits, out-of-memory error, reference processing) in `trace/`.
+ * remembered set, growth trigger, GC bits, out-of-memory error, reference processing, mark-region
+ * collection) in `trace/`.
  */
 
 export {
@@ -11,6 +13,7 @@ export {
   type GenCopyOptions,
   genCopy,
 } from './plans/gen-copy.ts';
+export { Immix, type ImmixOptions, immix } from './plans/immix.ts';
 export {
   DEFAULT_MARK_BUDGET,
   DEFAULT_STEP_BYTES,
@@ -29,6 +32,7 @@ export {
   FORWARDED_BIT,
   GEN_MARK_BIT,
   LARGE_MARK_BIT,
+  LOGGED_BIT,
   MARK_BIT,
   NURSERY_HOLE_BIT,
   REMEMBERED_BIT,
@@ -40,6 +44,12 @@ export {
   growthBudget,
 } from './trace/growth-trigger.ts';
 export { MarkBitmap, type MarkStackGrow, markFromStack } from './trace/mark-bitmap.ts';
+export {
+  DEFAULT_DEFRAG_HEADROOM,
+  DEFAULT_DEFRAG_THRESHOLD,
+  MarkRegionCollector,
+  type MarkRegionOptions,
+} from './trace/mark-region.ts';
 export { Marker } from './trace/mark-stack.ts';
 export { outOfMemory } from './trace/out-of-memory.ts';
 export { RememberedSet } from './trace/remembered-set.ts';

@@ -1,6 +1,6 @@
 /**
  * The `perf` experiment (`npm run perf`, `gclab experiment perf`): gclab's speed beside the systems it
- * models and beside the bare-loop limit of this machine (issue 9). The seven figures, each beside its
+ * models and beside the bare-loop limit of this machine (issue 9). The eight figures, each beside its
  * anchor, medians of `runs` runs (default 5) with min and max, ratios pairing runs made alternately
  * in one process:
  *
@@ -13,7 +13,9 @@
  *    bare over the same tree;
  * 5. host memory per two-field object after building 4M objects (a fresh process per run);
  * 6. mark time per object at 8M beside 1M;
- * 7. wall time of the default `npx gclab run`.
+ * 7. wall time of the default `npx gclab run`;
+ * 8. `immix`'s full-heap trace (its mark phase: objects and lines marked, evacuation checks) beside the
+ *    same bare marking loop over the same tree, at 1M and 4M objects (issue 18: within 1.5x).
  *
  * Each group of figures runs in its own child process (scripts/perf.ts --child GROUP: one collector
  * per isolate, so V8 sees monomorphic call sites), started with --expose-gc; the children load no
@@ -27,7 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gitCommit, machineInfo, writeFileAtomic } from '@gclab/bench';
 import { type CPythonCollector, cpython } from '@gclab/generational';
 import { refcount } from '@gclab/refcount';
-import { markSweep } from '@gclab/tracing-gc';
+import { immix, markSweep } from '@gclab/tracing-gc';
 import { mixWords, runMix } from '../differential-mix/differential-mix.ts';
 import { type Experiment, ExperimentOptionError, integerFlag } from '../experiment.ts';
 import { PYTHON_COMMAND, pythonScript, runPythonMix } from '../interpreters/python.ts';
@@ -43,6 +45,7 @@ import {
   fullCollectionFigures,
   gclabRunFigure,
   hostMemoryFigure,
+  immixMarkFigures,
   operationMixFigure,
   PERF_TARGETS,
 } from './perf-targets.ts';
@@ -55,6 +58,8 @@ const RESULT_PREFIX = 'PERF-RESULT ';
 
 /** Tree sizes of figures 1, 4 and 6. */
 const SIZES = [1_000_000, 2_000_000, 4_000_000, 8_000_000];
+/** Tree sizes of figure 8. */
+const IMMIX_SIZES = [1_000_000, 4_000_000];
 /** Steps of the differential mix (figure 2). */
 const MIX_STEPS = 1_000_000;
 /** Nodes of the cascade tree (figure 3) and of the host-memory build (figure 5). */
@@ -62,9 +67,10 @@ const CASCADE_NODES = 4_000_000;
 const MEMORY_NODES = 4_000_000;
 
 /** A group of figures measured in one child process. */
-export type PerfGroup = 'full-collection' | 'operation-mix' | 'cascade' | 'host-memory';
+export type PerfGroup = 'full-collection' | 'operation-mix' | 'cascade' | 'host-memory' | 'immix';
 const GROUP_FIGURES: Record<PerfGroup, number[]> = {
   'full-collection': [1, 4, 6],
+  immix: [8],
   'operation-mix': [2],
   cascade: [3],
   'host-memory': [5],
@@ -94,6 +100,17 @@ export async function runPerfGroup(group: PerfGroup, runs: number): Promise<unkn
         log,
       });
       return fullCollectionFigures(markSweep.name, result);
+    }
+    case 'immix': {
+      const result = await measureFullCollection({
+        descriptor: immix,
+        sizes: IMMIX_SIZES,
+        runs,
+        markPauseKind: 'mark',
+        v8Gc,
+        log,
+      });
+      return immixMarkFigures(immix.name, result);
     }
     case 'operation-mix': {
       // Python draws its step words before it starts its clock; so does this side (round r = seed r).
@@ -254,6 +271,12 @@ const FIGURE_INFO: Record<number, { key: string; title: string; target: number; 
     target: PERF_TARGETS.scaling,
     unit: 'ratio',
   },
+  8: {
+    key: 'immix-mark-vs-bare',
+    title: 'immix full-heap trace beside a bare mark loop',
+    target: PERF_TARGETS.immixMarkOverBare,
+    unit: 'ratio',
+  },
 };
 
 function notMeasured(id: number, reason: string): PerfFigure {
@@ -266,7 +289,7 @@ function notMeasured(id: number, reason: string): PerfFigure {
 export interface PerfOptions {
   /** Timed runs of every figure (default 5). */
   runs?: number;
-  /** Figures to measure (default: all seven). */
+  /** Figures to measure (default: all eight). */
   only?: readonly number[];
   /** Directory of perf.json, perf.md and gclab-run.txt (default out/perf at the repository root). */
   out?: string;
@@ -339,11 +362,11 @@ export function formatPerfRun(run: PerfRun): string {
   return `${formatPerfMarkdown(run.report)}\nwrote ${run.paths.json} and ${run.paths.markdown}\n`;
 }
 
-/** Parses `--only 1,4,6`: figure numbers from 1 to 7. */
+/** Parses `--only 1,4,6`: figure numbers from 1 to 8. */
 export function parseFigureList(text: string): number[] {
   const ids = text.split(',').map((s) => s.trim());
-  if (ids.length === 0 || ids.some((s) => !/^[1-7]$/.test(s)))
-    throw new ExperimentOptionError('expected figure numbers from 1 to 7, separated by commas (e.g. 4,6).');
+  if (ids.length === 0 || ids.some((s) => !/^[1-8]$/.test(s)))
+    throw new ExperimentOptionError('expected figure numbers from 1 to 8, separated by commas (e.g. 4,6).');
   return ids.map(Number);
 }
 
@@ -351,7 +374,7 @@ export function parseFigureList(text: string): number[] {
 export const perf: Experiment<PerfRun> = {
   name: 'perf',
   summary:
-    "gclab's speed beside V8, CPython 3.11 and the bare mark loop: the seven perf figures (minutes; writes perf.json and perf.md)",
+    "gclab's speed beside V8, CPython 3.11 and the bare mark loop: the eight perf figures (minutes; writes perf.json and perf.md)",
   options: [
     integerFlag({
       key: 'runs',
@@ -365,7 +388,7 @@ export const perf: Experiment<PerfRun> = {
     {
       key: 'only',
       value: 'figures',
-      description: 'the figures to measure, e.g. 4,6 (default: all seven)',
+      description: 'the figures to measure, e.g. 4,6 (default: all eight)',
       defaultValue: undefined,
       parse: parseFigureList,
     },

@@ -1,5 +1,5 @@
 /**
- * The seven figures of `npm run perf` (issue 9, "Performance") and their targets, built from the
+ * The eight figures of `npm run perf` (issue 9, "Performance"; figure 8 from issue 18) and their targets, built from the
  * measurements of this directory. Every ratio pairs runs made alternately: its median is the median
  * of the run-by-run ratios, not the ratio of the medians.
  */
@@ -33,6 +33,8 @@ export const PERF_TARGETS = {
   scaling: 1.25,
   /** 7: wall seconds of the default `npx gclab run`. */
   gclabRunSeconds: 60,
+  /** 8: immix's mark phase / the bare typed-array mark loop. */
+  immixMarkOverBare: 1.5,
 } as const;
 
 /** `1M`, `2.5M`, `500k`: a size in objects. */
@@ -113,6 +115,22 @@ export function fullCollectionFigures(collector: string, result: FullCollectionR
     );
   }
   return out;
+}
+
+/** Figure 8 (per size): immix's full-heap trace (mark pause) beside the bare mark loop over the same tree. */
+export function immixMarkFigures(collector: string, result: FullCollectionResult): PerfFigure[] {
+  return result.sizes.map((s) =>
+    figure({
+      id: 8,
+      key: `immix-mark-vs-bare-${sizeLabel(s.nodes)}`,
+      title: `${collector} full-heap trace beside a bare typed-array mark loop, ${sizeLabel(s.nodes)} objects`,
+      gclab: measured(`${collector} mark`, 'ms', s.markMs),
+      anchor: measured('bare loop', 'ms', s.bareMs),
+      judged: measured('mark / bare', '', pairedRatios(s.markMs, s.bareMs)),
+      target: PERF_TARGETS.immixMarkOverBare,
+      targetText: `ratio <= ${PERF_TARGETS.immixMarkOverBare}`,
+    }),
+  );
 }
 
 /** Figure 2: the operation mix beside the anchor. */
