@@ -1,7 +1,7 @@
 /**
  * @gclab/tracing-gc: collectors that find garbage by tracing from the roots: mark-sweep,
  * mark-compact, incremental mark-sweep, semispace copying, generational copying and Immix's
- * mark-region collection. The plans (one
+ * mark-region collection (full-heap, and with sticky mark bits). The plans (one
  * collector a file) are in `plans/`; the mechanisms they share (mark stack, mark bitmap, forwarding,
  * remembered set, growth trigger, GC bits, out-of-memory error, reference processing, mark-region
  * collection) in `trace/`.
@@ -26,6 +26,13 @@ export {
 export { MarkCompact, type MarkCompactOptions, markCompact } from './plans/mark-compact.ts';
 export { MarkSweep, type MarkSweepOptions, markSweep } from './plans/mark-sweep.ts';
 export { DEFAULT_SEMISPACE_BYTES, Semispace, type SemispaceOptions, semispace } from './plans/semispace.ts';
+export {
+  DEFAULT_MIN_NURSERY_YIELD,
+  DEFAULT_STICKY_NURSERY_BYTES,
+  StickyImmix,
+  type StickyImmixOptions,
+  stickyImmix,
+} from './plans/sticky-immix.ts';
 export { ReferenceProcessor } from './trace/finalization.ts';
 export { forwardingAddress, isForwarded, setForwardingAddress } from './trace/forwarding.ts';
 export {

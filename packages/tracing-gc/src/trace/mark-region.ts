@@ -49,7 +49,7 @@
  * Pauses: `mark` (work = objects marked) and `sweep` (work = bytes swept: every line of every block
  * plus the large objects), per collection.
  */
-import { LINE_BLOCK_BYTES, LINES_PER_BLOCK, LineBlockSpace } from '@gclab/allocator';
+import { LINE_BLOCK_BYTES, LINES_PER_BLOCK, LineBlockSpace, type SweepResult } from '@gclab/allocator';
 import {
   CollectorBase,
   CollectorOptionError,
@@ -239,21 +239,32 @@ export abstract class MarkRegionCollector extends CollectorBase {
   /** Roots a collection traces besides the registers and globals (sticky-immix: the logged objects). */
   protected traceExtraRoots(): void {}
 
-  /** Phase 3 and the figures: the sweep, then the trigger's budget and the next defragmentation decision. */
+  /** Phase 3 as one `sweep` pause (`sweepSpace`); returns the objects freed. */
   protected sweep(): number {
+    const telemetry = this.heap.telemetry;
+    const t = telemetry.startPause();
+    const swept = this.sweepSpace();
+    telemetry.endPause(this.sweepKind, t, swept.bytesSwept);
+    return swept.objectsFreed;
+  }
+
+  /**
+   * Phase 3 and the figures, in the caller's pause (sticky-immix's nursery collection sweeps inside
+   * its `nursery` pause): the sweep, then the trigger's budget (`nextBudget`) and the next
+   * defragmentation decision.
+   */
+  protected sweepSpace(): SweepResult {
     const heap = this.heap;
     const space = this.space;
-    const t = heap.telemetry.startPause();
     // Keep a reserve of free blocks for the next evacuation (Immix's defragmentation headroom).
     space.freeBlockReserve = Math.max(1, Math.ceil(space.blocks * this.defragHeadroom));
     const swept = space.sweep(heap, this.marks.cover());
     heap.counters.bytesSwept += swept.bytesSwept;
     this.afterSweep();
-    heap.telemetry.endPause(this.sweepKind, t, swept.bytesSwept);
     const live = space.liveBytes;
     this.liveBytesAfterLastGc = live;
     this.allocatedSinceGc = 0;
-    this.budget = growthBudget(live, this.minHeapBytes, this.growthFactor);
+    this.budget = this.nextBudget(live);
     const blockBytes = (space.blocks - space.freeBlocks) * LINE_BLOCK_BYTES;
     // Evacuation can only give a block back when at least two blocks are partly used; threshold 0 is
     // a stress mode (MMTk's always-defrag): every collection evacuates what the headroom allows.
@@ -262,7 +273,12 @@ export abstract class MarkRegionCollector extends CollectorBase {
       recyclable > 0 &&
       (this.defragThreshold === 0 ||
         (recyclable > 1 && space.fragmentedBytes >= this.defragThreshold * blockBytes));
-    return swept.objectsFreed;
+    return swept;
+  }
+
+  /** Bytes the mutator may allocate before the next collection, `live` bytes being left (the growth trigger). */
+  protected nextBudget(live: number): number {
+    return growthBudget(live, this.minHeapBytes, this.growthFactor);
   }
 
   /** After the sweep: immix clears the marks; sticky-immix keeps them (old objects stay marked). */
@@ -460,7 +476,7 @@ export abstract class MarkRegionCollector extends CollectorBase {
    * Weak references and finalization after the closure from the roots: clears and queues, traces
    * from the queued objects, then the tables keep the live entries at their new addresses.
    */
-  private processReferences(): number {
+  protected processReferences(): number {
     const references = this.references;
     if (!references.pending) return 0;
     const before = this.marked;

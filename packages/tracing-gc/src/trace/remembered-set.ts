@@ -4,8 +4,11 @@
  * the object is already recorded, so the barrier's duplicate check is one bit test and the set is a
  * plain typed-array buffer (no hashing, no allocation per store; the buffer doubles when full).
  *
- * Invariant: an object has `REMEMBERED_BIT` set iff it appears in `entries[0 .. length)`, exactly
- * once.
+ * The same buffer, with `LOGGED_BIT`, is sticky-immix's modified-objects buffer (MMTk's `modbuf`):
+ * the bit is a constructor argument.
+ *
+ * Invariant: an object has the set's bit (`REMEMBERED_BIT` unless told otherwise) set iff it appears
+ * in `entries[0 .. length)`, exactly once.
  */
 import { REMEMBERED_BIT } from './gc-bits.ts';
 
@@ -15,20 +18,24 @@ export class RememberedSet {
   entries: Int32Array;
   /** Number of remembered objects. */
   length = 0;
+  /** The shape-word GC bit that says an object is an entry. */
+  readonly bit: number;
 
-  constructor(capacity = 256) {
+  constructor(capacity = 256, bit: number = REMEMBERED_BIT) {
     this.entries = new Int32Array(Math.max(16, capacity));
+    this.bit = bit;
   }
 
   /**
-   * Records `obj` unless its `REMEMBERED_BIT` is set; returns true when it was recorded (the barrier
-   * counts a hit then).
+   * Records `obj` unless its bit is set; returns true when it was recorded (the barrier counts a hit
+   * then).
    */
   remember(words: Int32Array, obj: number): boolean {
     const i = obj >> 2;
     const shape = words[i]!;
-    if ((shape & REMEMBERED_BIT) !== 0) return false;
-    words[i] = shape | REMEMBERED_BIT;
+    const bit = this.bit;
+    if ((shape & bit) !== 0) return false;
+    words[i] = shape | bit;
     if (this.length === this.entries.length) this.grow();
     this.entries[this.length++] = obj;
     return true;
@@ -37,9 +44,10 @@ export class RememberedSet {
   /** Forgets every object (clearing their bits): after a collection that emptied the nursery. */
   clear(words: Int32Array): void {
     const entries = this.entries;
+    const keep = ~this.bit;
     for (let k = 0; k < this.length; k++) {
       const i = entries[k]! >> 2;
-      words[i] = words[i]! & ~REMEMBERED_BIT;
+      words[i] = words[i]! & keep;
     }
     this.length = 0;
   }
