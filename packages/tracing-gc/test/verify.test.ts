@@ -5,7 +5,9 @@
  * the real collectors: a mark phase that skips each object's last field, a copier that forgets one
  * root, gen-copy without its write barrier, incremental without its barrier, and immix with a line
  * sweep that keeps only each object's first line, an evacuation that does not update the root that
- * reached the object, and forwarding not followed for an object reached twice.
+ * reached the object, and forwarding not followed for an object reached twice; sticky-immix without
+ * its log barrier, with a log bit never cleared, and with a nursery trace that skips the last field
+ * of each logged object.
  */
 
 import type { CollectorDescriptor, CollectorOptions, Heap } from '@gclab/core';
@@ -18,6 +20,7 @@ import { Incremental, incremental } from '../src/plans/incremental.ts';
 import { markCompact } from '../src/plans/mark-compact.ts';
 import { MarkSweep, markSweep } from '../src/plans/mark-sweep.ts';
 import { Semispace, semispace } from '../src/plans/semispace.ts';
+import { StickyImmix, stickyImmix } from '../src/plans/sticky-immix.ts';
 import { MarkBitmap } from '../src/trace/mark-bitmap.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
@@ -28,6 +31,7 @@ const eager: Record<string, CollectorOptions> = {
   incremental: { minHeapBytes: 2048, budget: 2, stepBytes: 16, sweepBudgetBytes: 4096 },
   'gen-copy': { nurseryBytes: 4096, minFullTriggerBytes: 8192 },
   immix: { minHeapBytes: 4096, defragThreshold: 0 },
+  'sticky-immix': { nurseryBytes: 1024, minHeapBytes: 4096, defragThreshold: 0 },
 };
 
 /** No options: each collector's defaults (and the option sets its descriptor declares). */
@@ -36,7 +40,7 @@ const DEFAULTS: CollectorOptions = {};
 describe('verifyCollector on the tracing collectors', () => {
   const cases: Array<{ name: string; descriptor: CollectorDescriptor; collectorOptions: CollectorOptions }> =
     [];
-  for (const descriptor of [markSweep, markCompact, semispace, incremental, genCopy, immix]) {
+  for (const descriptor of [markSweep, markCompact, semispace, incremental, genCopy, immix, stickyImmix]) {
     cases.push({ name: descriptor.name, descriptor, collectorOptions: DEFAULTS });
     const options = eager[descriptor.name];
     if (options !== undefined)
@@ -159,6 +163,33 @@ class ImmixIgnoresForwarding extends Immix {
   }
 }
 
+/** `sticky-immix` without its log barrier: an old object's new young referent is not traced by a nursery collection. */
+class StickyImmixWithoutBarrier extends StickyImmix {
+  override writeBarrierPost(): void {}
+}
+
+/**
+ * `sticky-immix` whose log bits are never cleared: an object is logged the first time it is ever
+ * written, and stores into it after the next collection are missed.
+ */
+class StickyImmixLogsOnce extends StickyImmix {
+  protected override unlogAll(): void {
+    this.modified.length = 0;
+  }
+}
+
+/** `sticky-immix` whose nursery trace skips the last field of each logged object. */
+class StickyImmixSkipsLoggedLastField extends StickyImmix {
+  protected override scanLogged(obj: number): void {
+    this.pushFields(obj);
+    // The last field's slot was pushed first: drop it.
+    const n = this.heap.memory.words[obj >> 2]! & NREFS_MASK;
+    if (n === 0) return;
+    this.stack.copyWithin(this.top - n, this.top - n + 1, this.top);
+    this.top--;
+  }
+}
+
 describe('verifyCollector catches broken tracing collectors with at most 12 operations', () => {
   /** `modelProperty`: what the reference model alone reports (default `safety`: a lost object). */
   const broken: Array<{
@@ -223,6 +254,33 @@ describe('verifyCollector catches broken tracing collectors with at most 12 oper
         create: (h, o) => new ImmixIgnoresForwarding(h, o),
       },
       collectorOptions: eager.immix!,
+    },
+    {
+      name: 'sticky-immix without its log barrier',
+      descriptor: {
+        ...stickyImmix,
+        name: 'sticky-immix-without-barrier',
+        create: (h, o) => new StickyImmixWithoutBarrier(h, o),
+      },
+      collectorOptions: {},
+    },
+    {
+      name: 'sticky-immix whose log bit is never cleared',
+      descriptor: {
+        ...stickyImmix,
+        name: 'sticky-immix-logs-once',
+        create: (h, o) => new StickyImmixLogsOnce(h, o),
+      },
+      collectorOptions: {},
+    },
+    {
+      name: "sticky-immix whose nursery trace skips a logged object's last field",
+      descriptor: {
+        ...stickyImmix,
+        name: 'sticky-immix-skips-logged-last-field',
+        create: (h, o) => new StickyImmixSkipsLoggedLastField(h, o),
+      },
+      collectorOptions: {},
     },
   ];
   it.each(broken)('$name', ({ descriptor, collectorOptions, modelProperty }) => {
