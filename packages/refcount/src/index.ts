@@ -11,5 +11,17 @@ export {
   refcountDeferred,
   ZCT_BIT,
 } from './plans/deferred-refcount.ts';
+export {
+  DEFAULT_LXR_EPOCH_BYTES,
+  DEFAULT_LXR_TRACE_EVERY,
+  LXR_MARK_BIT,
+  LXR_RC_MASK,
+  LXR_RC_ONE,
+  LXR_STUCK,
+  LXR_YOUNG_BIT,
+  Lxr,
+  type LxrOptions,
+  lxr,
+} from './plans/lxr.ts';
 export { ImmediateReferenceCounting, refcount } from './plans/refcount.ts';
 export { COUNT_SLOT, ReferenceCounting } from './reference-counting.ts';
