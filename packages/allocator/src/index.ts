@@ -1,11 +1,19 @@
 /**
  * @gclab/allocator: the spaces collectors allocate from, over the simulated OS of `@gclab/core`:
  * CPython 3.11's obmalloc, bump-pointer regions, segregated size-class free lists with sweeping, and
- * a large object space shared by all of them.
+ * a large object space shared by all of them, and Immix's line/block space.
  */
 export { AllocatorError, type AllocatorErrorKind } from './allocator-error.ts';
 export { BumpSpace } from './bump-space.ts';
 export { LargeObjectSpace } from './large-object-space.ts';
+export {
+  DEFAULT_LARGE_OBJECT_BYTES,
+  LINE_BLOCK_BYTES,
+  LINE_BYTES,
+  LINES_PER_BLOCK,
+  LineBlockSpace,
+  type LineBlockSpaceOptions,
+} from './line-block-space.ts';
 export {
   formatObmallocStats,
   OBMALLOC_ALIGNMENT,
