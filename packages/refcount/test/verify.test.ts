@@ -1,13 +1,14 @@
 /**
- * The verifier (`verifyCollector` from @gclab/verify) over both counting collectors, and
- * the proof that it catches a broken one: reference counting that skips the decrement of a field's
- * overwritten value.
+ * The verifier (`verifyCollector` from @gclab/verify) over the counting collectors, and the proofs
+ * that it catches broken ones: reference counting that skips the decrement of a field's overwritten
+ * value, and four realistic bugs in `lxr` (its barrier, its young objects, its backup trace).
  */
 
-import type { CollectorDescriptor, Heap } from '@gclab/core';
+import type { CollectorDescriptor, CollectorOptions, Heap } from '@gclab/core';
 import { verifyCollector } from '@gclab/verify';
 import { describe, expect, it } from 'vitest';
 import { refcountDeferred } from '../src/plans/deferred-refcount.ts';
+import { LXR_RC_MASK, LXR_YOUNG_BIT, Lxr, lxr } from '../src/plans/lxr.ts';
 import { ImmediateReferenceCounting, refcount } from '../src/plans/refcount.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
@@ -51,6 +52,109 @@ describe('verifyCollector on the reference-counting collectors', () => {
     expect(result.passed).toBe(false);
     const failure = result.failure!;
     expect(failure.property).toBe('count-accuracy');
+    expect(failure.ops.length).toBeLessThanOrEqual(12);
+    expect(failure.trace).toMatch(/^put /m);
+  });
+});
+
+/**
+ * lxr's heap limits: from 128 KiB. At 64 KiB (the probe's pick: two 32 KiB Immix blocks) a medium
+ * object takes the overflow allocator's block and a small one the mutator's, and neither block can
+ * be returned while one object lives in it (lxr never moves objects), so a large object then finds
+ * no room with 272 live bytes. A known limit of a non-moving block space (packages/refcount README).
+ */
+const LXR_HEAP_LIMITS = [128 * 1024, 512 * 1024, null];
+
+describe('verifyCollector on lxr', () => {
+  it.each([
+    // The defaults, and the descriptor's option set (tiny epochs, frequent traces) for a third of them.
+    { name: 'lxr', collectorOptions: {}, stressRuns: 2 },
+    {
+      name: 'lxr, epochBytes 64, traceEvery 2',
+      collectorOptions: { epochBytes: 64, traceEvery: 2 },
+      stressRuns: 0,
+    },
+  ])('$name passes 300 programs (all properties, completeness full)', ({ collectorOptions, stressRuns }) => {
+    const result = verifyCollector(lxr, {
+      seed,
+      runs: 300,
+      stressRuns,
+      collectorOptions,
+      heapLimits: LXR_HEAP_LIMITS,
+    });
+    expect(result.failure?.trace ?? null).toBeNull();
+    expect(result.passed).toBe(true);
+    expect(result.completeness).toBe('full');
+    expect(result.figures.programs).toBe(300 + stressRuns);
+  });
+});
+
+/** The pause forgets to decrement the logged old values: overwritten referents leak until a trace. */
+class LxrSkipsOldValueDecrement extends Lxr {
+  protected override decrementOld(): void {}
+}
+
+/** The barrier logs the value being stored instead of the one it overwrites. */
+class LxrLogsNewValue extends Lxr {
+  override writeBarrierPost(obj: number, slot: number, _oldValue: number, newValue: number): void {
+    super.writeBarrierPost(obj, slot, newValue, newValue);
+  }
+}
+
+/** A logged field's increment skips young referents, as if the root scan alone made objects live. */
+class LxrYoungFromFieldsNotLive extends Lxr {
+  protected override incrementLogged(words: Int32Array, ref: number): void {
+    if ((words[ref >> 2]! & LXR_YOUNG_BIT) !== 0) return;
+    super.incrementLogged(words, ref);
+  }
+}
+
+/** The backup trace recomputes counts but leaves stuck ones stuck. */
+class LxrTraceKeepsStuckCounts extends Lxr {
+  protected override traceReference(words: Int32Array, ref: number): number {
+    const stuck = (words[ref >> 2]! & LXR_RC_MASK) === LXR_RC_MASK;
+    const marked = super.traceReference(words, ref);
+    if (stuck) words[ref >> 2]! |= LXR_RC_MASK;
+    return marked;
+  }
+}
+
+function brokenLxr(name: string, make: (heap: Heap, options: CollectorOptions) => Lxr): CollectorDescriptor {
+  return { ...lxr, name, create: (heap, options) => make(heap, options ?? {}) };
+}
+
+describe('verifyCollector catches broken lxr variants with at most 12 operations', () => {
+  it.each([
+    {
+      name: "without the decrement of an overwritten field's old value (a leak: its count check)",
+      descriptor: brokenLxr('lxr-skips-old-value-decrement', (h, o) => new LxrSkipsOldValueDecrement(h, o)),
+      property: 'allocator-integrity',
+      message: /has count 1 but 0 counted references/,
+    },
+    {
+      name: 'a barrier that logs the new value instead of the old',
+      descriptor: brokenLxr('lxr-logs-new-value', (h, o) => new LxrLogsNewValue(h, o)),
+      property: 'safety',
+      message: /freed/,
+    },
+    {
+      name: 'young objects reached only from a logged field not made live',
+      descriptor: brokenLxr('lxr-young-from-fields-not-live', (h, o) => new LxrYoungFromFieldsNotLive(h, o)),
+      property: 'safety',
+      message: /freed/,
+    },
+    {
+      name: 'a backup trace that does not repair stuck counts',
+      descriptor: brokenLxr('lxr-trace-keeps-stuck-counts', (h, o) => new LxrTraceKeepsStuckCounts(h, o)),
+      property: 'allocator-integrity',
+      message: /has count 3 but 2 counted references right after a backup trace/,
+    },
+  ])('$name', ({ descriptor, property, message }) => {
+    const result = verifyCollector(descriptor, { seed, runs: 300, heapLimits: LXR_HEAP_LIMITS });
+    expect(result.passed).toBe(false);
+    const failure = result.failure!;
+    expect(failure.property).toBe(property);
+    expect(failure.trace).toMatch(message);
     expect(failure.ops.length).toBeLessThanOrEqual(12);
     expect(failure.trace).toMatch(/^put /m);
   });

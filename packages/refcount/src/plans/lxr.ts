@@ -76,7 +76,7 @@
  * `referenceCount` is -1 (`countsReferences: false`): counts are deferred (roots are counted only
  * at pauses) and limited to 2 bits, so no exact count exists to report.
  */
-import { SegregatedFreeListSpace } from '@gclab/allocator';
+import { LineBlockSpace } from '@gclab/allocator';
 import {
   type Collector,
   CollectorBase,
@@ -100,8 +100,6 @@ export const LXR_RC_MASK = 3 * GC_BIT_0;
 export const LXR_STUCK = 3;
 /** Shape-word bit: allocated since the last RC pause (uncounted, unlogged). */
 export const LXR_YOUNG_BIT = GC_BIT_0 << 2;
-/** Shape-word bit: marked by the backup trace in progress. */
-export const LXR_MARK_BIT = GC_BIT_0 << 3;
 /** Default bytes allocated per epoch (between RC pauses). */
 export const DEFAULT_LXR_EPOCH_BYTES = 1 << 20;
 /** Default number of RC pauses between backup traces (0: only at `gc` and on a refused allocation). */
@@ -121,13 +119,15 @@ export interface LxrOptions extends CollectorOptions {
 export class Lxr extends CollectorBase {
   readonly name: string = 'lxr';
   /** Where objects live. */
-  readonly space: SegregatedFreeListSpace;
+  readonly space: LineBlockSpace;
   /** Bytes allocated per epoch. */
   readonly epochBytes: number;
   /** RC pauses between backup traces (0: none on that schedule). */
   readonly traceEvery: number;
   /** Log bits: one per 8-byte word of the simulated memory. */
   protected logBits: Int32Array;
+  /** The backup trace's mark bits, laid out as the log bits (all clear outside a trace). */
+  protected marks: Int32Array;
   /** The logged fields of this epoch (byte addresses), in logging order. */
   readonly modBuffer = new Worklist(1024);
   /** The old value of each logged field (0 for null), parallel to `modBuffer`. */
@@ -155,7 +155,7 @@ export class Lxr extends CollectorBase {
   private readonly traceKind: number;
   /** Liveness for the reference tables during a trace: marked. */
   private readonly isMarked = (addr: number): boolean =>
-    (this.heap.memory.words[addr >> 2]! & LXR_MARK_BIT) !== 0;
+    (this.marks[addr >>> 8]! & (1 << ((addr >>> 3) & 31))) !== 0;
 
   /** RC pauses run. */
   rcPauses = 0;
@@ -192,8 +192,9 @@ export class Lxr extends CollectorBase {
     super(heap);
     this.epochBytes = integerOption(options, 'lxr', 'epochBytes', DEFAULT_LXR_EPOCH_BYTES, 1);
     this.traceEvery = integerOption(options, 'lxr', 'traceEvery', DEFAULT_LXR_TRACE_EVERY, 0);
-    this.space = new SegregatedFreeListSpace(heap.os);
+    this.space = new LineBlockSpace(heap.os, { countLines: true });
     this.logBits = new Int32Array(Math.ceil(heap.memory.words.length / 64));
+    this.marks = new Int32Array(this.logBits.length);
     this.live = heap.checked ? new Set<number>() : null;
     this.rcKind = heap.telemetry.pauses.kindId('rc');
     this.traceKind = heap.telemetry.pauses.kindId('trace');
@@ -235,7 +236,7 @@ export class Lxr extends CollectorBase {
     words[addr >> 2]! |= LXR_YOUNG_BIT;
     this.young.push(addr);
     if (this.live !== null) this.live.add(addr);
-    if (words.length > this.logBits.length * 64) this.growLogBits(words.length);
+    if (words.length > this.logBits.length * 64) this.growSideTables(words.length);
   }
 
   /** Root writes are deferred: only counted (for the figures), never applied. */
@@ -345,6 +346,8 @@ export class Lxr extends CollectorBase {
     this.rcPauses++;
     this.pausesSinceTrace++;
     const freed = this.flushFrees();
+    // Line-level reclamation: lines (and blocks) whose objects all died become holes again.
+    if (freed > 0) this.space.reclaimLines();
     telemetry.endPause(this.rcKind, start, counters.rcIncrements + counters.rcDecrements - opsBefore);
     telemetry.recordCollection('rc', freed, 0);
     return freed;
@@ -469,7 +472,7 @@ export class Lxr extends CollectorBase {
     const heap = this.heap;
     const size = heap.model.size(words, addr);
     if (heap.weakRefs.size !== 0) heap.weakRefs.objectFreed(addr);
-    this.space.free(addr);
+    this.space.free(addr, size);
     if (this.live !== null) this.live.delete(addr);
     this.freedObjects++;
     if (heap.freesObserved) heap.recordFree(addr, size);
@@ -505,10 +508,12 @@ export class Lxr extends CollectorBase {
       if (heap.finalizers.size !== 0) queue = heap.finalizers.unreachable(this.isMarked);
       // A queued object survives this trace, and so does what it reaches; its count is what marked
       // objects' fields give it (the queue holds no counted reference).
+      const marks = this.marks;
       for (const obj of queue) {
-        const w = words[obj >> 2]!;
-        if ((w & LXR_MARK_BIT) === 0) {
-          words[obj >> 2] = (w & ~LXR_RC_MASK) | LXR_MARK_BIT;
+        const bit = 1 << ((obj >>> 3) & 31);
+        if ((marks[obj >>> 8]! & bit) === 0) {
+          marks[obj >>> 8]! |= bit;
+          words[obj >> 2]! &= ~LXR_RC_MASK;
           this.markStack.push(obj);
           marked++;
         }
@@ -519,9 +524,11 @@ export class Lxr extends CollectorBase {
     }
     heap.counters.objectsTraced += marked;
     if (this.live !== null) {
-      for (const addr of this.live) if ((words[addr >> 2]! & LXR_MARK_BIT) === 0) this.live.delete(addr);
+      for (const addr of this.live) if (!this.isMarked(addr)) this.live.delete(addr);
     }
-    const swept = this.space.sweep(heap, LXR_MARK_BIT);
+    // The space frees the unmarked objects (reported to the heap) and reclaims their lines.
+    const swept = this.space.sweep(heap, this.marks);
+    this.marks.fill(0);
     heap.counters.bytesSwept += swept.bytesSwept;
     words = heap.memory.words;
     this.traceFreed += swept.objectsFreed;
@@ -541,8 +548,11 @@ export class Lxr extends CollectorBase {
    */
   protected traceReference(words: Int32Array, ref: number): number {
     const w = words[ref >> 2]!;
-    if ((w & LXR_MARK_BIT) === 0) {
-      words[ref >> 2] = (w & ~LXR_RC_MASK) | LXR_MARK_BIT | LXR_RC_ONE;
+    const marks = this.marks;
+    const bit = 1 << ((ref >>> 3) & 31);
+    if ((marks[ref >>> 8]! & bit) === 0) {
+      marks[ref >>> 8]! |= bit;
+      words[ref >> 2] = (w & ~LXR_RC_MASK) | LXR_RC_ONE;
       this.markStack.push(ref);
       return 1;
     }
@@ -571,7 +581,10 @@ export class Lxr extends CollectorBase {
 
   /** Checked mode: the invariants of the file comment, then the space's bookkeeping. */
   override verify(): void {
-    this.space.verify();
+    this.space.verify(this.heap);
+    for (let i = 0; i < this.marks.length; i++) {
+      if (this.marks[i] !== 0) this.fail('a mark bit is set outside a backup trace');
+    }
     const live = this.live;
     if (live === null) return;
     const words = this.heap.memory.words;
@@ -602,10 +615,11 @@ export class Lxr extends CollectorBase {
     };
     for (const addr of live) {
       const w = words[addr >> 2]!;
-      if ((w & LXR_MARK_BIT) !== 0) this.fail(`the object at ${hex(addr)} is marked outside a trace`);
       const isYoung = (w & LXR_YOUNG_BIT) !== 0;
       if (isYoung !== youngSet.has(addr)) {
-        this.fail(`the object at ${hex(addr)} is ${isYoung ? '' : 'not '}young but was ${isYoung ? 'not ' : ''}allocated this epoch`);
+        this.fail(
+          `the object at ${hex(addr)} is ${isYoung ? '' : 'not '}young but was ${isYoung ? 'not ' : ''}allocated this epoch`,
+        );
       }
       if (isYoung) {
         if ((w & LXR_RC_MASK) !== 0) this.fail(`the young object at ${hex(addr)} has a count`);
@@ -657,10 +671,13 @@ export class Lxr extends CollectorBase {
     };
   }
 
-  private growLogBits(memoryWords: number): void {
-    const grown = new Int32Array(Math.ceil(memoryWords / 64));
-    grown.set(this.logBits);
-    this.logBits = grown;
+  /** Makes the log bits and the mark bits cover a memory of `memoryWords` 32-bit slots. */
+  private growSideTables(memoryWords: number): void {
+    const length = Math.ceil(memoryWords / 64);
+    const logBits = new Int32Array(length);
+    logBits.set(this.logBits);
+    this.logBits = logBits;
+    this.marks = new Int32Array(length);
   }
 
   /** Throws `HeapIntegrityError` for the running operation. */
