@@ -1,7 +1,7 @@
 /**
  * @gclab/refcount: reference-counting collectors. `refcount` counts every reference (CPython's
  * immediate counting, cycles leak); `refcount-deferred` is Deutsch-Bobrow deferred counting with a
- * zero-count table. `ReferenceCounting` is the shared counting and cascade that
+ * zero-count table; `lxr` is LXR-style counting on Immix's line/block heap with a backup trace. `ReferenceCounting` is the shared counting and cascade that
  * `@gclab/generational` builds CPython's cycle collector on.
  */
 export {

@@ -10,7 +10,9 @@
  *
  * - Deferral (Deutsch & Bobrow): root writes are never counted. At each pause every root's referent
  *   gets a temporary increment, recorded in the root buffer, and the next pause decrements the buffer
- *   (after its own increments), so an object held by roots alone survives from pause to pause.
+ *   (after its own increments), so an object held by roots alone survives from pause to pause. NOTE:
+ *   increments come first, so an object two roots hold across a pause reaches 2 + 2 for a moment and
+ *   its count sticks at 3 (LXR's order, to never free early; the trace repairs it).
  * - Coalescing (Levanoni & Petrank, as LXR's field-logging barrier): the first store into a field of
  *   an old object in an epoch sets the field's log bit (a side table, one bit per 8-byte word of the
  *   simulated memory) and records the field and its OLD value; later stores to a logged field cost
@@ -23,11 +25,17 @@
  * - Limited-bit counts: 2 bits in the shape word's GC bits. A count that reaches 3 is stuck: never
  *   incremented or decremented again; only the backup trace reclaims (or repairs) a stuck object.
  * - Recursive decrements: a count reaching zero frees the object and decrements its referents, with a
- *   typed-array worklist (decrement on pop). Freeing returns memory to the space object by object.
+ *   typed-array worklist (decrement on pop).
+ * - Line-level reclamation (RC Immix): objects live in `LineBlockSpace` (`@gclab/allocator`, counting
+ *   mode: 32 KiB blocks of 256-byte lines, each line counting the objects on it; objects above 8 KiB
+ *   in its large object space). A free drops its lines' counts; at the end of a pause that freed
+ *   anything, `reclaimLines` turns lines back into holes and blocks into recyclable or free blocks
+ *   (a free block is returned to the OS), so the mutator bump-allocates into lines whose objects died.
  * - Backup trace (LXR's snapshot-at-the-beginning trace, here in the pause): a mark from the root
  *   buffer (the roots as the RC pause saw them: the snapshot) right after an RC pause, every
  *   `traceEvery` epochs, when an allocation still fails after an RC pause, and at every explicit `gc`.
- *   It frees what it did not mark (cyclic garbage, stuck garbage) and repairs counts: each marked
+ *   It frees what it did not mark (cyclic garbage, stuck garbage; the space's sweep, which also
+ *   reclaims their lines) and repairs counts: each marked
  *   object's count is recomputed from the references the trace followed (root buffer entries and the
  *   fields of marked objects), capped at 3, as "Down for the count?" restores stuck counts.
  *
@@ -46,15 +54,16 @@
  * references from the fields of old objects, a logged field counting its logged old value instead of
  * its current one, plus its root buffer entries: its count is min(3, R), or 3 (stuck); right after a
  * backup trace (until the next RC pause) it is exactly min(3, R). The log bits set are exactly the
- * logged fields. No object carries the mark bit outside a trace.
+ * logged fields. No mark bit is set outside a trace.
  *
- * Object layout: no header word (`headerWords: 0`); the count, the young bit and the mark bit are GC
- * bits of the shape word; the log bits are a side table.
+ * Object layout: no header word (`headerWords: 0`); the count and the young bit are GC bits of the
+ * shape word; the log bits and the trace's mark bits are side tables over the simulated memory.
  *
  * ```
- *  word 0  | bits 0-23 nrefs | 24-25 count (3 = stuck) | 26 young | 27 mark | payload bytes |
- *  word 1..| reference fields, then payload                                                 |
- *  log bits  logBits[slot >>> 8], bit (slot >>> 3) & 31: field at byte address `slot` is logged
+ *  word 0  | bits 0-23 nrefs | 24-25 count (3 = stuck) | 26 young | payload bytes |
+ *  word 1..| reference fields, then payload                                       |
+ *  log bits  logBits[slot >>> 8], bit (slot >>> 3) & 31: the field at byte address `slot` is logged
+ *  marks     marks[addr >>> 8], bit (addr >>> 3) & 31: the object at `addr` is marked (trace only)
  * ```
  *
  * Finalizers and weak references (trace format 2) are left to the backup trace, as a tracing
@@ -69,9 +78,10 @@
  * log bits, implicitly dead young objects, 2-bit stuck counts, recursive decrements, increments before
  * decrements, a backup trace from the pause's root snapshot that reclaims cycles and stuck objects.
  * What it drops: concurrency (the trace and lazy decrements run in the pause), evacuation (young
- * survivors and fragmented mature blocks are never moved: `movesObjects: false`), remembered sets for
- * mature evacuation, and LXR's heuristics for when to trace (here: every `traceEvery` epochs and when
- * the heap limit refuses an allocation after an RC pause).
+ * survivors and fragmented mature blocks are never moved: `movesObjects: false`; so a block with one
+ * live object stays mapped, a known limit under tight heap limits), remembered sets for mature
+ * evacuation, LXR's pause triggers on buffer sizes and its heuristics for when to trace (here: every
+ * `traceEvery` epochs, and when the heap limit refuses an allocation after an RC pause).
  *
  * `referenceCount` is -1 (`countsReferences: false`): counts are deferred (roots are counted only
  * at pauses) and limited to 2 bits, so no exact count exists to report.
@@ -124,7 +134,7 @@ export class Lxr extends CollectorBase {
   readonly epochBytes: number;
   /** RC pauses between backup traces (0: none on that schedule). */
   readonly traceEvery: number;
-  /** Log bits: one per 8-byte word of the simulated memory. */
+  /** Log bits: one per 8-byte word of the simulated memory (see the file comment). */
   protected logBits: Int32Array;
   /** The backup trace's mark bits, laid out as the log bits (all clear outside a trace). */
   protected marks: Int32Array;
@@ -668,6 +678,11 @@ export class Lxr extends CollectorBase {
       heapLimitPauses: this.heapLimitPauses,
       epochBytes: this.epochBytes,
       traceEvery: this.traceEvery,
+      spaceLiveBytes: this.space.liveBytes,
+      spaceReservedBytes: this.space.reservedBytes,
+      blocks: this.space.blocks,
+      recyclableBlocks: this.space.recyclableBlocks,
+      fragmentedBytes: this.space.fragmentedBytes,
     };
   }
 
