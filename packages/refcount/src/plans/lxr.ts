@@ -91,6 +91,7 @@ import {
   type Collector,
   CollectorBase,
   type CollectorDescriptor,
+  CollectorOptionError,
   type CollectorOptions,
   GC_BIT_0,
   type Heap,
@@ -116,11 +117,20 @@ export const DEFAULT_LXR_EPOCH_BYTES = 1 << 20;
 export const DEFAULT_LXR_TRACE_EVERY = 8;
 
 const RC_SHIFT = 24;
+/** Shape-word bit of an evacuated object's old copy (inside a pause): its high slot holds the new address. */
+const FORWARDED_BIT = GC_BIT_0 << 3;
+
+function always(): boolean {
+  return true;
+}
+const ALWAYS = always;
 
 /** Options of `lxr`. */
 export interface LxrOptions extends CollectorOptions {
   /** Bytes allocated in an epoch before its RC pause (default 1 MiB; at least 1). */
   epochBytes?: number;
+  /** 1 (default): young survivors are evacuated into free blocks at the pause; 0: made live in place. */
+  evacuate?: number;
   /** A backup trace after every this many RC pauses (default 8; 0 = never on that schedule). */
   traceEvery?: number;
 }
@@ -134,6 +144,8 @@ export class Lxr extends CollectorBase {
   readonly epochBytes: number;
   /** RC pauses between backup traces (0: none on that schedule). */
   readonly traceEvery: number;
+  /** Whether young survivors are evacuated. */
+  readonly evacuate: boolean;
   /** Log bits: one per 8-byte word of the simulated memory (see the file comment). */
   protected logBits: Int32Array;
   /** The backup trace's mark bits, laid out as the log bits (all clear outside a trace). */
@@ -163,6 +175,11 @@ export class Lxr extends CollectorBase {
   private freedBytes = 0;
   private readonly rcKind: number;
   private readonly traceKind: number;
+  /** An evacuated object's new address (its old copy's forwarding address), else the address itself. */
+  private readonly forward = (addr: number): number => {
+    const words = this.heap.memory.words;
+    return (words[addr >> 2]! & FORWARDED_BIT) !== 0 ? words[(addr >> 2) + 1]! : addr;
+  };
   /** Liveness for the reference tables during a trace: marked. */
   private readonly isMarked = (addr: number): boolean =>
     (this.marks[addr >>> 8]! & (1 << ((addr >>> 3) & 31))) !== 0;
@@ -185,6 +202,10 @@ export class Lxr extends CollectorBase {
   rootPauseOps = 0;
   /** Young objects made live by an increment. */
   youngPromoted = 0;
+  /** Young objects evacuated (copied into a free block when made live). */
+  youngEvacuated = 0;
+  /** Bytes of the young objects evacuated. */
+  bytesEvacuated = 0;
   /** Young objects freed without ever being counted. */
   youngFreed = 0;
   /** Counts that reached 3 (stuck) by an increment. */
@@ -202,6 +223,9 @@ export class Lxr extends CollectorBase {
     super(heap);
     this.epochBytes = integerOption(options, 'lxr', 'epochBytes', DEFAULT_LXR_EPOCH_BYTES, 1);
     this.traceEvery = integerOption(options, 'lxr', 'traceEvery', DEFAULT_LXR_TRACE_EVERY, 0);
+    const evacuate = integerOption(options, 'lxr', 'evacuate', 1, 0);
+    if (evacuate > 1) throw new CollectorOptionError(`lxr: option evacuate must be 0 or 1, got ${evacuate}`);
+    this.evacuate = evacuate === 1;
     this.space = new LineBlockSpace(heap.os, { countLines: true });
     this.logBits = new Int32Array(Math.ceil(heap.memory.words.length / 64));
     this.marks = new Int32Array(this.logBits.length);
@@ -301,38 +325,43 @@ export class Lxr extends CollectorBase {
     const opsBefore = counters.rcIncrements + counters.rcDecrements;
     this.freedObjects = 0;
     this.freedBytes = 0;
-    const words = heap.memory.words;
+    const movedBefore = this.youngEvacuated;
 
     // 1. Increments: the roots (into the new root buffer), then the logged fields' current values.
+    //    Each increment returns its referent's address, new if it evacuated it, and the slot is
+    //    updated. (An evacuation may map a block and grow the memory: `words` is read again.)
     const roots = heap.roots;
     const next = this.nextRootBuffer;
     next.clear();
     for (let i = 0; i < roots.top; i++) {
       const ref = roots.regs[i]!;
       if (ref !== 0) {
-        next.push(ref);
-        this.increment(words, ref);
+        const to = this.increment(ref);
+        roots.regs[i] = to;
+        next.push(to);
       }
     }
     for (let g = 0; g < roots.globalCount; g++) {
       const ref = roots.globals[g]!;
       if (ref !== 0) {
-        next.push(ref);
-        this.increment(words, ref);
+        const to = this.increment(ref);
+        roots.globals[g] = to;
+        next.push(to);
       }
     }
     const mods = this.modBuffer;
-    const bits = this.logBits;
     for (let k = 0; k < mods.length; k++) {
       const slot = mods.items[k]!;
-      bits[slot >>> 8]! &= ~(1 << ((slot >>> 3) & 31));
-      const ref = words[slot >> 2]!;
-      if (ref !== 0) this.incrementLogged(words, ref);
+      this.logBits[slot >>> 8]! &= ~(1 << ((slot >>> 3) & 31));
+      const ref = heap.memory.words[slot >> 2]!;
+      if (ref !== 0) heap.memory.words[slot >> 2] = this.incrementLogged(ref);
     }
-    this.incrementFields(words);
+    this.incrementFields();
 
     // 2. Young sweep: what is still young is unreachable.
-    this.sweepYoung(words);
+    this.sweepYoung();
+    if (this.youngEvacuated !== movedBefore) this.forwardTables();
+    const words = heap.memory.words;
 
     // 3. Decrements: the previous pause's root buffer, then the logged old values, recursively.
     const old = this.rootBuffer;
@@ -356,56 +385,124 @@ export class Lxr extends CollectorBase {
     this.rcPauses++;
     this.pausesSinceTrace++;
     const freed = this.flushFrees();
-    // Line-level reclamation: lines (and blocks) whose objects all died become holes again.
-    if (freed > 0) this.space.reclaimLines();
+    // Line-level reclamation: lines (and blocks) whose objects all died or moved become holes again.
+    if (freed > 0 || this.youngEvacuated !== movedBefore) this.space.reclaimLines();
     telemetry.endPause(this.rcKind, start, counters.rcIncrements + counters.rcDecrements - opsBefore);
     telemetry.recordCollection('rc', freed, 0);
     return freed;
   }
 
-  /** An increment from a root: a young referent is made live (its fields follow), else +1 unless stuck. */
-  protected increment(words: Int32Array, ref: number): void {
-    this.heap.counters.rcIncrements++;
-    const w = words[ref >> 2]!;
-    if ((w & LXR_YOUNG_BIT) !== 0) {
-      words[ref >> 2] = (w & ~LXR_YOUNG_BIT) | LXR_RC_ONE;
-      this.youngPromoted++;
-      this.incStack.push(ref);
-    } else if ((w & LXR_RC_MASK) !== LXR_RC_MASK) {
-      words[ref >> 2] = w + LXR_RC_ONE;
+  /**
+   * One increment of the object at `ref` (from a root, a logged field or a field of an object made
+   * live); returns its address, which the caller stores back into the slot. A young referent is made
+   * live (count 1; its fields follow, on `incStack`) and, with `evacuate`, copied into a free block
+   * first; a referent evacuated earlier in this pause forwards to its copy; any other gets +1 unless
+   * its count is stuck.
+   */
+  protected increment(ref: number): number {
+    const heap = this.heap;
+    heap.counters.rcIncrements++;
+    let words = heap.memory.words;
+    let obj = ref;
+    let w = words[ref >> 2]!;
+    if ((w & (LXR_YOUNG_BIT | FORWARDED_BIT)) !== 0) {
+      if ((w & FORWARDED_BIT) !== 0) {
+        obj = words[(ref >> 2) + 1]!;
+        w = words[obj >> 2]!;
+      } else {
+        this.youngPromoted++;
+        if (this.evacuate) {
+          obj = this.evacuateYoung(ref);
+          words = heap.memory.words;
+        }
+        words[obj >> 2] = (w & ~LXR_YOUNG_BIT) | LXR_RC_ONE;
+        this.incStack.push(obj);
+        return obj;
+      }
+    }
+    if ((w & LXR_RC_MASK) !== LXR_RC_MASK) {
+      words[obj >> 2] = w + LXR_RC_ONE;
       if ((w & LXR_RC_MASK) === 2 * LXR_RC_ONE) this.stuckCounts++;
     }
+    return obj;
   }
 
   /** The increment of a logged field's current value (the same as a root's; a seam for tests). */
-  protected incrementLogged(words: Int32Array, ref: number): void {
-    this.increment(words, ref);
+  protected incrementLogged(ref: number): number {
+    return this.increment(ref);
+  }
+
+  /**
+   * Copies the young object at `from` into fresh lines and leaves a forwarding address in its old
+   * shape word; returns the new address, or `from` when it stays (a large object, or no room under
+   * the heap limit). The old copy's lines are released.
+   *
+   * NOTE: the copy is bump-allocated by the mutator's allocator (the next free lines of its current
+   * hole, then of the recyclable blocks), not by the space's copy allocator, which takes a whole free
+   * block per pause: survivors of successive pauses would then each pin a block, and a small heap
+   * limit runs out with a few live objects. The allocator only moves forward within a pause and never
+   * reaches lines that hold this epoch's objects, so no old copy is overwritten before the pause ends.
+   */
+  private evacuateYoung(from: number): number {
+    const heap = this.heap;
+    const size = heap.model.size(heap.memory.words, from);
+    if (size > this.space.largeObjectBytes) return from;
+    const to = this.space.allocate(size);
+    if (to === 0) return from;
+    const words = heap.memory.words;
+    if (words.length > this.logBits.length * 64) this.growSideTables(words.length);
+    words.copyWithin(to >> 2, from >> 2, (from + size) >> 2);
+    this.space.free(from, size);
+    words[from >> 2] = (words[from >> 2]! & ~LXR_YOUNG_BIT) | FORWARDED_BIT;
+    words[(from >> 2) + 1] = to;
+    heap.counters.bytesCopied += size;
+    heap.recordMove(from, to);
+    if (this.live !== null) {
+      this.live.delete(from);
+      this.live.add(to);
+    }
+    this.youngEvacuated++;
+    this.bytesEvacuated += size;
+    return to;
+  }
+
+  /** The finalizer and weak-reference tables follow the objects this pause evacuated. */
+  private forwardTables(): void {
+    const heap = this.heap;
+    if (heap.finalizers.size !== 0) heap.finalizers.retain(ALWAYS, this.forward);
+    if (heap.weakRefs.size !== 0) heap.weakRefs.retain(ALWAYS, this.forward);
   }
 
   /** Increments the fields of every object made live, until none is left (no recursion). */
-  private incrementFields(words: Int32Array): void {
+  private incrementFields(): void {
     const stack = this.incStack;
-    const fieldOffset = this.heap.model.fieldOffset;
+    const heap = this.heap;
+    const fieldOffset = heap.model.fieldOffset;
     while (stack.length > 0) {
       const obj = stack.pop();
-      const n = words[obj >> 2]! & NREFS_MASK;
+      const n = heap.memory.words[obj >> 2]! & NREFS_MASK;
       const first = (obj + fieldOffset) >> 2;
       for (let p = first, end = first + 2 * n; p < end; p += 2) {
-        const ref = words[p]!;
-        if (ref !== 0) this.increment(words, ref);
+        const ref = heap.memory.words[p]!;
+        if (ref !== 0) {
+          const to = this.increment(ref);
+          if (to !== ref) heap.memory.words[p] = to;
+        }
       }
     }
   }
 
   /**
    * Frees every object still young: no root and no counted field refers to one. An object the trace
-   * must see first (a finalizer, a weak reference to it) is made live with a stuck count instead.
+   * must see first (a finalizer, a weak reference to it) is made live in place with a stuck count
+   * instead. Evacuated objects' old copies are not young any more: they were released when copied.
    */
-  private sweepYoung(words: Int32Array): void {
+  private sweepYoung(): void {
     const young = this.young;
     const items = young.items;
     const heap = this.heap;
     if (heap.finalizers.size !== 0 || heap.weakRefs.size !== 0) {
+      const words = heap.memory.words;
       for (let k = 0; k < young.length; k++) {
         const obj = items[k]!;
         const w = words[obj >> 2]!;
@@ -415,8 +512,9 @@ export class Lxr extends CollectorBase {
           this.incStack.push(obj);
         }
       }
-      this.incrementFields(words);
+      this.incrementFields();
     }
+    const words = heap.memory.words;
     for (let k = 0; k < young.length; k++) {
       const obj = items[k]!;
       if ((words[obj >> 2]! & LXR_YOUNG_BIT) !== 0) {
@@ -671,6 +769,8 @@ export class Lxr extends CollectorBase {
       rootOpsSaved: this.rootWritesDeferred - this.rootPauseOps,
       youngPromoted: this.youngPromoted,
       youngFreed: this.youngFreed,
+      youngEvacuated: this.youngEvacuated,
+      bytesEvacuated: this.bytesEvacuated,
       stuckCounts: this.stuckCounts,
       deferredToTrace: this.deferredToTrace,
       rcFreed: this.rcFreed,
@@ -710,7 +810,7 @@ export const lxr: CollectorDescriptor = {
   summary:
     'LXR-style reference counting: deferred roots, coalescing field-logging barrier, implicitly dead young objects, 2-bit stuck counts, backup trace.',
   constraints: {
-    movesObjects: false,
+    movesObjects: true,
     reclaimsCycles: true,
     countsReferences: false,
     generational: false,

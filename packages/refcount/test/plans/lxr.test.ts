@@ -3,15 +3,25 @@
  * barrier, implicitly dead young objects, 2-bit stuck counts, recursive decrements, line-level
  * reclamation, the backup trace (cycles, stuck garbage, count repair) and finalizers left to it.
  */
-import { CollectorOptionError, FinalizerKind, Heap, NULL_ROOT, OutOfMemoryError } from '@gclab/core';
+import {
+  CollectorOptionError,
+  FinalizerKind,
+  Heap,
+  NULL_ROOT,
+  OutOfMemoryError,
+  WEAKREF_PAYLOAD_BYTES,
+} from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import { LXR_RC_MASK, LXR_YOUNG_BIT, type Lxr, lxr } from '../../src/plans/lxr.ts';
 
-/** A checked heap whose pauses come only when the test asks (no epoch trigger, no scheduled trace). */
+/**
+ * A checked heap whose pauses come only when the test asks (no epoch trigger, no scheduled trace),
+ * and whose young survivors stay in place (addresses the test holds stay valid) unless it says so.
+ */
 function lxrHeap(options: Record<string, unknown> = {}, checked = true): { heap: Heap; gc: Lxr } {
   const heap = new Heap(lxr, {
     checked,
-    collectorOptions: { epochBytes: 1 << 30, traceEvery: 0, ...options },
+    collectorOptions: { epochBytes: 1 << 30, traceEvery: 0, evacuate: 0, ...options },
   });
   return { heap, gc: heap.collector as Lxr };
 }
@@ -197,6 +207,44 @@ describe('lxr: limited-bit counts and the backup trace', () => {
   });
 });
 
+describe('lxr: evacuation of young survivors', () => {
+  it('copies each young survivor once into fresh lines, updating roots, fields and the tables', () => {
+    const { heap, gc } = lxrHeap({ evacuate: 1 });
+    const a = heap.new(0, 2);
+    for (let i = 0; i < 100; i++) heap.new(1, 0); // garbage between a and its referents
+    const b = heap.new(1, 0);
+    heap.put(0, 0, 1);
+    heap.put(0, 1, 1);
+    heap.weakref(2, 1, false);
+    heap.set(3, 1);
+    gc.rcPause();
+    expect(gc.youngEvacuated).toBe(3); // a, b, and the weak reference object
+    expect(gc.youngFreed).toBe(100);
+    expect(heap.counters.objectsMoved).toBe(3);
+    expect(heap.counters.bytesCopied).toBe(24 + 8 + heap.model.sizeOf(0, WEAKREF_PAYLOAD_BYTES));
+    const a2 = heap.peekRoot(0);
+    const b2 = heap.peekRoot(1);
+    expect([a2 === a, b2 === b]).toEqual([false, false]);
+    expect(heap.peekRoot(3)).toBe(b2);
+    expect([heap.peekField(a2, 0), heap.peekField(a2, 1)]).toEqual([b2, b2]);
+    expect(countOf(heap, b2)).toBe(3); // two fields + two roots, stuck
+    expect(heap.weakRefs.referentOf(heap.peekRoot(2))).toBe(b2);
+    // Old objects stay where they are.
+    gc.rcPause();
+    expect(heap.peekRoot(0)).toBe(a2);
+    expect(gc.youngEvacuated).toBe(3);
+  });
+
+  it('leaves young survivors in place with evacuate 0', () => {
+    const { heap, gc } = lxrHeap();
+    const a = heap.new(0, 0);
+    gc.rcPause();
+    expect(heap.peekRoot(0)).toBe(a);
+    expect(gc.youngEvacuated).toBe(0);
+    expect(heap.counters.objectsMoved).toBe(0);
+  });
+});
+
 describe('lxr: triggers and options', () => {
   it('ends an epoch every epochBytes and traces every traceEvery pauses', () => {
     const { heap, gc } = lxrHeap({ epochBytes: 1024, traceEvery: 4 });
@@ -234,5 +282,6 @@ describe('lxr: triggers and options', () => {
     expect(() => lxrHeap({ epochBytes: 0 })).toThrow(CollectorOptionError);
     expect(() => lxrHeap({ traceEvery: -1 })).toThrow(CollectorOptionError);
     expect(() => lxrHeap({ traceEvery: 'often' })).toThrow(/lxr: option traceEvery must be an integer/);
+    expect(() => lxrHeap({ evacuate: 2 })).toThrow(/lxr: option evacuate must be 0 or 1, got 2/);
   });
 });
