@@ -274,8 +274,7 @@ export class LineBlockSpace {
       let addr = this.overflowCursor;
       if (addr + size > this.overflowLimit) {
         const b = this.takeFreeBlock();
-        // No free block under the heap limit: a hole large enough, if some block has one.
-        if (b < 0) return this.allocateInHole(size);
+        if (b < 0) return 0;
         addr = b << BLOCK_SHIFT;
         this.overflowLimit = addr + LINE_BLOCK_BYTES;
         if (!this.countLines) this.lineUse.fill(1, b << 7, (b + 1) << 7);
@@ -295,33 +294,6 @@ export class LineBlockSpace {
         }
       }
       if (b < 0) b = this.takeFreeBlock();
-      if (b < 0) return 0;
-      this.blockState[b] = IN_USE;
-      this.block = b;
-      this.nextLine = 0;
-    }
-    const addr = this.cursor;
-    this.cursor = addr + size;
-    this.noteObject(addr, size);
-    return addr;
-  }
-
-  /**
-   * A medium object when no free block can be had: the mutator's allocator moves on through holes
-   * (this block's, then the recyclable blocks') until one holds `size` bytes; the holes it passes
-   * are lost until the next classification. Returns 0 if none does.
-   */
-  private allocateInHole(size: number): number {
-    while (this.cursor + size > this.limit) {
-      if (this.nextHole()) continue;
-      let b = -1;
-      while (this.recyclablePos < this.recyclableCount) {
-        const r = this.recyclable[this.recyclablePos++]!;
-        if (this.blockState[r] === RECYCLABLE) {
-          b = r;
-          break;
-        }
-      }
       if (b < 0) return 0;
       this.blockState[b] = IN_USE;
       this.block = b;

@@ -155,25 +155,6 @@ describe('LineBlockSpace (tracing mode)', () => {
     expect(() => space.allocate(0)).toThrow(AllocatorError);
     expect(() => new LineBlockSpace(heap.os, { largeObjectBytes: 20000 })).toThrow(AllocatorError);
   });
-
-  it('puts a medium object into a hole large enough when the OS refuses a free block', () => {
-    const heap = new Heap(noGc, { heapLimit: LINE_BLOCK_BYTES });
-    const space = new LineBlockSpace(heap.os);
-    const objs: number[] = [];
-    for (let i = 0; i < 128; i++) objs.push(space.allocate(256));
-    const bits = new Int32Array(Math.ceil(heap.memory.words.length / 64));
-    // Lines 0, 2, 4 and 6 stay: one-line holes at lines 1, 3 and 5, then a hole of lines 7-127.
-    for (let i = 0; i < 8; i += 2) {
-      bits[objs[i]! >>> 8]! |= 1 << ((objs[i]! >>> 3) & 31);
-      space.markLines(objs[i]!, 256);
-    }
-    for (let i = 0; i < 128; i++) heap.model.format(heap.memory.words, objs[i]!, 0, 248);
-    space.sweep(heap, bits);
-    // 304 bytes: no one-line hole holds it and no free block can be mapped; the large hole does.
-    expect(space.allocate(304)).toBe(objs[7]);
-    expect(space.allocate(32000)).toBe(0);
-    space.verify();
-  });
 });
 
 describe('LineBlockSpace (counting mode)', () => {
