@@ -24,7 +24,8 @@
  * lines) up to its limit; when an object does not fit, the next hole of the current block is taken,
  * then the next recyclable block (address order), then a free block, then a newly mapped one. A medium
  * object (more than a line) that does not fit the current hole goes to the overflow allocator, which
- * bumps through free blocks only, so medium objects never make the mutator skip small holes. An
+ * has its own cursor and block and takes the next hole big enough for it (recyclable blocks, then
+ * free ones), so a medium object never makes the mutator's allocator skip its small holes. An
  * evacuating collector copies with a third allocator (`copyAllocate`), also on free blocks only, with
  * its own cursor; it returns 0 when the OS refuses a block (the collector leaves the object in place).
  * Every allocator returns 0 when the OS refuses memory.
@@ -62,7 +63,7 @@
  *
  * API: `allocate(size)`, `copyAllocate(size)`, `free(addr, size)`, `isAllocated(addr)`,
  * `inBlock(addr)`, `markLines(addr, size)`, `clearLineMarks()`, `sweep(heap, marks)`,
- * `reclaimLines()`, `retireAllocators()`, `selectEvacuationCandidates(maxLiveLines)`,
+ * `reclaimLines()`, `releaseFreeBlocks()`, `retireAllocators()`, `selectEvacuationCandidates(maxLiveLines)`,
  * `isEvacuationCandidate(addr)`, `forEachObject(fn)`, `verify(heap?)`; figures `reservedBytes`,
  * `liveBytes`, `objects`, `blocks`, `freeBlocks`, `recyclableBlocks`, `fullBlocks`, `freeLines`,
  * `fragmentedBytes`, `evacuationCandidates`, `blocksMapped`, `blocksUnmapped`.
@@ -143,6 +144,11 @@ export class LineBlockSpace {
   // The overflow allocator (medium objects) and the copy allocator (evacuation): whole free blocks.
   private overflowCursor = 0;
   private overflowLimit = 0;
+  private overflowBlock = -1;
+  private overflowNextLine = 0;
+  /** The hole `findHole` found, in lines of its block. */
+  private holeStart = 0;
+  private holeEnd = 0;
   private copyCursor = 0;
   private copyLimit = 0;
 
@@ -270,33 +276,43 @@ export class LineBlockSpace {
       return addr;
     }
     if (size > LINE_BYTES) {
-      // Overflow allocation: a medium object that does not fit the current hole.
+      // Overflow allocation: a medium object that does not fit the current hole takes the next hole
+      // big enough for it (smaller ones are skipped), in the overflow allocator's own block.
       let addr = this.overflowCursor;
       if (addr + size > this.overflowLimit) {
-        const b = this.takeFreeBlock();
-        if (b < 0) return 0;
-        addr = b << BLOCK_SHIFT;
-        this.overflowLimit = addr + LINE_BLOCK_BYTES;
-        if (!this.countLines) this.lineUse.fill(1, b << 7, (b + 1) << 7);
+        for (;;) {
+          const b = this.overflowBlock;
+          if (b >= 0 && this.findHole(b, this.overflowNextLine)) {
+            this.overflowNextLine = this.holeEnd;
+            if ((this.holeEnd - this.holeStart) << LINE_SHIFT < size) continue;
+            this.takeHole(b);
+            addr = (b << BLOCK_SHIFT) + (this.holeStart << LINE_SHIFT);
+            this.overflowLimit = (b << BLOCK_SHIFT) + (this.holeEnd << LINE_SHIFT);
+            break;
+          }
+          const next = this.takeBlock();
+          if (next < 0) return 0;
+          this.overflowBlock = next;
+          this.overflowNextLine = 0;
+        }
       }
       this.overflowCursor = addr + size;
       this.noteObject(addr, size);
       return addr;
     }
     // A small object: the next hole (a hole is at least one line, so it fits).
-    while (!this.nextHole()) {
-      let b = -1;
-      while (this.recyclablePos < this.recyclableCount) {
-        const r = this.recyclable[this.recyclablePos++]!;
-        if (this.blockState[r] === RECYCLABLE) {
-          b = r;
-          break;
-        }
+    for (;;) {
+      const b = this.block;
+      if (b >= 0 && this.findHole(b, this.nextLine)) {
+        this.nextLine = this.holeEnd;
+        this.takeHole(b);
+        this.cursor = (b << BLOCK_SHIFT) + (this.holeStart << LINE_SHIFT);
+        this.limit = (b << BLOCK_SHIFT) + (this.holeEnd << LINE_SHIFT);
+        break;
       }
-      if (b < 0) b = this.takeFreeBlock();
-      if (b < 0) return 0;
-      this.blockState[b] = IN_USE;
-      this.block = b;
+      const next = this.takeBlock();
+      if (next < 0) return 0;
+      this.block = next;
       this.nextLine = 0;
     }
     const addr = this.cursor;
@@ -305,25 +321,38 @@ export class LineBlockSpace {
     return addr;
   }
 
-  /** Takes the next hole of the current block into [cursor, limit); false if none is left. */
-  private nextHole(): boolean {
-    const b = this.block;
-    if (b < 0) return false;
+  /**
+   * Finds in block `b`, from line `from`, the first run of free lines: `[holeStart, holeEnd)` (line
+   * numbers in the block). Returns false if there is none.
+   */
+  private findHole(b: number, from: number): boolean {
     const use = this.lineUse;
     const base = b << 7;
-    let l = this.nextLine;
+    let l = from;
     while (l < LINES_PER_BLOCK && use[base + l] !== 0) l++;
-    if (l === LINES_PER_BLOCK) {
-      this.nextLine = l;
-      return false;
-    }
+    if (l === LINES_PER_BLOCK) return false;
     let e = l + 1;
     while (e < LINES_PER_BLOCK && use[base + e] === 0) e++;
-    this.nextLine = e;
-    if (!this.countLines) use.fill(1, base + l, base + e);
-    this.cursor = (b << BLOCK_SHIFT) + (l << LINE_SHIFT);
-    this.limit = (b << BLOCK_SHIFT) + (e << LINE_SHIFT);
+    this.holeStart = l;
+    this.holeEnd = e;
     return true;
+  }
+
+  /** An allocator takes the hole just found in block `b` (tracing mode: its lines are now in use). */
+  private takeHole(b: number): void {
+    if (!this.countLines) this.lineUse.fill(1, (b << 7) + this.holeStart, (b << 7) + this.holeEnd);
+  }
+
+  /** The next block for the mutator's or the overflow allocator: recyclable first (address order), then free. */
+  private takeBlock(): number {
+    while (this.recyclablePos < this.recyclableCount) {
+      const r = this.recyclable[this.recyclablePos++]!;
+      if (this.blockState[r] === RECYCLABLE) {
+        this.blockState[r] = IN_USE;
+        return r;
+      }
+    }
+    return this.takeFreeBlock();
   }
 
   /**
@@ -413,6 +442,8 @@ export class LineBlockSpace {
     this.nextLine = 0;
     this.overflowCursor = 0;
     this.overflowLimit = 0;
+    this.overflowBlock = -1;
+    this.overflowNextLine = 0;
     this.copyCursor = 0;
     this.copyLimit = 0;
   }
@@ -591,6 +622,23 @@ export class LineBlockSpace {
     this.lastFreeLines = freeLines;
   }
 
+  /**
+   * Unmaps every free block on the free list (the reserve), for an allocation the OS refused under
+   * memory pressure; returns how many. The reserve is rebuilt by the next classification.
+   */
+  releaseFreeBlocks(): number {
+    const n = this.freeCount;
+    for (let i = 0; i < n; i++) {
+      const b = this.freeList[i]!;
+      this.blockState[b] = UNMAPPED;
+      this.os.unmap(b << BLOCK_SHIFT, LINE_BLOCK_BYTES);
+    }
+    this.freeCount = 0;
+    this.blockCount -= n;
+    this.blocksUnmapped += n;
+    return n;
+  }
+
   // ---- evacuation -------------------------------------------------------------------------------
 
   /**
@@ -671,7 +719,7 @@ export class LineBlockSpace {
     const onRecyclable = new Uint8Array(state.length);
     for (let i = this.recyclablePos; i < this.recyclableCount; i++) onRecyclable[this.recyclable[i]!] = 1;
     const words = heap?.memory.words;
-    for (let b = 0; b < state.length; b++) {
+    for (let b = this.lowBlock; b < this.highBlock; b++) {
       const s = state[b]!;
       const base = b << BLOCK_SHIFT;
       if (s === UNMAPPED) {
@@ -712,7 +760,7 @@ export class LineBlockSpace {
     if (heap !== undefined) {
       if (live !== this.live) fail(`live bytes ${this.live} counted, objects add up to ${live}`);
       if (counts !== null) {
-        for (let l = 0; l < counts.length; l++) {
+        for (let l = this.lowBlock << 7; l < this.highBlock << 7; l++) {
           if (counts[l] !== this.lineUse[l])
             fail(`line ${hex(l << LINE_SHIFT)} counts ${this.lineUse[l]} objects, ${counts[l]} overlap it`);
         }
@@ -724,11 +772,8 @@ export class LineBlockSpace {
       ['copy', this.copyCursor, this.copyLimit],
     ] as const) {
       if (limit === 0) continue;
-      if (
-        state[(limit - 1) >>> BLOCK_SHIFT] !== IN_USE ||
-        cursor > limit ||
-        cursor >>> BLOCK_SHIFT !== (limit - 1) >>> BLOCK_SHIFT
-      )
+      const block = (limit - 1) >>> BLOCK_SHIFT;
+      if (state[block] !== IN_USE || cursor > limit || cursor < block << BLOCK_SHIFT)
         fail(`the ${name} allocator's hole [${hex(cursor)}, ${hex(limit)}) is not inside a block in use`);
     }
     this.large.verify();

@@ -3,7 +3,9 @@
  * default options and with options that make collections (and incremental steps, and minor
  * collections) frequent in short programs; and the proofs that it catches broken variants built on
  * the real collectors: a mark phase that skips each object's last field, a copier that forgets one
- * root, gen-copy without its write barrier, incremental without its barrier.
+ * root, gen-copy without its write barrier, incremental without its barrier, and immix with a line
+ * sweep that keeps only each object's first line, an evacuation that does not update the root that
+ * reached the object, and forwarding not followed for an object reached twice.
  */
 
 import type { CollectorDescriptor, CollectorOptions, Heap } from '@gclab/core';
@@ -11,10 +13,12 @@ import { NREFS_MASK } from '@gclab/core';
 import { verifyCollector } from '@gclab/verify';
 import { describe, expect, it } from 'vitest';
 import { GenCopy, genCopy } from '../src/plans/gen-copy.ts';
+import { Immix, immix } from '../src/plans/immix.ts';
 import { Incremental, incremental } from '../src/plans/incremental.ts';
 import { markCompact } from '../src/plans/mark-compact.ts';
 import { MarkSweep, markSweep } from '../src/plans/mark-sweep.ts';
 import { Semispace, semispace } from '../src/plans/semispace.ts';
+import { FORWARDED_BIT } from '../src/trace/gc-bits.ts';
 import { MarkBitmap } from '../src/trace/mark-bitmap.ts';
 
 const seed = Number(process.env.GCLAB_SEED ?? 42);
@@ -24,6 +28,7 @@ const eager: Record<string, CollectorOptions> = {
   'mark-sweep': { minHeapBytes: 4096 },
   incremental: { minHeapBytes: 2048, budget: 2, stepBytes: 16, sweepBudgetBytes: 4096 },
   'gen-copy': { nurseryBytes: 4096, minFullTriggerBytes: 8192 },
+  immix: { minHeapBytes: 4096, defragThreshold: 0 },
 };
 
 /** No options: each collector's defaults (and the option sets its descriptor declares). */
@@ -32,7 +37,7 @@ const DEFAULTS: CollectorOptions = {};
 describe('verifyCollector on the tracing collectors', () => {
   const cases: Array<{ name: string; descriptor: CollectorDescriptor; collectorOptions: CollectorOptions }> =
     [];
-  for (const descriptor of [markSweep, markCompact, semispace, incremental, genCopy]) {
+  for (const descriptor of [markSweep, markCompact, semispace, incremental, genCopy, immix]) {
     cases.push({ name: descriptor.name, descriptor, collectorOptions: DEFAULTS });
     const options = eager[descriptor.name];
     if (options !== undefined)
@@ -132,43 +137,100 @@ class IncrementalWithoutBarrier extends Incremental {
   override rootWritten(): void {}
 }
 
+/** `immix` whose line marking marks only each object's first line (the sweep frees the others). */
+class ImmixMarksFirstLineOnly extends Immix {
+  protected override markLines(ref: number, _size: number): void {
+    this.space.lineMarks[ref >>> 8] = 1;
+  }
+}
+
+/** `immix` whose evacuation leaves the roots at the old copies (fields are still updated). */
+class ImmixKeepsStaleRoots extends Immix {
+  protected override traceRoots(): number {
+    const roots = this.heap.roots;
+    const before = this.top;
+    for (let i = 0; i < roots.top; i++) if (roots.regs[i] !== 0) this.traceObject(roots.regs[i]!);
+    for (let g = 0; g < roots.globalCount; g++)
+      if (roots.globals[g] !== 0) this.traceObject(roots.globals[g]!);
+    return this.top - before;
+  }
+}
+
+/** `immix` that does not follow forwarding: an evacuated object reached a second time keeps its old address. */
+class ImmixIgnoresForwarding extends Immix {
+  protected override traceObject(ref: number): number {
+    if ((this.heap.memory.words[ref >> 2]! & FORWARDED_BIT) !== 0) return ref;
+    return super.traceObject(ref);
+  }
+}
+
 describe('verifyCollector catches broken tracing collectors with at most 12 operations', () => {
-  const broken: Array<{ name: string; descriptor: CollectorDescriptor; collectorOptions: CollectorOptions }> =
-    [
-      {
-        name: "a mark phase that skips each object's last field",
-        descriptor: {
-          ...markSweep,
-          name: 'mark-sweep-skips-last-field',
-          create: (h, o) => skipsLastField(h, o ?? {}),
-        },
-        collectorOptions: {},
+  /** `modelProperty`: what the reference model alone reports (default `safety`: a lost object). */
+  const broken: Array<{
+    name: string;
+    descriptor: CollectorDescriptor;
+    collectorOptions: CollectorOptions;
+    modelProperty?: string;
+  }> = [
+    {
+      name: "a mark phase that skips each object's last field",
+      descriptor: {
+        ...markSweep,
+        name: 'mark-sweep-skips-last-field',
+        create: (h, o) => skipsLastField(h, o ?? {}),
       },
-      {
-        name: 'a copier that forgets one root',
-        descriptor: { ...semispace, name: 'semispace-forgets-r0', create: (h, o) => new ForgetsRoot(h, o) },
-        collectorOptions: {},
+      collectorOptions: {},
+    },
+    {
+      name: 'a copier that forgets one root',
+      descriptor: { ...semispace, name: 'semispace-forgets-r0', create: (h, o) => new ForgetsRoot(h, o) },
+      collectorOptions: {},
+    },
+    {
+      name: 'gen-copy without its barrier',
+      descriptor: {
+        ...genCopy,
+        name: 'gen-copy-without-barrier',
+        create: (h, o) => new GenCopyWithoutBarrier(h, o),
       },
-      {
-        name: 'gen-copy without its barrier',
-        descriptor: {
-          ...genCopy,
-          name: 'gen-copy-without-barrier',
-          create: (h, o) => new GenCopyWithoutBarrier(h, o),
-        },
-        collectorOptions: {},
+      collectorOptions: {},
+    },
+    {
+      name: 'incremental without its barrier',
+      descriptor: {
+        ...incremental,
+        name: 'incremental-without-barrier',
+        create: (h, o) => new IncrementalWithoutBarrier(h, o),
       },
-      {
-        name: 'incremental without its barrier',
-        descriptor: {
-          ...incremental,
-          name: 'incremental-without-barrier',
-          create: (h, o) => new IncrementalWithoutBarrier(h, o),
-        },
-        collectorOptions: eager.incremental!,
+      collectorOptions: eager.incremental!,
+    },
+    {
+      name: 'immix whose line sweep ignores the lines an object spans beyond its first',
+      descriptor: {
+        ...immix,
+        name: 'immix-first-line-only',
+        create: (h, o) => new ImmixMarksFirstLineOnly(h, o),
       },
-    ];
-  it.each(broken)('$name', ({ descriptor, collectorOptions }) => {
+      collectorOptions: eager.immix!,
+      // The freed lines are allocated again over the live object's tail: two objects overlap.
+      modelProperty: 'allocator-integrity',
+    },
+    {
+      name: 'immix whose evacuation does not update the roots',
+      descriptor: { ...immix, name: 'immix-stale-roots', create: (h, o) => new ImmixKeepsStaleRoots(h, o) },
+      collectorOptions: eager.immix!,
+    },
+    {
+      name: 'immix that does not follow forwarding for an object reached twice',
+      descriptor: {
+        ...immix,
+        name: 'immix-ignores-forwarding',
+        create: (h, o) => new ImmixIgnoresForwarding(h, o),
+      },
+      collectorOptions: eager.immix!,
+    },
+  ];
+  it.each(broken)('$name', ({ descriptor, collectorOptions, modelProperty }) => {
     // Every check on: the collector's own verify() may see a broken invariant (a black-to-white
     // edge, an unremembered old-to-young pointer) before any reachable object is lost.
     const result = verifyCollector(descriptor, { seed, runs: 300, collectorOptions });
@@ -184,7 +246,7 @@ describe('verifyCollector catches broken tracing collectors with at most 12 oper
       collectorVerify: false,
     });
     expect(model.passed).toBe(false);
-    expect(model.failure!.property).toBe('safety');
+    expect(model.failure!.property).toBe(modelProperty ?? 'safety');
     expect(model.failure!.ops.length).toBeLessThanOrEqual(12);
   });
 });

@@ -7,15 +7,16 @@
  * ```
  *  shape word, low slot:  | 31: 0 | 30 29 28 27 26 25 24: GC bits | 23 .. 0: reference fields |
  *
- *  bit  value          mark-compact   incremental    semispace        gen-copy
- *  24   GC_BIT_0       MARK_BIT       MARK_BIT       FORWARDED_BIT    FORWARDED_BIT
- *  25   GC_BIT_0 << 1  -              -              LARGE_MARK_BIT   GEN_MARK_BIT
- *  26   GC_BIT_0 << 2  -              -              -                REMEMBERED_BIT
- *  27   GC_BIT_0 << 3  -              -              -                NURSERY_HOLE_BIT
- *  28-30               free
+ *  bit  value          mark-compact   incremental    semispace        gen-copy          immix, sticky-immix
+ *  24   GC_BIT_0       MARK_BIT       MARK_BIT       FORWARDED_BIT    FORWARDED_BIT     FORWARDED_BIT
+ *  25   GC_BIT_0 << 1  -              -              LARGE_MARK_BIT   GEN_MARK_BIT      -
+ *  26   GC_BIT_0 << 2  -              -              -                REMEMBERED_BIT    -
+ *  27   GC_BIT_0 << 3  -              -              -                NURSERY_HOLE_BIT  -
+ *  28   GC_BIT_0 << 4  -              -              -                -                 LOGGED_BIT (sticky)
+ *  29-30               free
  * ```
  *
- * `mark-sweep` uses none: it marks in a side bitmap (`MarkBitmap`). Each plan's header comment says
+ * `mark-sweep` uses none: it marks in a side bitmap (`MarkBitmap`), as immix and sticky-immix do. Each plan's header comment says
  * when its bits may be set (its invariants).
  */
 import { GC_BIT_0 } from '@gclab/core';
@@ -37,3 +38,6 @@ export const REMEMBERED_BIT = GC_BIT_0 << 2;
 
 /** A dead `gen-copy` nursery object already reported freed, left in place after a failed evacuation. */
 export const NURSERY_HOLE_BIT = GC_BIT_0 << 3;
+
+/** An old `sticky-immix` object recorded in the modified-objects buffer by the log barrier. */
+export const LOGGED_BIT = GC_BIT_0 << 4;

@@ -1,0 +1,453 @@
+/**
+ * Mark-region collection over Immix's line/block space (Blackburn & McKinley, PLDI 2008; MMTk's
+ * `ImmixSpace` tracing and `Immix` plan), written once for the plans built on it: `immix` (full-heap
+ * collections only) and `sticky-immix` (adds nursery collections with sticky mark bits). A mechanism
+ * rather than a plan: the plans extend `MarkRegionCollector` and name themselves.
+ *
+ * Object layout: `headerWords` 0. Marks in a heap-wide side bitmap (`MarkBitmap.bits`, one bit per
+ * 8-byte granule, `bits[a >>> 8]` bit `(a >>> 3) & 31`), which lines up word for word with the
+ * space's object-start bitmap, so the sweep finds the dead objects as `allocated & ~marked`. Line
+ * marks in the space (`LineBlockSpace.lineMarks`, one byte per 256-byte line). The shape word's
+ * `FORWARDED_BIT` (with the new address in the high slot, `forwarding.ts`) marks an evacuated
+ * object's old copy during a collection.
+ *
+ * ```
+ *  object   word 0 | nrefs, GC bits: 24 FORWARDED_BIT, 28 LOGGED_BIT (sticky) | payload bytes / new address |
+ *  marks    MarkBitmap.bits[addr >>> 8] bit (addr >>> 3) & 31
+ *  lines    space.lineMarks[addr >>> 8] .. [(addr + size - 1) >>> 8] = 1 for a marked object in a block
+ * ```
+ *
+ * A full collection (`collectFull`), each phase saying what holds when it returns:
+ * 1. defragmentation decision: when the previous collection left at least two partly used blocks and
+ *    at least `defragThreshold` of the block bytes as free lines in them, the most fragmented blocks become evacuation
+ *    candidates (`defragThreshold` 0: after every collection that left a partly used block, a stress
+ *    mode) (`LineBlockSpace.selectEvacuationCandidates`: Immix's histogram of free lines per
+ *    block, most free lines first, as long as their live lines fit the headroom: the free blocks kept
+ *    in reserve, `defragHeadroom` of the blocks, and what the heap limit still allows).
+ * 2. mark (`traceObject` from the roots, then the finalization queue): each reachable object is
+ *    marked in the bitmap and its lines marked (exact line marking: every line it overlaps, where Immix
+ *    marks the first line and treats the next as implicitly live). An object in a candidate block is
+ *    first copied into a free block if the copy allocator has room (forwarding left in its old
+ *    shape word, the slot or root that reached it updated, `heap.recordMove`, the original taken out
+ *    of the space's books); otherwise it is marked in place (opportunistic). A forwarded object
+ *    reached again gives its new address. After it, the marked objects are exactly those reachable
+ *    (sticky: plus the old ones), every reference to an evacuated object holds its new address.
+ * 3. sweep (`LineBlockSpace.sweep`): unmarked objects are freed (reported to the heap), every line no
+ *    marked object overlaps is free, blocks are free / recyclable / full, free blocks beyond the
+ *    reserve are unmapped. Then (immix) the mark bitmap is cleared.
+ *
+ * Trigger (`growth-trigger.ts`, like mark-sweep): after a collection leaving L live bytes, the next
+ * one comes once `max(minHeapBytes, L * growthFactor) - L` bytes are allocated; also when the OS
+ * refuses a block (heap limit): collect and retry once (after a full collection, and with the reserve
+ * of free blocks unmapped), else `OutOfMemoryError`.
+ *
+ * Finalizers and weak references (`finalization.ts`): after the closure from the roots, weak references
+ * to unmarked objects are cleared, unmarked registered objects queued and traced from (so they and what
+ * they reach survive, evacuated or not), then the tables keep the live entries at their new addresses;
+ * the queued finalizers run after the sweep.
+ *
+ * Pauses: `mark` (work = objects marked) and `sweep` (work = bytes swept: every line of every block
+ * plus the large objects), per collection.
+ */
+import { LINE_BLOCK_BYTES, LINES_PER_BLOCK, LineBlockSpace } from '@gclab/allocator';
+import {
+  CollectorBase,
+  CollectorOptionError,
+  type CollectorOptions,
+  type Heap,
+  HeapIntegrityError,
+  hex,
+  integerOption,
+  NREFS_MASK,
+  numberOption,
+} from '@gclab/core';
+import { ReferenceProcessor } from './finalization.ts';
+import { FORWARDED_BIT } from './gc-bits.ts';
+import { growthBudget } from './growth-trigger.ts';
+import { MarkBitmap } from './mark-bitmap.ts';
+import { outOfMemory } from './out-of-memory.ts';
+
+/** Options of the mark-region plans. */
+export interface MarkRegionOptions extends CollectorOptions {
+  /** The growth trigger never collects below this many live + allocated bytes (default 1 MiB). */
+  minHeapBytes?: number;
+  /** Collect when live + allocated exceeds `live after the last collection * growthFactor` (default 2). */
+  growthFactor?: number;
+  /** Objects above this size go to the large object space (256 to 16384; default 8192). */
+  largeObjectBytes?: number;
+  /**
+   * Defragment at the next collection when free lines in partly used blocks reach this share of the
+   * blocks (default 0.1); 0 defragments at every collection that follows one leaving a partly used block.
+   */
+  defragThreshold?: number;
+  /** Free blocks kept in reserve for evacuation, as a share of the blocks in use (default 0.05, at least 1 block). */
+  defragHeadroom?: number;
+}
+
+/** Default `defragThreshold`. */
+export const DEFAULT_DEFRAG_THRESHOLD = 0.1;
+/** Default `defragHeadroom`. */
+export const DEFAULT_DEFRAG_HEADROOM = 0.05;
+
+/** The collector shared by `immix` and `sticky-immix`: allocation, the trigger, the full collection. */
+export abstract class MarkRegionCollector extends CollectorBase {
+  /** Where objects live. */
+  readonly space: LineBlockSpace;
+  /** The side mark bitmap (its marking loop is not used: `traceObject` also marks lines and evacuates). */
+  readonly marks: MarkBitmap;
+  /** Weak-reference clearing and the finalization queue. */
+  readonly references: ReferenceProcessor;
+  /** Growth trigger floor. */
+  readonly minHeapBytes: number;
+  /** Growth trigger factor. */
+  readonly growthFactor: number;
+  /** Fragmentation (free lines in recyclable blocks over block bytes) that makes the next collection defragment. */
+  readonly defragThreshold: number;
+  /** Reserve of free blocks for evacuation, as a share of the blocks in use. */
+  readonly defragHeadroom: number;
+
+  /** Full collections run. */
+  fullCollections = 0;
+  /** Collections started because the OS refused memory. */
+  heapLimitCollections = 0;
+  /** Full collections that evacuated (had candidates). */
+  defragCollections = 0;
+  /** Objects evacuated so far. */
+  objectsEvacuated = 0;
+  /** Bytes evacuated so far. */
+  bytesEvacuated = 0;
+  /** Live bytes (objects in blocks and large objects) after the last collection. */
+  liveBytesAfterLastGc = 0;
+
+  /** Bytes allocated since the last collection. */
+  protected allocatedSinceGc = 0;
+  /** Bytes that may be allocated before the trigger fires. */
+  protected budget: number;
+  /** Whether the next full collection defragments. */
+  protected defragNext = false;
+  /** Whether the running trace evacuates objects of candidate blocks. */
+  protected evacuating = false;
+  /** The scan stack: marked objects whose fields are still to trace. */
+  protected stack = new Int32Array(1024);
+  protected top = 0;
+  /** The memory and marks of the running collection (read again after anything that may map). */
+  protected words: Int32Array;
+  protected bits: Int32Array;
+  private readonly fieldOffset: number;
+  private readonly markKind: number;
+  private readonly sweepKind: number;
+  /** Liveness and forwarding for the reference processor (made once). */
+  protected readonly isLive = (addr: number): boolean => {
+    const words = this.heap.memory.words;
+    return (words[addr >> 2]! & FORWARDED_BIT) !== 0 || this.marks.isMarked(addr);
+  };
+  protected readonly forward = (addr: number): number => {
+    const words = this.heap.memory.words;
+    return (words[addr >> 2]! & FORWARDED_BIT) !== 0 ? words[(addr >> 2) + 1]! : addr;
+  };
+
+  constructor(heap: Heap, options: MarkRegionOptions, name: string) {
+    super(heap);
+    this.minHeapBytes = numberOption(options, name, 'minHeapBytes', 1 << 20, 0);
+    this.growthFactor = numberOption(options, name, 'growthFactor', 2, 1);
+    const largeObjectBytes = integerOption(options, name, 'largeObjectBytes', 8192, 256);
+    if (largeObjectBytes > LINE_BLOCK_BYTES / 2) {
+      throw new CollectorOptionError(
+        `${name}: option largeObjectBytes must be an integer from 256 to ${LINE_BLOCK_BYTES / 2}, got ${largeObjectBytes}`,
+      );
+    }
+    this.defragThreshold = numberOption(options, name, 'defragThreshold', DEFAULT_DEFRAG_THRESHOLD, 0);
+    this.defragHeadroom = numberOption(options, name, 'defragHeadroom', DEFAULT_DEFRAG_HEADROOM, 0);
+    this.space = new LineBlockSpace(heap.os, { largeObjectBytes, freeBlockReserve: 1 });
+    this.marks = new MarkBitmap(heap);
+    this.references = new ReferenceProcessor(heap);
+    this.budget = growthBudget(0, this.minHeapBytes, this.growthFactor);
+    this.words = heap.memory.words;
+    this.bits = this.marks.bits;
+    this.fieldOffset = heap.model.fieldOffset;
+    this.markKind = heap.telemetry.pauses.kindId('mark');
+    this.sweepKind = heap.telemetry.pauses.kindId('sweep');
+  }
+
+  allocate(size: number): number {
+    const allocated = this.allocatedSinceGc + size;
+    if (allocated <= this.budget) {
+      const addr = this.space.allocate(size);
+      if (addr !== 0) {
+        this.allocatedSinceGc = allocated;
+        return addr;
+      }
+    }
+    return this.allocateSlow(size);
+  }
+
+  /** The trigger fired or the OS refused: collect, then retry (a full collection last), or `OutOfMemoryError`. */
+  private allocateSlow(size: number): number {
+    if (this.allocatedSinceGc + size <= this.budget) this.heapLimitCollections++;
+    const full = this.collectForAllocation(size);
+    let addr = this.space.allocate(size);
+    if (addr === 0 && !full) {
+      this.collectFull();
+      addr = this.space.allocate(size);
+    }
+    // Under memory pressure the reserve of free blocks goes back to the OS first.
+    if (addr === 0 && this.space.releaseFreeBlocks() > 0) addr = this.space.allocate(size);
+    if (addr === 0) throw outOfMemory(this.heap, this.name, size);
+    this.allocatedSinceGc += size;
+    return addr;
+  }
+
+  /** The collection an allocation triggers; returns whether it was a full one. */
+  protected collectForAllocation(_size: number): boolean {
+    this.collectFull();
+    return true;
+  }
+
+  /** One full collection (defragmentation decision, mark, sweep); returns the objects freed. */
+  collectFull(): number {
+    const heap = this.heap;
+    const telemetry = heap.telemetry;
+    const space = this.space;
+    let t = telemetry.startPause();
+    space.retireAllocators();
+    this.evacuating = this.defragNext && space.selectEvacuationCandidates(this.headroomLines()) > 0;
+    if (this.evacuating) this.defragCollections++;
+    this.words = heap.memory.words;
+    this.bits = this.marks.cover();
+    this.marks.clear();
+    space.clearLineMarks();
+    this.beginFullTrace();
+    let marked = this.traceRoots();
+    marked += this.traceExtraRoots();
+    marked += this.drain();
+    marked += this.processReferences();
+    this.evacuating = false;
+    heap.counters.objectsTraced += marked;
+    telemetry.endPause(this.markKind, t, marked);
+    t = telemetry.startPause();
+    const freed = this.sweep();
+    this.fullCollections++;
+    telemetry.recordCollection('full', freed, 0);
+    this.references.runFinalizers();
+    return freed;
+  }
+
+  /** Before a full trace (after marks and line marks are cleared): sticky-immix drops its log. */
+  protected beginFullTrace(): void {}
+
+  /** Roots a collection traces besides the registers and globals (sticky-immix: the logged objects). */
+  protected traceExtraRoots(): number {
+    return 0;
+  }
+
+  /** Phase 3 and the figures: the sweep, then the trigger's budget and the next defragmentation decision. */
+  protected sweep(): number {
+    const heap = this.heap;
+    const space = this.space;
+    const t = heap.telemetry.startPause();
+    // Keep a reserve of free blocks for the next evacuation (Immix's defragmentation headroom).
+    space.freeBlockReserve = Math.max(1, Math.ceil(space.blocks * this.defragHeadroom));
+    const swept = space.sweep(heap, this.marks.cover());
+    heap.counters.bytesSwept += swept.bytesSwept;
+    this.afterSweep();
+    heap.telemetry.endPause(this.sweepKind, t, swept.bytesSwept);
+    const live = space.liveBytes;
+    this.liveBytesAfterLastGc = live;
+    this.allocatedSinceGc = 0;
+    this.budget = growthBudget(live, this.minHeapBytes, this.growthFactor);
+    const blockBytes = (space.blocks - space.freeBlocks) * LINE_BLOCK_BYTES;
+    // Evacuation can only give a block back when at least two blocks are partly used; threshold 0 is
+    // a stress mode (MMTk's always-defrag): every collection evacuates what the headroom allows.
+    const recyclable = space.recyclableBlocks;
+    this.defragNext =
+      recyclable > 0 &&
+      (this.defragThreshold === 0 ||
+        (recyclable > 1 && space.fragmentedBytes >= this.defragThreshold * blockBytes));
+    return swept.objectsFreed;
+  }
+
+  /** After the sweep: immix clears the marks; sticky-immix keeps them (old objects stay marked). */
+  protected afterSweep(): void {
+    this.marks.clear();
+  }
+
+  /** Lines the copy allocator may fill: the reserve of free blocks, capped by what the heap limit allows. */
+  private headroomLines(): number {
+    const space = this.space;
+    const os = this.heap.os;
+    const mappable = Math.floor(Math.max(0, os.heapLimit - os.reservedBytes) / LINE_BLOCK_BYTES);
+    const reserve = Math.max(1, Math.ceil(space.blocks * this.defragHeadroom));
+    return Math.min(reserve, space.freeBlocks + mappable) * LINES_PER_BLOCK;
+  }
+
+  // ---- tracing ------------------------------------------------------------------------------------
+
+  /** Traces the referent of every non-null root, updating roots to evacuated objects; returns objects marked. */
+  protected traceRoots(): number {
+    const roots = this.heap.roots;
+    let marked = 0;
+    const regs = roots.regs;
+    for (let i = 0, n = roots.top; i < n; i++) {
+      const r = regs[i]!;
+      if (r !== 0) {
+        const before = this.top;
+        const to = this.traceObject(r);
+        if (to !== r) regs[i] = to;
+        marked += this.top - before;
+      }
+    }
+    const globals = roots.globals;
+    for (let g = 0, n = roots.globalCount; g < n; g++) {
+      const r = globals[g]!;
+      if (r !== 0) {
+        const before = this.top;
+        const to = this.traceObject(r);
+        if (to !== r) globals[g] = to;
+        marked += this.top - before;
+      }
+    }
+    return marked;
+  }
+
+  /**
+   * Traces the object at `ref` (non-null): a forwarded object gives its new address; an unmarked one
+   * is evacuated (candidate block, room to copy) or not, then marked, its lines marked and pushed for
+   * scanning. Returns the object's address after this collection.
+   */
+  protected traceObject(ref: number): number {
+    let words = this.words;
+    const i = ref >> 2;
+    const shape = words[i]!;
+    if ((shape & FORWARDED_BIT) !== 0) return words[i + 1]!;
+    let w = ref >>> 8;
+    let bit = 1 << ((ref >>> 3) & 31);
+    let bits = this.bits;
+    if ((bits[w]! & bit) !== 0) return ref;
+    const size = this.fieldOffset + 8 * (shape & NREFS_MASK) + ((words[i + 1]! + 7) & ~7);
+    const space = this.space;
+    if (this.evacuating && space.isEvacuationCandidate(ref)) {
+      const to = space.copyAllocate(size);
+      if (to !== 0) {
+        // The copy may have mapped a block: the memory and the bitmap may have grown.
+        words = this.words = this.heap.memory.words;
+        bits = this.bits = this.marks.cover();
+        this.copy(words, ref, to, size);
+        ref = to;
+        w = ref >>> 8;
+        bit = 1 << ((ref >>> 3) & 31);
+      }
+    }
+    bits[w]! |= bit;
+    this.markLines(ref, size);
+    if (this.top === this.stack.length) this.growStack();
+    this.stack[this.top++] = ref;
+    return ref;
+  }
+
+  /** Marks every line the live object at `ref` of `size` bytes overlaps (none for a large object). */
+  protected markLines(ref: number, size: number): void {
+    if (size <= this.space.largeObjectBytes) {
+      const lines = this.space.lineMarks;
+      for (let l = ref >>> 8, last = (ref + size - 1) >>> 8; l <= last; l++) lines[l] = 1;
+    }
+  }
+
+  /** Evacuates the object at `from` to `to`: words copied, forwarding left, the space and heap told. */
+  protected copy(words: Int32Array, from: number, to: number, size: number): void {
+    const i = from >> 2;
+    const n = size >> 2;
+    words.copyWithin(to >> 2, i, i + n);
+    words[i] = words[i]! | FORWARDED_BIT;
+    words[i + 1] = to;
+    this.space.free(from, size);
+    this.heap.recordMove(from, to);
+    this.objectsEvacuated++;
+    this.bytesEvacuated += size;
+  }
+
+  /** Scans the stacked objects' fields until the stack is empty; returns the objects marked meanwhile. */
+  protected drain(): number {
+    let marked = 0;
+    const fieldOffset = this.fieldOffset;
+    while (this.top > 0) {
+      const obj = this.stack[--this.top]!;
+      const n = this.words[obj >> 2]! & NREFS_MASK;
+      for (let p = (obj + fieldOffset) >> 2, end = p + 2 * n; p < end; p += 2) {
+        const ref = this.words[p]!;
+        if (ref === 0) continue;
+        const before = this.top;
+        const to = this.traceObject(ref);
+        if (to !== ref) this.words[p] = to;
+        marked += this.top - before;
+      }
+    }
+    return marked;
+  }
+
+  /**
+   * Weak references and finalization after the closure from the roots: clears and queues, traces
+   * from the queued objects, then the tables keep the live entries at their new addresses.
+   */
+  private processReferences(): number {
+    const references = this.references;
+    if (!references.pending) return 0;
+    let marked = 0;
+    for (const a of references.afterRootClosure(this.isLive)) {
+      const before = this.top;
+      this.traceObject(a);
+      marked += this.top - before;
+    }
+    marked += this.drain();
+    references.retain(this.isLive, this.forward);
+    return marked;
+  }
+
+  private growStack(): void {
+    const grown = new Int32Array(this.stack.length * 2);
+    grown.set(this.stack);
+    this.stack = grown;
+  }
+
+  // ---- checked mode and figures -------------------------------------------------------------------
+
+  /** Checked mode: the space's books add up, the scan stack is empty, no object is forwarded. */
+  override verify(): void {
+    const heap = this.heap;
+    try {
+      this.space.verify(heap);
+    } catch (e) {
+      this.fail((e as Error).message);
+    }
+    if (this.top !== 0) this.fail('the scan stack is not empty outside a collection');
+    const words = heap.memory.words;
+    this.space.forEachObject((addr) => {
+      if ((words[addr >> 2]! & FORWARDED_BIT) !== 0) this.fail(`object at ${hex(addr)} is still forwarded`);
+    });
+  }
+
+  override stats(): Record<string, number> {
+    const space = this.space;
+    const reserved = space.reservedBytes;
+    return {
+      fullCollections: this.fullCollections,
+      heapLimitCollections: this.heapLimitCollections,
+      defragCollections: this.defragCollections,
+      objectsEvacuated: this.objectsEvacuated,
+      bytesEvacuated: this.bytesEvacuated,
+      liveBytesAfterLastGc: this.liveBytesAfterLastGc,
+      spaceLiveBytes: space.liveBytes,
+      spaceReservedBytes: space.reservedBytes,
+      blocks: space.blocks,
+      freeBlocks: space.freeBlocks,
+      recyclableBlocks: space.recyclableBlocks,
+      fullBlocks: space.fullBlocks,
+      freeLines: space.freeLines,
+      fragmentedBytes: space.fragmentedBytes,
+      fragmentation: reserved === 0 ? 0 : space.fragmentedBytes / reserved,
+    };
+  }
+
+  protected fail(reason: string): never {
+    throw new HeapIntegrityError(this.heap.opIndex, `${this.name}: ${reason}`);
+  }
+}
