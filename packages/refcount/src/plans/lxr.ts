@@ -22,6 +22,13 @@
  *   (the barrier skips young objects). At the pause an increment that reaches a young object makes it
  *   live (count 1) and its fields are then incremented in turn (they were never logged); the young
  *   objects no increment reached are freed without any decrement work.
+ * - Evacuation of young survivors (LXR's young evacuation; option `evacuate`, default 1): a young
+ *   object made live is first copied into fresh lines, leaving a forwarding address in its old copy,
+ *   and the slot the increment came from is updated. Every reference to a young survivor is met by
+ *   an increment in step 1 (a root, a logged field of an old object: the barrier logs every store
+ *   into an old object, or a field of a young object made live), so every slot is updated; the
+ *   finalizer and weak-reference tables follow the copies. A large object, or one with no room
+ *   under the heap limit, is made live in place.
  * - Limited-bit counts: 2 bits in the shape word's GC bits. A count that reaches 3 is stuck: never
  *   incremented or decremented again; only the backup trace reclaims (or repairs) a stuck object.
  * - Recursive decrements: a count reaching zero frees the object and decrements its referents, with a
@@ -41,8 +48,9 @@
  *
  * Pause order (each step says what holds when it returns):
  * 1. increments: root referents (into the new root buffer), then each logged field's current value,
- *    clearing its log bit; young objects reached are made live and their fields incremented
- *    (worklist). After it, every young object reachable from a root or a counted field is live.
+ *    clearing its log bit; young objects reached are made live (evacuated) and their fields
+ *    incremented (worklist). After it, every young object reachable from a root or a counted field
+ *    is live, and every slot refers to the new copy of an evacuated object.
  * 2. young sweep: objects still young are unreachable (nothing counted refers to them and no root
  *    does); they are freed, uncounted. After it, no object is young.
  * 3. decrements: the previous root buffer and the logged old values, recursively. After it, every
@@ -54,14 +62,15 @@
  * references from the fields of old objects, a logged field counting its logged old value instead of
  * its current one, plus its root buffer entries: its count is min(3, R), or 3 (stuck); right after a
  * backup trace (until the next RC pause) it is exactly min(3, R). The log bits set are exactly the
- * logged fields. No mark bit is set outside a trace.
+ * logged fields. No mark bit is set outside a trace, and no object is forwarded outside a pause.
  *
  * Object layout: no header word (`headerWords: 0`); the count and the young bit are GC bits of the
  * shape word; the log bits and the trace's mark bits are side tables over the simulated memory.
  *
  * ```
- *  word 0  | bits 0-23 nrefs | 24-25 count (3 = stuck) | 26 young | payload bytes |
- *  word 1..| reference fields, then payload                                       |
+ *  word 0  | bits 0-23 nrefs | 24-25 count (3 = stuck) | 26 young | 27 forwarded | payload bytes |
+ *  word 1..| reference fields, then payload                                                      |
+ *  (an evacuated object's old copy, during its pause: bit 27 set, the high slot holds the new address)
  *  log bits  logBits[slot >>> 8], bit (slot >>> 3) & 31: the field at byte address `slot` is logged
  *  marks     marks[addr >>> 8], bit (addr >>> 3) & 31: the object at `addr` is marked (trace only)
  * ```
@@ -75,13 +84,13 @@
  * itself may be freed by counting (without its callback).
  *
  * What it keeps from LXR: deferral of roots, coalescing with a field-logging barrier and per-field
- * log bits, implicitly dead young objects, 2-bit stuck counts, recursive decrements, increments before
- * decrements, a backup trace from the pause's root snapshot that reclaims cycles and stuck objects.
- * What it drops: concurrency (the trace and lazy decrements run in the pause), evacuation (young
- * survivors and fragmented mature blocks are never moved: `movesObjects: false`; so a block with one
- * live object stays mapped, a known limit under tight heap limits), remembered sets for mature
- * evacuation, LXR's pause triggers on buffer sizes and its heuristics for when to trace (here: every
- * `traceEvery` epochs, and when the heap limit refuses an allocation after an RC pause).
+ * log bits, implicitly dead young objects, evacuation of young survivors, 2-bit stuck counts,
+ * recursive decrements, increments before decrements, line-level reclamation, a backup trace from
+ * the pause's root snapshot that reclaims cycles and stuck objects. What it drops: concurrency (the
+ * trace and lazy decrements run in the pause), mature evacuation (fragmented old blocks are never
+ * defragmented) and the remembered sets it needs, LXR's pause triggers on buffer sizes and its
+ * heuristics for when to trace (here: every `traceEvery` epochs, and when the heap limit refuses an
+ * allocation after an RC pause).
  *
  * `referenceCount` is -1 (`countsReferences: false`): counts are deferred (roots are counted only
  * at pauses) and limited to 2 bits, so no exact count exists to report.
@@ -729,6 +738,7 @@ export class Lxr extends CollectorBase {
           `the object at ${hex(addr)} is ${isYoung ? '' : 'not '}young but was ${isYoung ? 'not ' : ''}allocated this epoch`,
         );
       }
+      if ((w & FORWARDED_BIT) !== 0) this.fail(`the object at ${hex(addr)} is forwarded outside a pause`);
       if (isYoung) {
         if ((w & LXR_RC_MASK) !== 0) this.fail(`the young object at ${hex(addr)} has a count`);
         continue;
