@@ -1,7 +1,8 @@
 /**
  * The verifier (`verifyCollector` from @gclab/verify) over the counting collectors, and the proofs
  * that it catches broken ones: reference counting that skips the decrement of a field's overwritten
- * value, and four realistic bugs in `lxr` (its barrier, its young objects, its backup trace).
+ * value, and five realistic bugs in `lxr` (its barrier, its young objects, its evacuation, its
+ * backup trace).
  */
 
 import type { CollectorDescriptor, CollectorOptions, Heap } from '@gclab/core';
@@ -100,6 +101,14 @@ class LxrYoungFromFieldsNotLive extends Lxr {
   }
 }
 
+/** Evacuation that does not update a logged field: it keeps the survivor's old address. */
+class LxrEvacuationMissesLoggedField extends Lxr {
+  protected override incrementLogged(ref: number): number {
+    super.incrementLogged(ref);
+    return ref;
+  }
+}
+
 /** The backup trace recomputes counts but leaves stuck ones stuck. */
 class LxrTraceKeepsStuckCounts extends Lxr {
   protected override traceReference(words: Int32Array, ref: number): number {
@@ -132,6 +141,15 @@ describe('verifyCollector catches broken lxr variants with at most 12 operations
     {
       name: 'young objects reached only from a logged field not made live',
       descriptor: brokenLxr('lxr-young-from-fields-not-live', (h, o) => new LxrYoungFromFieldsNotLive(h, o)),
+      property: 'safety',
+      message: /freed/,
+    },
+    {
+      name: 'evacuation that leaves a logged field at the old copy',
+      descriptor: brokenLxr(
+        'lxr-evacuation-misses-logged-field',
+        (h, o) => new LxrEvacuationMissesLoggedField(h, o),
+      ),
       property: 'safety',
       message: /freed/,
     },
