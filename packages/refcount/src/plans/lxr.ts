@@ -785,6 +785,7 @@ export class Lxr extends CollectorBase {
       deferredToTrace: this.deferredToTrace,
       rcFreed: this.rcFreed,
       traceFreed: this.traceFreed,
+      freedWithoutTrace: this.rcFreed + this.youngFreed,
       heapLimitPauses: this.heapLimitPauses,
       epochBytes: this.epochBytes,
       traceEvery: this.traceEvery,

@@ -5,8 +5,10 @@
  */
 import {
   CollectorOptionError,
+  descriptorProblems,
   FinalizerKind,
   Heap,
+  missingHooks,
   NULL_ROOT,
   OutOfMemoryError,
   WEAKREF_PAYLOAD_BYTES,
@@ -276,6 +278,14 @@ describe('lxr: triggers and options', () => {
       }
     }).toThrow(OutOfMemoryError);
     expect(gc.backupTraces).toBeGreaterThan(traces);
+  });
+
+  it('is a well-formed descriptor: no header word, moves young survivors, reclaims cycles, no exact counts', () => {
+    expect(descriptorProblems(lxr)).toEqual([]);
+    const { heap, gc } = lxrHeap();
+    expect(missingHooks(gc)).toEqual([]);
+    expect(heap.model.sizeOf(1, 0)).toBe(16);
+    expect(lxr.constraints).toMatchObject({ headerWords: 0, movesObjects: true, countsReferences: false });
   });
 
   it('rejects bad options with CollectorOptionError', () => {
