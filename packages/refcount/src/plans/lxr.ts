@@ -129,16 +129,16 @@ const RC_SHIFT = 24;
 /** Shape-word bit of an evacuated object's old copy (inside a pause): its high slot holds the new address. */
 const FORWARDED_BIT = GC_BIT_0 << 3;
 
+/** Liveness for the tables at an RC pause: every entry is of an allocated object (or its old copy). */
 function always(): boolean {
   return true;
 }
-const ALWAYS = always;
 
 /** Options of `lxr`. */
 export interface LxrOptions extends CollectorOptions {
   /** Bytes allocated in an epoch before its RC pause (default 1 MiB; at least 1). */
   epochBytes?: number;
-  /** 1 (default): young survivors are evacuated into free blocks at the pause; 0: made live in place. */
+  /** 1 (default): young survivors are evacuated into fresh lines at the pause; 0: made live in place. */
   evacuate?: number;
   /** A backup trace after every this many RC pauses (default 8; 0 = never on that schedule). */
   traceEvery?: number;
@@ -211,7 +211,7 @@ export class Lxr extends CollectorBase {
   rootPauseOps = 0;
   /** Young objects made live by an increment. */
   youngPromoted = 0;
-  /** Young objects evacuated (copied into a free block when made live). */
+  /** Young objects evacuated (copied into fresh lines when made live). */
   youngEvacuated = 0;
   /** Bytes of the young objects evacuated. */
   bytesEvacuated = 0;
@@ -404,7 +404,7 @@ export class Lxr extends CollectorBase {
   /**
    * One increment of the object at `ref` (from a root, a logged field or a field of an object made
    * live); returns its address, which the caller stores back into the slot. A young referent is made
-   * live (count 1; its fields follow, on `incStack`) and, with `evacuate`, copied into a free block
+   * live (count 1; its fields follow, on `incStack`) and, with `evacuate`, copied into fresh lines
    * first; a referent evacuated earlier in this pause forwards to its copy; any other gets +1 unless
    * its count is stuck.
    */
@@ -478,8 +478,8 @@ export class Lxr extends CollectorBase {
   /** The finalizer and weak-reference tables follow the objects this pause evacuated. */
   private forwardTables(): void {
     const heap = this.heap;
-    if (heap.finalizers.size !== 0) heap.finalizers.retain(ALWAYS, this.forward);
-    if (heap.weakRefs.size !== 0) heap.weakRefs.retain(ALWAYS, this.forward);
+    if (heap.finalizers.size !== 0) heap.finalizers.retain(always, this.forward);
+    if (heap.weakRefs.size !== 0) heap.weakRefs.retain(always, this.forward);
   }
 
   /** Increments the fields of every object made live, until none is left (no recursion). */
