@@ -9,8 +9,8 @@
  */
 import { type CollectorDescriptor, noGc } from '@gclab/core';
 import { cpython, cpython312, cpython313, cpython314, cpython315 } from '@gclab/generational';
-import { refcount, refcountDeferred } from '@gclab/refcount';
-import { genCopy, incremental, markCompact, markSweep, semispace } from '@gclab/tracing-gc';
+import { lxr, refcount, refcountDeferred, refcountTrialDeletion } from '@gclab/refcount';
+import { genCopy, immix, incremental, markCompact, markSweep, semispace } from '@gclab/tracing-gc';
 import { UnknownCollectorError } from './errors.ts';
 
 /** Every registered collector, in display order. Names are unique (a test checks it). */
@@ -20,18 +20,21 @@ export const collectors: readonly CollectorDescriptor[] = [
   // reference counting
   refcount,
   refcountDeferred,
+  refcountTrialDeletion,
   // hybrids
   cpython,
   cpython312,
   cpython313,
   cpython314,
   cpython315,
+  lxr,
   // tracing
   markSweep,
   markCompact,
   incremental,
   semispace,
   genCopy,
+  immix,
 ];
 
 /** The names of the registered collectors, in display order. */

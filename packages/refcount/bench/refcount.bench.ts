@@ -1,6 +1,7 @@
 /**
- * Reference counting micro-benchmarks: root-write churn under immediate and deferred counting (what
- * deferral saves), building then freeing a 100,000-long chain (the cascade), and `del r0` of a
+ * Reference counting micro-benchmarks: root-write churn under immediate, deferred and LXR-style
+ * counting (what deferral saves), building then freeing a 100,000-long chain (the cascade; for lxr,
+ * the young objects its explicit `gc` frees uncounted), and `del r0` of a
  * 1M-node binary tree allocated in preorder (figure 3 of docs/performance.md at a quarter of its
  * size; the tree is built before each iteration, untimed).
  *
@@ -10,7 +11,7 @@
 import { type CollectorDescriptor, Heap } from '@gclab/core';
 import { buildTree } from '@gclab/verify';
 import { Bench } from 'tinybench';
-import { refcount, refcountDeferred } from '../src/index.ts';
+import { lxr, refcount, refcountDeferred } from '../src/index.ts';
 
 const CHURN = 1 << 16;
 const CHAIN = 100_000;
@@ -66,8 +67,10 @@ function treeCascade(descriptor: CollectorDescriptor): [() => void, { beforeEach
 const bench = new Bench({ name: 'reference counting', time: 1000, warmupTime: 300 });
 bench.add(`refcount: ${CHURN} x (set, call, ret)`, churn(refcount));
 bench.add(`refcount-deferred: ${CHURN} x (set, call, ret)`, churn(refcountDeferred));
+bench.add(`lxr: ${CHURN} x (set, call, ret)`, churn(lxr));
 bench.add(`refcount: build + free a ${CHAIN} chain`, chain(refcount));
 bench.add(`refcount-deferred: build + free a ${CHAIN} chain`, chain(refcountDeferred));
+bench.add(`lxr: build + free a ${CHAIN} chain`, chain(lxr));
 bench.add(`refcount: del r0 of a ${TREE}-node tree (one cascade)`, ...treeCascade(refcount));
 await bench.run();
 console.log(bench.name);

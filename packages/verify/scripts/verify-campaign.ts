@@ -27,6 +27,10 @@ const DEFAULT_COLLECTORS = [
   '@gclab/refcount:refcount',
   '@gclab/refcount:refcountDeferred',
   '@gclab/refcount:refcountDeferred:{"zctThreshold":2}',
+  '@gclab/refcount:refcountTrialDeletion',
+  '@gclab/refcount:refcountTrialDeletion:{"candidateThreshold":1}',
+  '@gclab/refcount:lxr',
+  '@gclab/refcount:lxr:{"epochBytes":256,"traceEvery":3}',
   '@gclab/generational:cpython',
   '@gclab/generational:cpython:{"threshold0":3,"threshold1":2,"threshold2":2}',
   '@gclab/generational:cpython312',
@@ -43,6 +47,8 @@ const DEFAULT_COLLECTORS = [
   '@gclab/tracing-gc:incremental:{"minHeapBytes":2048,"budget":2,"stepBytes":16,"sweepBudgetBytes":4096}',
   '@gclab/tracing-gc:genCopy',
   '@gclab/tracing-gc:genCopy:{"nurseryBytes":4096,"minFullTriggerBytes":8192}',
+  '@gclab/tracing-gc:immix',
+  '@gclab/tracing-gc:immix:{"minHeapBytes":4096,"defragThreshold":0}',
 ];
 
 const { values } = parseArgs({

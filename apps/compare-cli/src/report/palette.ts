@@ -10,16 +10,20 @@ export const COLLECTOR_COLORS: Readonly<Record<string, string>> = {
   'no-gc': '#8c8c8c',
   refcount: '#d62728',
   'refcount-deferred': '#ff9896',
+  'refcount-trial-deletion': '#ad494a',
   cpython: '#ff7f0e',
   'cpython-3.12': '#ffbb78',
   'cpython-3.13': '#fd8d3c',
   'cpython-3.14': '#fdae6b',
   'cpython-3.15': '#d94801',
+  lxr: '#e7298a',
   'mark-sweep': '#1f77b4',
   'mark-compact': '#17becf',
   incremental: '#2ca02c',
   semispace: '#9467bd',
   'gen-copy': '#8c564b',
+  immix: '#08519c',
+  'sticky-immix': '#6baed6',
 };
 
 /** Colours for other collectors, in order. */

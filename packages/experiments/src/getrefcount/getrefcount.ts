@@ -215,7 +215,7 @@ export function formatGetrefcount(
     'Inside bar the object is referenced by the global a, bar’s parameter and getrefcount’s argument: 3.',
     'Up to 3.10 the caller’s evaluation stack also kept the argument during the call to bar: 4. From 3.14',
     'a local is loaded as a borrowed reference, so getrefcount’s argument inside bar adds nothing: 2.',
-    'Collectors that keep no count print null.',
+    'Collectors that keep no exact count print null (lxr counts, but in 2 bits and not for roots).',
   ];
   if (versions.length > 0) {
     lines.push(
