@@ -32,7 +32,8 @@
  * logged (MMTk logs the object, not the edge).
  *
  * Nursery collection (`gc 0`, or the nursery budget is spent), one `nursery` pause (work = objects
- * marked). Its trace is immix's trace, which stops at marked objects: from the roots and from the
+ * marked). Its trace is immix's non-evacuating trace (`markInPlace` from the roots, then the slot
+ * loop `drain`), which stops at marked objects: from the roots and from the
  * fields of every logged object (their bits then cleared and the buffer emptied), it marks exactly
  * the young objects reachable, with their lines; then the finalization steps (an old object counts as
  * live: young unreachable finalizable objects are queued and traced from, old ones wait for a full
@@ -197,7 +198,8 @@ export class StickyImmix extends MarkRegionCollector {
     this.space.retireAllocators();
     this.marks.cover();
     this.marked = 0;
-    this.traceRoots();
+    // Nothing moves: the address loop from the roots, then the slot loop from the logged objects' fields.
+    this.markInPlace();
     this.traceExtraRoots();
     this.drain();
     this.processReferences();
