@@ -10,7 +10,15 @@
 import { type CollectorDescriptor, noGc } from '@gclab/core';
 import { cpython, cpython312, cpython313, cpython314, cpython315 } from '@gclab/generational';
 import { lxr, refcount, refcountDeferred, refcountTrialDeletion } from '@gclab/refcount';
-import { genCopy, immix, incremental, markCompact, markSweep, semispace } from '@gclab/tracing-gc';
+import {
+  genCopy,
+  immix,
+  incremental,
+  markCompact,
+  markSweep,
+  semispace,
+  stickyImmix,
+} from '@gclab/tracing-gc';
 import { UnknownCollectorError } from './errors.ts';
 
 /** Every registered collector, in display order. Names are unique (a test checks it). */
@@ -35,6 +43,7 @@ export const collectors: readonly CollectorDescriptor[] = [
   semispace,
   genCopy,
   immix,
+  stickyImmix,
 ];
 
 /** The names of the registered collectors, in display order. */

@@ -49,6 +49,8 @@ const DEFAULT_COLLECTORS = [
   '@gclab/tracing-gc:genCopy:{"nurseryBytes":4096,"minFullTriggerBytes":8192}',
   '@gclab/tracing-gc:immix',
   '@gclab/tracing-gc:immix:{"minHeapBytes":4096,"defragThreshold":0}',
+  '@gclab/tracing-gc:stickyImmix',
+  '@gclab/tracing-gc:stickyImmix:{"nurseryBytes":1024,"minHeapBytes":4096,"defragThreshold":0}',
 ];
 
 const { values } = parseArgs({
