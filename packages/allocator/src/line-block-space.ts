@@ -26,8 +26,9 @@
  * object (more than a line) that does not fit the current hole goes to the overflow allocator, which
  * has its own cursor and block and takes the next hole big enough for it (recyclable blocks, then
  * free ones), so a medium object never makes the mutator's allocator skip its small holes. An
- * evacuating collector copies with a third allocator (`copyAllocate`), also on free blocks only, with
- * its own cursor; it returns 0 when the OS refuses a block (the collector leaves the object in place).
+ * evacuating collector copies with a third allocator (`copyAllocate`), on free blocks with its own
+ * cursor, and when the OS refuses a block, in the holes of blocks that are not candidates; it returns
+ * 0 when neither has room (the collector leaves the object in place).
  * Every allocator returns 0 when the OS refuses memory.
  *
  * Two modes, fixed at construction (`countLines`):
@@ -53,7 +54,9 @@
  * Evacuation (Immix §3.3, opportunistic defragmentation): `selectEvacuationCandidates(maxLiveLines)`
  * marks the most fragmented blocks (most free lines first, Immix's histogram) whose estimated live
  * lines (128 - free lines at the last classification) add up to at most `maxLiveLines`;
- * `isEvacuationCandidate(addr)` is the collector's test while tracing; the next classification clears
+ * `selectEmergencyCandidates(headroomLines)` splits the partly used blocks into candidates and
+ * targets when an allocation failed under the heap limit even after a full collection (the copy
+ * allocator then fills the targets' holes once no free block is left); `isEvacuationCandidate(addr)` is the collector's test while tracing; the next classification clears
  * the candidates. Moving an object is the collector's: `copyAllocate(size)`, copy the words, then
  * `free(from, size)` (the original leaves the space's books; the heap is told with `recordMove`).
  *
@@ -64,6 +67,7 @@
  * API: `allocate(size)`, `copyAllocate(size)`, `free(addr, size)`, `isAllocated(addr)`,
  * `inBlock(addr)`, `markLines(addr, size)`, `clearLineMarks()`, `sweep(heap, marks)`,
  * `reclaimLines()`, `releaseFreeBlocks()`, `retireAllocators()`, `selectEvacuationCandidates(maxLiveLines)`,
+ * `selectEmergencyCandidates(headroomLines)`,
  * `isEvacuationCandidate(addr)`, `forEachObject(fn)`, `verify(heap?)`; figures `reservedBytes`,
  * `liveBytes`, `objects`, `blocks`, `freeBlocks`, `recyclableBlocks`, `fullBlocks`, `freeLines`,
  * `fragmentedBytes`, `evacuationCandidates`, `blocksMapped`, `blocksUnmapped`.
@@ -151,6 +155,9 @@ export class LineBlockSpace {
   private holeEnd = 0;
   private copyCursor = 0;
   private copyLimit = 0;
+  /** The block whose holes the copy allocator uses when no free block is left (-1: none yet; -2: none left). */
+  private copyBlock = -1;
+  private copyNextLine = 0;
 
   private recyclable = new Int32Array(16);
   private recyclableCount = 0;
@@ -364,14 +371,47 @@ export class LineBlockSpace {
     let addr = this.copyCursor;
     if (addr + size > this.copyLimit) {
       const b = this.takeFreeBlock();
-      if (b < 0) return 0;
-      addr = b << BLOCK_SHIFT;
-      this.copyLimit = addr + LINE_BLOCK_BYTES;
-      if (!this.countLines) this.lineUse.fill(1, b << 7, (b + 1) << 7);
+      if (b >= 0) {
+        addr = b << BLOCK_SHIFT;
+        this.copyLimit = addr + LINE_BLOCK_BYTES;
+        if (!this.countLines) this.lineUse.fill(1, b << 7, (b + 1) << 7);
+      } else {
+        addr = this.copyIntoHole(size);
+        if (addr === 0) return 0;
+      }
     }
     this.copyCursor = addr + size;
     this.noteObject(addr, size);
     return addr;
+  }
+
+  /**
+   * When no free block is left (the OS refuses one: the heap limit), the copy allocator takes holes
+   * of at least `size` bytes in the blocks that are not evacuation candidates, in address order
+   * (Immix evacuates into recyclable blocks' holes too). Returns the hole's first address (the copy
+   * limit set to its end), or 0 when no such hole is left.
+   */
+  private copyIntoHole(size: number): number {
+    const state = this.blockState;
+    for (;;) {
+      const b = this.copyBlock;
+      if (b === -2) return 0;
+      if (b >= 0 && this.findHole(b, this.copyNextLine)) {
+        this.copyNextLine = this.holeEnd;
+        if ((this.holeEnd - this.holeStart) << LINE_SHIFT < size) continue;
+        this.takeHole(b);
+        this.copyLimit = (b << BLOCK_SHIFT) + (this.holeEnd << LINE_SHIFT);
+        return (b << BLOCK_SHIFT) + (this.holeStart << LINE_SHIFT);
+      }
+      let n = b < 0 ? this.lowBlock : b + 1;
+      while (
+        n < this.highBlock &&
+        (this.candidate[n] === 1 || !(state[n] === RECYCLABLE || state[n] === IN_USE))
+      )
+        n++;
+      this.copyBlock = n < this.highBlock ? n : -2;
+      this.copyNextLine = 0;
+    }
   }
 
   /** Records a new object: its start bit, the live figures and (counting mode) its lines' counts. */
@@ -446,6 +486,8 @@ export class LineBlockSpace {
     this.overflowNextLine = 0;
     this.copyCursor = 0;
     this.copyLimit = 0;
+    this.copyBlock = -1;
+    this.copyNextLine = 0;
   }
 
   // ---- freeing ----------------------------------------------------------------------------------
@@ -650,6 +692,51 @@ export class LineBlockSpace {
     this.candidate.fill(0);
     this.candidates = 0;
     if (this.recyclableCount === 0 || !(maxLiveLines > 0)) return 0;
+    return this.selectByHistogram(maxLiveLines);
+  }
+
+  /**
+   * Emergency defragmentation, after a full collection left an allocation unsatisfied under the heap
+   * limit: the partly used blocks are split into targets (the fullest, whose free lines the copy
+   * allocator fills: `copyIntoHole`) and candidates (the emptiest), walking the blocks sorted by free
+   * lines from both ends: the emptiest block becomes a candidate while its live lines fit the room
+   * left (`headroomLines` of free blocks, plus the free lines of the targets taken so far), else the
+   * fullest remaining block becomes a target. Returns the number of candidates.
+   */
+  selectEmergencyCandidates(headroomLines: number): number {
+    this.candidate.fill(0);
+    this.candidates = 0;
+    const state = this.blockState;
+    const blocks: number[] = [];
+    for (let i = 0; i < this.recyclableCount; i++) {
+      const b = this.recyclable[i]!;
+      if (state[b] === RECYCLABLE || state[b] === IN_USE) blocks.push(b);
+    }
+    const free = this.freeLinesOf;
+    blocks.sort((a, b) => free[a]! - free[b]! || a - b);
+    let room = Math.max(0, headroomLines);
+    let lo = 0;
+    let hi = blocks.length - 1;
+    while (lo <= hi) {
+      const emptiest = blocks[hi]!;
+      const live = LINES_PER_BLOCK - free[emptiest]!;
+      if (live <= room) {
+        this.candidate[emptiest] = 1;
+        this.candidates++;
+        room -= live;
+        hi--;
+      } else if (lo < hi) {
+        room += free[blocks[lo]!]!;
+        lo++;
+      } else {
+        break;
+      }
+    }
+    return this.candidates;
+  }
+
+  /** Immix's candidate selection (see `selectEvacuationCandidates`). */
+  private selectByHistogram(maxLiveLines: number): number {
     // Histogram of recyclable blocks by free lines (Immix's mark histogram of the last collection).
     const histogram = new Int32Array(LINES_PER_BLOCK);
     const state = this.blockState;

@@ -23,8 +23,9 @@
  * allocation, line marking, the free-line histogram against the headroom for candidate selection,
  * opportunistic evacuation during marking with a separate copy allocator, a reserve of free blocks
  * as defragmentation headroom. What it drops: conservative line marking (lines are marked exactly),
- * parallel and concurrent work, pinning (nothing is pinned), defragmentation triggered by a failed
- * allocation in the same collection (it is decided from the previous collection's fragmentation).
+ * parallel and concurrent work, pinning (nothing is pinned). Defragmentation is decided from the
+ * previous collection's fragmentation, and after an allocation a full collection could not satisfy
+ * under the heap limit (an emergency defragmentation).
  */
 import type { Collector, CollectorDescriptor, CollectorOptions, Heap } from '@gclab/core';
 import { MarkRegionCollector, type MarkRegionOptions } from '../trace/mark-region.ts';

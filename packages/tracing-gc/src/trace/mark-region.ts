@@ -39,8 +39,11 @@
  *
  * Trigger (`growth-trigger.ts`, like mark-sweep): after a collection leaving L live bytes, the next
  * one comes once `max(minHeapBytes, L * growthFactor) - L` bytes are allocated; also when the OS
- * refuses a block (heap limit): collect and retry once (after a full collection, and with the reserve
- * of free blocks unmapped), else `OutOfMemoryError`.
+ * refuses a block (heap limit): collect and retry (after a full collection, and with the reserve of
+ * free blocks unmapped); if that fails too, an emergency defragmentation (a full collection that
+ * evacuates the emptiest partly used blocks into the holes of the fullest:
+ * `LineBlockSpace.selectEmergencyCandidates`, Immix's defragmentation after a failed allocation)
+ * and a last retry, else `OutOfMemoryError`.
  *
  * Finalizers and weak references (`finalization.ts`): after the closure from the roots, weak references
  * to unmarked objects are cleared, unmarked registered objects queued and traced from (so they and what
@@ -113,6 +116,8 @@ export abstract class MarkRegionCollector extends CollectorBase {
   heapLimitCollections = 0;
   /** Full collections that evacuated (had candidates). */
   defragCollections = 0;
+  /** Emergency defragmentations (an allocation failed under the heap limit after a full collection). */
+  emergencyDefragCollections = 0;
   /** Objects evacuated so far. */
   objectsEvacuated = 0;
   /** Bytes evacuated so far. */
@@ -126,6 +131,8 @@ export abstract class MarkRegionCollector extends CollectorBase {
   protected budget: number;
   /** Whether the next full collection defragments. */
   protected defragNext = false;
+  /** The collection under way is an emergency defragmentation (an allocation failed after a full one). */
+  private emergencyDefrag = false;
   /** Whether the running trace evacuates objects of candidate blocks. */
   protected evacuating = false;
   /** The mark stack: slots (word indices of reference fields) whose referents are still to trace. */
@@ -193,6 +200,16 @@ export abstract class MarkRegionCollector extends CollectorBase {
     }
     // Under memory pressure the reserve of free blocks goes back to the OS first.
     if (addr === 0 && this.space.releaseFreeBlocks() > 0) addr = this.space.allocate(size);
+    // Then an emergency defragmentation: a full collection that evacuates the emptiest partly used
+    // blocks into the holes of the fullest, so that whole blocks go back to the OS.
+    if (addr === 0 && this.space.recyclableBlocks > 1) {
+      this.emergencyDefrag = true;
+      this.emergencyDefragCollections++;
+      this.collectFull();
+      this.emergencyDefrag = false;
+      addr = this.space.allocate(size);
+      if (addr === 0 && this.space.releaseFreeBlocks() > 0) addr = this.space.allocate(size);
+    }
     if (addr === 0) throw outOfMemory(this.heap, this.name, size);
     this.allocatedSinceGc += size;
     return addr;
@@ -211,7 +228,9 @@ export abstract class MarkRegionCollector extends CollectorBase {
     const space = this.space;
     let t = telemetry.startPause();
     space.retireAllocators();
-    this.evacuating = this.defragNext && space.selectEvacuationCandidates(this.headroomLines()) > 0;
+    this.evacuating = this.emergencyDefrag
+      ? space.selectEmergencyCandidates(this.headroomLines()) > 0
+      : this.defragNext && space.selectEvacuationCandidates(this.headroomLines()) > 0;
     if (this.evacuating) this.defragCollections++;
     this.marks.cover();
     this.marks.clear();
@@ -593,6 +612,7 @@ export abstract class MarkRegionCollector extends CollectorBase {
       fullCollections: this.fullCollections,
       heapLimitCollections: this.heapLimitCollections,
       defragCollections: this.defragCollections,
+      emergencyDefragCollections: this.emergencyDefragCollections,
       objectsEvacuated: this.objectsEvacuated,
       bytesEvacuated: this.bytesEvacuated,
       liveBytesAfterLastGc: this.liveBytesAfterLastGc,

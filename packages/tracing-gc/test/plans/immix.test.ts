@@ -1,6 +1,7 @@
-import { CollectorOptionError, Heap } from '@gclab/core';
+import { CollectorOptionError, Heap, parseTrace, replay } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import { type Immix, immix } from '../../src/plans/immix.ts';
+import { stickyImmix } from '../../src/plans/sticky-immix.ts';
 
 /**
  * A holder of 63 fields (512 bytes: a medium object, so the overflow allocator puts it alone in the
@@ -109,6 +110,33 @@ describe('immix', () => {
         heap.set(g, 0);
       }
     }).toThrow(/out of memory/);
+  });
+
+  it('defragments in an emergency when a full collection leaves an allocation unsatisfied', () => {
+    // Found by a verify campaign (seed 107): three partly used blocks, each kept by one small object,
+    // and no room left under a 128 KiB limit for a third large object. Only evacuating two blocks
+    // into the third's holes gives whole blocks back to the OS.
+    const ops = parseTrace(
+      [
+        'gclab-trace 1',
+        'new r0 1 3969',
+        ...Array.from({ length: 7 }, (_, i) => `new r${(i + 1) % 2} 1 4089`),
+        'new r2 0',
+        'gc',
+        'new r0 0',
+        'new r3 1 8177',
+        'new r4 1 8177',
+        'new r3 1 8177',
+      ].join('\n'),
+    );
+    for (const descriptor of [immix, stickyImmix]) {
+      const heap = new Heap(descriptor, { heapLimit: 128 * 1024, checked: true });
+      replay(heap, ops);
+      const s = heap.collector.stats();
+      expect(s['emergencyDefragCollections'], descriptor.name).toBe(1);
+      expect(s['objectsEvacuated'], descriptor.name).toBe(2);
+      expect(heap.os.reservedBytes, descriptor.name).toBeLessThanOrEqual(128 * 1024);
+    }
   });
 
   it('rejects bad options with CollectorOptionError', () => {
