@@ -4,8 +4,9 @@
  * sticky-immix, gen-copy; lxr, refcount-trial-deletion) beside the classic ones (mark-sweep,
  * refcount, refcount-deferred) and CPython's: time over no-gc, the longest pause, MMU at 10 ms, peak
  * memory, the share of the reserved memory not live after the final full collection (every
- * collector: free-list holes, idle semispaces, free lines) and Immix's own fragmentation (free
- * lines inside partly used blocks, immix, sticky-immix and lxr), and for the
+ * collector: free-list holes, idle semispaces, free lines) and fragmentation proper (free bytes in
+ * partly used blocks: Immix's free lines for immix, sticky-immix and lxr, the free-list holes of
+ * mark-sweep's size-class chunks), and for the
  * counting collectors the share of objects whose count ever exceeded 1, 3 and 7, the count
  * operations saved by coalescing and by deferral, and the share of garbage reclaimed without a
  * backup trace (lxr) or a cycle collection (trial deletion).
@@ -114,7 +115,11 @@ function countingText(c: CellResult): string {
   return parts.join('; ');
 }
 
-/** Immix's fragmentation: free bytes in lines of partly used blocks, as a share of the space's reserved bytes. */
+/**
+ * Fragmentation: free bytes inside partly used blocks (Immix's free lines, usable by any object) or
+ * chunks (mark-sweep's free-list holes, usable only by objects of the chunk's size class), as a share
+ * of the space's reserved bytes.
+ */
 function freeLines(c: CellResult): string {
   const free = stat(c, 'fragmentedBytes');
   const reserved = stat(c, 'spaceReservedBytes');
@@ -133,7 +138,7 @@ const lines: string[] = [
 for (const workload of workloads) {
   lines.push(`## ${workload}`, '');
   lines.push(
-    '| collector | heap | time | vs no-gc | longest pause | MMU 10 ms | peak reserved | not live after gc | free lines in used blocks | counting |',
+    '| collector | heap | time | vs no-gc | longest pause | MMU 10 ms | peak reserved | not live after gc | free in partly used blocks | counting |',
     '| :-- | :-- | --: | --: | --: | --: | --: | --: | --: | :-- |',
   );
   for (const c of results.cells) {

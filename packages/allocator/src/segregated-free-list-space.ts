@@ -165,6 +165,23 @@ export class SegregatedFreeListSpace {
     return this.chunkCount * this.chunkBytes + this.large.reservedBytes;
   }
 
+  /**
+   * Free bytes inside chunks that hold at least one allocated block: free and not yet carved blocks
+   * there, which only objects of the chunk's size class can use (the free-list holes to set against
+   * `LineBlockSpace.fragmentedBytes`, Immix's free lines in partly used blocks, which objects of any
+   * size can use). Cold: it visits every chunk.
+   */
+  get fragmentedBytes(): number {
+    let bytes = 0;
+    for (let s = 0; s < this.slotsUsed; s++) {
+      const n = this.nalloc[s]!;
+      if (this.state[s] === FREE_SLOT || n === 0) continue;
+      const c = this.cls[s]!;
+      bytes += (this.classBlocks[c]! - n) * this.classSize[c]!;
+    }
+    return bytes;
+  }
+
   /** Chunks mapped now. */
   get chunks(): number {
     return this.chunkCount;

@@ -50,6 +50,17 @@ describe('SegregatedFreeListSpace', () => {
     expect(os.reservedBytes).toBe(16384);
   });
 
+  it('counts the free bytes of partly used chunks as fragmented, not those of empty chunks', () => {
+    const space = new SegregatedFreeListSpace(new SimulatedOS(), { chunkBytes: 16384 });
+    const small = [space.allocate(16), space.allocate(16), space.allocate(16)];
+    const big = space.allocate(4096); // 4 blocks of 4096 in a chunk of its own
+    expect(space.fragmentedBytes).toBe(16384 - 3 * 16 + 16384 - 4096);
+    space.free(small[0]!);
+    expect(space.fragmentedBytes).toBe(16384 - 2 * 16 + 16384 - 4096);
+    space.free(big);
+    expect(space.fragmentedBytes).toBe(16384 - 2 * 16);
+  });
+
   it('returns 0 when the OS refuses a chunk', () => {
     const space = new SegregatedFreeListSpace(new SimulatedOS({ heapLimit: 65536 }));
     expect(space.allocate(32)).not.toBe(0);

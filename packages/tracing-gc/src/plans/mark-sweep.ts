@@ -187,6 +187,7 @@ export class MarkSweep extends CollectorBase {
       spaceLiveBytes: this.space.liveBytes,
       spaceReservedBytes: this.space.reservedBytes,
       chunks: this.space.chunks,
+      fragmentedBytes: this.space.fragmentedBytes,
     };
   }
 
