@@ -535,11 +535,13 @@ export abstract class MarkRegionCollector extends CollectorBase {
         const i = ref >> 2;
         const n = words[i]! & NREFS_MASK;
         // Its lines: the first (w: a line is 256 bytes, as a bitmap word) and any it spans; none
-        // for a large object.
+        // for a large object. The first line is already marked when another object starting in it
+        // was (m !== 0: the mark word is the line's), so most objects store nothing.
         const size = fieldOffset + 8 * n + ((words[i + 1]! + 7) & ~7);
         const last = (ref + size - 1) >>> 8;
-        if (last === w) lines[w] = 1;
-        else if (size <= large) {
+        if (last === w) {
+          if (m === 0) lines[w] = 1;
+        } else if (size <= large) {
           lines[w] = 1;
           for (let l = w + 1; l <= last; l++) lines[l] = spans;
         }
