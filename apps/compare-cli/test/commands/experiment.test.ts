@@ -90,7 +90,7 @@ describe.concurrent('gclab experiment', () => {
   it('rejects bad options of the other experiments with a usage error too', async () => {
     for (const [name, ...args] of [
       ['differential-mix', '--seed', 'x'],
-      ['perf', '--only', '8'],
+      ['perf', '--only', '9'],
     ] as const) {
       const r = await runCli(['experiment', name, ...args]);
       expect(r.code).toBe(2);
