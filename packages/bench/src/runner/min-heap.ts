@@ -64,11 +64,18 @@ export function completesWithin(
   collectorOptions?: CollectorOptions,
   hostMemoryLimit?: number,
 ): { ok: boolean; peakReservedBytes: number } {
-  const heap = new Heap(descriptor, {
-    ...(heapLimit === null ? {} : { heapLimit }),
-    ...hostMemoryOption(hostMemoryLimit),
-    ...(collectorOptions === undefined ? {} : { collectorOptions }),
-  });
+  let heap: Heap;
+  try {
+    heap = new Heap(descriptor, {
+      ...(heapLimit === null ? {} : { heapLimit }),
+      ...hostMemoryOption(hostMemoryLimit),
+      ...(collectorOptions === undefined ? {} : { collectorOptions }),
+    });
+  } catch (error) {
+    // A collector may find the limit too small for its spaces before anything runs.
+    if (error instanceof OutOfMemoryError) return { ok: false, peakReservedBytes: 0 };
+    throw error;
+  }
   try {
     workload.run(heap, params);
     return { ok: true, peakReservedBytes: heap.os.peakReservedBytes };

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { noGc, PAGE_SIZE } from '@gclab/core';
+import { type CollectorDescriptor, noGc, OutOfMemoryError, PAGE_SIZE } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import { HostMemoryExhaustedError } from '../../src/runner/host-memory-budget.ts';
 import { completesWithin, findMinHeap, MinHeapCache } from '../../src/runner/min-heap.ts';
@@ -32,6 +32,30 @@ describe('minimum heap', () => {
     const coarse = findMinHeap(testSemispace, churn, params, { tolerance: 0.25 });
     expect(coarse.bytes).toBeGreaterThanOrEqual(r.bytes);
     expect(coarse.bytes - coarse.failedBytes).toBeLessThanOrEqual(Math.max(PAGE_SIZE, 0.25 * coarse.bytes));
+  });
+
+  it('takes a collector that finds the limit too small when it is created as a failed probe', () => {
+    // Like gen-copy under a limit that leaves no page for its nursery.
+    const needsAMegabyte: CollectorDescriptor = {
+      ...testSemispace,
+      name: 'needs-a-megabyte',
+      create(heap, options) {
+        if (heap.os.heapLimit < 1 << 20)
+          throw new OutOfMemoryError({
+            requestedBytes: 1 << 20,
+            reservedBytes: 0,
+            heapLimit: heap.os.heapLimit,
+            allocatedBytes: 0,
+            collector: 'needs-a-megabyte',
+          });
+        return testSemispace.create(heap, options);
+      },
+    };
+    expect(completesWithin(needsAMegabyte, churn, params, 1 << 19)).toEqual({
+      ok: false,
+      peakReservedBytes: 0,
+    });
+    expect(findMinHeap(needsAMegabyte, churn, params).bytes).toBeGreaterThanOrEqual(1 << 20);
   });
 
   it('stops at the host-memory budget with a typed error, not a failed probe', () => {

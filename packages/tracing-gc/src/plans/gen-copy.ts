@@ -184,6 +184,10 @@ export class GenCopy extends CollectorBase {
       ? Math.min(DEFAULT_NURSERY_BYTES, Math.floor(limit / 4 / PAGE_SIZE) * PAGE_SIZE)
       : DEFAULT_NURSERY_BYTES;
     const nurseryBytes = numberOption(options, this.name, 'nurseryBytes', derived, 1);
+    // A heap limit below four pages leaves no room for the derived nursery: the heap is too small
+    // (out of memory, as a minimum-heap search expects), not the user's option.
+    if (options['nurseryBytes'] === undefined && nurseryBytes < PAGE_SIZE)
+      throw outOfMemory(heap, this.name, PAGE_SIZE);
     if (nurseryBytes < PAGE_SIZE) {
       throw new CollectorOptionError(
         `gen-copy: the nursery needs at least one page (${PAGE_SIZE} bytes); the heap limit ${limit} leaves ${nurseryBytes}`,

@@ -46,6 +46,13 @@ describe('gen-copy: spaces and descriptor', () => {
       reclaimsCycles: true,
     });
   });
+
+  it('is out of memory under a heap limit too small for a one-page nursery, unless the option asked for it', () => {
+    expect(() => new Heap(genCopy, { heapLimit: 3 * PAGE_SIZE })).toThrow(OutOfMemoryError);
+    expect(() => new Heap(genCopy, { heapLimit: 1 << 20, collectorOptions: { nurseryBytes: 100 } })).toThrow(
+      /the nursery needs at least one page/,
+    );
+  });
 });
 
 describe('gen-copy: write barrier', () => {
