@@ -57,7 +57,8 @@ const results = await runMatrix(
     isolation: 'collector',
   },
   (e) => {
-    if (e.type === 'cell') process.stderr.write(`\r${e.done}/${e.total} cells`);
+    if (e.type === 'min-heap') process.stderr.write(`\r${e.done}/${e.total} minimum heaps`);
+    if (e.type === 'cell') process.stderr.write(`\r${e.done}/${e.total} cells        `);
   },
 );
 process.stderr.write('\n');
