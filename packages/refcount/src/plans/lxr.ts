@@ -363,7 +363,12 @@ export class Lxr extends CollectorBase {
       const slot = mods.items[k]!;
       this.logBits[slot >>> 8]! &= ~(1 << ((slot >>> 3) & 31));
       const ref = heap.memory.words[slot >> 2]!;
-      if (ref !== 0) heap.memory.words[slot >> 2] = this.incrementLogged(ref);
+      if (ref !== 0) {
+        // The increment first: an evacuation may grow the memory, and `heap.memory.words[...] = f()`
+        // would store into the array read before the call.
+        const to = this.incrementLogged(ref);
+        heap.memory.words[slot >> 2] = to;
+      }
     }
     this.incrementFields();
 

@@ -14,7 +14,7 @@ import {
   WEAKREF_PAYLOAD_BYTES,
 } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { LXR_RC_MASK, LXR_YOUNG_BIT, type Lxr, lxr } from '../../src/plans/lxr.ts';
+import { LXR_RC_MASK, LXR_YOUNG_BIT, Lxr, lxr } from '../../src/plans/lxr.ts';
 
 /**
  * A checked heap whose pauses come only when the test asks (no epoch trigger, no scheduled trace),
@@ -235,6 +235,35 @@ describe('lxr: evacuation of young survivors', () => {
     gc.rcPause();
     expect(heap.peekRoot(0)).toBe(a2);
     expect(gc.youngEvacuated).toBe(3);
+  });
+
+  it('stores an evacuated young object into its logged field when the copy grew the memory', () => {
+    // Found at size medium (churn, lru-cache, big-del): copying a young object reached from a logged
+    // field mapped a block past the memory's end, and the field was written into the array read
+    // before the copy. Here each such increment grows the memory, as that copy did.
+    class GrowingLxr extends Lxr {
+      protected override incrementLogged(ref: number): number {
+        this.heap.memory.ensure(this.heap.memory.capacityBytes * 2);
+        return super.incrementLogged(ref);
+      }
+    }
+    const heap = new Heap(
+      { ...lxr, create: (h, o) => new GrowingLxr(h, { epochBytes: 1 << 30, traceEvery: 0, ...o }) },
+      { checked: true },
+    );
+    const gc = heap.collector as Lxr;
+    heap.new(0, 1); // o
+    gc.rcPause(); // o is old (evacuated once)
+    heap.new(1, 0); // y, young
+    heap.put(0, 0, 1); // a logged field of o
+    heap.del(1);
+    gc.rcPause(); // y is reached from the logged field only: evacuated, the memory grows
+    const y = heap.peekField(heap.peekRoot(0), 0);
+    expect(gc.youngEvacuated).toBe(2);
+    expect(isYoung(heap, y)).toBe(false);
+    expect(countOf(heap, y)).toBe(1);
+    heap.gc();
+    expect(heap.counters.objectsFreed).toBe(0);
   });
 
   it('leaves young survivors in place with evacuate 0', () => {
