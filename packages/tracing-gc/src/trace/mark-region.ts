@@ -500,7 +500,9 @@ export abstract class MarkRegionCollector extends CollectorBase {
    * The closure from the roots when nothing is evacuated: `markFromStack`'s loop (addresses on the
    * stack, mark on pop, field 0 followed at once, the other fields pushed last to first) plus the
    * lines of each marked object. No object is forwarded outside an evacuating collection, so no slot
-   * needs updating and the loop never reads one twice. Returns the objects marked.
+   * needs updating and the loop never reads one twice. Returns the objects marked. (It is
+   * `markFromStack`'s loop written again with the line marks inside: a line-marking option in
+   * `markFromStack` would cost mark-sweep's loop a test per object.)
    *
    * Loop invariant: every object reachable from the roots is marked (with its lines) or reachable
    * from an address on the stack through unmarked objects.
