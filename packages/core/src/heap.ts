@@ -673,13 +673,21 @@ export class Heap {
     const os = this.os;
     os.refusedMaps++;
     os.lastRefusal = 'address-space';
+    return this.outOfMemory(this.collector.name, size);
+  }
+
+  /**
+   * The `OutOfMemoryError` a collector raises when it cannot find `requestedBytes` under the heap
+   * limit, with the heap's figures (reserved bytes, the limit, bytes in unfreed objects).
+   */
+  outOfMemory(collector: string, requestedBytes: number): OutOfMemoryError {
     const c = this.counters;
     return new OutOfMemoryError({
-      requestedBytes: size,
-      reservedBytes: os.reservedBytes,
-      heapLimit: os.heapLimit,
+      requestedBytes,
+      reservedBytes: this.os.reservedBytes,
+      heapLimit: this.os.heapLimit,
       allocatedBytes: c.bytesAllocated - c.bytesFreed,
-      collector: this.collector.name,
+      collector,
     });
   }
 

@@ -9,7 +9,6 @@
  * correct collector may always be this late); `gc` module calls other than `collect` write null.
  */
 import { type Collector, CollectorBase, type CollectorDescriptor } from './collector.ts';
-import { OutOfMemoryError } from './errors.ts';
 import type { Heap } from './heap.ts';
 import { roundUp } from './os.ts';
 
@@ -37,16 +36,7 @@ export class NoGC extends CollectorBase {
     const heap: Heap = this.heap;
     const bytes = Math.max(CHUNK, roundUp(size, 4096));
     const chunk = heap.os.map(bytes);
-    if (chunk === 0) {
-      const c = heap.counters;
-      throw new OutOfMemoryError({
-        requestedBytes: size,
-        reservedBytes: heap.os.reservedBytes,
-        heapLimit: heap.os.heapLimit,
-        allocatedBytes: c.bytesAllocated - c.bytesFreed,
-        collector: this.name,
-      });
-    }
+    if (chunk === 0) throw heap.outOfMemory(this.name, size);
     this.chunks++;
     if (bytes > CHUNK) return chunk; // a large object gets its own chunk; keep the current one
     this.cursor = chunk + size;

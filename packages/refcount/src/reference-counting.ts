@@ -43,15 +43,7 @@
  * collector unlinks it from its generation list there), called before the block is returned.
  */
 import { ObmallocSpace } from '@gclab/allocator';
-import {
-  CollectorBase,
-  type Heap,
-  HeapIntegrityError,
-  hex,
-  NREFS_MASK,
-  OutOfMemoryError,
-  Worklist,
-} from '@gclab/core';
+import { CollectorBase, type Heap, HeapIntegrityError, hex, NREFS_MASK, Worklist } from '@gclab/core';
 
 /** Index offset, in 32-bit slots from `addr >> 2`, of the reference count (header word 0, low slot). */
 export const COUNT_SLOT = 2;
@@ -98,17 +90,7 @@ export abstract class ReferenceCounting extends CollectorBase {
   /** Takes a block of `size` bytes from obmalloc; raises `OutOfMemoryError` when the OS refuses. */
   protected allocateBlock(size: number): number {
     const addr = this.space.allocate(size);
-    if (addr === 0) {
-      const heap = this.heap;
-      const c = heap.counters;
-      throw new OutOfMemoryError({
-        requestedBytes: size,
-        reservedBytes: heap.os.reservedBytes,
-        heapLimit: heap.os.heapLimit,
-        allocatedBytes: c.bytesAllocated - c.bytesFreed,
-        collector: this.name,
-      });
-    }
+    if (addr === 0) throw this.heap.outOfMemory(this.name, size);
     if (this.live !== null) this.live.add(addr);
     return addr;
   }

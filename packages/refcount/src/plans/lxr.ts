@@ -108,7 +108,6 @@ import {
   hex,
   integerOption,
   NREFS_MASK,
-  OutOfMemoryError,
   Worklist,
 } from '@gclab/core';
 
@@ -262,15 +261,7 @@ export class Lxr extends CollectorBase {
     this.backupTrace();
     addr = this.space.allocate(size);
     if (addr !== 0) return addr;
-    const heap = this.heap;
-    const c = heap.counters;
-    throw new OutOfMemoryError({
-      requestedBytes: size,
-      reservedBytes: heap.os.reservedBytes,
-      heapLimit: heap.os.heapLimit,
-      allocatedBytes: c.bytesAllocated - c.bytesFreed,
-      collector: this.name,
-    });
+    throw this.heap.outOfMemory(this.name, size);
   }
 
   /** A new object is young: uncounted, its fields unlogged. */
