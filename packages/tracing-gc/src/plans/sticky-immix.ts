@@ -52,9 +52,9 @@
  * `max(minHeapBytes, L x growthFactor)` bytes in the space (young and old). The mutator allocates
  * `min(nurseryBytes, full trigger - bytes in the space)` bytes between collections; then, or when the
  * OS refuses a block, the collection is full if the space (with the request) would pass the full
- * trigger or the previous nursery collection freed less than `minNurseryYield` of the bytes
- * allocated before it, else a nursery collection (followed by a full one if the allocation still
- * fails).
+ * trigger or (with option `minNurseryYield` above 0; default 0, off) the previous nursery collection
+ * freed less than that share of the bytes allocated before it, else a nursery collection (followed
+ * by a full one if the allocation still fails).
  *
  * What it keeps from MMTk's StickyImmix: sticky mark bits and line marks, the object-remembering
  * barrier with a log bit and a modified-objects buffer, nursery collections that trace only young
