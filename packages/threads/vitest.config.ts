@@ -1,0 +1,3 @@
+import { gclabProject } from '../../vitest.shared.ts';
+
+export default gclabProject('@gclab/threads');
