@@ -33,6 +33,9 @@ export { GilCounting, SWITCH_INTERVAL_MS } from './plans/gil-counting.ts';
 export { NonAtomicCounting } from './plans/non-atomic-counting.ts';
 export { StopTheWorldTracing } from './plans/stop-the-world-tracing.ts';
 export {
+  finishRun,
+  type PreparedRun,
+  prepareRun,
   resolveRunOptions,
   runThreads,
   type ThreadRunOptions,

@@ -29,8 +29,8 @@ import {
   MAILBOX,
   PUBLISHED_PER_THREAD,
   REGISTERS,
-  SINGLETONS,
   type SharedLayout,
+  SINGLETONS,
 } from './layout.ts';
 import type { ThreadPlan } from './thread-plan.ts';
 

@@ -2,13 +2,15 @@
  * A threaded run, start to end: lay out the shared memory, build the singletons on the main thread,
  * run one job per mutator thread on a pool, then check the final graph and sum the figures.
  */
-import { FROZEN_BIT, MAIN_TID, SharedLayout, SINGLETONS, ThreadHeapConfigError } from './layout.ts';
+
 import { checkGraph, type GraphCheck } from './graph-check.ts';
+import { FROZEN_BIT, MAIN_TID, SharedLayout, SINGLETONS, ThreadHeapConfigError } from './layout.ts';
 import type { ProgramOptions } from './mutator.ts';
 import { SWITCH_INTERVAL_MS } from './plans/gil-counting.ts';
 import type { ThreadFigures, ThreadJob } from './thread-body.ts';
-import { ThreadPool } from './thread-pool.ts';
-import { createThreadPlan, threadVariant, type ThreadVariantName } from './variants.ts';
+import type { ThreadPlan } from './thread-plan.ts';
+import type { ThreadPool } from './thread-pool.ts';
+import { createThreadPlan, type ThreadVariantName, threadVariant } from './variants.ts';
 
 /** What to run. */
 export interface ThreadRunOptions {
@@ -85,8 +87,18 @@ export function resolveRunOptions(options: ThreadRunOptions): Required<ThreadRun
   return resolved;
 }
 
-/** Runs `options` on `pool` (one worker per thread; the pool grows to fit). */
-export async function runThreads(options: ThreadRunOptions, pool: ThreadPool): Promise<ThreadRunResult> {
+/** A shared memory ready for a run: the singletons built, one job per thread. */
+export interface PreparedRun {
+  readonly options: Required<ThreadRunOptions>;
+  readonly layout: SharedLayout;
+  readonly words: Int32Array;
+  /** The main thread's plan (it built the singletons; the final check reads counts through it). */
+  readonly main: ThreadPlan;
+  readonly jobs: readonly ThreadJob[];
+}
+
+/** Lays out the shared memory for `options`, builds the singletons on this thread and the threads' jobs. */
+export function prepareRun(options: ThreadRunOptions): PreparedRun {
   const o = resolveRunOptions(options);
   const variant = threadVariant(o.variant);
   const layout = new SharedLayout(o.threads, o.heapBytes);
@@ -102,7 +114,12 @@ export async function runThreads(options: ThreadRunOptions, pool: ThreadPool): P
     words[layout.global(layout.singleton(k))] = obj;
   }
   main.heap.retireChunk();
-  const program: ProgramOptions = { ops: o.opsPerThread, shared: o.shared, singletons: o.singletons, seed: o.seed };
+  const program: ProgramOptions = {
+    ops: o.opsPerThread,
+    shared: o.shared,
+    singletons: o.singletons,
+    seed: o.seed,
+  };
   const jobs: ThreadJob[] = [];
   for (let tid = 0; tid < o.threads; tid++) {
     jobs.push({
@@ -115,14 +132,18 @@ export async function runThreads(options: ThreadRunOptions, pool: ThreadPool): P
       switchIntervalMs: o.switchIntervalMs,
     });
   }
-  const threads = await pool.run(jobs, o.timeoutMs);
-  const check = checkGraph(words, layout, main);
+  return { options: o, layout, words, main, jobs };
+}
+
+/** Sums a run's thread figures and checks its final graph. */
+export function finishRun(prepared: PreparedRun, threads: ThreadFigures[]): ThreadRunResult {
+  const check = checkGraph(prepared.words, prepared.layout, prepared.main);
   const start = Math.min(...threads.map((t) => t.startMs));
   const end = Math.max(...threads.map((t) => t.endMs));
   const elapsedMs = Math.max(end - start, 1e-3);
   const totals = sumFigures(threads);
   return {
-    options: o,
+    options: prepared.options,
     elapsedMs,
     opsPerSecond: (totals.ops / elapsedMs) * 1000,
     pauseMaxMs: Math.max(...threads.map((t) => t.plan.pauseMaxMs)),
@@ -130,6 +151,12 @@ export async function runThreads(options: ThreadRunOptions, pool: ThreadPool): P
     threads,
     check,
   };
+}
+
+/** Runs `options` on `pool` (one worker per thread; the pool grows to fit). */
+export async function runThreads(options: ThreadRunOptions, pool: ThreadPool): Promise<ThreadRunResult> {
+  const prepared = prepareRun(options);
+  return finishRun(prepared, await pool.run(prepared.jobs, prepared.options.timeoutMs));
 }
 
 function sumFigures(threads: readonly ThreadFigures[]): ThreadTotals {

@@ -7,7 +7,7 @@ import { awaitBarrier } from './barrier.ts';
 import { CONTROL, SharedLayout } from './layout.ts';
 import { Mutator, type MutatorFigures, type ProgramOptions } from './mutator.ts';
 import type { PlanFigures } from './thread-plan.ts';
-import { createThreadPlan, threadVariant, type ThreadVariantName } from './variants.ts';
+import { createThreadPlan, type ThreadVariantName, threadVariant } from './variants.ts';
 
 /** A thread's part of a run, as posted to its worker. */
 export interface ThreadJob {

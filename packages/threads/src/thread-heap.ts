@@ -89,7 +89,10 @@ export class ThreadHeap {
       addr = this.allocateSlow(size);
     }
     this.model.format(w, addr, nrefs, 0);
-    if (this.nextSerial === MAX_SERIAL) throw new ThreadHeapConfigError(`thread ${this.tid} allocated ${MAX_SERIAL} objects, the most serials hold: run fewer operations per thread`);
+    if (this.nextSerial === MAX_SERIAL)
+      throw new ThreadHeapConfigError(
+        `thread ${this.tid} allocated ${MAX_SERIAL} objects, the most serials hold: run fewer operations per thread`,
+      );
     w[this.layout.serial(addr)] = this.nextSerial++ * 64 + this.tid;
     this.allocations++;
     this.bytesAllocated += size;

@@ -47,7 +47,10 @@ export class ThreadPool {
           const worker = this.workers[i]!;
           const onMessage = (reply: WorkerReply): void => {
             if (reply.ok) resolve(reply.figures);
-            else reject(new ThreadRunError(`thread ${i} (${job.variant}) failed: ${reply.name}: ${reply.message}`));
+            else
+              reject(
+                new ThreadRunError(`thread ${i} (${job.variant}) failed: ${reply.name}: ${reply.message}`),
+              );
           };
           const onError = (error: Error): void =>
             reject(new ThreadRunError(`thread ${i} (${job.variant}) crashed: ${error.message}`));

@@ -3,12 +3,12 @@
  * experiment accept, and how each builds its plan for one thread.
  */
 import { GclabError } from '@gclab/core';
+import type { SharedLayout } from './layout.ts';
 import { AtomicCounting } from './plans/atomic-counting.ts';
 import { BiasedCounting } from './plans/biased-counting.ts';
 import { GilCounting } from './plans/gil-counting.ts';
 import { NonAtomicCounting } from './plans/non-atomic-counting.ts';
 import { StopTheWorldTracing } from './plans/stop-the-world-tracing.ts';
-import type { SharedLayout } from './layout.ts';
 import { ThreadHeap } from './thread-heap.ts';
 import type { ThreadPlan } from './thread-plan.ts';
 
@@ -95,5 +95,9 @@ export function createThreadPlan(
   tid: number,
   switchIntervalMs: number,
 ): ThreadPlan {
-  return variant.create(new ThreadHeap(words, layout, variant.headerWords, tid), layout.threads, switchIntervalMs);
+  return variant.create(
+    new ThreadHeap(words, layout, variant.headerWords, tid),
+    layout.threads,
+    switchIntervalMs,
+  );
 }

@@ -32,9 +32,9 @@
  * object; only the owner writes ob_ref_local (or any thread after the owner exited, under the
  * merge's compare-and-swap); the object is freed exactly once.
  */
-import { MERGE_QUEUE } from '../layout.ts';
-import { BREAKER } from '../layout.ts';
+
 import { CountingPlan } from '../counting-plan.ts';
+import { BREAKER, MERGE_QUEUE } from '../layout.ts';
 import type { ThreadHeap } from '../thread-heap.ts';
 
 /** Flag values of the shared count's low two bits (Include/object.h, 3.13). */

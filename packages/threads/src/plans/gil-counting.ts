@@ -11,8 +11,9 @@
  * Layout: one header word, its low slot the count.
  * Invariants: only the GIL holder touches counts; the count equals the references to the object.
  */
-import { BREAKER, CONTROL } from '../layout.ts';
+
 import { CountingPlan } from '../counting-plan.ts';
+import { BREAKER, CONTROL } from '../layout.ts';
 import type { ThreadHeap } from '../thread-heap.ts';
 
 /** CPython's default switch interval, in milliseconds. */

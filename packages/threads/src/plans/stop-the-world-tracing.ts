@@ -24,8 +24,8 @@
 import { NREFS_MASK } from '@gclab/core';
 import { awaitBarrier } from '../barrier.ts';
 import { BREAKER, CONTROL, FREE_BIT, MAILBOX, MARK_BIT, REGISTERS } from '../layout.ts';
-import { ThreadPlan } from '../thread-plan.ts';
 import type { ThreadHeap } from '../thread-heap.ts';
+import { ThreadPlan } from '../thread-plan.ts';
 
 /** Stop-the-world parallel mark-sweep. */
 export class StopTheWorldTracing extends ThreadPlan {
