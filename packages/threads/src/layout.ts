@@ -58,6 +58,8 @@ export const CONTROL = {
   poolCount: 10,
   /** Chunks in use (handed out and not given back). */
   chunksInUse: 11,
+  /** Stop-the-world collections finished (tracing). */
+  collections: 12,
 } as const;
 const CONTROL_SLOTS = 16;
 
@@ -109,9 +111,12 @@ export class SharedLayout {
       throw new ThreadHeapConfigError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`);
     }
     const chunks = Math.floor(heapBytes / CHUNK_BYTES);
-    if (!(chunks >= 4) || heapBytes > 1024 * 1024 * 1024) {
+    // Each thread and the main thread hold a chunk as their allocation buffer, with as many to spare,
+    // so setting up (publishing) never needs a collection.
+    const fewest = Math.max(4, 2 * threads + 2);
+    if (!(chunks >= fewest) || heapBytes > 1024 * 1024 * 1024) {
       throw new ThreadHeapConfigError(
-        `heap must be from ${4 * CHUNK_BYTES} bytes to 1 GiB (whole ${CHUNK_BYTES}-byte chunks), got ${heapBytes}`,
+        `heap must be from ${fewest * CHUNK_BYTES} bytes (for ${threads} threads) to 1 GiB, in whole ${CHUNK_BYTES}-byte chunks; got ${heapBytes}`,
       );
     }
     this.threads = threads;

@@ -114,6 +114,8 @@ export function prepareRun(options: ThreadRunOptions): PreparedRun {
     words[layout.global(layout.singleton(k))] = obj;
   }
   main.heap.retireChunk();
+  // The main thread runs no program: anything queued to it for a merge is merged by the queuing thread.
+  words[layout.queueExited(MAIN_TID)] = 1;
   const program: ProgramOptions = {
     ops: o.opsPerThread,
     shared: o.shared,

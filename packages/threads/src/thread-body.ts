@@ -45,7 +45,6 @@ export function runThread(job: ThreadJob): ThreadFigures {
 
   plan.restoreThread();
   mutator.publish();
-  plan.heap.retireChunk();
   plan.saveThread();
   awaitBarrier(words, job.threads);
 

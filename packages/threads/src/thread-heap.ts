@@ -100,13 +100,19 @@ export class ThreadHeap {
   }
 
   private allocateSlow(size: number): number {
-    for (;;) {
+    if (size >> 3 >= SIZE_CLASSES) {
+      throw new ThreadHeapConfigError(`objects here are at most ${8 * (SIZE_CLASSES - 1)} bytes, asked for ${size}`);
+    }
+    // A collection hands each thread the free cells of a different share of the chunks; when as many
+    // collections as there are threads, and two more, leave no room for this request, the heap is full.
+    const attempts = this.layout.threads + 2;
+    for (let attempt = 0; ; attempt++) {
       if (this.takeChunk()) {
         const addr = this.cursor;
         this.cursor += size;
         return addr;
       }
-      if (!this.exhausted(size)) throw this.outOfMemory(size);
+      if (attempt === attempts || !this.exhausted(size)) throw this.outOfMemory(size);
       // The plan collected: free lists may hold a cell of this size now.
       const addr = this.freeLists[size >> 3]!;
       if (addr !== 0) {

@@ -11,9 +11,12 @@
  *    (global g goes to thread g mod N), with an atomic test-and-set of the mark bit (`Atomics.or`)
  *    so an object reached by two threads is traced once; each thread drains its own mark stack
  *    (no work stealing: the roots are the only load balancing);
- * 2. barrier; sweep: thread t sweeps chunks c with c mod N = t, clearing marks, making unmarked
- *    objects free cells on its own free lists, and giving wholly free chunks back to the pool;
- * 3. barrier; the mutators resume.
+ * 2. barrier; sweep: thread t sweeps chunks c with (c + k) mod N = t in the k-th collection,
+ *    clearing marks, making unmarked objects free cells on its own free lists (free lists are per
+ *    thread and per size, so the share rotates: a thread left without cells of its size gets
+ *    another share next time), and giving wholly free chunks back to the pool;
+ * 3. barrier (all have read the collection number); thread 0 counts the collection and clears the
+ *    request; barrier; the mutators resume.
  * After every program ended, all threads run one more collection together (`finish`), so the
  * final check can demand that nothing unreachable is left.
  *
@@ -78,7 +81,11 @@ export class StopTheWorldTracing extends ThreadPlan {
     this.markRoots();
     awaitBarrier(w, this.threads);
     this.sweep();
-    if (this.tid === 0) Atomics.store(w, CONTROL.collectRequest, 0);
+    awaitBarrier(w, this.threads);
+    if (this.tid === 0) {
+      Atomics.add(w, CONTROL.collections, 1);
+      Atomics.store(w, CONTROL.collectRequest, 0);
+    }
     awaitBarrier(w, this.threads);
     const pause = performance.now() - start;
     this.figures.collections++;
@@ -132,7 +139,11 @@ export class StopTheWorldTracing extends ThreadPlan {
     const model = heap.model;
     const lists = heap.freeLists;
     const used = Math.min(Atomics.load(w, CONTROL.chunkCursor), L.chunks);
-    for (let c = this.tid; c < used; c += this.threads) {
+    // Chunk c goes to thread (c + collections) mod N: a thread whose chunks are full this time gets
+    // others' free cells next time.
+    const n = this.threads;
+    const first = (((this.tid - Atomics.load(w, CONTROL.collections)) % n) + n) % n;
+    for (let c = first; c < used; c += n) {
       const top = w[L.chunkTop(c)]!;
       if (top === 0) continue; // in the pool
       this.saved.set(lists);
