@@ -101,7 +101,9 @@ export class ThreadHeap {
 
   private allocateSlow(size: number): number {
     if (size >> 3 >= SIZE_CLASSES) {
-      throw new ThreadHeapConfigError(`objects here are at most ${8 * (SIZE_CLASSES - 1)} bytes, asked for ${size}`);
+      throw new ThreadHeapConfigError(
+        `objects here are at most ${8 * (SIZE_CLASSES - 1)} bytes, asked for ${size}`,
+      );
     }
     // A collection hands each thread the free cells of a different share of the chunks; when as many
     // collections as there are threads, and two more, leave no room for this request, the heap is full.
