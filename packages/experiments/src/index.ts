@@ -24,7 +24,7 @@ export {
   ROOT_SLOTS,
   runMix,
 } from './differential-mix/differential-mix.ts';
-export { MersenneTwister } from './differential-mix/mersenne-twister.ts';
+export { MersenneTwister } from '@gclab/bench';
 export {
   type Experiment,
   type ExperimentContext,

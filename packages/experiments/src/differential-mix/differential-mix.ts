@@ -35,7 +35,7 @@
  * eval breaker runs the collection inside the call, before the store releases what R[i] held.
  */
 import type { Heap } from '@gclab/core';
-import { MersenneTwister } from './mersenne-twister.ts';
+import { MersenneTwister } from '@gclab/bench';
 
 /** Parameters of one run of the mix. */
 export interface MixOptions {
