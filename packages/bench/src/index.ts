@@ -154,9 +154,19 @@ export {
   nestedLists,
   runNestedLists,
 } from './workloads/nested-lists.ts';
+export { MersenneTwister } from './workloads/mersenne-twister.ts';
 export { Prng } from './workloads/prng.ts';
 export {
+  KEPT,
+  type PyperformanceProgram,
+  type PyperformanceScale,
+  pyperformanceWorkload,
+  runIteration,
+} from './workloads/pyperformance/pyperformance-program.ts';
+export { PYPERFORMANCE_PROGRAMS, PYPERFORMANCE_WORKLOADS } from './workloads/pyperformance/pyperformance-workloads.ts';
+export {
   checkWorkload,
+  ALL_WORKLOADS,
   DEFAULT_WORKLOADS,
   findWorkload,
   type ResolvedWorkload,

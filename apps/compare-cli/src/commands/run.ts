@@ -20,6 +20,7 @@
  * to every process of a job).
  */
 import {
+  ALL_WORKLOADS,
   DEFAULT_WORKLOADS,
   defaultConcurrency,
   formatHeapSpec,
@@ -207,7 +208,7 @@ export function fold<T>(values: readonly T[], key: (value: T) => string = String
 /** The workloads named by `--workloads`, each once. */
 export function chooseWorkloads(text: string): string[] {
   if (text === 'default') return [...DEFAULT_RUN_WORKLOADS];
-  if (text === 'all') return [...DEFAULT_WORKLOADS];
+  if (text === 'all') return [...ALL_WORKLOADS];
   const names = fold(list(text));
   if (names.length === 0)
     throw new UsageError('--workloads: name at least one workload (gclab list shows them)');

@@ -12,7 +12,10 @@ FIGURES (or {"error": TEXT} when the benchmark cannot run in this interpreter) a
   tracked before the setup (everything the interpreter itself made is frozen first, gc.freeze());
 - "net": gc.get_count()[0] after one iteration's mutator part less before it, run with the collector
   disabled: the containers it allocated less those it freed, as CPython's count of generation 0
-  counts them (allocations from the free lists of tuples, lists and dicts count for neither);
+  counts them (allocations from the free lists of tuples, lists and dicts count for neither; the
+  tuple the second gc.get_count() returns is in it);
+- "live": tracked objects after that mutator part less before it: what it left behind, reachable or
+  cyclic garbage (free lists do not matter here);
 - "explicit": per explicit gc.collect() of that same iteration, the objects it collected;
 - "iterations": ITERATIONS iterations with the collector enabled, after one warm-up iteration; for
   each, "collections" and "collected" per generation [0, 1, 2] of the automatic collections, and
@@ -130,9 +133,11 @@ def measure(b, iterations):
     for _ in range(b.pre):
         explicit_collect()
     gc.disable()
+    live = tracked()
     start = gc.get_count()[0]
     kept = b.body(state)
     figures["net"] = gc.get_count()[0] - start
+    figures["live"] = tracked() - live
     del LOG[:]
     for _ in range(b.post):
         explicit_collect()
