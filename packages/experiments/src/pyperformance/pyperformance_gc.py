@@ -12,8 +12,7 @@ FIGURES (or {"error": TEXT} when the benchmark cannot run in this interpreter) a
   tracked before the setup (everything the interpreter itself made is frozen first, gc.freeze());
 - "net": gc.get_count()[0] after one iteration's mutator part less before it, run with the collector
   disabled: the containers it allocated less those it freed, as CPython's count of generation 0
-  counts them (allocations from the free lists of tuples, lists and dicts count for neither; the
-  tuple the second gc.get_count() returns is in it);
+  counts them (allocations from the free lists of tuples, lists and dicts count for neither);
 - "live": tracked objects after that mutator part less before it: what it left behind, reachable or
   cyclic garbage (free lists do not matter here);
 - "explicit": per explicit gc.collect() of that same iteration, the objects it collected;
@@ -28,20 +27,39 @@ import sys
 
 import pyperformance_benchmarks as bm
 
-LOG = []
-explicit_now = False
+# The callback stores ints only, into a list allocated beforehand: appending tuples to a list would
+# allocate containers of its own (a tuple per collection, counted in generation 0 whenever the free
+# list of tuples is empty), which would move the collections it measures.
+LOG = [0] * 3 * 100_000
+n_log = 0
+explicit_now = 0
 
 
 def callback(phase, info):
+    global n_log
     if phase == "stop":
-        LOG.append((info["generation"], info["collected"], explicit_now))
+        i = n_log
+        LOG[i] = info["generation"]
+        LOG[i + 1] = info["collected"]
+        LOG[i + 2] = explicit_now
+        n_log = i + 3
+
+
+def logged():
+    """The collections logged since the last clear_log(): (generation, collected, explicit)."""
+    return [(LOG[k], LOG[k + 1], LOG[k + 2]) for k in range(0, n_log, 3)]
+
+
+def clear_log():
+    global n_log
+    n_log = 0
 
 
 def explicit_collect():
     global explicit_now
-    explicit_now = True
+    explicit_now = 1
     gc.collect()
-    explicit_now = False
+    explicit_now = 0
 
 
 def tracked():
@@ -134,21 +152,22 @@ def measure(b, iterations):
         explicit_collect()
     gc.disable()
     live = tracked()
+    gc.get_count()  # so that the 3-tuple the next call returns comes from the free list, uncounted
     start = gc.get_count()[0]
     kept = b.body(state)
     figures["net"] = gc.get_count()[0] - start
     figures["live"] = tracked() - live
-    del LOG[:]
+    clear_log()
     for _ in range(b.post):
         explicit_collect()
-    figures["explicit"] = [c for _, c, _ in LOG]
+    figures["explicit"] = [c for _, c, _ in logged()]
     del kept
     gc.enable()
     runs = []
     for _ in range(iterations):
-        del LOG[:]
+        clear_log()
         iteration(b, state)
-        log = list(LOG)
+        log = logged()
         collections, collected = [0, 0, 0], [0, 0, 0]
         for generation, n, explicit in log:
             if not explicit:

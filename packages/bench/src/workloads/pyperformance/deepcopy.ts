@@ -4,7 +4,7 @@
  * at commit 259edeed995fdad44c4f35f0945d68ec933eb763 (2022-06-07).
  *
  * Setup: the dict `a` (`'list': [1, 2, 3, 43]`, `'t': (1, 2, 3)`, `'str'`, `'subdict': {'a': True}`)
- * and the dataclass instance `dc = A('hello', [1, 2, 3], True)`. One iteration (one `ii` of the loop):
+ * and the dataclass instance `dc = A('hello', [1, 2, 3], True)`, kept in a tuple `(a, dc)`. One iteration (one `ii` of the loop):
  * 30 `copy.deepcopy(a)`, then 30 `copy.deepcopy(dc)` (3 strings x 5 list values x 2 booleans), each
  * copy kept in `_` until the next replaces it. Size = repetitions of that body per iteration.
  *
@@ -56,6 +56,11 @@ export const deepcopyProgram: PyperformanceProgram = {
     heap.new(dc, 1, 0, ObjectKind.object);
     heap.new(S0, 0, 0, ObjectKind.list);
     heap.put(dc, 0, S0);
+    // The tuple (a, dc) the harness keeps them in.
+    heap.new(S0, 2, 0, ObjectKind.tuple);
+    heap.put(S0, 0, a);
+    heap.put(S0, 1, dc);
+    heap.set(heap.global('state'), S0);
     heap.del(S0);
   },
   body(heap, size) {
