@@ -351,7 +351,8 @@ def make_tree(num_nodes, records):
 # bm_async_tree/run_benchmark.py at 07298dac6a95e85d21c49813a7d78ca0e16617e7 (2024-10-15), the four
 # gather variants none, io, memoization and cpu_io_mixed (not eager, not task groups).
 # SETUP: async_tree = BENCHMARKS[variant]() (seeds the global random).
-# ITERATION (runner.bench_async_func): asyncio.run(async_tree.run()).
+# ITERATION (runner.bench_async_func): loop.run_until_complete(async_tree.run()), every iteration in
+# the same event loop (the harness's event_loop()).
 
 NUM_RECURSE_LEVELS = 6
 NUM_RECURSE_BRANCHES = 6
