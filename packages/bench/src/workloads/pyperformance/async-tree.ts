@@ -199,7 +199,7 @@ export function asyncTreeProgram(variant: AsyncTreeVariant): PyperformanceProgra
 }
 
 const SCALES: Readonly<Record<WorkloadSize, PyperformanceScale>> = {
-  small: { size: 4, iterations: 20 },
+  small: { size: 4, iterations: 5 },
   medium: { size: 5, iterations: 20 },
   large: { size: 6, iterations: 20 },
 };

@@ -106,7 +106,7 @@ export const pyperfDeepcopy = pyperformanceWorkload(deepcopyProgram, {
   name: 'pyperf-deepcopy',
   summary: 'pyperformance deepcopy: 30 deep copies of a nested dict and 30 of a dataclass per iteration',
   scales: {
-    small: { size: 1, iterations: 1000 },
+    small: { size: 1, iterations: 200 },
     medium: { size: 1, iterations: 10_000 },
     large: { size: 1, iterations: 100_000 },
   },
