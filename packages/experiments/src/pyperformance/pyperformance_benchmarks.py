@@ -11,8 +11,7 @@ Changes from the sources, all of them:
 - Sizes that pyperformance fixes as module constants stay module constants here, with the source's
   value as the default, so the harness can scale them down (`NUM_NODES` of bm_btree,
   `NUM_RECURSE_LEVELS` of bm_async_tree, `N_LEVELS` of bm_gc_traversal).
-- bm_async_tree's `IO_SLEEP_TIME` is 0.001 s instead of 0.05 s (see the note there), and only its
-  gather variants are here; bm_btree keeps the methods its `--gc-only` path calls (the iteration,
+- only bm_async_tree's gather variants are here; bm_btree keeps the methods its `--gc-only` path calls (the iteration,
   search and counting methods of BNode and BTree are left out); bm_deepcopy's data and loop body are
   wrapped in two functions (`deepcopy_data`, `deepcopy_iteration`) without the timer calls.
 """
@@ -356,10 +355,7 @@ def make_tree(num_nodes, records):
 
 NUM_RECURSE_LEVELS = 6
 NUM_RECURSE_BRANCHES = 6
-# NOTE: the source sleeps 0.05 s per leaf. asyncio.sleep(0) would be a bare yield that creates no
-# future, so the harness keeps a positive delay but a short one (the objects are those of a 50 ms
-# sleep: a future, a TimerHandle on the loop's heap, the task's wake-up callback).
-IO_SLEEP_TIME = 0.001
+IO_SLEEP_TIME = 0.05
 MEMOIZABLE_PERCENTAGE = 90
 CPU_PROBABILITY = 0.5
 FACTORIAL_N = 500
