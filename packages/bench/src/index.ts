@@ -148,13 +148,13 @@ export {
   lruKey,
   runLruCache,
 } from './workloads/lru-cache.ts';
+export { MersenneTwister } from './workloads/mersenne-twister.ts';
 export {
   NESTED_LISTS_SHAPES,
   type NestedListsShape,
   nestedLists,
   runNestedLists,
 } from './workloads/nested-lists.ts';
-export { MersenneTwister } from './workloads/mersenne-twister.ts';
 export { Prng } from './workloads/prng.ts';
 export {
   KEPT,
@@ -163,10 +163,13 @@ export {
   pyperformanceWorkload,
   runIteration,
 } from './workloads/pyperformance/pyperformance-program.ts';
-export { PYPERFORMANCE_PROGRAMS, PYPERFORMANCE_WORKLOADS } from './workloads/pyperformance/pyperformance-workloads.ts';
 export {
-  checkWorkload,
+  PYPERFORMANCE_PROGRAMS,
+  PYPERFORMANCE_WORKLOADS,
+} from './workloads/pyperformance/pyperformance-workloads.ts';
+export {
   ALL_WORKLOADS,
+  checkWorkload,
   DEFAULT_WORKLOADS,
   findWorkload,
   type ResolvedWorkload,

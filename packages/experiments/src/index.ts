@@ -4,6 +4,8 @@
  * and run by `gclab experiment NAME`; real interpreters are reached only through
  * `interpreters/python.ts`.
  */
+
+export { MersenneTwister } from '@gclab/bench';
 export {
   type AgainstCPythonOptions,
   type AgainstCPythonResult,
@@ -24,7 +26,6 @@ export {
   ROOT_SLOTS,
   runMix,
 } from './differential-mix/differential-mix.ts';
-export { MersenneTwister } from '@gclab/bench';
 export {
   type Experiment,
   type ExperimentContext,
@@ -148,6 +149,20 @@ export {
   PERF_TARGETS,
   sizeLabel,
 } from './perf/perf-targets.ts';
+export {
+  type BenchmarkFigures,
+  formatPyperformance,
+  type IterationFigures,
+  iterationTotals,
+  measureModel,
+  PYPERFORMANCE_SIZES,
+  type PyperformanceResult,
+  pyperformance,
+  pyperformanceProgram,
+  runHarness,
+  runPyperformance,
+  type VersionFigures,
+} from './pyperformance/pyperformance-figures.ts';
 export {
   checkProgram,
   formatPythonProfile,

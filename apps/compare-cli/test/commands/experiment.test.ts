@@ -81,6 +81,7 @@ describe.concurrent('gclab experiment', () => {
       'finalization',
       'differential-mix',
       'perf',
+      'pyperformance',
     ]);
     const text = await runCli(['experiment', 'list']);
     expect(text.stdout).toMatch(/^memory-release {4}Allocate N blocks/m);
@@ -91,6 +92,7 @@ describe.concurrent('gclab experiment', () => {
     for (const [name, ...args] of [
       ['differential-mix', '--seed', 'x'],
       ['perf', '--only', '9'],
+      ['pyperformance', '--versions', '3.10'],
     ] as const) {
       const r = await runCli(['experiment', name, ...args]);
       expect(r.code).toBe(2);

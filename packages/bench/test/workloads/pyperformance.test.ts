@@ -1,6 +1,5 @@
 import { Heap, noGc } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { findWorkload, resolveWorkload } from '../../src/workloads/registry.ts';
 import { MersenneTwister } from '../../src/workloads/mersenne-twister.ts';
 import { asyncTreeProgram } from '../../src/workloads/pyperformance/async-tree.ts';
 import { makeTreePort } from '../../src/workloads/pyperformance/btree.ts';
@@ -8,6 +7,7 @@ import { GC_COLLECT_LINKS, gcCollectProgram } from '../../src/workloads/pyperfor
 import { gcTraversalProgram } from '../../src/workloads/pyperformance/gc-traversal.ts';
 import { runIteration } from '../../src/workloads/pyperformance/pyperformance-program.ts';
 import { PYPERFORMANCE_WORKLOADS } from '../../src/workloads/pyperformance/pyperformance-workloads.ts';
+import { findWorkload, resolveWorkload } from '../../src/workloads/registry.ts';
 
 describe("Python's random, as the pyperformance programs draw it", () => {
   // Reference values printed by CPython 3.11.7: random.seed(0); x = list(range(10)); random.shuffle(x);
@@ -19,7 +19,9 @@ describe("Python's random, as the pyperformance programs draw it", () => {
     const r = new MersenneTwister(0);
     expect(Array.from({ length: 8 }, () => r.randint(1, 100))).toEqual([50, 98, 54, 6, 34, 66, 63, 52]);
     const f = new MersenneTwister(0);
-    expect([f.random(), f.random(), f.random()]).toEqual([0.8444218515250481, 0.7579544029403025, 0.420571580830845]);
+    expect([f.random(), f.random(), f.random()]).toEqual([
+      0.8444218515250481, 0.7579544029403025, 0.420571580830845,
+    ]);
   });
 });
 

@@ -10,12 +10,13 @@
  * collects, and per iteration the automatic collections and what they collect by generation.
  */
 import { fileURLToPath } from 'node:url';
+import { KEPT, PYPERFORMANCE_PROGRAMS, type PyperformanceProgram } from '@gclab/bench';
 import { type CollectorDescriptor, Heap } from '@gclab/core';
-import { KEPT, PYPERFORMANCE_PROGRAMS, type PyperformanceProgram, runIteration } from '@gclab/bench';
 import type { CPythonCollector } from '@gclab/generational';
 import { type Experiment, ExperimentOptionError, integerFlag, numberValue } from '../experiment.ts';
 import {
   PYTHON_RELEASES,
+  PYTHON_VERSIONS,
   type PythonVersion,
   parsePythonVersions,
   pythonUnavailable,
@@ -93,7 +94,13 @@ export function measureModel(
   const before = tracked();
   program.setup(heap, size);
   collect();
-  const figures: BenchmarkFigures = { tracked: tracked() - before, net: 0, live: 0, explicit: [], iterations: [] };
+  const figures: BenchmarkFigures = {
+    tracked: tracked() - before,
+    net: 0,
+    live: 0,
+    explicit: [],
+    iterations: [],
+  };
   const iteration = (): void => {
     for (let i = 0; i < program.pre; i++) collect();
     program.body(heap, size);
@@ -232,7 +239,16 @@ const cells = (f: BenchmarkFigures): string[] => {
 
 /** The text form: per version, one line per benchmark and side. */
 export function formatPyperformance(r: PyperformanceResult): string {
-  const head = ['benchmark', 'side', 'tracked', 'net', 'live', 'explicit', 'auto gen 0/1/2', 'collected 0/1/2'];
+  const head = [
+    'benchmark',
+    'side',
+    'tracked',
+    'net',
+    'live',
+    'explicit',
+    'auto gen 0/1/2',
+    'collected 0/1/2',
+  ];
   const out: string[] = [
     `pyperformance: ${r.iterations} iterations after a warm-up; sizes ${Object.entries(r.sizes)
       .map(([n, s]) => `${n}=${s}`)
@@ -244,10 +260,22 @@ export function formatPyperformance(r: PyperformanceResult): string {
     const rows: string[][] = [head];
     for (const [name, b] of Object.entries(v.benchmarks)) {
       rows.push([name, 'gclab', ...cells(b.gclab)]);
-      rows.push(['', 'CPython', ...('error' in b.cpython ? [`not run: ${b.cpython.error}`] : cells(b.cpython))]);
+      rows.push([
+        '',
+        'CPython',
+        ...('error' in b.cpython ? [`not run: ${b.cpython.error}`] : cells(b.cpython)),
+      ]);
     }
-    const widths = head.map((_, i) => Math.max(...rows.filter((row) => row.length > 2).map((row) => (row[i] ?? '').length)));
-    for (const row of rows) out.push(row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd());
+    const widths = head.map((_, i) =>
+      Math.max(...rows.filter((row) => row.length > 2).map((row) => (row[i] ?? '').length)),
+    );
+    for (const row of rows)
+      out.push(
+        row
+          .map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+      );
     out.push('');
   }
   out.push(
@@ -271,14 +299,18 @@ export const pyperformance: Experiment<PyperformanceResult> = {
       value: 'list',
       description: 'CPython versions, comma-separated (3.11 ... 3.15), or all',
       defaultValue: '3.11',
-      parse: (text: string) => {
+      parse: (text: string): PythonVersion[] => {
+        let versions: PythonVersion[];
         try {
-          const v = parsePythonVersions(text);
-          if (v.length === 0) throw new ExperimentOptionError('expected at least one CPython version.');
-          return v;
-        } catch (e) {
-          throw new ExperimentOptionError(e instanceof Error ? e.message : String(e));
+          versions = parsePythonVersions(text);
+        } catch {
+          versions = [];
         }
+        if (versions.length === 0)
+          throw new ExperimentOptionError(
+            `expected CPython versions among ${PYTHON_VERSIONS.join(', ')}, or all.`,
+          );
+        return versions;
       },
     },
     integerFlag({

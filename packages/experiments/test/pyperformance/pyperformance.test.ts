@@ -10,6 +10,7 @@
  */
 import { cpython, cpython314 } from '@gclab/generational';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type PythonVersion, pythonUnavailable } from '../../src/interpreters/python.ts';
 import {
   type BenchmarkFigures,
   formatPyperformance,
@@ -19,7 +20,6 @@ import {
   pyperformanceProgram,
   runHarness,
 } from '../../src/pyperformance/pyperformance-figures.ts';
-import { type PythonVersion, pythonUnavailable } from '../../src/interpreters/python.ts';
 
 /** Sizes of the native run; WebAssembly runs btree at 5,000 nodes. */
 const SIZES: Record<string, number> = {
@@ -45,7 +45,8 @@ type Figures = Record<string, BenchmarkFigures | { error: string }>;
 /** CPython's figures of `name`, failing the test when the benchmark could not run. */
 function theirs(all: Figures, name: string): BenchmarkFigures {
   const f = all[name];
-  if (f === undefined || 'error' in f) throw new Error(`${name} did not run in CPython: ${JSON.stringify(f)}`);
+  if (f === undefined || 'error' in f)
+    throw new Error(`${name} did not run in CPython: ${JSON.stringify(f)}`);
   return f;
 }
 

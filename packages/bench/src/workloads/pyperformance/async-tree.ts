@@ -37,7 +37,11 @@
 import { type Heap, NULL_ROOT, ObjectKind } from '@gclab/core';
 import { MersenneTwister } from '../mersenne-twister.ts';
 import type { WorkloadSize } from '../workload.ts';
-import { type PyperformanceProgram, type PyperformanceScale, pyperformanceWorkload } from './pyperformance-program.ts';
+import {
+  type PyperformanceProgram,
+  type PyperformanceScale,
+  pyperformanceWorkload,
+} from './pyperformance-program.ts';
 
 /** The variants modelled. */
 export type AsyncTreeVariant = 'none' | 'io' | 'memoization' | 'cpu_io_mixed';

@@ -331,7 +331,8 @@ export const btreeProgram: PyperformanceProgram = {
 /** The `pyperf-btree` workload. */
 export const pyperfBtree = pyperformanceWorkload(btreeProgram, {
   name: 'pyperf-btree',
-  summary: 'pyperformance btree_gc: a B-tree of records built, a fifth deleted and re-inserted, then a full collection',
+  summary:
+    'pyperformance btree_gc: a B-tree of records built, a fifth deleted and re-inserted, then a full collection',
   scales: {
     small: { size: 20_000, iterations: 3 },
     medium: { size: 200_000, iterations: 3 },

@@ -40,7 +40,8 @@ export const gcTraversalProgram: PyperformanceProgram = {
 /** The `pyperf-gc-traversal` workload. */
 export const pyperfGcTraversal = pyperformanceWorkload(gcTraversalProgram, {
   name: 'pyperf-gc-traversal',
-  summary: 'pyperformance gc_traversal: 1,000 nested lists (499,500 references) traversed by full collections',
+  summary:
+    'pyperformance gc_traversal: 1,000 nested lists (499,500 references) traversed by full collections',
   scales: {
     small: { size: 1000, iterations: 10 },
     medium: { size: 1000, iterations: 100 },
