@@ -152,6 +152,7 @@ export {
 export {
   type BenchmarkFigures,
   formatPyperformance,
+  type HarnessOutput,
   type IterationFigures,
   iterationTotals,
   measureModel,

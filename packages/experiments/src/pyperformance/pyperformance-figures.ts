@@ -158,16 +158,23 @@ export interface PyperformanceResult {
 
 const HARNESS = fileURLToPath(new URL('./pyperformance_gc.py', import.meta.url));
 
-/** Runs pyperformance_gc.py under CPython `version`; resolves with its figures by benchmark. */
+/** What pyperformance_gc.py prints: the release it ran in, and the figures by benchmark. */
+export interface HarnessOutput {
+  /** `sys.version` up to the first space (`3.11.7`). */
+  version: string;
+  /** The figures, or why a benchmark could not run there. */
+  benchmarks: Record<string, BenchmarkFigures | { error: string }>;
+}
+
+/** Runs pyperformance_gc.py under CPython `version`; resolves with its output. */
 export async function runHarness(
   version: PythonVersion,
   iterations: number,
   sizes: Readonly<Record<string, number>>,
-): Promise<Record<string, BenchmarkFigures | { error: string }>> {
+): Promise<HarnessOutput> {
   const args = [version, String(iterations), ...Object.entries(sizes).map(([n, s]) => `${n}=${s}`)];
   const out = await runPython(version, HARNESS, args, { timeoutMs: 600_000 });
-  return (JSON.parse(out.stdout) as { benchmarks: Record<string, BenchmarkFigures | { error: string }> })
-    .benchmarks;
+  return JSON.parse(out.stdout) as HarnessOutput;
 }
 
 /** Runs every benchmark of `sizes` in each version and under its model. */
@@ -185,26 +192,23 @@ export async function runPyperformance(options: {
     if (collector === undefined)
       throw new ExperimentOptionError(`--versions ${version}: no registered collector is named ${name}.`);
     const reason = pythonUnavailable(version);
-    const theirs =
-      reason === null
-        ? await runHarness(version, options.iterations, sizes).catch((e: unknown) => ({
-            error: e instanceof Error ? e.message.split('\n')[0]! : String(e),
-          }))
-        : { error: reason };
+    let theirs: HarnessOutput | { error: string };
+    try {
+      theirs = reason === null ? await runHarness(version, options.iterations, sizes) : { error: reason };
+    } catch (e) {
+      theirs = { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+    }
     const benchmarks: VersionFigures['benchmarks'] = {};
     for (const [bench, size] of Object.entries(sizes)) {
       const gclab = measureModel(pyperformanceProgram(bench), size, options.iterations, collector);
       const cpython =
-        'error' in theirs && typeof theirs.error === 'string'
-          ? { error: theirs.error }
-          : ((theirs as Record<string, BenchmarkFigures | { error: string }>)[bench] ?? {
-              error: 'not measured',
-            });
+        'error' in theirs ? { error: theirs.error } : (theirs.benchmarks[bench] ?? { error: 'not measured' });
       benchmarks[bench] = { gclab, cpython };
     }
+    const release = 'version' in theirs ? theirs.version : PYTHON_RELEASES[version].release;
     versions.push({
       version,
-      python: `CPython ${PYTHON_RELEASES[version].release}, ${PYTHON_RELEASES[version].runner}`,
+      python: `CPython ${release}, ${PYTHON_RELEASES[version].runner}`,
       collector: name,
       benchmarks,
     });

@@ -76,7 +76,7 @@ function describeVersion(
     let python: Promise<Figures>;
     beforeAll(() => {
       if (unavailable !== null) throw new Error(`CI=true and CPython ${version} cannot run: ${unavailable}`);
-      python = runHarness(version, ITERATIONS, sizes);
+      python = runHarness(version, ITERATIONS, sizes).then((out) => out.benchmarks);
       python.catch(() => {});
     });
     const ours = (name: string): BenchmarkFigures =>
