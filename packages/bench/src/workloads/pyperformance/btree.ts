@@ -142,9 +142,18 @@ class BtreePort {
     return n.items[0]!;
   }
 
-  /** `node.items = a + [x] + b`: three lists (the merged sibling's BNode is dropped). */
-  private merged(): void {
+  /**
+   * `target.items = left.items + [key] + right.items` (three lists: `[key]` and two sums) and, for
+   * inner nodes, `target.nodes = left.nodes + right.nodes` (one list): cases 2c, 3b1 and 3b2. The
+   * sibling merged away is dropped by its parent's `del` (the caller's splice).
+   */
+  private merge(target: PortNode, left: PortNode, key: number, right: PortNode): void {
+    target.items = [...left.items, key, ...right.items];
     this.lists += 3;
+    if (target.nodes !== null) {
+      target.nodes = [...left.nodes!, ...right.nodes!];
+      this.lists++;
+    }
   }
 
   delete(self: PortNode, key: number): void {
@@ -171,12 +180,7 @@ class BtreePort {
         } else {
           const extreme = BtreePort.minItem(upper!);
           this.delete(upper!, extreme);
-          node.items = [...node.items, extreme, ...upper!.items];
-          this.merged();
-          if (node.nodes !== null) {
-            node.nodes = [...node.nodes, ...upper!.nodes!];
-            this.lists++;
-          }
+          this.merge(node, node, extreme, upper!);
           self.items.splice(p, 1);
           nodes.splice(p + 1, 1);
         }
@@ -191,21 +195,11 @@ class BtreePort {
             self.items[p] = upper!.items.shift()!;
             if (node.nodes !== null) node.nodes.push(upper!.nodes!.shift()!);
           } else if (lower !== null) {
-            node.items = [...lower.items, self.items[p - 1]!, ...node.items];
-            this.merged();
-            if (node.nodes !== null) {
-              node.nodes = [...lower.nodes!, ...node.nodes];
-              this.lists++;
-            }
+            this.merge(node, lower, self.items[p - 1]!, node);
             self.items.splice(p - 1, 1);
             nodes.splice(p - 1, 1);
           } else {
-            node.items = [...node.items, self.items[p]!, ...upper!.items];
-            this.merged();
-            if (node.nodes !== null) {
-              node.nodes = [...node.nodes, ...upper!.nodes!];
-              this.lists++;
-            }
+            this.merge(node, node, self.items[p]!, upper!);
             self.items.splice(p, 1);
             nodes.splice(p + 1, 1);
           }

@@ -31,11 +31,41 @@ const S0 = 1;
 const UNDERSCORE = 2;
 const LIST = 3;
 
-/** Allocates `n` objects of `kind` and drops each at once. */
-function temporaries(heap: Heap, n: number, kind: ObjectKind): void {
-  for (let i = 0; i < n; i++) {
-    heap.new(S0, 0, 0, kind);
-    heap.del(S0);
+/** Containers one deepcopy makes and drops before it returns: [count, kind] pairs, in order. */
+type Temporaries = readonly (readonly [number, ObjectKind])[];
+
+/**
+ * Of `a`: the memo, the items() view and iterator, `_keep_alive`, the tuple comprehension's function
+ * and list, the subdict's view and iterator.
+ */
+const DICT_COPY_TEMPORARIES: Temporaries = [
+  [1, ObjectKind.dict],
+  [2, ObjectKind.object],
+  [1, ObjectKind.list],
+  [1, ObjectKind.object],
+  [1, ObjectKind.list],
+  [2, ObjectKind.object],
+];
+
+/**
+ * Of `dc`: the memo, the reduce tuple and its arguments, the state's copy, its view and iterator,
+ * `_keep_alive`.
+ */
+const DATACLASS_COPY_TEMPORARIES: Temporaries = [
+  [1, ObjectKind.dict],
+  [2, ObjectKind.tuple],
+  [1, ObjectKind.dict],
+  [2, ObjectKind.object],
+  [1, ObjectKind.list],
+];
+
+/** Allocates and drops `temporaries` (a copy's own containers are allocated by the caller). */
+function temporaries(heap: Heap, list: Temporaries): void {
+  for (const [n, kind] of list) {
+    for (let i = 0; i < n; i++) {
+      heap.new(S0, 0, 0, kind);
+      heap.del(S0);
+    }
   }
 }
 
@@ -66,33 +96,26 @@ export const deepcopyProgram: PyperformanceProgram = {
   body(heap, size) {
     for (let rep = 0; rep < size; rep++) {
       for (let jj = 0; jj < 30; jj++) {
+        // The copy of a: a dict holding the list's copy and the subdict's.
         heap.new(COPY, 2, 0, ObjectKind.dict);
-        temporaries(heap, 1, ObjectKind.dict); // memo
-        temporaries(heap, 2, ObjectKind.object); // items() view and iterator
         heap.new(S0, 0, 0, ObjectKind.list);
         heap.put(COPY, 0, S0);
-        temporaries(heap, 1, ObjectKind.list); // _keep_alive
-        temporaries(heap, 1, ObjectKind.object); // the tuple comprehension's function
-        temporaries(heap, 1, ObjectKind.list); // its list
         heap.new(S0, 0, 0, ObjectKind.dict);
         heap.put(COPY, 1, S0);
-        temporaries(heap, 2, ObjectKind.object); // the subdict's view and iterator
+        temporaries(heap, DICT_COPY_TEMPORARIES);
         heap.set(UNDERSCORE, COPY);
         heap.del(COPY);
       }
       for (let k = 0; k < 30; k++) {
-        temporaries(heap, 1, ObjectKind.dict); // memo
-        temporaries(heap, 2, ObjectKind.tuple); // the reduce tuple, its arguments
+        // The copy of dc: a new instance, its __dict__ holding the list's copy.
         heap.new(COPY, 1, 0, ObjectKind.object);
-        temporaries(heap, 1, ObjectKind.dict); // the state's copy (merged into the new __dict__)
-        temporaries(heap, 2, ObjectKind.object); // its view and iterator
-        temporaries(heap, 1, ObjectKind.list); // _keep_alive
-        heap.new(S0, 1, 0, ObjectKind.dict); // the instance's __dict__
+        heap.new(S0, 1, 0, ObjectKind.dict);
         heap.put(COPY, 0, S0);
-        heap.new(LIST, 0, 0, ObjectKind.list); // the list copy, in the __dict__
+        heap.new(LIST, 0, 0, ObjectKind.list);
         heap.put(S0, 0, LIST);
         heap.del(LIST);
         heap.del(S0);
+        temporaries(heap, DATACLASS_COPY_TEMPORARIES);
         heap.set(UNDERSCORE, COPY);
         heap.del(COPY);
       }
