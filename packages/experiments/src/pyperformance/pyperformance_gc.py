@@ -99,7 +99,10 @@ def btree(size):
 
 def event_loop():
     """The event loop the async benchmarks run in, one for all their iterations, as pyperf's
-    bench_async_func runs its loops in one loop: asyncio's own (a selector loop) where it can block,
+    bench_async_func runs its loops in one loop (psf/pyperf pyperf/_runner.py at ab7fd04d: one
+    `loop.run_until_complete(main())` whose main awaits the function `loops` times; the harness
+    calls run_until_complete once an iteration, a root Task per iteration more): asyncio's own (a
+    selector loop) where it can block,
     else (WebAssembly, whose WebLoop cannot run_until_complete) a BaseEventLoop that waits for its
     timers by sleeping; both run the callbacks and timers of asyncio's BaseEventLoop._run_once."""
     import asyncio
