@@ -86,6 +86,8 @@ export interface ThreadsExperimentOptions {
   /** Timed runs per configuration (default: the preset's). */
   invocations?: number;
   seed?: number;
+  /** How long one run may take before it is ended as hung, ms (default 120 s). */
+  timeoutMs?: number;
   /** Called before each group of runs (progress on stderr). */
   log?: (message: string) => void;
 }
@@ -212,6 +214,7 @@ export async function runThreadsExperiment(
   const threads = options.threads ?? threadLimit();
   const invocations = options.invocations ?? preset.invocations;
   const seed = options.seed ?? 42;
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const log = options.log ?? (() => {});
   const ops = preset.opsPerThread;
   const loadBefore = loadavg()[0]!;
@@ -228,7 +231,7 @@ export async function runThreadsExperiment(
     singletons: number,
   ): Promise<ThreadRunResult> => {
     const r = await runThreads(
-      { variant, threads: n, opsPerThread: ops, shared, singletons, seed, heapBytes: heapFor(n) },
+      { variant, threads: n, opsPerThread: ops, shared, singletons, seed, heapBytes: heapFor(n), timeoutMs },
       pools.get(variant)!,
     );
     if (correct.has(variant) && !r.check.ok) {
@@ -322,7 +325,8 @@ export async function runThreadsExperiment(
     if (threads > 1) {
       log(`the non-atomic demonstration: ${threads} threads, every source shared`);
       const runs: DemonstrationRun[] = [];
-      for (let i = 0; i < invocations; i++) runs.push(await demonstrate(threads, preset, seed + i, pools));
+      for (let i = 0; i < invocations; i++)
+        runs.push(await demonstrate(threads, preset, seed + i, pools, timeoutMs));
       demonstration = { threads, opsPerThread: preset.demonstrationOps, runs };
     }
 
@@ -365,6 +369,7 @@ async function demonstrate(
   preset: ThreadsPreset,
   seed: number,
   pools: ReadonlyMap<ThreadVariantName, ThreadPool>,
+  timeoutMs: number,
 ): Promise<DemonstrationRun> {
   try {
     const r = await runThreads(
@@ -376,7 +381,7 @@ async function demonstrate(
         singletons: 1,
         seed,
         heapBytes: DEMONSTRATION_HEAP,
-        timeoutMs: 60_000,
+        timeoutMs,
       },
       pools.get('non-atomic')!,
     );
