@@ -10,7 +10,7 @@
  *    one-thread runs (deterministic for a seed);
  * 2. contention, at N threads: atomic, biased and biased-immortal with 50% and 100% of copies and
  *    loads from another thread's objects, and with half and all copies taking a singleton (None,
- *    True, small ints), each relative to the same variant unshared;
+ *    True, small ints), each relative to the same variant with nothing shared and no singleton;
  * 3. the non-atomic demonstration: N threads, every source shared, every copy a singleton, on a heap
  *    large enough to survive the leaks; the final graph check counts what the lost updates did;
  * 4. every run of a correct variant ends with that check; one that fails makes the experiment fail.
@@ -65,8 +65,12 @@ export const BASE_SINGLETONS = 0.25;
 export const COUNTED_DIFFERENCE = 0.1;
 /** The variants of the contention runs. */
 export const CONTENTION_VARIANTS: readonly ThreadVariantName[] = ['atomic', 'biased', 'biased-immortal'];
-/** The contention points: the share of sources another thread owns, the share of copies of a singleton. */
+/**
+ * The contention points: the share of sources another thread owns, the share of copies of a
+ * singleton. The first, nothing shared and no singleton, is the reference of the others.
+ */
 export const CONTENTION_POINTS: readonly { shared: number; singletons: number }[] = [
+  { shared: 0, singletons: 0 },
   { shared: 0.5, singletons: 0 },
   { shared: 1, singletons: 0 },
   { shared: 0, singletons: 0.5 },
@@ -130,7 +134,7 @@ export interface ContentionFigures {
   singletons: number;
   /** Throughput in millions of operations a second. */
   throughput: RunSummary;
-  /** Throughput over the same variant's unshared one (group 1 at N threads), paired run by run. */
+  /** Throughput over the same variant's with nothing shared and no singleton, paired run by run. */
   relative: RunSummary;
   /** Atomic count updates per operation (summed over the runs; the interleaving changes them). */
   atomicPerOp: number;
@@ -303,7 +307,7 @@ export async function runThreadsExperiment(
       const series = await measure(configs);
       for (const [k, c] of configs.entries()) {
         const s = series[k]!;
-        const unshared = seriesOf(c.variant, threads).mops;
+        const unshared = series[configs.findIndex((r) => r.variant === c.variant)]!.mops;
         let atomic = 0;
         let total = 0;
         for (const r of s.runs) {

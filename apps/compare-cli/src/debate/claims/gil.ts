@@ -90,7 +90,9 @@ const costs = (v: VariantFigures | undefined): boolean =>
 
 /** Contention runs of counting that lost a counted share of their unshared throughput. */
 function contended(f: GilFigures): ContentionFigures[] {
-  return f.contention.filter((c) => c.relative.median < 1 && countedRatio(c.relative));
+  return f.contention.filter(
+    (c) => (c.shared > 0 || c.singletons > 0) && c.relative.median < 1 && countedRatio(c.relative),
+  );
 }
 
 /** Claim 10: judged on the threaded runs. */
@@ -228,7 +230,7 @@ function paragraph(f: GilFigures, verdict: ClaimVerdict): string {
             .map(
               (c) =>
                 `${c.variant} with ${c.shared === 1 ? 'every source another thread’s object' : 'every copy a singleton'} ran at ` +
-                `${formatSpread(c.relative)}x its unshared throughput`,
+                `${formatSpread(c.relative)}x its throughput with nothing shared`,
             ),
         )}${lost.length === 0 ? ' (none a counted difference)' : ''}; immortal singletons need no count update at all ` +
         `(${design.perOp === null ? '—' : design.perOp.immortalSkips.toFixed(3)} skipped per operation). `;
