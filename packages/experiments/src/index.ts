@@ -185,4 +185,5 @@ export {
   formatRatioSpread,
   formatSpread,
   formatThreadsExperiment,
+  variantCells,
 } from './threads/threads-format.ts';

@@ -139,7 +139,7 @@ export interface DebateData {
 export interface DebateRunOptions {
   size: WorkloadSize;
   seed?: number;
-  /** Timed invocations per cell (default 3). */
+  /** Timed invocations per cell, and per configuration of the threaded runs (default 3). */
   invocations?: number;
   /** Warm-up invocations per cell (default 1). */
   warmup?: number;
@@ -205,7 +205,11 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
       plan.pythonVersions ?? PYTHON_VERSIONS,
     ),
     finalization: runFinalization(plan.collectors.map((name) => findCollector(name))),
-    threads: await runThreadsExperiment({ size: 'small', seed }),
+    threads: await runThreadsExperiment({
+      size: 'small',
+      seed,
+      ...(options.invocations === undefined ? {} : { invocations: options.invocations }),
+    }),
     durationMs: performance.now() - started,
   };
 }

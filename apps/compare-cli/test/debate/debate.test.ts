@@ -1,6 +1,6 @@
 /**
  * The debate on a small real run (four workloads, five collectors, one invocation and no warm-up, two heap sizes
- * for the time-space curves): every claim is judged from the measurements, the numbers in the
+ * for the time-space curves, the threads experiment's small preset with one timed run each): every claim is judged from the measurements, the numbers in the
  * verdicts are the measured ones, and the Markdown and HTML reports are written with their charts.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ beforeAll(async () => {
   claims = evaluateClaims(data);
   dir = mkdtempSync(join(tmpdir(), 'gclab-debate-'));
   writeDebate(dir, data, claims);
-}, 120_000);
+}, 180_000);
 
 const claim = (n: number): ClaimResult => claims.find((c) => c.number === n)!;
 const cell = (workload: string, collector: string) =>

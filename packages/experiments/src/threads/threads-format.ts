@@ -11,6 +11,7 @@ import {
   countedRatio,
   type DemonstrationRun,
   type ThreadsExperimentResult,
+  type VariantFigures,
 } from './threads-experiment.ts';
 
 /** `median [min - max]`. */
@@ -21,6 +22,24 @@ export function formatSpread(s: RunSummary, digits = 2): string {
 /** A ratio with its spread, `*` when it is a counted difference from 1. */
 export function formatRatioSpread(s: RunSummary): string {
   return `${formatSpread(s)}x${countedRatio(s) ? ' *' : ''}`;
+}
+
+/**
+ * A variant's row: name, throughput at 1 and N threads, one-thread time over gil, scaling, then count
+ * updates, atomic updates and immortal skips per operation (`none` for tracing, which counts nothing).
+ */
+export function variantCells(v: VariantFigures, none: string): string[] {
+  const perOp = (x: number | undefined): string => (x === undefined ? none : x.toFixed(3));
+  return [
+    v.variant,
+    formatSpread(v.one),
+    formatSpread(v.many),
+    formatRatioSpread(v.timeOverGil),
+    formatRatioSpread(v.scaling),
+    perOp(v.perOp?.updates),
+    perOp(v.perOp?.atomic),
+    perOp(v.perOp?.immortalSkips),
+  ];
 }
 
 /** What one demonstration run's check found, in words. */
@@ -62,17 +81,12 @@ export function formatThreadsExperiment(r: ThreadsExperimentResult): string {
     'atomic/op',
     'immortal/op',
   ];
-  const rows = r.variants.map((v) => [
-    v.variant,
-    formatSpread(v.one),
-    formatSpread(v.many),
-    formatRatioSpread(v.timeOverGil),
-    formatRatioSpread(v.scaling),
-    v.perOp === null ? '-' : v.perOp.updates.toFixed(3),
-    v.perOp === null ? '-' : v.perOp.atomic.toFixed(3),
-    v.perOp === null ? '-' : v.perOp.immortalSkips.toFixed(3),
-  ]);
-  lines.push(...table(head, rows));
+  lines.push(
+    ...table(
+      head,
+      r.variants.map((v) => variantCells(v, '-')),
+    ),
+  );
   lines.push(
     `* a counted difference: at least ${pct(COUNTED_DIFFERENCE)} from 1 at the median, every run on the same side.`,
   );

@@ -21,10 +21,9 @@ import {
   countedRatio,
   type DemonstrationFigures,
   describeLoss,
-  formatRatioSpread,
   formatSpread,
-  type RunSummary,
   type VariantFigures,
+  variantCells,
 } from '@gclab/experiments';
 import type { DebateData } from '../debate-data.ts';
 import { list, pct } from './cells.ts';
@@ -128,9 +127,6 @@ export const gil: Claim<GilFigures> = {
 
   write(f: GilFigures, verdict: ClaimVerdict): ClaimWriting {
     const n = f.threads;
-    const mops = (s: RunSummary): string =>
-      `${s.median.toFixed(1)} (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
-    const ratio = (s: RunSummary): string => formatRatioSpread(s);
     const table = {
       head: [
         'variant',
@@ -140,16 +136,9 @@ export const gil: Claim<GilFigures> = {
         `scaling ${n}/1`,
         'count updates / op',
         'atomic / op',
+        'immortal skips / op',
       ],
-      rows: f.variants.map((v) => [
-        v.variant,
-        mops(v.one),
-        mops(v.many),
-        ratio(v.timeOverGil),
-        ratio(v.scaling),
-        v.perOp === null ? '—' : v.perOp.updates.toFixed(3),
-        v.perOp === null ? '—' : v.perOp.atomic.toFixed(3),
-      ]),
+      rows: f.variants.map((v) => variantCells(v, '—')),
     };
     const chart =
       f.variants.length === 0
@@ -178,8 +167,8 @@ export const gil: Claim<GilFigures> = {
         'an atomic add (atomic), biased counting as PEP 703 adopted it (biased), the same with immortal singletons ' +
         '(PEP 683, biased-immortal), plain counts with no lock (non-atomic, the demonstration) and stop-the-world ' +
         `tracing with thread-local allocation buffers. Each configuration ran ${f.invocations} times after a warm-up, ` +
-        `on ${f.cores} cores (load average up to ${f.load.toFixed(1)}); throughputs are shown as median (min–max), ` +
-        'ratios, paired run by run, as median [min - max]. A difference counts only if it is at least 10% and every run lies on its side (*). ' +
+        `on ${f.cores} cores (load average up to ${f.load.toFixed(1)}); figures are shown as median [min - max], ` +
+        'ratios paired run by run. A difference counts only if it is at least 10% and every run lies on its side (*). ' +
         'Every run of a correct variant ends with a check of the final graph (each count equal to its references, ' +
         'nothing reachable freed, nothing unreachable left). A count update here is a larger share of an operation ' +
         "than of a CPython bytecode, so the ratios are costs per reference operation, an upper bound of an interpreter's.",
