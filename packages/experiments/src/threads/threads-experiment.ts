@@ -61,6 +61,9 @@ export const HEAP_PER_THREAD = 8 * CHUNK_BYTES;
 export const DEMONSTRATION_HEAP = 64 << 20;
 /** Share of copies that take a singleton in the runs of group 1 (CPython's None, True, small ints). */
 export const BASE_SINGLETONS = 0.25;
+/** A non-atomic run that ends in an error is run again this many times, its seed moved by the step. */
+const MAX_RETRIES = 2;
+const RETRY_SEED_STEP = 1000;
 /** A ratio counts as a difference from 1 when it is at least this far from 1, beyond the spread. */
 export const COUNTED_DIFFERENCE = 0.1;
 /** The variants of the contention runs. */
@@ -186,6 +189,8 @@ export interface ThreadsExperimentResult {
   demonstration: DemonstrationFigures | null;
   /** Runs of correct variants whose final check failed (each names the run and the first problem). */
   failures: string[];
+  /** Timed runs of the non-atomic variant that ended in an error and were run again with another seed. */
+  retried: string[];
   durationMs: number;
 }
 
@@ -223,6 +228,7 @@ export async function runThreadsExperiment(
   const ops = preset.opsPerThread;
   const loadBefore = loadavg()[0]!;
   const failures: string[] = [];
+  const retried: string[] = [];
   const pools = new Map<ThreadVariantName, ThreadPool>(
     THREAD_VARIANTS.map((v) => [v.name, new ThreadPool()]),
   );
@@ -234,10 +240,31 @@ export async function runThreadsExperiment(
     shared: number,
     singletons: number,
   ): Promise<ThreadRunResult> => {
-    const r = await runThreads(
-      { variant, threads: n, opsPerThread: ops, shared, singletons, seed, heapBytes: heapFor(n), timeoutMs },
-      pools.get(variant)!,
-    );
+    let r: ThreadRunResult;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        r = await runThreads(
+          {
+            variant,
+            threads: n,
+            opsPerThread: ops,
+            shared,
+            singletons,
+            seed: seed + attempt * RETRY_SEED_STEP,
+            heapBytes: heapFor(n),
+            timeoutMs,
+          },
+          pools.get(variant)!,
+        );
+        break;
+      } catch (error) {
+        // The demonstration's lost updates can corrupt its heap enough to end a thread: run it again
+        // with another program, a few times. A correct variant's error ends the experiment.
+        if (correct.has(variant) || !(error instanceof ThreadRunError) || attempt === MAX_RETRIES)
+          throw error;
+        retried.push(`${variant}, ${n} threads: ${error.message}`);
+      }
+    }
     if (correct.has(variant) && !r.check.ok) {
       failures.push(
         `${variant}, ${n} thread${n === 1 ? '' : 's'}, shared ${shared}, singletons ${singletons}: ` +
@@ -355,6 +382,7 @@ export async function runThreadsExperiment(
       contention,
       demonstration,
       failures,
+      retried,
       durationMs: performance.now() - started,
     };
   } finally {

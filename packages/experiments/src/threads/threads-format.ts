@@ -134,6 +134,12 @@ export function formatThreadsExperiment(r: ThreadsExperimentResult): string {
       `updates lost in ${lost} of ${d.runs.length} runs.`,
     );
   }
+  if (r.retried.length > 0)
+    lines.push(
+      '',
+      'Non-atomic runs ended by their lost updates and run again:',
+      ...r.retried.map((x) => `  ${x}`),
+    );
   lines.push(
     '',
     r.failures.length === 0

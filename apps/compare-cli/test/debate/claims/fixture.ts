@@ -197,6 +197,7 @@ export function threadsResult(
       ],
     },
     failures: [],
+    retried: [],
     durationMs: 0,
   };
 }
