@@ -105,7 +105,7 @@ export function formatThreadsExperiment(r: ThreadsExperimentResult): string {
   if (r.contention.length > 0) {
     lines.push(
       '',
-      `Contention at ${n} threads, throughput relative to the same variant with nothing shared:`,
+      `Contention at ${n} threads, throughput relative to the same variant with nothing shared and no singleton:`,
     );
     lines.push(
       ...table(
