@@ -175,3 +175,31 @@ export {
   profilePython,
 } from './python-profile/python-profile.ts';
 export { EXPERIMENTS, findExperiment } from './registry.ts';
+export { threads } from './threads/threads.ts';
+export {
+  CONTENTION_POINTS,
+  CONTENTION_VARIANTS,
+  COUNTED_DIFFERENCE,
+  type ContentionFigures,
+  countedFaster,
+  countedRatio,
+  type DemonstrationFigures,
+  type DemonstrationRun,
+  runThreadsExperiment,
+  THREADS_PRESETS,
+  THREADS_SIZES,
+  type ThreadsExperimentOptions,
+  type ThreadsExperimentResult,
+  type ThreadsPreset,
+  type ThreadsSize,
+  threadLimit,
+  type UpdatesPerOp,
+  type VariantFigures,
+} from './threads/threads-experiment.ts';
+export {
+  describeLoss,
+  formatRatioSpread,
+  formatSpread,
+  formatThreadsExperiment,
+  variantCells,
+} from './threads/threads-format.ts';

@@ -10,6 +10,7 @@ import { getrefcount } from './getrefcount/getrefcount.ts';
 import { memoryRelease } from './memory-release/memory-release.ts';
 import { perf } from './perf/perf-run.ts';
 import { pyperformance } from './pyperformance/pyperformance-figures.ts';
+import { threads } from './threads/threads.ts';
 
 /** Every experiment, in the order `gclab experiment list` prints them. Names are unique. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -19,6 +20,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   differentialMix,
   perf,
   pyperformance,
+  threads,
 ];
 
 /** The experiment named `name`, or undefined. */

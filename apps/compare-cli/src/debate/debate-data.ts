@@ -12,6 +12,8 @@
  * 3. In-process experiments (@gclab/experiments): CPython's obmalloc memory release, the
  *    getrefcount example in three calling conventions and in each real CPython (3.11 native,
  *    3.12-3.15 in WebAssembly) beside that version's model, and finalization latency.
+ * 4. The `threads` experiment's small preset: counting without a GIL on real worker threads, at 1
+ *    thread and at the machine's cores (claim 10).
  */
 import { type MatrixProgress, type MatrixResults, runMatrix, type WorkloadSize } from '@gclab/bench';
 import type { CollectorConstraints, CollectorFamily } from '@gclab/core';
@@ -26,6 +28,8 @@ import {
   runGetrefcount,
   runGetrefcountVersions,
   runMemoryRelease,
+  runThreadsExperiment,
+  type ThreadsExperimentResult,
 } from '@gclab/experiments';
 import { collectorEntries } from '../collector-refs.ts';
 import { collectorNames, findCollector } from '../registry.ts';
@@ -125,6 +129,8 @@ export interface DebateData {
   getrefcountVersions: GetrefcountVersionRow[];
   /** Finalization latency under every collector of the main matrix (claim 11). */
   finalization: FinalizationResult;
+  /** The threads experiment, small preset (claim 10). */
+  threads: ThreadsExperimentResult;
   /** Wall time of all the runs. */
   durationMs: number;
 }
@@ -133,7 +139,7 @@ export interface DebateData {
 export interface DebateRunOptions {
   size: WorkloadSize;
   seed?: number;
-  /** Timed invocations per cell (default 3). */
+  /** Timed invocations per cell, and per configuration of the threaded runs (default 3). */
   invocations?: number;
   /** Warm-up invocations per cell (default 1). */
   warmup?: number;
@@ -199,6 +205,11 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
       plan.pythonVersions ?? PYTHON_VERSIONS,
     ),
     finalization: runFinalization(plan.collectors.map((name) => findCollector(name))),
+    threads: await runThreadsExperiment({
+      size: 'small',
+      seed,
+      ...(options.invocations === undefined ? {} : { invocations: options.invocations }),
+    }),
     durationMs: performance.now() - started,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The debate written out: `debate.md` (GitHub Markdown, charts as SVG files beside it) and
  * `debate.html` (one self-contained page, charts inline), plus the results files of the two
- * matrices, so every figure can be traced back (`gclab report DIR/main.json --html ...`).
+ * matrices, so every figure can be traced back (`gclab report DIR/main.json --html ...`), and the
+ * threads experiment's figures (`threads.json`, what `gclab experiment threads --json` prints).
  */
 import { join } from 'node:path';
 import { writeFileAtomic, writeResults } from '@gclab/bench';
@@ -25,6 +26,7 @@ export const DEBATE_FILES = {
   html: 'debate.html',
   main: 'main.json',
   timeSpace: 'time-space.json',
+  threads: 'threads.json',
 } as const;
 
 /** Renders each claim's chart once. */
@@ -36,7 +38,7 @@ function renderCharts(data: DebateData, claims: readonly ClaimResult[]): Rendere
   }));
 }
 
-/** Writes the debate into `dir`: Markdown with SVG charts, HTML, and the two results files. Returns the paths. */
+/** Writes the debate into `dir`: Markdown with SVG charts, HTML, the two results files and threads.json. Returns the paths. */
 export function writeDebate(dir: string, data: DebateData, claims: readonly ClaimResult[]): string[] {
   const rendered = renderCharts(data, claims);
   const written: string[] = [];
@@ -51,6 +53,7 @@ export function writeDebate(dir: string, data: DebateData, claims: readonly Clai
   written.push(join(dir, DEBATE_FILES.main));
   writeResults(join(dir, DEBATE_FILES.timeSpace), data.timeSpace);
   written.push(join(dir, DEBATE_FILES.timeSpace));
+  write(DEBATE_FILES.threads, `${JSON.stringify(data.threads, null, 2)}\n`);
   return written;
 }
 
@@ -92,7 +95,7 @@ export function debateMarkdown(data: DebateData, rendered: readonly RenderedClai
   const out: string[] = [
     '# Reference counting versus tracing: the debate, measured',
     '',
-    "Each claim of the article is tested by an experiment that `gclab debate` ran; every figure below comes from those runs (the results files `main.json` and `time-space.json` beside this report hold them all). The collectors are gclab's, over one simulated heap: they show the mechanisms, not the speed of CPython or of a production JVM.",
+    "Each claim of the article is tested by an experiment that `gclab debate` ran; every figure below comes from those runs (the results files `main.json` and `time-space.json` and the threaded runs' `threads.json` beside this report hold them all). The collectors are gclab's, over one simulated heap (claim 10: a shared one, on real threads): they show the mechanisms, not the speed of CPython or of a production JVM.",
     '',
     `Runs: ${provenance(data)}.`,
     '',
@@ -144,7 +147,7 @@ export function debateHtml(data: DebateData, rendered: readonly RenderedClaim[])
     `<span class="verdict ${v.replace(' ', '-')}">${esc(VERDICT_TEXT[v])}</span>`;
   const body: string[] = [
     '<header><h1>Reference counting versus tracing: the debate, measured</h1>',
-    `<p class="lede">Each claim of the article is tested by an experiment that <code>gclab debate</code> ran; every figure comes from those runs (<code>main.json</code> and <code>time-space.json</code> beside this page). The collectors are gclab's, over one simulated heap: they show the mechanisms, not the speed of CPython or of a production JVM.</p>`,
+    `<p class="lede">Each claim of the article is tested by an experiment that <code>gclab debate</code> ran; every figure comes from those runs (<code>main.json</code>, <code>time-space.json</code> and <code>threads.json</code> beside this page). The collectors are gclab's, over one simulated heap (claim 10: a shared one, on real threads): they show the mechanisms, not the speed of CPython or of a production JVM.</p>`,
     `<p class="meta">${esc(provenance(data))}</p></header>`,
     `<section id="summary"><h2>Verdicts</h2><ol class="claims">${rendered
       .map(

@@ -114,6 +114,94 @@ function phase(
   };
 }
 
+const runs = (median: number, min = median, max = median) => ({ runs: [min, median, max], median, min, max });
+
+/** One variant of the threads experiment: throughputs at 1 and 2 threads (M ops/s), time over gil, scaling. */
+export function threadVariant(
+  variant: ThreadsResult['variants'][number]['variant'],
+  one: number,
+  many: number,
+  overGil: [number, number, number],
+  perOp: { updates: number; atomic: number; immortalSkips: number } | null = {
+    updates: 0.5,
+    atomic: 0,
+    immortalSkips: 0,
+  },
+): ThreadsResult['variants'][number] {
+  return {
+    variant,
+    correct: variant !== 'non-atomic',
+    one: runs(one),
+    many: runs(many),
+    timeOverGil: runs(...overGil),
+    scaling: runs(many / one),
+    perOp: perOp === null ? null : { ...perOp, queued: 0 },
+    collections: variant === 'tracing' ? 3 : 0,
+    pauseMaxMs: 0,
+  };
+}
+
+/** A contention run of the threads experiment at 2 threads, relative to the unshared one. */
+export function contentionRun(
+  variant: ThreadsResult['contention'][number]['variant'],
+  shared: number,
+  singletons: number,
+  relative: [number, number, number],
+): ThreadsResult['contention'][number] {
+  return {
+    variant,
+    shared,
+    singletons,
+    throughput: runs(10 * relative[0]),
+    relative: runs(...relative),
+    atomicPerOp: 0.5,
+  };
+}
+
+type ThreadsResult = DebateData['threads'];
+
+/** The threads experiment at 2 threads with the variants, contention runs and demonstration given. */
+export function threadsResult(
+  variants: ThreadsResult['variants'],
+  contention: ThreadsResult['contention'] = [],
+  threads = 2,
+): ThreadsResult {
+  return {
+    experiment: 'threads',
+    size: 'small',
+    threads,
+    seed: 42,
+    invocations: 3,
+    warmup: 1,
+    opsPerThread: 100_000,
+    heapPerThreadBytes: 256 * 1024,
+    singletons: 0.25,
+    machine: { cores: 2, cpuModel: 'test', node: '20', loadBefore: 0.5, loadAfter: 0.7 },
+    variants,
+    contention,
+    demonstration: {
+      threads,
+      opsPerThread: 1_000_000,
+      runs: [
+        {
+          lost: true,
+          countsTooLow: 6,
+          countsTooHigh: 13,
+          danglingReferences: 0,
+          freedWhileReachable: 0,
+          unreachable: 0,
+          useAfterFree: 0,
+          underflows: 0,
+          error: null,
+        },
+      ],
+    },
+    failures: [],
+    retried: [],
+    durationMs: 0,
+  };
+}
+
 /** Debate data over the main-matrix cells `cells` of one acyclic workload (`churn`). */
 export function debateData(cells: CellResult[], collectors: DebateCollector[]): DebateData {
   return {
@@ -134,6 +222,7 @@ export function debateData(cells: CellResult[], collectors: DebateCollector[]): 
     getrefcount: [],
     getrefcountVersions: [],
     finalization: { experiment: 'finalization', options: { files: 0, work: 0 }, runs: [] },
+    threads: threadsResult([]),
     durationMs: 0,
   };
 }
