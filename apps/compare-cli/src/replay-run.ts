@@ -1,7 +1,7 @@
 /**
  * One replay of a trace file under one collector, and the figures the `replay` command reports.
- * The trace is streamed (`readTraceFile` reads it in chunks and parses it a line at a time), so a
- * trace of any size runs in memory proportional to the heap it builds, not to the file.
+ * The trace is streamed (`replayTraceFile` reads it in chunks and drives the heap from each decoded
+ * line), so a trace of any size runs in memory proportional to the heap it builds, not to the file.
  *
  * An error of the run (a mutator error, out of memory, a corrupted heap) is located in the trace: it
  * becomes a `TraceRunError` whose message starts with `file:line:col:`. A contained collector
@@ -17,9 +17,9 @@ import {
   HeapIntegrityError,
   MutatorError,
   OutOfMemoryError,
-  readTraceFile,
-  replay,
-  TraceParser,
+  type ReplayResult,
+  replayTraceFile,
+  TraceFileReader,
 } from '@gclab/core';
 import { containCollector, type Heartbeat, type HookTimeLimits } from './collector-fault.ts';
 import { endOfRunCheck } from './end-check.ts';
@@ -103,8 +103,8 @@ export interface ReplayReport {
 export function runReplay(options: ReplayRunOptions): ReplayReport {
   const { file, descriptor } = options;
   checkReadable(file);
-  const parser = new TraceParser(file);
-  const locate = (): string => `${file}:${parser.lineNumber}:${parser.opColumn}`;
+  const reader = new TraceFileReader(file);
+  const locate = (): string => `${file}:${reader.decoder.lineNumber}:${reader.decoder.opColumn}`;
   const heap = new Heap(descriptor, {
     checked: options.checked === true,
     ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
@@ -114,10 +114,10 @@ export function runReplay(options: ReplayRunOptions): ReplayReport {
     containCollector(heap.collector, heap, options.contain.limits, locate, options.contain.heartbeat);
   }
   if (options.onCollection !== undefined) heap.telemetry.collectionListeners.push(options.onCollection);
-  let result: ReturnType<typeof replay>;
+  let result: ReplayResult;
   try {
     const jsHeapLimit = options.jsHeapLimit;
-    result = replay(heap, readTraceFile(file, parser), {
+    result = replayTraceFile(heap, reader, {
       ...(options.onRefcount === undefined ? {} : { onRefcount: options.onRefcount }),
       ...(options.onLine === undefined ? {} : { onLine: options.onLine }),
       onOp: (index) => {
