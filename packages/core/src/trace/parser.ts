@@ -313,16 +313,28 @@ export class TraceDecoder {
   /** A root (or, with `orNull`, a source) from `i` into root operand `k`; past it, or -1. */
   private fastRoot(bytes: Uint8Array, i: number, limit: number, k: number, orNull: boolean): number {
     if (i < 0) return -1;
+    if (bytes[i] !== 114) return this.fastNamedRoot(bytes, i, limit, k, orNull);
+    // rN, the common case, kept small enough to be inlined.
+    const s = ++i;
+    let n = 0;
+    let c = bytes[i]!;
+    while (c >= 48 && c <= 57 && i < limit) {
+      n = n * 10 + (c - 48);
+      c = bytes[++i]!;
+    }
+    if (i === s || n > MAX_INT || !isDelimiter(c)) return -1;
+    const op = this.op;
+    op.rootKind[k] = RootKind.register;
+    op.rootValue[k] = n;
+    op.roots = k + 1;
+    return i;
+  }
+
+  /** A global (or, with `orNull`, null) from `i` into root operand `k`; past it, or -1. */
+  private fastNamedRoot(bytes: Uint8Array, i: number, limit: number, k: number, orNull: boolean): number {
     const op = this.op;
     const first = bytes[i];
-    if (first === 114) {
-      const s = ++i;
-      let n = 0;
-      while (i < limit && isDigit(bytes[i])) n = n * 10 + (bytes[i++]! - 48);
-      if (i === s || n > MAX_INT || !isDelimiter(bytes[i])) return -1;
-      op.rootKind[k] = RootKind.register;
-      op.rootValue[k] = n;
-    } else if (first === 103 && bytes[i + 1] === 58) {
+    if (first === 103 && bytes[i + 1] === 58) {
       const s = i + 2;
       i = s;
       while (i < limit && !isDelimiter(bytes[i])) i++;
