@@ -201,8 +201,9 @@ export class TraceDecoder {
    * every operand well formed and within its limits, and ends with a newline before `limit`. Then it
    * counts the line and returns the newline's index, with `op` exactly as `decode` sets it. For any
    * other line (another operation, anything `decode` would reject, a `\r`, a byte above 0x7f
-   * outside a comment, no newline before `limit`) it changes nothing and returns -1: the caller
-   * then passes the whole line to `decode`, which alone raises errors. The bytes must be valid
+   * outside a comment, no newline before `limit`) it returns -1 without counting the line (`op`
+   * may hold partial operands): the caller then passes the whole line to `decode`, which alone
+   * raises errors. The bytes must be valid
    * UTF-8 with no NUL (the caller has checked them).
    */
   decodeFast(bytes: Uint8Array, start: number, limit: number): number {

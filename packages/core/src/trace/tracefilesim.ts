@@ -52,9 +52,13 @@ const ATTRIBUTES: Record<string, { required: string; allowed: string }> = {
   x: { required: 'L', allowed: 'TL' },
 };
 
-/** Whether `line` (the first non-blank line of a file) looks like a TraceFileSim line. */
+/**
+ * Whether `line` (the first non-blank line of a file) looks like a TraceFileSim line: a `%` comment,
+ * or an operation character alone or followed by a blank. No line of gclab's format starts so (its
+ * operations are words), so a malformed TraceFileSim line still gets TraceFileSim's errors.
+ */
 export function isTraceFileSimLine(line: string): boolean {
-  return /^(%|[a+\-wcrsx]([ \t]+[A-Z#][0-9]+)*[ \t]*\r?$)/.test(line);
+  return /^(%|[a+\-wcrsx]([ \t]|\r?$))/.test(line);
 }
 
 /** One object of the model: its slots (object ids, 0 for null). */

@@ -117,6 +117,8 @@ describe('TraceFileSim traces', () => {
     expect(detectTraceFormat(file('  gclab-trace 1\n'))).toBe('gclab');
     expect(isTraceFileSimLine('w T1 P1 #0 O2 F0 S4 V0\r')).toBe(true);
     expect(isTraceFileSimLine('new r0 1')).toBe(false);
-    expect(isTraceFileSimLine('a r0')).toBe(false);
+    expect(isTraceFileSimLine('a T1 Ox')).toBe(true); // malformed, but TraceFileSim's: its error follows
+    expect(isTraceFileSimLine('ret')).toBe(false);
+    expect(isTraceFileSimLine('x')).toBe(true);
   });
 });
