@@ -148,7 +148,17 @@ export {
   operationMixFigure,
   PERF_TARGETS,
   sizeLabel,
+  traceReplayFigure,
 } from './perf/perf-targets.ts';
+export {
+  driveHeap,
+  measureTraceReplay,
+  type TraceProgram,
+  type TraceReplayOptions,
+  type TraceReplayResult,
+  traceProgram,
+  writeTraceProgram,
+} from './perf/trace-replay.ts';
 export {
   type BenchmarkFigures,
   formatPyperformance,
