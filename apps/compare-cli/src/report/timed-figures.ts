@@ -80,7 +80,8 @@ export function formatWithSpread(m: Metric, s: Spread): string {
   if (s.n < 2 || !(half > 0)) return text;
   if (m.unit !== 'ms') return `${text} ±${twoDigits(half)}`;
   const unit = (ms: number): string => formatMs(ms).replace(/^[\d.]+ ?/, '');
-  if (s.median === 0 || unit(half) !== unit(s.median)) return `${text} ±${formatMs(Number(half.toPrecision(2)))}`;
+  if (s.median === 0 || unit(half) !== unit(s.median))
+    return `${text} ±${formatMs(Number(half.toPrecision(2)))}`;
   const scale = s.median < 1 ? 1000 : s.median < 1000 ? 1 : 1 / 1000;
   return `${text} ±${twoDigits(half * scale)}`;
 }
