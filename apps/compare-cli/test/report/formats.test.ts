@@ -146,6 +146,15 @@ describe('csv format', () => {
     expect(fields[3]).toBe(r.cell.collector);
     expect(Number(fields[header.indexOf('wallMs')])).toBe(r.summary!.wallMs.median);
     expect(Number(fields[header.indexOf('wallMsMin')])).toBe(r.summary!.wallMs.min);
+    // An older file: the interval is the range.
+    expect(Number(fields[header.indexOf('wallMsLo')])).toBe(r.summary!.wallMs.min);
+    expect(Number(fields[header.indexOf('wallMsHi')])).toBe(r.summary!.wallMs.max);
+    const base = results.cells.find(
+      (c) => c.cell.workload === r.cell.workload && c.cell.collector === 'no-gc',
+    )!;
+    expect(fields[header.indexOf('overheadVsNoGcJudgement')]).toBe(
+      compareSpreads(r.summary!.wallMs, base.summary!.wallMs),
+    );
     expect(Number(fields[header.indexOf('peakReservedBytes')])).toBe(r.measurement!.memory.peakReservedBytes);
   });
 
