@@ -24,7 +24,14 @@ describe.concurrent('gclab compare', () => {
     const slower = loadResultsFixture();
     const cell = slower.cells.find((c) => c.cell.collector === 'mark-sweep')!;
     const s = cell.summary!.wallMs;
-    cell.summary!.wallMs = { ...s, median: s.median * 4, min: s.max * 3, max: s.max * 5 };
+    cell.summary!.wallMs = {
+      ...s,
+      median: s.median * 4,
+      min: s.max * 3,
+      max: s.max * 5,
+      lo: s.max * 3,
+      hi: s.max * 5,
+    };
     const f = files({ 'slower.json': JSON.stringify(slower) });
     const [same, worse, gate] = await Promise.all([
       runCli(['compare', FIXTURE, FIXTURE, '--format', 'json', '--fail-on-regression']),
