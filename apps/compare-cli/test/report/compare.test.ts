@@ -130,14 +130,7 @@ describe('compareResults', () => {
     victim.measurement = null;
     const slow = next.cells.find((c) => c.cell.collector === 'cpython')!;
     const s = slow.summary!.wallMs;
-    slow.summary!.wallMs = {
-      ...s,
-      median: s.median * 3,
-      min: s.max * 2.5,
-      max: s.max * 3.5,
-      lo: s.max * 2.5,
-      hi: s.max * 3.5,
-    };
+    slow.summary!.wallMs = spread([s.max * 2.5, s.max * 3, s.max * 3.5]);
     next.cells.pop();
     const c = compareResults(old, next, { oldFile: 'old.json', newFile: 'new.json' });
     const status = c.cells.find(
