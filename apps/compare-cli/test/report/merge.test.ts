@@ -72,5 +72,13 @@ describe('mergeResults', () => {
         { file: 'slow.json', results: slow },
       ]),
     ).toThrow(/slow\.json was made with other invocations/);
+    const longer = structuredClone(rings);
+    longer.options.minTimedMs = 500;
+    expect(() =>
+      mergeResults([
+        { file: 'b.json', results: bigDel },
+        { file: 'longer.json', results: longer },
+      ]),
+    ).toThrow(/longer\.json was made with other invocations, timing/);
   });
 });
