@@ -5,8 +5,8 @@
  * What runs:
  * 1. The main matrix: the workloads the claims need (acyclic trees and temporaries, cyclic rings,
  *    a big structure dropped at once, notebook globals, CPython's operation mix) under every
- *    registered collector, unlimited heap, three timed invocations (medians and spread) and one
- *    sampled invocation (the garbage and memory timelines).
+ *    registered collector, unlimited heap, timed as `gclab run` times (at least three invocations,
+ *    more for short cells: medians with their spread) and one sampled invocation (the garbage and memory timelines).
  * 2. The time-space matrix: one workload under CPython's collector and the modern tracing ones at
  *    heap sizes from 1.5 to 6 times each collector's minimum heap.
  * 3. In-process experiments (@gclab/experiments): CPython's obmalloc memory release, the
@@ -32,6 +32,7 @@ import {
   type ThreadsExperimentResult,
 } from '@gclab/experiments';
 import { collectorEntries } from '../collector-refs.ts';
+import { DEFAULT_TIMING, matrixTiming } from '../option-parsers.ts';
 import { collectorNames, findCollector } from '../registry.ts';
 
 /** Workloads of the main matrix. */
@@ -139,8 +140,8 @@ export interface DebateData {
 export interface DebateRunOptions {
   size: WorkloadSize;
   seed?: number;
-  /** Timed invocations per cell, and per configuration of the threaded runs (default 3). */
-  invocations?: number;
+  /** How each cell is timed, and how many invocations each configuration of the threaded runs gets (default `DEFAULT_TIMING`, as `gclab run`). */
+  timing?: { invocations: number; minTimedMs: number; maxInvocations: number };
   /** Warm-up invocations per cell (default 1). */
   warmup?: number;
   /** Stops the matrices. */
@@ -163,7 +164,7 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
   const common = {
     sizes: [options.size],
     seeds: [seed],
-    invocations: options.invocations ?? 3,
+    ...(options.timing ?? matrixTiming(DEFAULT_TIMING)),
     warmup: options.warmup ?? 1,
     isolation: 'collector' as const,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -208,7 +209,7 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
     threads: await runThreadsExperiment({
       size: 'small',
       seed,
-      ...(options.invocations === undefined ? {} : { invocations: options.invocations }),
+      ...(options.timing === undefined ? {} : { invocations: options.timing.invocations }),
     }),
     durationMs: performance.now() - started,
   };

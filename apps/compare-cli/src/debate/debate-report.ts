@@ -4,11 +4,13 @@
  * matrices, so every figure can be traced back (`gclab report DIR/main.json --html ...`), and the
  * threads experiment's figures (`threads.json`, what `gclab experiment threads --json` prints).
  */
+
 import { join } from 'node:path';
 import { writeFileAtomic, writeResults } from '@gclab/bench';
 import { ChartRenderer } from '../report/charts.ts';
 import { esc, page } from '../report/html-report.ts';
 import { collectorPalette } from '../report/palette.ts';
+import { invocationsText } from '../report/timed-figures.ts';
 import { renderClaimChart } from './claims/chart.ts';
 import type { ClaimResult, ClaimVerdict } from './claims/claim.ts';
 import type { DebateData } from './debate-data.ts';
@@ -75,8 +77,7 @@ function standaloneSvg(markup: string): string {
 function provenance(data: DebateData): string {
   const r = data.main;
   return (
-    `size ${data.size}, seed ${data.seed}, ${r.options.invocations} timed invocations per cell after ${r.options.warmup} ` +
-    `warm-up, ${r.machine.cpus} CPU ${r.machine.cpuModel}, Node ${r.node}, ${r.timestamp}` +
+    `size ${data.size}, seed ${data.seed}, ${invocationsText(r)}, ${r.machine.cpus} CPU ${r.machine.cpuModel}, Node ${r.node}, ${r.timestamp}` +
     `${r.gitCommit === null ? '' : `, commit ${r.gitCommit.slice(0, 12)}`}; all runs took ${(data.durationMs / 1000).toFixed(0)} s`
   );
 }

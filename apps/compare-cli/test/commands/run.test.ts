@@ -56,6 +56,8 @@ describe.concurrent('gclab run', { timeout: 180_000 }, () => {
       strategies,
       '--invocations',
       '2',
+      '--min-time',
+      '0',
       '--warmup',
       '0',
       '--out',

@@ -23,7 +23,7 @@ let dir: string;
 beforeAll(async () => {
   data = await runDebateExperiments({
     size: 'small',
-    invocations: 1,
+    timing: { invocations: 1, minTimedMs: 0, maxInvocations: 1 },
     warmup: 0,
     plan: {
       workloads: ['churn', 'rings', 'big-del', 'jupyter-globals'],

@@ -2,7 +2,7 @@
  * Hand-made debate data for the claim tests: a few cells with the figures a test sets, everything
  * else zero, so a claim's verdict and prose can be checked on chosen figures without running a matrix.
  */
-import type { CellResult, MatrixResults } from '@gclab/bench';
+import { type CellResult, type MatrixResults, spread } from '@gclab/bench';
 import type { CollectorFamily } from '@gclab/core';
 import type { DebateCollector, DebateData } from '../../../src/debate/debate-data.ts';
 
@@ -11,7 +11,7 @@ export const MIB = 2 ** 20;
 
 /** The figures of a hand-made cell a test may set. */
 export interface CellFigures {
-  /** Median wall time (every invocation took this long). */
+  /** Median wall time (every one of five invocations took this long). */
   wallMs?: number;
   /** Peak outstanding garbage. */
   garbagePeakBytes?: number;
@@ -23,7 +23,8 @@ export interface CellFigures {
   freedBytesByOp?: Record<string, number>;
 }
 
-const spread = (ms: number) => ({ n: 1, median: ms, min: ms, max: ms, q1: ms, q3: ms });
+/** Five invocations that all took `ms`: a spread whose interval is the point `ms`. */
+const spreadOf = (ms: number) => spread([ms, ms, ms, ms, ms]);
 
 /** A completed unlimited-heap cell of `workload` under `collector`. */
 export function okCell(workload: string, collector: string, f: CellFigures = {}): CellResult {
@@ -33,16 +34,16 @@ export function okCell(workload: string, collector: string, f: CellFigures = {})
     status: 'ok',
     heapLimitBytes: null,
     minHeapBytes: null,
-    invocations: 1,
-    wallMs: [wall],
+    invocations: 5,
+    wallMs: [wall, wall, wall, wall, wall],
     summary: {
-      wallMs: spread(wall),
-      gcMs: spread(0),
-      mutatorMs: spread(wall),
-      pauseP50Ms: spread(0),
-      pauseP90Ms: spread(0),
-      pauseP99Ms: spread(0),
-      pauseMaxMs: spread(0),
+      wallMs: spreadOf(wall),
+      gcMs: spreadOf(0),
+      mutatorMs: spreadOf(wall),
+      pauseP50Ms: spreadOf(0),
+      pauseP90Ms: spreadOf(0),
+      pauseP99Ms: spreadOf(0),
+      pauseMaxMs: spreadOf(0),
       mmu1ms: null,
       mmu10ms: null,
       mmu100ms: null,
