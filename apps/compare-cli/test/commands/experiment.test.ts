@@ -120,7 +120,7 @@ describe.concurrent('gclab experiment', () => {
   it('rejects bad options of the other experiments with a usage error too', async () => {
     for (const [name, ...args] of [
       ['differential-mix', '--seed', 'x'],
-      ['perf', '--only', '9'],
+      ['perf', '--only', '10'],
       ['pyperformance', '--versions', '3.10'],
     ] as const) {
       const r = await runCli(['experiment', name, ...args]);
