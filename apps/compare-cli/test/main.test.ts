@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { runCli } from './run-in-process.ts';
 
 describe.concurrent('gclab (commander usage)', () => {
   it('--help lists the commands and exits 0; so does replay --help', async () => {

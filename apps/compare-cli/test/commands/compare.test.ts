@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadResultsFixture, RESULTS_FIXTURE } from '../report/fixture.ts';
-import { runCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
 const FIXTURE = RESULTS_FIXTURE.pathname;
 

@@ -1,6 +1,6 @@
 import { EXPERIMENTS, type GetrefcountResult, type MemoryReleaseResult } from '@gclab/experiments';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
 describe.concurrent('gclab experiment', () => {
   it('memory-release --json prints the three phases: pools kept after half, arenas released after all', async () => {

@@ -7,7 +7,8 @@
  */
 import { type PythonProfileReport, pythonUnavailable } from '@gclab/experiments';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli } from '../run-cli.ts';
+import { fixture } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
 const inCI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 const missing = (['3.11', '3.12'] as const).map(pythonUnavailable).filter((r) => r !== null);

@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults } from '@gclab/bench';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli } from '../run-cli.ts';
+import { fixture } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 import { QUICK, SPAWN_TIMEOUT, tempDir } from './spawn-cli.ts';
 
 const STACK = /\n\s+at /;
