@@ -3,6 +3,8 @@
  * colours off, and collects its exit code and output: the same signature and results as
  * `run-cli.ts`'s spawned runner without a Node and tsx start-up per command. Tests of what only a
  * process shows (start-up, signals, exit 70 paths, children, the launcher) spawn `run-cli.ts`.
+ * In-process runs take turns, so their tests are not `describe.concurrent`: a run queued behind the
+ * others would spend its test's time limit waiting.
  */
 import { runProgram } from '../src/run-program.ts';
 import { type CliResult, ROOT } from './run-cli.ts';

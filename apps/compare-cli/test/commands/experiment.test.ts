@@ -2,7 +2,7 @@ import { EXPERIMENTS, type GetrefcountResult, type MemoryReleaseResult } from '@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../run-in-process.ts';
 
-describe.concurrent('gclab experiment', () => {
+describe('gclab experiment', () => {
   it('memory-release --json prints the three phases: pools kept after half, arenas released after all', async () => {
     const r = await runCli(['experiment', 'memory-release', '--json']);
     expect(r.code).toBe(0);

@@ -5,7 +5,7 @@ import type { MinHeapLine } from '../../src/commands/minheap.ts';
 import { minHeapTable } from '../../src/commands/minheap.ts';
 import { runCli } from '../run-in-process.ts';
 
-describe.concurrent('gclab minheap and gclab bench', () => {
+describe('gclab minheap and gclab bench', () => {
   it('minheap finds a heap the workload completes in, smaller than or equal to its unlimited peak', async () => {
     const r = await runCli(['minheap', '--workloads', 'rings', '--strategies', 'mark-sweep', '--json']);
     expect(r.code, r.stderr).toBe(0);

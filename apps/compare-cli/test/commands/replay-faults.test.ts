@@ -35,7 +35,7 @@ function noStack(stderr: string): void {
   expect(stderr).not.toContain('internal error');
 }
 
-describe.concurrent('gclab replay: limits and malformed input', () => {
+describe('gclab replay: limits and malformed input', () => {
   it('a payload no address space holds is out of memory at its file:line:col, exit 1', async () => {
     const file = trace('huge.trace', `new r0 0 ${MAX_PAYLOAD}\n`);
     const r = await runCli(['replay', file, '-s', 'mark-compact']);

@@ -79,7 +79,7 @@ describe.concurrent('gclab replay', () => {
   });
 
   it('--gc-log prints each collection as it happens and the generation counts', async () => {
-    const r = await runCli([
+    const r = await spawnCli([
       'replay',
       'examples/traces/linked-list.trace',
       '--strategy-module',
@@ -93,7 +93,7 @@ describe.concurrent('gclab replay', () => {
   });
 
   it('--gc-log --json puts the log and the counts in the object', async () => {
-    const r = await runCli([
+    const r = await spawnCli([
       'replay',
       'examples/traces/cycle.trace',
       '--strategy-module',

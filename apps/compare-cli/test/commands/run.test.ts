@@ -43,7 +43,7 @@ describe('collector references', () => {
 });
 
 // Generous: the matrices run their cells in worker processes, on what may be a busy 2-core machine.
-describe.concurrent('gclab run', { timeout: 180_000 }, () => {
+describe('gclab run', { timeout: 180_000 }, () => {
   it('runs the matrix, prints a table per workload, writes the results JSON and the HTML report', async () => {
     const dir = tempDir();
     const strategies = collectorNames().slice(0, 2).join(',');

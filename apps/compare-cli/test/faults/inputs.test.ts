@@ -14,7 +14,7 @@ import { QUICK, SPAWN_TIMEOUT, tempDir } from './spawn-cli.ts';
 
 const STACK = /\n\s+at /;
 
-describe.concurrent('inputs checked up front', { timeout: SPAWN_TIMEOUT }, () => {
+describe('inputs checked up front', { timeout: SPAWN_TIMEOUT }, () => {
   it('a missing or malformed trace workload is exit 2 before any cell runs', async () => {
     const dir = tempDir();
     const missing = join(dir, 'nope.trace');
