@@ -5,8 +5,8 @@ export default defineConfig({
   test: {
     projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts'],
     reporters: ['default', './tools/summary-reporter.ts'],
-    // Vitest's default is one worker fewer than the cores: one worker on CI's two. Most test time
-    // waits on spawned gclab processes or runs one campaign at a time, so two files at once keep
+    // Vitest's default is one worker fewer than the cores: one worker on CI's two. Much test time
+    // waits on gclab's worker processes or runs one campaign at a time, so two files at once keep
     // both cores busy (npm test: 10 min 43 s with one worker on the 2-core machine).
     maxWorkers: 2,
   },

@@ -18,8 +18,18 @@ import { registerReportCommand } from './commands/report.ts';
 import { registerRunCommand } from './commands/run.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 
+/** How the program is being run. */
+export interface ProgramHost {
+  /**
+   * The Node arguments that start this same command again, with the same arguments, in a child
+   * process (`gclab replay --strategy-module` replays in a watched child); null when the program
+   * runs inside another program (`run-program.ts`), whose own command line is not gclab's.
+   */
+  relaunch: readonly string[] | null;
+}
+
 /** The commands, in the order `gclab --help` lists them. Each adds itself to the program. */
-const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+const COMMANDS: ReadonlyArray<(program: Command, host: ProgramHost) => void> = [
   registerListCommand,
   registerRunCommand,
   registerCompareCommand,
@@ -35,7 +45,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
 ];
 
 /** Builds the program. Subcommands inherit `exitOverride` and the output settings. */
-export function createProgram(): Command {
+export function createProgram(host: ProgramHost): Command {
   const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
   const program = new Command('gclab')
     .description('gclab: swappable garbage collectors over one simulated heap, compared by measurement')
@@ -45,6 +55,6 @@ export function createProgram(): Command {
     .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError('(add --help for usage)');
-  for (const register of COMMANDS) register(program);
+  for (const register of COMMANDS) register(program, host);
   return program;
 }

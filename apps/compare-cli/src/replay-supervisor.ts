@@ -84,13 +84,14 @@ export class FileHeartbeat implements Heartbeat {
 }
 
 /**
- * Runs this same command in a watched child; resolves with the exit code the command should return
- * (the child's, or 1 after a stuck collector was stopped, its fault printed on stderr).
+ * Runs this same command in a watched child (`relaunch`: the Node arguments that start it, see
+ * `ProgramHost`); resolves with the exit code the command should return (the child's, or 1 after a
+ * stuck collector was stopped, its fault printed on stderr).
  */
-export function superviseReplay(limits: HookTimeLimits): Promise<number> {
+export function superviseReplay(limits: HookTimeLimits, relaunch: readonly string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'gclab-replay-'));
   const file = join(dir, 'heartbeat');
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+  const child = spawn(process.execPath, relaunch, {
     stdio: 'inherit',
     env: { ...process.env, [HEARTBEAT_ENV]: file },
   });

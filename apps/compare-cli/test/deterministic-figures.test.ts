@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture, runCli } from './run-cli.ts';
+import { fixture } from './run-cli.ts';
+import { runCli } from './run-in-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gclab-deterministic-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { runCli } from './run-in-process.ts';
 
-describe.concurrent('gclab (commander usage)', () => {
+describe('gclab (commander usage)', () => {
   it('--help lists the commands and exits 0; so does replay --help', async () => {
     const [top, replay] = await Promise.all([runCli(['--help']), runCli(['replay', '--help'])]);
     expect(top.code).toBe(0);

@@ -20,6 +20,7 @@ import { formatBytes } from '../byte-size.ts';
 import { DEFAULT_HOOK_TIME_LIMITS, type HookTimeLimits } from '../collector-fault.ts';
 import { UsageError } from '../errors.ts';
 import { defaultHostMemory, hostMemoryOption, parseByteSizeOption, parseCount } from '../option-parsers.ts';
+import type { ProgramHost } from '../program.ts';
 import { collectorNames, findCollector } from '../registry.ts';
 import { type ObjectsAndBytes, type ReplayReport, runReplay } from '../replay-run.ts';
 import { FileHeartbeat, HEARTBEAT_ENV, superviseReplay } from '../replay-supervisor.ts';
@@ -38,8 +39,8 @@ interface ReplayOptions {
   collectionTimeLimit: number;
 }
 
-/** Adds `replay` to the program. */
-export function registerReplayCommand(program: Command): void {
+/** Adds `replay` to the program; `host.relaunch` starts the watched child of `--strategy-module`. */
+export function registerReplayCommand(program: Command, host: ProgramHost): void {
   program
     .command('replay')
     .description('replay a trace file under one collector and summarise the run')
@@ -96,7 +97,12 @@ export function registerReplayCommand(program: Command): void {
         const heartbeatFile = process.env[HEARTBEAT_ENV];
         // The parent: run this same command in a watched child, and exit with its code.
         if (heartbeatFile === undefined) {
-          process.exitCode = await superviseReplay(limits);
+          if (host.relaunch === null) {
+            throw new Error(
+              'replay --strategy-module starts the command again in a child: it needs a process of its own',
+            );
+          }
+          process.exitCode = await superviseReplay(limits, host.relaunch);
           return;
         }
         await runContained(file, options.strategyModule, heartbeatFile, limits, options);

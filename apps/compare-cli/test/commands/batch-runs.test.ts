@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { readResults } from '@gclab/bench';
 import { describe, expect, it } from 'vitest';
 import { cellKey } from '../../src/report/figures.ts';
-import { QUICK, startCli, tempDir } from '../faults/spawn-cli.ts';
-import { ROOT, runCli } from '../run-cli.ts';
+import { runProgram } from '../../src/run-program.ts';
+import { QUICK, tempDir } from '../faults/spawn-cli.ts';
+import { ROOT } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
 /** A small matrix: one workload x (no-gc, refcount, mark-sweep) = 3 cells, one a Slurm task. */
 const MATRIX = [
@@ -32,21 +34,19 @@ const CLEAR = {
   JOB_COMPLETION_INDEX: undefined,
 };
 
-/** Runs `gclab ...args` with `env`; resolves with the exit code and stderr. */
+/** Runs `gclab ...args` in-process with `env` added; resolves with the exit code and stderr. */
 async function run(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stderr: string }> {
-  const r = startCli(args, { env: { ...CLEAR, ...env } });
-  const exit = await r.exited;
-  return { code: exit.code, stderr: r.stderr() };
+): Promise<{ code: number; stderr: string }> {
+  const r = await runProgram(args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...CLEAR, ...env } });
+  return { code: r.code, stderr: r.stderr };
 }
 
-/** Runs `tasks` two at a time (a 2-core machine). */
-async function inPairs<T>(tasks: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
+/** Runs `tasks` one after another (in-process runs take turns). */
+async function inTurn<T>(tasks: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < tasks.length; i += 2)
-    out.push(...(await Promise.all(tasks.slice(i, i + 2).map((t) => t()))));
+  for (const task of tasks) out.push(await task());
   return out;
 }
 
@@ -88,10 +88,10 @@ describe('docs/batch-runs.md recipes', () => {
       (shard) => () => run([...MATRIX, '--shard', `${shard}/2`, '--out', file(`ci-${shard}`)], {}),
     );
     const whole = () => run([...MATRIX, '--out', file('whole')], {});
-    const runs = await inPairs([whole, ...slurm, ...kubernetes, ...ci]);
+    const runs = await inTurn([whole, ...slurm, ...kubernetes, ...ci]);
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
 
-    const merges = await inPairs(
+    const merges = await inTurn(
       [
         ['slurm-1', 'slurm-2', 'slurm-3'],
         ['k8s-0', 'k8s-1'],
@@ -115,5 +115,5 @@ describe('docs/batch-runs.md recipes', () => {
     }
     expect(readResults(file('slurm-3')).options.shard).toEqual({ index: 3, count: 3 });
     expect(readResults(file('k8s-1')).options.shard).toEqual({ index: 2, count: 2 });
-  }, 300_000); // 8 runs and 3 merges, two at a time, on a busy 2-core machine
+  }, 300_000); // 8 runs and 3 merges, one at a time, on a busy 2-core machine
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { spread } from '@gclab/bench';
 import { describe, expect, it } from 'vitest';
 import { loadResultsFixture, RESULTS_FIXTURE } from '../report/fixture.ts';
-import { runCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
 const FIXTURE = RESULTS_FIXTURE.pathname;
 
@@ -20,7 +20,7 @@ function files(contents: Record<string, string>): Record<string, string> {
   );
 }
 
-describe.concurrent('gclab compare', () => {
+describe('gclab compare', () => {
   it('reports no change between a file and itself, and a regression when a cell got slower', async () => {
     const slower = loadResultsFixture();
     const cell = slower.cells.find((c) => c.cell.collector === 'mark-sweep')!;
@@ -79,7 +79,7 @@ describe.concurrent('gclab compare', () => {
   });
 });
 
-describe.concurrent('gclab merge and report', () => {
+describe('gclab merge and report', () => {
   it('merge writes the merged results and the HTML report; report re-renders a file', async () => {
     const whole = loadResultsFixture();
     const shard = (index: number) => {

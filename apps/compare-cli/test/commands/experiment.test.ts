@@ -6,9 +6,9 @@ import {
   type ThreadsExperimentResult,
 } from '@gclab/experiments';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
-describe.concurrent('gclab experiment', () => {
+describe('gclab experiment', () => {
   it('memory-release --json prints the three phases: pools kept after half, arenas released after all', async () => {
     const r = await runCli(['experiment', 'memory-release', '--json']);
     expect(r.code).toBe(0);

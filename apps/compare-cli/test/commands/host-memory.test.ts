@@ -11,7 +11,7 @@ import { ADDRESS_SPACE_BYTES } from '@gclab/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultHostMemory } from '../../src/option-parsers.ts';
 import { QUICK } from '../faults/spawn-cli.ts';
-import { runCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gclab-host-memory-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

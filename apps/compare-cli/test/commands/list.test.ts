@@ -4,9 +4,9 @@ import { noGc } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import { listJson, listTable } from '../../src/commands/list.ts';
 import { collectors } from '../../src/registry.ts';
-import { runCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
-describe.concurrent('gclab list', () => {
+describe('gclab list', () => {
   it('prints a table with no-gc, its family and its constraints', async () => {
     const r = await runCli(['list']);
     expect(r.code).toBe(0);

@@ -3,9 +3,9 @@ import type { BenchResult } from '../../src/commands/bench.ts';
 import { benchTable } from '../../src/commands/bench.ts';
 import type { MinHeapLine } from '../../src/commands/minheap.ts';
 import { minHeapTable } from '../../src/commands/minheap.ts';
-import { runCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
-describe.concurrent('gclab minheap and gclab bench', () => {
+describe('gclab minheap and gclab bench', () => {
   it('minheap finds a heap the workload completes in, smaller than or equal to its unlimited peak', async () => {
     const r = await runCli(['minheap', '--workloads', 'rings', '--strategies', 'mark-sweep', '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -7,13 +7,14 @@
  */
 import { type PythonProfileReport, pythonUnavailable } from '@gclab/experiments';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli } from '../run-cli.ts';
+import { fixture } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
 const inCI = process.env['CI'] === 'true' || process.env['CI'] === '1';
 const missing = (['3.11', '3.12'] as const).map(pythonUnavailable).filter((r) => r !== null);
 const KNOWN = 'packages/experiments/test/python-profile/fixtures/known_cycles.py';
 
-describe.concurrent('gclab python: usage errors', () => {
+describe('gclab python: usage errors', () => {
   it('a missing file: exit 2 and the file named', async () => {
     const r = await runCli(['python', 'no/such/program.py']);
     expect(r.code).toBe(2);

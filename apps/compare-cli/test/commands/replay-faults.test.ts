@@ -3,15 +3,17 @@
  * break the machine and user collector modules that misbehave. Each case must end with a typed
  * message and exit 1 (a failed run, the collector's fault) or 2 (a malformed trace), never a stack
  * trace or exit 70, and never hang. The cases that need no process of their own run in-process in
- * test/collector-fault.test.ts and test/replay-limits.test.ts. Traces are generated in a temporary
- * directory.
+ * test/collector-fault.test.ts and test/replay-limits.test.ts; the commands here run in-process
+ * (run-in-process.ts) but `replay --strategy-module`, which replays in a child of the command itself
+ * and so spawns it. Traces are generated in a temporary directory.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_PAYLOAD } from '@gclab/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture, runCli } from '../run-cli.ts';
+import { fixture, runCli as spawnCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gclab-replay-faults-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,7 +35,7 @@ function noStack(stderr: string): void {
   expect(stderr).not.toContain('internal error');
 }
 
-describe.concurrent('gclab replay: limits and malformed input', () => {
+describe('gclab replay: limits and malformed input', () => {
   it('a payload no address space holds is out of memory at its file:line:col, exit 1', async () => {
     const file = trace('huge.trace', `new r0 0 ${MAX_PAYLOAD}\n`);
     const r = await runCli(['replay', file, '-s', 'mark-compact']);
@@ -66,7 +68,7 @@ describe.concurrent('gclab replay: limits and malformed input', () => {
 
 describe.concurrent('gclab replay --strategy-module: a misbehaving collector is contained', () => {
   it('a collector that throws in allocate: its fault, naming the hook and the operation, exit 1', async () => {
-    const r = await runCli([
+    const r = await spawnCli([
       'replay',
       SELF_REFERENCE,
       '--strategy-module',
@@ -81,7 +83,7 @@ describe.concurrent('gclab replay --strategy-module: a misbehaving collector is 
   });
 
   it('a collector that loops forever in collect is stopped at the per-collection limit, exit 1', async () => {
-    const r = await runCli([
+    const r = await spawnCli([
       'replay',
       SELF_REFERENCE,
       '--strategy-module',

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixture, ROOT, runCli } from '../run-cli.ts';
+import { fixture, ROOT, runCli as spawnCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
 const examples = readdirSync(`${ROOT}/examples/traces`).filter((f) => f.endsWith('.trace'));
 
@@ -14,6 +15,8 @@ const SUMMARY_FIELDS = [
   'leaked at end',
 ];
 
+// In-process runs (run-in-process.ts), but --strategy-module: it replays in a child of the command
+// itself (replay-supervisor.ts), so those tests spawn the command.
 describe.concurrent('gclab replay', () => {
   it('has the five documented examples', () => {
     expect(examples.sort()).toEqual([
@@ -63,7 +66,7 @@ describe.concurrent('gclab replay', () => {
   });
 
   it('prints the counts of getrefcount.trace (2, 3, 2) under a counting collector from --strategy-module', async () => {
-    const r = await runCli([
+    const r = await spawnCli([
       'replay',
       'examples/traces/getrefcount.trace',
       '--strategy-module',
@@ -76,7 +79,7 @@ describe.concurrent('gclab replay', () => {
   });
 
   it('--gc-log prints each collection as it happens and the generation counts', async () => {
-    const r = await runCli([
+    const r = await spawnCli([
       'replay',
       'examples/traces/linked-list.trace',
       '--strategy-module',
@@ -90,7 +93,7 @@ describe.concurrent('gclab replay', () => {
   });
 
   it('--gc-log --json puts the log and the counts in the object', async () => {
-    const r = await runCli([
+    const r = await spawnCli([
       'replay',
       'examples/traces/cycle.trace',
       '--strategy-module',
@@ -131,7 +134,7 @@ describe.concurrent('gclab replay', () => {
   });
 
   it('--checked catches a collector that frees a reachable object (exit 1)', async () => {
-    const r = await runCli([
+    const r = await spawnCli([
       'replay',
       'examples/traces/getrefcount.trace',
       '--strategy-module',
@@ -154,7 +157,7 @@ describe.concurrent('gclab replay', () => {
   });
 
   it('a module that does not export a descriptor exits 2 saying what is wrong', async () => {
-    const r = await runCli([
+    const r = await spawnCli([
       'replay',
       'examples/traces/cycle.trace',
       '--strategy-module',
@@ -167,7 +170,7 @@ describe.concurrent('gclab replay', () => {
   });
 
   it("a bug in a module's collector is the collector's fault: exit 1, the hook and the operation, no stack", async () => {
-    const r = await runCli([
+    const r = await spawnCli([
       'replay',
       'examples/traces/cycle.trace',
       '--strategy-module',

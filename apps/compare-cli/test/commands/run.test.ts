@@ -9,7 +9,8 @@ import { chooseWorkloads, DEFAULT_RUN_WORKLOADS } from '../../src/commands/run.t
 import { collectorNames } from '../../src/registry.ts';
 import { cellKey } from '../../src/report/figures.ts';
 import { LONG_RUN, QUICK } from '../faults/spawn-cli.ts';
-import { ROOT, runCli } from '../run-cli.ts';
+import { ROOT } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
 /** A fresh temporary directory. */
 function tempDir(): string {
@@ -43,8 +44,8 @@ describe('collector references', () => {
   });
 });
 
-// Generous: these spawn the command, several at once, on what may be a busy 2-core machine.
-describe.concurrent('gclab run', { timeout: 180_000 }, () => {
+// Generous: the matrices run their cells in worker processes, on what may be a busy 2-core machine.
+describe('gclab run', { timeout: 180_000 }, () => {
   it('runs the matrix, prints a table per workload, writes the results JSON and the HTML report', async () => {
     const dir = tempDir();
     const strategies = collectorNames().slice(0, 2).join(',');

@@ -8,9 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTrace } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli } from '../run-cli.ts';
+import { fixture, runCli as spawnCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
-// One test after another, as in verify.test.ts: each spawns the CLI.
+// One test after another, as in verify.test.ts: each runs a verify campaign. The two runs that stop a
+// collector looping forever spawn the command, as a user runs it (its child watchdog); the others run
+// in-process (run-in-process.ts).
 describe('gclab verify: collector faults and usage', { timeout: 120_000 }, () => {
   it('contains a collector that throws: a crash failure naming the hook, exit 1, not an internal error', async () => {
     const out = mkdtempSync(join(tmpdir(), 'gclab-verify-'));
@@ -27,7 +30,7 @@ describe('gclab verify: collector faults and usage', { timeout: 120_000 }, () =>
   it('contains a collector that loops forever: stopped at --time-limit, a time-limit failure, exit 1', async () => {
     const out = mkdtempSync(join(tmpdir(), 'gclab-verify-'));
     const module = fixture('looping-collector.ts');
-    const r = await runCli([
+    const r = await spawnCli([
       'verify',
       '--strategy-module',
       module,
@@ -51,7 +54,15 @@ describe('gclab verify: collector faults and usage', { timeout: 120_000 }, () =>
     const file = join(dir, 'self-loop.trace');
     writeFileSync(file, 'gclab-trace 1\nnew r0 1\nput r0 0 r0\ngc\n');
     const module = fixture('looping-collector.ts');
-    const r = await runCli(['verify', '--strategy-module', module, '--trace', file, '--time-limit', '1000']);
+    const r = await spawnCli([
+      'verify',
+      '--strategy-module',
+      module,
+      '--trace',
+      file,
+      '--time-limit',
+      '1000',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL test-looping on .*self-loop.trace: time-limit at op 2 \(gc\)/);
     expect(r.stdout).toMatch(/in op 2, inside its collect hook, and was stopped/);

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTrace } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli } from '../run-cli.ts';
+import { fixture, runCli as spawnCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
-// One test after another: each spawns the CLI, whose campaigns keep a core busy; run at once on a
-// 2-core machine beside the other test files, they only made each other time out.
+// One test after another: each runs a verify campaign (in-process, run-in-process.ts), which keeps a
+// core busy; run at once on a 2-core machine beside the other test files, they only made each other
+// time out.
 describe('gclab verify', { timeout: 120_000 }, () => {
   it('passes a registered collector, with one result line', async () => {
     const r = await runCli(['verify', '--strategy', 'no-gc', '--runs', '30', '--seed', '7']);
@@ -76,8 +78,9 @@ describe('gclab verify', { timeout: 120_000 }, () => {
     expect(ops.length).toBeLessThanOrEqual(12);
     const replayCommand = `gclab replay ${file} --strategy-module ${module} --checked`;
     expect(r.stdout).toContain(replayCommand);
-    // The printed replay command reproduces the failure: checked mode stops the replay, exit 1.
-    const replay = await runCli(replayCommand.split(' ').slice(1));
+    // The printed replay command reproduces the failure: checked mode stops the replay, exit 1. Its
+    // --strategy-module replays in a child of the command itself: a process of its own.
+    const replay = await spawnCli(replayCommand.split(' ').slice(1));
     expect(replay.code).toBe(1);
     expect(replay.stderr).toMatch(/heap integrity violated/);
     // And verify --trace re-checks the file with the same verdict.

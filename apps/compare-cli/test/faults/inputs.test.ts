@@ -8,12 +8,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResults } from '@gclab/bench';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli } from '../run-cli.ts';
+import { fixture } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 import { QUICK, SPAWN_TIMEOUT, tempDir } from './spawn-cli.ts';
 
 const STACK = /\n\s+at /;
 
-describe.concurrent('inputs checked up front', { timeout: SPAWN_TIMEOUT }, () => {
+describe('inputs checked up front', { timeout: SPAWN_TIMEOUT }, () => {
   it('a missing or malformed trace workload is exit 2 before any cell runs', async () => {
     const dir = tempDir();
     const missing = join(dir, 'nope.trace');

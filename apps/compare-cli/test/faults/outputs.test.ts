@@ -6,7 +6,8 @@
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, runCli } from '../run-cli.ts';
+import { fixture } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 import { QUICK, SPAWN_TIMEOUT, startCli, tempDir } from './spawn-cli.ts';
 
 const RUN = ['run', '--workloads', 'rings', '--strategies', 'no-gc', '--verbose', ...QUICK];
