@@ -8,7 +8,8 @@ import { Heap, readTraceFileSim, replay } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import { collectors } from '../src/registry.ts';
 import { runReplay } from '../src/replay-run.ts';
-import { ROOT, runCli } from './run-cli.ts';
+import { ROOT } from './run-cli.ts';
+import { runCli } from './run-in-process.ts';
 
 const DIR = `${ROOT}examples/tracefilesim/`;
 
