@@ -26,6 +26,7 @@ import {
   type MatrixResults,
   parseHeapSpec,
   runMatrix,
+  SnapshotSyntaxError,
   WORKLOAD_SIZES,
   type WorkloadSize,
   writeResults,
@@ -276,8 +277,8 @@ async function runCommand(
     );
     return { results, stoppedBy };
   } catch (error) {
-    // A malformed trace workload: `file:line:col: reason`, exit 2.
-    if (error instanceof TraceSyntaxError) throw error;
+    // A malformed trace or snapshot workload: `file:line:col: reason`, exit 2.
+    if (error instanceof TraceSyntaxError || error instanceof SnapshotSyntaxError) throw error;
     // Bad workload specs, missing trace files and sizes are the user's mistake.
     if (error instanceof GclabError || error instanceof RangeError) throw new UsageError(error.message);
     throw error;
