@@ -103,9 +103,6 @@ function censusOf(snapshot: string | undefined, options: CensusCommandOptions): 
     graph = loadSnapshotGraph(file!);
   } catch (error) {
     if (error instanceof SnapshotFileError) throw new UsageError(error.message);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')
-      throw new UsageError(`snapshot ${file}: cannot read it (${code})`);
     throw error;
   }
   return takeCensus(file!, graph, descriptors, { run: options.run });

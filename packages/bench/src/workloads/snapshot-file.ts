@@ -25,8 +25,12 @@ export const SNAPSHOT_PREFIX = 'snapshot:';
 
 let cached: { file: string; size: number; mtimeMs: number; graph: HeapGraph } | null = null;
 
-/** The graph of `file`, read once per process while the file is unchanged. */
+/**
+ * The graph of `file`, read once per process while the file is unchanged. Throws
+ * `SnapshotFileError` (missing, unreadable, not a snapshot) or `SnapshotSyntaxError`.
+ */
 export function loadSnapshotGraph(file: string): HeapGraph {
+  snapshotFormat(file);
   const stat = statSync(file);
   if (cached !== null && cached.file === file && cached.size === stat.size && cached.mtimeMs === stat.mtimeMs)
     return cached.graph;
@@ -55,6 +59,5 @@ export const snapshotFile: Workload = {
  * is kept for the run). Throws `SnapshotFileError` or `SnapshotSyntaxError` (`file:line:col`).
  */
 export function checkSnapshotFile(file: string): void {
-  snapshotFormat(file);
   loadSnapshotGraph(file);
 }

@@ -80,7 +80,8 @@ function readFrom(src: ByteSource): HeapGraph {
   for (let i = 0; i < objects; i++) {
     if (src.peek() < 0) throw src.error(`the file ends after ${i} of ${objects} objects`);
     const type = readInt(src, 'a type id');
-    if (type >= types) throw src.error(`type id ${type} out of range (${types} types)`);
+    if (type >= types)
+      throw new SnapshotSyntaxError(src.file, src.line, 1, `type id ${type} out of range (${types} types)`);
     expectSpace(src);
     const size = readInt(src, 'a size');
     expectSpace(src);
@@ -96,8 +97,15 @@ function readFrom(src: ByteSource): HeapGraph {
       }
       if (c < 0) break;
       expectSpace(src);
+      const column = src.column;
       const ref = readInt(src, 'an object id');
-      if (ref >= objects) throw src.error(`object id ${ref} out of range (${objects} objects)`);
+      if (ref >= objects)
+        throw new SnapshotSyntaxError(
+          src.file,
+          src.line,
+          column,
+          `object id ${ref} out of range (${objects} objects)`,
+        );
       builder.addEdge(ref);
     }
   }
