@@ -141,12 +141,16 @@ function collectorsSection(c: Census): CensusSection {
         String(8 * (1 + k.headerWords)),
         pct(k.headerShare),
         formatRatio(k.overNoGc),
-        formatCount(k.fullWork),
-        formatMs(k.fullMs),
-        formatCount(k.dropFreedObjects),
-        formatMs(k.dropMaxPauseMs),
-        formatCount(k.collectedObjects),
-        `${formatCount(k.leakedObjects)} (${formatCompactBytes(k.leakedBytes)})`,
+        ...(k.ran
+          ? [
+              formatCount(k.fullWork),
+              formatMs(k.fullMs),
+              formatCount(k.dropFreedObjects),
+              formatMs(k.dropMaxPauseMs),
+              formatCount(k.collectedObjects),
+              `${formatCount(k.leakedObjects)} (${formatCompactBytes(k.leakedBytes)})`,
+            ]
+          : ['—', '—', '—', '—', '—', '—']),
       ]),
     },
     chart: {

@@ -55,6 +55,8 @@ export interface CollectorCensus {
   name: string;
   family: string;
   headerWords: number;
+  /** Whether it ran on the snapshot (the figures from `fullWork` on are 0 when not). */
+  ran: boolean;
   /** Header bytes of every object (shape word and header words) and the heap's bytes under this layout. */
   headerBytes: number;
   heapBytes: number;
@@ -101,8 +103,11 @@ export interface Census {
 export interface CensusOptions {
   /** Types listed (default 15). */
   topTypes?: number;
-  /** Run each collector on the snapshot (default true); false leaves the run figures at 0. */
-  run?: boolean;
+  /**
+   * Which collectors run on the snapshot: all (true, the default), none (false), or those named; a
+   * collector that did not run has `ran` false and its run figures at 0.
+   */
+  run?: boolean | readonly string[];
 }
 
 /** Objects and bytes by type, largest bytes first. */
@@ -244,24 +249,28 @@ export function takeCensus(
     const headerWords = d.constraints.headerWords;
     const heapBytes = layoutBytes(graph, headerWords);
     const headers = headerBytes(graph.objects, headerWords);
-    const run =
-      options.run === false
-        ? {
-            fullWork: 0,
-            fullMs: 0,
-            dropFreedObjects: 0,
-            dropFreedBytes: 0,
-            dropWork: 0,
-            dropMaxPauseMs: 0,
-            collectedObjects: 0,
-            leakedObjects: 0,
-            leakedBytes: 0,
-          }
-        : runCollector(graph, d);
+    const ran =
+      options.run === undefined ||
+      options.run === true ||
+      (options.run !== false && options.run.includes(d.name));
+    const run = !ran
+      ? {
+          fullWork: 0,
+          fullMs: 0,
+          dropFreedObjects: 0,
+          dropFreedBytes: 0,
+          dropWork: 0,
+          dropMaxPauseMs: 0,
+          collectedObjects: 0,
+          leakedObjects: 0,
+          leakedBytes: 0,
+        }
+      : runCollector(graph, d);
     return {
       name: d.name,
       family: d.family,
       headerWords,
+      ran,
       headerBytes: headers,
       heapBytes,
       headerShare: heapBytes > 0 ? headers / heapBytes : 0,
