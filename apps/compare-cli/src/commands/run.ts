@@ -89,7 +89,7 @@ export function registerRunCommand(program: Command): void {
     .description('run workloads under collectors and compare time, pauses, memory and garbage')
     .option(
       '-w, --workloads <list>',
-      `comma-separated workloads, trace:FILE, or all (default: ${DEFAULT_RUN_WORKLOADS.join(',')})`,
+      `comma-separated workloads, trace:FILE, snapshot:FILE, or all (default: ${DEFAULT_RUN_WORKLOADS.join(',')})`,
       'default',
     )
     .option('-s, --strategies <list>', 'comma-separated collectors, or all (gclab list shows them)', 'all')
