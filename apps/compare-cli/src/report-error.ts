@@ -3,7 +3,7 @@
  * A user's mistake gets a message and no stack trace; only an unexpected error (a bug in gclab or in
  * a collector) prints its stack, with exit code 70.
  */
-import { OutputFileError, SnapshotSyntaxError } from '@gclab/bench';
+import { OutputFileError } from '@gclab/bench';
 import { HeapIntegrityError, MutatorError, OutOfMemoryError, TraceSyntaxError } from '@gclab/core';
 import { CollectorFaultError } from './collector-fault.ts';
 import { UsageError } from './errors.ts';
@@ -23,7 +23,6 @@ export interface ErrorReport {
 export function reportError(error: unknown): ErrorReport {
   // `file:line:col: message`, as compilers print it, so editors can jump to it.
   if (error instanceof TraceSyntaxError) return { text: error.message, exitCode: ExitCode.usage };
-  if (error instanceof SnapshotSyntaxError) return { text: error.message, exitCode: ExitCode.usage };
   if (error instanceof UsageError) return { text: `error: ${error.message}`, exitCode: ExitCode.usage };
   // `op N (text): reason`.
   if (error instanceof MutatorError) return { text: error.message, exitCode: ExitCode.failure };

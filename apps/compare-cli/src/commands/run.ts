@@ -26,7 +26,6 @@ import {
   type MatrixResults,
   parseHeapSpec,
   runMatrix,
-  SnapshotSyntaxError,
   WORKLOAD_SIZES,
   type WorkloadSize,
   writeResults,
@@ -277,8 +276,8 @@ async function runCommand(
     );
     return { results, stoppedBy };
   } catch (error) {
-    // A malformed trace or snapshot workload: `file:line:col: reason`, exit 2.
-    if (error instanceof TraceSyntaxError || error instanceof SnapshotSyntaxError) throw error;
+    // A malformed trace or snapshot workload (SnapshotSyntaxError is one): `file:line:col: reason`, exit 2.
+    if (error instanceof TraceSyntaxError) throw error;
     // Bad workload specs, missing trace files and sizes are the user's mistake.
     if (error instanceof GclabError || error instanceof RangeError) throw new UsageError(error.message);
     throw error;

@@ -9,7 +9,7 @@ import type { DebateData } from '../debate-data.ts';
 import { cellOf, cellsOf, list, mib, names, pct, totalFreed } from './cells.ts';
 import type { Claim, ClaimVerdict, ClaimWriting } from './claim.ts';
 import { opening } from './claim.ts';
-import { cyclesAgree, cyclesTable, heapName, ranOn, realHeapCaption } from './real-heaps.ts';
+import { cyclesAgree, cyclesTable, heapName, ranOn, realHeapWriting } from './real-heaps.ts';
 
 /** The figures of claim 3. */
 export interface CyclesFigures {
@@ -92,17 +92,11 @@ export const cycles: Claim<CyclesFigures> = {
         `Each node of a ring keeps its neighbours' counts above zero, so no count ever drops to zero. CPython adds a cycle ` +
         `collector for exactly this reason, and it, like the tracing collectors, leaked nothing ` +
         `(${list(f.cleanOthers.map((c) => c.cell.collector))}: 0 bytes). ${realHeapText(f.realHeaps)}The claim is about reference counting, not about Python.`,
-      ...(f.realHeaps.length === 0
-        ? {}
-        : {
-            realHeap: {
-              caption: realHeapCaption(
-                f.realHeaps,
-                'The heap census of real programs: objects and bytes in strongly connected components of more than one object, and the objects never freed after every root is dropped (the cycles and all they reach).',
-              ),
-              table: cyclesTable(f.realHeaps),
-            },
-          }),
+      ...realHeapWriting(
+        f.realHeaps,
+        'The heap census of real programs: objects and bytes in strongly connected components of more than one object, and the objects never freed after every root is dropped (the cycles and all they reach).',
+        cyclesTable,
+      ),
     };
   },
 };

@@ -7,7 +7,7 @@ import type { DebateData } from '../debate-data.ts';
 import { cellOf, freedAt, list, mib, pct, totalFreed, workloadsOf } from './cells.ts';
 import type { Claim, ClaimVerdict, ClaimWriting } from './claim.ts';
 import { opening } from './claim.ts';
-import { dropTable, heapName, ranOn, realHeapCaption } from './real-heaps.ts';
+import { dropTable, heapName, ranOn, realHeapWriting } from './real-heaps.ts';
 
 /** Where refcount freed the bytes of one workload. */
 export interface FreedByOperation {
@@ -128,17 +128,11 @@ export const functionEnd: Claim<FunctionEndFigures> = {
         `${f.mostlyRet.length > 0 ? ` (more than half on ${list(f.mostlyRet)})` : ''}, while programs whose garbage is dropped by ` +
         '`del`, by rebinding a variable or by overwriting a field free it there instead, and cyclic garbage is not freed by ' +
         `counting at all. ${realHeapText(f.realHeaps)}Frame ends matter for temporaries held only by locals; "most" is not a law.`,
-      ...(f.realHeaps.length === 0
-        ? {}
-        : {
-            realHeap: {
-              caption: realHeapCaption(
-                f.realHeaps,
-                "A real program's heap built under refcount, then every root dropped at once: the bytes counting freed in cascades at that moment, and those it never frees (cycles and what they reach), which only a cycle collector reclaims.",
-              ),
-              table: dropTable(f.realHeaps),
-            },
-          }),
+      ...realHeapWriting(
+        f.realHeaps,
+        "A real program's heap built under refcount, then every root dropped at once: the bytes counting freed in cascades at that moment, and those it never frees (cycles and what they reach), which only a cycle collector reclaims.",
+        dropTable,
+      ),
     };
   },
 };

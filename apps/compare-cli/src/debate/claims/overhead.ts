@@ -10,7 +10,7 @@ import { cellOf, list, pct, workloadsOf } from './cells.ts';
 import type { Claim, ClaimVerdict, ClaimWriting } from './claim.ts';
 import { opening } from './claim.ts';
 import { MODERN_COUNTING, MODERN_TRACING } from './modern-sides.ts';
-import { headerTable, heapName, realHeapCaption, rowOf } from './real-heaps.ts';
+import { headerTable, heapName, realHeapWriting, rowOf } from './real-heaps.ts';
 
 /** The costs of one collector over all the debate's workloads. */
 export interface CollectorCost {
@@ -125,17 +125,11 @@ export const overhead: Claim<OverheadFigures> = {
         `${f.tracingGeo.length > 0 ? `, against ${list(f.tracingGeo.map((t) => `${formatRatio(t.geo)} for ${t.name}`))}` : ''}. ` +
         modernText(f) +
         'These are the costs of the simulated collectors in gclab, measured the same way for every collector.',
-      ...(f.realHeaps.length === 0
-        ? {}
-        : {
-            realHeap: {
-              caption: realHeapCaption(
-                f.realHeaps,
-                "Header bytes (the shape word and the collector's header words, on every object) as a share of the heap, laid out object by object on a real program's sizes.",
-              ),
-              table: headerTable(f.realHeaps),
-            },
-          }),
+      ...realHeapWriting(
+        f.realHeaps,
+        "Header bytes (the shape word and the collector's header words, on every object) as a share of the heap, laid out object by object on a real program's sizes.",
+        headerTable,
+      ),
     };
   },
 };

@@ -7,7 +7,7 @@
 import type { Census, CollectorCensus } from '@gclab/experiments';
 import { formatCount } from '../../report/figures.ts';
 import { mib, pct } from './cells.ts';
-import type { FigureTable } from './claim.ts';
+import type { ClaimWriting, FigureTable } from './claim.ts';
 
 /** A real heap's name in the tables: its file name. */
 export function heapName(c: Census): string {
@@ -111,7 +111,13 @@ export function headerTable(heaps: readonly Census[]): FigureTable {
   };
 }
 
-/** The caption under the real-heap tables, naming the heaps. */
-export function realHeapCaption(heaps: readonly Census[], what: string): string {
-  return `${what} Heaps: ${heaps.map((c) => `${heapName(c)} (${c.source})`).join('; ')}.`;
+/** A claim's real-heap writing: `what` the table shows, then the heaps named; nothing without heaps. */
+export function realHeapWriting(
+  heaps: readonly Census[],
+  what: string,
+  table: (heaps: readonly Census[]) => FigureTable,
+): Pick<ClaimWriting, 'realHeap'> {
+  if (heaps.length === 0) return {};
+  const named = heaps.map((c) => `${heapName(c)} (${c.source})`).join('; ');
+  return { realHeap: { caption: `${what} Heaps: ${named}.`, table: table(heaps) } };
 }

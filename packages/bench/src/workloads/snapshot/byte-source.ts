@@ -1,13 +1,16 @@
 /**
  * A file read forward a byte at a time from a fixed 1 MiB buffer (synchronous `readSync`), keeping
  * the line and column of the next byte, so the snapshot readers parse files of any size in bounded
- * memory and name `file:line:col` in their errors. `peek()` is -1 at the end of the file.
+ * memory and name `file:line:col` in their errors. `peek()` is -1 at the end of the file; the
+ * readers' one shared token, a decimal integer, is `readUnsigned`.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { SnapshotSyntaxError } from './snapshot-error.ts';
 
 const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 10;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 /** Bytes of one file, read in chunks. */
 export class ByteSource {
@@ -40,6 +43,23 @@ export class ByteSource {
       this.lineStart = this.base + this.pos + 1;
     }
     this.pos++;
+  }
+
+  /**
+   * Reads a non-negative decimal integer; `what` names it in the errors (no digit next, or more
+   * than `max`).
+   */
+  readUnsigned(what: string, max: number): number {
+    let c = this.peek();
+    if (c < ZERO || c > NINE) throw this.error(`expected ${what}, found ${describeByte(c)}`);
+    let value = 0;
+    do {
+      value = value * 10 + (c - ZERO);
+      this.advance();
+      c = this.peek();
+    } while (c >= ZERO && c <= NINE);
+    if (value > max) throw this.error(`${what} too large: ${value}`);
+    return value;
   }
 
   /** Column (1-based) of the next byte. */

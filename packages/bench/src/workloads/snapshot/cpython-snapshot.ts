@@ -25,8 +25,6 @@ export const CPYTHON_SNAPSHOT_MAGIC = 'gclab-python-heap 1';
 
 const NEWLINE = 10;
 const SPACE = 0x20;
-const ZERO = 0x30;
-const NINE = 0x39;
 
 /** Reads the CPython heap snapshot `file`; throws `SnapshotSyntaxError` (`file:line:col`) when malformed. */
 export function readCpythonSnapshot(file: string): HeapGraph {
@@ -128,16 +126,7 @@ function readLine(src: ByteSource): string {
 }
 
 function readInt(src: ByteSource, what: string): number {
-  let c = src.peek();
-  if (c < ZERO || c > NINE) throw src.error(`expected ${what}, found ${describeByte(c)}`);
-  let value = 0;
-  do {
-    value = value * 10 + (c - ZERO);
-    src.advance();
-    c = src.peek();
-  } while (c >= ZERO && c <= NINE);
-  if (value > 0xffff_ffff) throw src.error(`${what} too large: ${value}`);
-  return value;
+  return src.readUnsigned(what, 0xffff_ffff);
 }
 
 function expectSpace(src: ByteSource): void {

@@ -2,19 +2,15 @@
  * Typed errors of the snapshot readers: a malformed snapshot names `file:line:col`, as a malformed
  * trace does; a snapshot that cannot be read names the file and the reason.
  */
-import { GclabError } from '@gclab/core';
+import { GclabError, TraceSyntaxError } from '@gclab/core';
 
-/** A malformed heap snapshot: the message starts with `file:line:col:`. */
-export class SnapshotSyntaxError extends GclabError {
+/**
+ * A malformed heap snapshot: the message starts with `file:line:col:`. It is a kind of core's
+ * `TraceSyntaxError` (a heap snapshot is a recorded heap, as a trace is a recorded program), so
+ * whatever reports a malformed trace (`file:line:col`, exit 2) reports it the same way.
+ */
+export class SnapshotSyntaxError extends TraceSyntaxError {
   override name = 'SnapshotSyntaxError';
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    readonly reason: string,
-  ) {
-    super(`${file}:${line}:${column}: ${reason}`);
-  }
 }
 
 /** A heap snapshot that cannot be read (missing, a directory, unreadable, of no known format). */

@@ -32,8 +32,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-const ZERO = 0x30;
-const NINE = 0x39;
 
 /** Node types whose `name` is the object's type in a census (constructor or internal name). */
 const NAMED_NODE_TYPES = new Set(['object', 'native', 'hidden', 'array']);
@@ -335,19 +333,9 @@ class V8Reader {
     }
     for (;;) {
       this.skipSpace();
-      let c = src.peek();
-      if (c < ZERO || c > NINE)
-        throw src.error(`expected a non-negative integer in "${what}", found ${describeByte(c)}`);
-      let value = 0;
-      do {
-        value = value * 10 + (c - ZERO);
-        src.advance();
-        c = src.peek();
-      } while (c >= ZERO && c <= NINE);
-      if (value > Number.MAX_SAFE_INTEGER) throw src.error(`integer too large in "${what}"`);
-      onValue(value);
+      onValue(src.readUnsigned(`a non-negative integer in "${what}"`, Number.MAX_SAFE_INTEGER));
       this.skipSpace();
-      c = src.peek();
+      const c = src.peek();
       if (c === COMMA) {
         src.advance();
         continue;
