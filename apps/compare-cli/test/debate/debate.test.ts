@@ -39,7 +39,7 @@ beforeAll(async () => {
   claims = evaluateClaims(data);
   dir = mkdtempSync(join(tmpdir(), 'gclab-debate-'));
   writeDebate(dir, data, claims);
-}, 120_000);
+}, 240_000); // the matrices and the real-heap census, on a busy 2-core machine
 
 const claim = (n: number): ClaimResult => claims.find((c) => c.number === n)!;
 const cell = (workload: string, collector: string) =>
