@@ -10,7 +10,7 @@
  * at run time into `snapshots/` (ignored by git).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GclabError } from '@gclab/core';
@@ -64,6 +64,8 @@ export function captureSnapshot(program: CaptureProgram, options: CaptureOptions
   const dir = options.dir ?? DEFAULT_SNAPSHOT_DIR;
   mkdirSync(dir, { recursive: true });
   const out = join(dir, captureFileName(program));
+  // Written beside, renamed when complete: an interrupted capture never leaves a partial snapshot.
+  const partial = `${out}.partial`;
   const timeout = options.timeoutMs ?? 600_000;
   let command: string;
   let args: string[];
@@ -73,18 +75,19 @@ export function captureSnapshot(program: CaptureProgram, options: CaptureOptions
       '--max-old-space-size=6144',
       fileURLToPath(new URL('../../scripts/tsc_heap_snapshot.mjs', import.meta.url)),
       join(REPOSITORY_ROOT, 'tsconfig.check.json'),
-      out,
+      partial,
     ];
   } else {
     command = options.python ?? PYTHON_COMMAND;
     args = [
       pythonScript('heap_snapshot.py'),
       program,
-      out,
+      partial,
       ...(options.scale === undefined ? [] : [String(options.scale)]),
     ];
   }
   const r = spawnSync(command, args, { encoding: 'utf8', timeout, maxBuffer: 16 << 20 });
+  if (r.error !== undefined || r.status !== 0) rmSync(partial, { force: true });
   if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ENOENT')
     throw new InterpreterNotFoundError(`capturing ${program} needs ${command}, which is not on PATH`);
   if (r.error !== undefined || r.status !== 0) {
@@ -93,5 +96,6 @@ export function captureSnapshot(program: CaptureProgram, options: CaptureOptions
       `capturing ${program} failed (${command}: ${why}): ${r.stderr.trim().slice(-2000)}`,
     );
   }
+  renameSync(partial, out);
   return out;
 }
