@@ -100,7 +100,6 @@ export function buildSnapshotHeap(
     rootsPerStage[s] = Math.floor((rootTotal * (s + 1)) / stages) - Math.floor((rootTotal * s) / stages);
     heap.new(stageGlobals[s]!, rootsPerStage[s]!, 0);
   }
-  let rank = 0;
   let stage = 0;
   let slot = 0;
   targetChunk = -1;
@@ -116,16 +115,9 @@ export function buildSnapshotHeap(
     }
     heap.get(TARGET, TARGET_CHUNK, i & CHUNK_MASK);
     heap.put(stageGlobals[stage]!, slot++, TARGET);
-    rank++;
   }
-  if (n > 0) {
-    heap.set(OBJ, NULL_ROOT);
-    heap.set(CHUNK_REG, NULL_ROOT);
-  }
-  if (rank > 0) {
-    heap.set(TARGET, NULL_ROOT);
-    heap.set(TARGET_CHUNK, NULL_ROOT);
-  }
+  // Every register the build used, whichever steps ran (a graph without edges or roots included).
+  if (n > 0) for (const register of [OBJ, CHUNK_REG, TARGET, TARGET_CHUNK]) heap.set(register, NULL_ROOT);
   heap.del(index);
   return { stages: stageGlobals, rootsPerStage };
 }

@@ -53,6 +53,19 @@ describe('the snapshot workload', () => {
     }
   });
 
+  it('leaves nothing reachable once built when the snapshot has no roots (registers cleared)', () => {
+    const b = new GraphBuilder();
+    for (let i = 0; i < 3; i++) {
+      b.addObject(24, 0);
+      b.addEdge((i + 1) % 3);
+    }
+    const heap = new Heap(testSemispace, { checked: true });
+    buildSnapshotHeap(heap, b.finish('v8', 'no roots'));
+    expect(heap.oracle.traverse().reachableObjects).toBe(4);
+    heap.gc();
+    expect(heap.stats().unfreedObjects).toBe(4);
+  });
+
   it('checks the file before a run: a missing or malformed snapshot is a typed error', () => {
     expect(() => resolveWorkload('snapshot:')).toThrow(WorkloadSpecError);
     expect(() => checkWorkload('snapshot:/nonexistent.pyheap')).toThrow(/no such file/);
