@@ -1,9 +1,11 @@
 /**
  * Parsers of option values that several commands share, for commander: each returns the value or
  * throws commander's `InvalidArgumentError` (a usage error, exit 2) saying what was expected. Also
- * the options several commands define alike: `--host-memory` and its default.
+ * the options several commands define alike: `--host-memory` and its default, and the timing of
+ * cells (`--invocations`, `--min-time`, `--max-invocations`).
  */
 import { totalmem } from 'node:os';
+import { DEFAULT_MAX_INVOCATIONS } from '@gclab/bench';
 import { ADDRESS_SPACE_BYTES } from '@gclab/core';
 import { InvalidArgumentError, Option } from 'commander';
 import { parseByteSize } from './byte-size.ts';
@@ -47,4 +49,61 @@ export function hostMemoryOption(scope: string, fallback?: number): Option {
     `host memory the simulated heap may use; past it, out of memory (${scope})`,
   ).argParser(parseByteSizeOption);
   return fallback === undefined ? option : option.default(fallback);
+}
+
+/** How a command times each cell: at least `invocations`, on until `minTimedMs`, at most `maxInvocations`. */
+export interface TimingOptions {
+  invocations: number;
+  minTime: number;
+  maxInvocations: number;
+}
+
+/**
+ * The default timing of `gclab run` and `gclab debate`: at least 3 timed invocations a cell, more
+ * until they took 200 ms in all, at most 30. A workload of 10 ms gets 20 samples (a 95% interval of
+ * the median, `Spread`), one of 300 ms gets 3 (their range); docs/methodology.md says why.
+ */
+export const DEFAULT_TIMING: Readonly<TimingOptions> = {
+  invocations: 3,
+  minTime: 200,
+  maxInvocations: DEFAULT_MAX_INVOCATIONS,
+};
+
+/** Milliseconds, 0 or more. */
+export function parseMilliseconds(text: string): number {
+  const n = Number(text);
+  if (!(text.trim() !== '' && Number.isFinite(n) && n >= 0))
+    throw new InvalidArgumentError('expected milliseconds, 0 or more.');
+  return n;
+}
+
+/** The timing options `--invocations`, `--min-time` and `--max-invocations`, with their defaults. */
+export function timingOptions(): [Option, Option, Option] {
+  return [
+    new Option('--invocations <n>', 'timed invocations per cell: at least N (exactly N with --min-time 0)')
+      .argParser(parseCount('--invocations'))
+      .default(DEFAULT_TIMING.invocations),
+    new Option(
+      '--min-time <ms>',
+      'more timed invocations per cell until they took MS milliseconds in all (0: exactly --invocations)',
+    )
+      .argParser(parseMilliseconds)
+      .default(DEFAULT_TIMING.minTime),
+    new Option('--max-invocations <n>', 'the most timed invocations per cell --min-time may ask for')
+      .argParser(parseCount('--max-invocations'))
+      .default(DEFAULT_TIMING.maxInvocations),
+  ];
+}
+
+/** The matrix options of parsed timing options (`MatrixOptions`'s names). */
+export function matrixTiming(o: TimingOptions): {
+  invocations: number;
+  minTimedMs: number;
+  maxInvocations: number;
+} {
+  return {
+    invocations: o.invocations,
+    minTimedMs: o.minTime,
+    maxInvocations: Math.max(o.maxInvocations, o.invocations),
+  };
 }

@@ -1,7 +1,9 @@
 /**
  * One replay of a trace file under one collector, and the figures the `replay` command reports.
- * The trace is streamed (`readTraceFile` reads it in chunks and parses it a line at a time), so a
- * trace of any size runs in memory proportional to the heap it builds, not to the file.
+ * The trace is streamed (`replayTraceFile` reads it in chunks and drives the heap from each decoded
+ * line), so a trace of any size runs in memory proportional to the heap it builds, not to the file.
+ * A file in TraceFileSim's format (detected from its content, `detectTraceFormat`) is replayed
+ * through core's `TraceFileSimReader`, which turns its lines into gclab operations.
  *
  * An error of the run (a mutator error, out of memory, a corrupted heap) is located in the trace: it
  * becomes a `TraceRunError` whose message starts with `file:line:col:`. A contained collector
@@ -13,13 +15,16 @@ import {
   type CollectionRecord,
   type CollectorDescriptor,
   type Counters,
+  detectTraceFormat,
   Heap,
   HeapIntegrityError,
   MutatorError,
   OutOfMemoryError,
-  readTraceFile,
+  type ReplayResult,
   replay,
-  TraceParser,
+  replayTraceFile,
+  TraceFileReader,
+  TraceFileSimReader,
 } from '@gclab/core';
 import { containCollector, type Heartbeat, type HookTimeLimits } from './collector-fault.ts';
 import { endOfRunCheck } from './end-check.ts';
@@ -103,8 +108,14 @@ export interface ReplayReport {
 export function runReplay(options: ReplayRunOptions): ReplayReport {
   const { file, descriptor } = options;
   checkReadable(file);
-  const parser = new TraceParser(file);
-  const locate = (): string => `${file}:${parser.lineNumber}:${parser.opColumn}`;
+  // gclab's own format is replayed from its decoded lines; TraceFileSim's through its reader's ops.
+  const format = detectTraceFormat(file);
+  const reader = format === 'gclab' ? new TraceFileReader(file) : null;
+  const tfs = format === 'tracefilesim' ? new TraceFileSimReader(file) : null;
+  const locate = (): string =>
+    reader !== null
+      ? `${file}:${reader.decoder.lineNumber}:${reader.decoder.opColumn}`
+      : `${file}:${tfs!.lineNumber}:${tfs!.opColumn}`;
   const heap = new Heap(descriptor, {
     checked: options.checked === true,
     ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
@@ -114,16 +125,20 @@ export function runReplay(options: ReplayRunOptions): ReplayReport {
     containCollector(heap.collector, heap, options.contain.limits, locate, options.contain.heartbeat);
   }
   if (options.onCollection !== undefined) heap.telemetry.collectionListeners.push(options.onCollection);
-  let result: ReturnType<typeof replay>;
+  let result: ReplayResult;
   try {
     const jsHeapLimit = options.jsHeapLimit;
-    result = replay(heap, readTraceFile(file, parser), {
+    const replayOptions = {
       ...(options.onRefcount === undefined ? {} : { onRefcount: options.onRefcount }),
       ...(options.onLine === undefined ? {} : { onLine: options.onLine }),
-      onOp: (index) => {
+      onOp: (index: number) => {
         if ((index & (CHECK_EVERY_OPS - 1)) === CHECK_EVERY_OPS - 1) checkJsHeap(jsHeapLimit);
       },
-    });
+    };
+    result =
+      reader !== null
+        ? replayTraceFile(heap, reader, replayOptions)
+        : replay(heap, tfs!.ops(), replayOptions);
   } catch (error) {
     if (
       error instanceof MutatorError ||

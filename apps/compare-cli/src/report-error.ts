@@ -5,6 +5,7 @@
  */
 import { OutputFileError } from '@gclab/bench';
 import { HeapIntegrityError, MutatorError, OutOfMemoryError, TraceSyntaxError } from '@gclab/core';
+import { ThreadRunError } from '@gclab/threads';
 import { CollectorFaultError } from './collector-fault.ts';
 import { UsageError } from './errors.ts';
 import { ExitCode } from './exit-codes.ts';
@@ -34,6 +35,8 @@ export function reportError(error: unknown): ErrorReport {
   // `file:line:col: ...`: a run error located in the trace, or a fault of a user's collector module.
   if (error instanceof TraceRunError) return { text: error.message, exitCode: ExitCode.failure };
   if (error instanceof CollectorFaultError) return { text: error.message, exitCode: ExitCode.failure };
+  // A mutator thread that crashed, failed or hung (`gclab experiment threads`, the debate).
+  if (error instanceof ThreadRunError) return { text: `error: ${error.message}`, exitCode: ExitCode.failure };
   // A verify campaign's program past --host-memory.
   if (error instanceof HostMemoryRunError) return { text: error.message, exitCode: ExitCode.failure };
   const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);

@@ -46,6 +46,10 @@ describe('the default run', () => {
       FIXTURE_COLLECTORS.join(','),
       '--warmup',
       '0',
+      '--invocations',
+      '1',
+      '--min-time',
+      '0',
       '--out',
       out,
     ]);

@@ -5,6 +5,7 @@ import {
   OutOfMemoryError,
   TraceSyntaxError,
 } from '@gclab/core';
+import { ThreadRunError } from '@gclab/threads';
 import { describe, expect, it } from 'vitest';
 import { StrategyModuleError, UnknownCollectorError, UsageError } from '../src/errors.ts';
 import { reportError } from '../src/report-error.ts';
@@ -37,6 +38,10 @@ describe('reportError', () => {
       collector: 'x',
     });
     expect(reportError(oom)).toEqual({ text: oom.message, exitCode: 1 });
+    expect(reportError(new ThreadRunError('thread 1 (atomic) crashed: out of memory'))).toEqual({
+      text: 'error: thread 1 (atomic) crashed: out of memory',
+      exitCode: 1,
+    });
   });
 
   it('treats anything else as an internal error with its stack, exit 70', () => {

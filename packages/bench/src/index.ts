@@ -27,7 +27,22 @@ export {
   type PauseIntervals,
 } from './metrics/mmu.ts';
 export { type PauseDistribution, pauseDistribution } from './metrics/pause-distribution.ts';
-export { quantileSorted, type Spread, spread, spreadOrNull } from './metrics/spread.ts';
+export {
+  MEDIAN_INTERVAL_CONFIDENCE,
+  medianIntervalRank,
+  quantileSorted,
+  type Spread,
+  spread,
+  spreadOrNull,
+} from './metrics/spread.ts';
+export {
+  compareSpreads,
+  lowerBeyondSpread,
+  ratioInterval,
+  type SpreadInterval,
+  type SpreadOrder,
+  withInterval,
+} from './metrics/within-spread.ts';
 // ---- micro-benchmarks ----
 export {
   type MicroBenchmark,
@@ -36,7 +51,7 @@ export {
   REBUILD_BYTES,
 } from './micro/micro-benchmarks.ts';
 
-export { addOverheads, timeSpaceSeries } from './runner/assemble.ts';
+export { addOverheads, baselineCellOf, timeSpaceSeries } from './runner/assemble.ts';
 // ---- runner ----
 export { checkWritable, OutputFileError, outputFileError, writeFileAtomic } from './runner/atomic-write.ts';
 export {
@@ -89,14 +104,16 @@ export {
   type TimeSpaceSeries,
   writeResults,
 } from './runner/results.ts';
-export { checkResultsSchema, resultsSchema } from './runner/results-schema.ts';
+export { checkResultsSchema, resultsSchema, withIntervals } from './runner/results-schema.ts';
 export {
   autoSampleInterval,
   type CellResult,
   type CellRunOptions,
   type CellStatus,
   type CellSummary,
+  DEFAULT_MAX_INVOCATIONS,
   runCellInProcess,
+  timedInvocationsDone,
 } from './runner/run-cell.ts';
 export { type PoolOptions, runTasks, WorkerProcess, workerExecArgv } from './runner/worker-pool.ts';
 // ---- workloads ----
@@ -148,6 +165,7 @@ export {
   lruKey,
   runLruCache,
 } from './workloads/lru-cache.ts';
+export { MersenneTwister } from './workloads/mersenne-twister.ts';
 export {
   NESTED_LISTS_SHAPES,
   type NestedListsShape,
@@ -156,6 +174,18 @@ export {
 } from './workloads/nested-lists.ts';
 export { Prng } from './workloads/prng.ts';
 export {
+  KEPT,
+  type PyperformanceProgram,
+  type PyperformanceScale,
+  pyperformanceWorkload,
+  runIteration,
+} from './workloads/pyperformance/pyperformance-program.ts';
+export {
+  PYPERFORMANCE_PROGRAMS,
+  PYPERFORMANCE_WORKLOADS,
+} from './workloads/pyperformance/pyperformance-workloads.ts';
+export {
+  ALL_WORKLOADS,
   checkWorkload,
   DEFAULT_WORKLOADS,
   findWorkload,

@@ -88,17 +88,29 @@ export {
   type TraceSource,
 } from './trace/ops.ts';
 export {
+  DecodedOp,
+  DecodedOpCode,
   MAX_LINE_LENGTH,
   parseTrace,
   parseTraceLines,
-  readLines,
-  readTraceFile,
+  RootKind,
   SHOWN_TOKEN_LENGTH,
   shown,
+  TraceDecoder,
   TraceParser,
+  toTraceOp,
 } from './trace/parser.ts';
 export { TracePerformer } from './trace/perform.ts';
-export { type ReplayOptions, type ReplayResult, replay } from './trace/replay.ts';
+export { type ReplayOptions, ReplayOutput, type ReplayResult, replay } from './trace/replay.ts';
+export { readLines, readTraceFile, TRACE_CHUNK_BYTES, TraceFileReader } from './trace/trace-file-reader.ts';
+export { replayTraceFile, type TraceFileReplayOptions } from './trace/trace-file-replay.ts';
+export {
+  detectTraceFormat,
+  isTraceFileSimLine,
+  readTraceFileSim,
+  type TraceFileFormat,
+  TraceFileSimReader,
+} from './trace/tracefilesim.ts';
 export { formatOp, formatSource, writeTrace } from './trace/writer.ts';
 export { type WeakReferenceEntry, WeakReferenceTable } from './weak-reference-table.ts';
 export { Worklist } from './worklist.ts';

@@ -49,6 +49,8 @@ export interface Experiment<R = unknown> {
   run(options: Readonly<Record<string, unknown>>, context: ExperimentContext): R | Promise<R>;
   /** The text form of the figures. */
   format(figures: R): string;
+  /** Why the run failed (printed after the figures, exit 1), or null; none: it cannot fail. */
+  failure?(figures: R): string | null;
 }
 
 /**

@@ -4,6 +4,8 @@
  * and run by `gclab experiment NAME`; real interpreters are reached only through
  * `interpreters/python.ts`.
  */
+
+export { MersenneTwister } from '@gclab/bench';
 export {
   CAPTURE_PROGRAMS,
   CaptureError,
@@ -56,7 +58,6 @@ export {
   ROOT_SLOTS,
   runMix,
 } from './differential-mix/differential-mix.ts';
-export { MersenneTwister } from './differential-mix/mersenne-twister.ts';
 export {
   type Experiment,
   type ExperimentContext,
@@ -179,7 +180,32 @@ export {
   operationMixFigure,
   PERF_TARGETS,
   sizeLabel,
+  traceReplayFigure,
 } from './perf/perf-targets.ts';
+export {
+  driveHeap,
+  measureTraceReplay,
+  type TraceProgram,
+  type TraceReplayOptions,
+  type TraceReplayResult,
+  traceProgram,
+  writeTraceProgram,
+} from './perf/trace-replay.ts';
+export {
+  type BenchmarkFigures,
+  formatPyperformance,
+  type HarnessOutput,
+  type IterationFigures,
+  iterationTotals,
+  measureModel,
+  PYPERFORMANCE_SIZES,
+  type PyperformanceResult,
+  pyperformance,
+  pyperformanceProgram,
+  runHarness,
+  runPyperformance,
+  type VersionFigures,
+} from './pyperformance/pyperformance-figures.ts';
 export {
   checkProgram,
   formatPythonProfile,
@@ -191,3 +217,31 @@ export {
   profilePython,
 } from './python-profile/python-profile.ts';
 export { EXPERIMENTS, findExperiment } from './registry.ts';
+export { threads } from './threads/threads.ts';
+export {
+  CONTENTION_POINTS,
+  CONTENTION_VARIANTS,
+  COUNTED_DIFFERENCE,
+  type ContentionFigures,
+  countedFaster,
+  countedRatio,
+  type DemonstrationFigures,
+  type DemonstrationRun,
+  runThreadsExperiment,
+  THREADS_PRESETS,
+  THREADS_SIZES,
+  type ThreadsExperimentOptions,
+  type ThreadsExperimentResult,
+  type ThreadsPreset,
+  type ThreadsSize,
+  threadLimit,
+  type UpdatesPerOp,
+  type VariantFigures,
+} from './threads/threads-experiment.ts';
+export {
+  describeLoss,
+  formatRatioSpread,
+  formatSpread,
+  formatThreadsExperiment,
+  variantCells,
+} from './threads/threads-format.ts';

@@ -9,6 +9,8 @@ import { finalization } from './finalization/finalization-latency.ts';
 import { getrefcount } from './getrefcount/getrefcount.ts';
 import { memoryRelease } from './memory-release/memory-release.ts';
 import { perf } from './perf/perf-run.ts';
+import { pyperformance } from './pyperformance/pyperformance-figures.ts';
+import { threads } from './threads/threads.ts';
 
 /** Every experiment, in the order `gclab experiment list` prints them. Names are unique. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -17,6 +19,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
   finalization,
   differentialMix,
   perf,
+  pyperformance,
+  threads,
 ];
 
 /** The experiment named `name`, or undefined. */

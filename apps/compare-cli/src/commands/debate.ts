@@ -10,21 +10,22 @@ import { WORKLOAD_SIZES, type WorkloadSize } from '@gclab/bench';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import pc from 'picocolors';
 import type { DebateData } from '../debate/debate-data.ts';
+import { matrixTiming, type TimingOptions, timingOptions } from '../option-parsers.ts';
 import { runProgress } from '../run-progress.ts';
 import { INTERRUPTED_EXIT_CODE } from './run.ts';
 
 /** Options of `gclab debate`. */
-interface DebateOptions {
+interface DebateOptions extends TimingOptions {
   out: string;
   size: WorkloadSize;
   seed: number;
-  invocations: number;
   progress: boolean;
   verbose?: boolean;
 }
 
 /** Adds `debate` to the program. */
 export function registerDebateCommand(program: Command): void {
+  const [invocations, minTime, maxInvocations] = timingOptions();
   program
     .command('debate')
     .description("test the article's claims on reference counting versus tracing; write Markdown and HTML")
@@ -39,7 +40,9 @@ export function registerDebateCommand(program: Command): void {
         .default('small'),
     )
     .option('--seed <n>', 'workload seed', integer, 42)
-    .option('--invocations <n>', 'timed invocations per cell', positive, 3)
+    .addOption(invocations)
+    .addOption(minTime)
+    .addOption(maxInvocations)
     .option('--no-progress', 'no progress bar')
     .option('--verbose', 'log a line per finished cell on standard error')
     .addHelpText(
@@ -48,7 +51,8 @@ export function registerDebateCommand(program: Command): void {
         '',
         'The claims: 1 memory release to the OS; 2 RC efficiency; 3 cycles; 4 counts on assignment and calls',
         '(getrefcount); 5 globals and del; 6 frees at function end; 7 RC overheads; 8 cascade pauses;',
-        '9 modern tracing GC across heap sizes; 10 RC and the GIL (a cost model with published figures).',
+        '9 modern tracing GC across heap sizes; 10 RC and the GIL (counting without a GIL on real threads:',
+        'gclab experiment threads, small preset); 11 prompt finalization.',
         '',
         'Examples:',
         '  $ gclab debate',
@@ -75,7 +79,7 @@ export function registerDebateCommand(program: Command): void {
         data = await runDebateExperiments({
           size: options.size,
           seed: options.seed,
-          invocations: options.invocations,
+          timing: matrixTiming(options),
           signal: controller.signal,
           onProgress: (_, event) => progress.update(event),
         });
@@ -116,11 +120,5 @@ export function registerDebateCommand(program: Command): void {
 function integer(text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected an integer.');
-  return n;
-}
-
-function positive(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer.');
   return n;
 }

@@ -4,7 +4,8 @@
  *
  * - `gclab experiment list [--json]`: every experiment with its one-line summary.
  * - `gclab experiment NAME [options]`: runs it and prints its text form, or with `--json` its
- *   figures as one JSON object. Invalid option values are usage errors (exit 2).
+ *   figures as one JSON object. Invalid option values are usage errors (exit 2); figures that show
+ *   a failed run (the experiment's `failure`) are printed, then the command exits 1.
  *
  * Experiments that run collectors get them from the registry (`src/registry.ts`) as descriptors.
  */
@@ -87,5 +88,11 @@ function registerOne(parent: Command, e: Experiment): void {
       process.stdout.write(
         options.json === true ? `${JSON.stringify(figures, null, 2)}\n` : e.format(figures),
       );
+      // A run whose figures show it failed (a final check that did not pass): printed, then exit 1.
+      const failed = e.failure?.(figures) ?? null;
+      if (failed !== null) {
+        process.stderr.write(`error: ${failed}\n`);
+        process.exitCode = ExitCode.failure;
+      }
     });
 }

@@ -1,5 +1,6 @@
 /**
- * `gclab replay FILE --strategy NAME`: runs a trace under one collector; prints what the `refcount`
+ * `gclab replay FILE --strategy NAME`: runs a trace (gclab's format, or TraceFileSim's, told apart by
+ * the file's content) under one collector; prints what the `refcount`
  * ops recorded (one value a line, `null` where the collector does not count) and, for a trace of
  * format 2, every other line the run writes (finalizers, callbacks, `deref`, `gc` calls), in order,
  * then a summary.
@@ -42,7 +43,10 @@ export function registerReplayCommand(program: Command): void {
   program
     .command('replay')
     .description('replay a trace file under one collector and summarise the run')
-    .argument('<file>', 'trace file (format: docs/trace-format.md)')
+    .argument(
+      '<file>',
+      "trace file, gclab's format or TraceFileSim's, told by its content (docs/trace-format.md)",
+    )
     .option('-s, --strategy <name>', `registered collector to run (${collectorNames().join(', ')})`)
     .addOption(
       new Option(
@@ -78,6 +82,7 @@ export function registerReplayCommand(program: Command): void {
         'Examples:',
         '  $ gclab replay examples/traces/getrefcount.trace --strategy no-gc',
         '  $ gclab replay examples/traces/cycle.trace --strategy no-gc --gc-log --json',
+        '  $ gclab replay examples/tracefilesim/threads.trace --strategy refcount',
         '  $ gclab replay my.trace --strategy-module ./my-collector.ts --checked',
         '',
         'Exit codes: 0 ok; 1 mutator error, heap integrity error, out of memory, or a fault of the',

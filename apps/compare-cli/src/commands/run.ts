@@ -5,9 +5,10 @@
  * report with charts, `--shard I/N` runs a slice of the matrix for `gclab merge`. `--host-memory`
  * caps the host memory of each cell's simulated heap (a budget per worker; see the help).
  *
- * With no option it runs every registered collector on the default workloads at size small, one
- * timed invocation after one warm-up per cell, sampled for the garbage timelines: the one command
- * that shows how the collectors compare, in under a minute on a 2-core machine.
+ * With no option it runs every registered collector on the default workloads at size small, each
+ * cell timed by at least 3 invocations and more until they took 200 ms (at most 30) after one
+ * warm-up (`DEFAULT_TIMING`), so every timed figure has a measured spread, and sampled for the
+ * garbage timelines: the one command that shows how the collectors compare.
  *
  * Before anything runs, the inputs and outputs are checked: the output files can be written, every
  * trace workload's file exists and parses, and duplicates in the lists (`--workloads rings,rings`,
@@ -20,6 +21,7 @@
  * to every process of a job).
  */
 import {
+  ALL_WORKLOADS,
   DEFAULT_WORKLOADS,
   defaultConcurrency,
   formatHeapSpec,
@@ -36,7 +38,7 @@ import pc from 'picocolors';
 import { collectorEntries } from '../collector-refs.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { defaultHostMemory, hostMemoryOption } from '../option-parsers.ts';
+import { defaultHostMemory, hostMemoryOption, matrixTiming, timingOptions } from '../option-parsers.ts';
 import { checkOutputFiles } from '../output.ts';
 import { formatResults, OUTPUT_FORMATS, type OutputFormat } from '../report/format.ts';
 import { parseShard, resolveShard, type ShardOption } from '../report/shard.ts';
@@ -67,6 +69,8 @@ interface RunOptions {
   heap: string;
   seed: string;
   invocations: number;
+  minTime: number;
+  maxInvocations: number;
   warmup: number;
   concurrency?: number;
   isolation: 'cell' | 'collector';
@@ -83,6 +87,7 @@ interface RunOptions {
 
 /** Adds `run` to the program. */
 export function registerRunCommand(program: Command): void {
+  const [invocations, minTime, maxInvocations] = timingOptions();
   program
     .command('run')
     .description('run workloads under collectors and compare time, pauses, memory and garbage')
@@ -99,7 +104,9 @@ export function registerRunCommand(program: Command): void {
       'unlimited',
     )
     .option('--seed <list>', 'comma-separated seeds', '42')
-    .option('--invocations <n>', 'timed invocations per cell (3 or more gives a spread)', positiveInteger, 1)
+    .addOption(invocations)
+    .addOption(minTime)
+    .addOption(maxInvocations)
     .option('--warmup <n>', 'untimed warm-up invocations per cell', nonNegativeInteger, 1)
     .option('--concurrency <n>', 'worker processes at once (default: 2, or fewer CPUs)', positiveInteger)
     .addOption(
@@ -142,10 +149,15 @@ export function registerRunCommand(program: Command): void {
         '  $ gclab run --html report.html',
         '  $ gclab run --workloads rings,big-del --strategies refcount,cpython,mark-sweep',
         '  $ gclab run --workloads gcbench --heap 1.5x,2x,4x --invocations 5 --out results.json',
+        '  $ gclab run --invocations 1 --min-time 0   # one timed invocation a cell: fastest, no spread',
         '  $ gclab run --shard 1/4 --out shard-1.json   # then: gclab merge shard-*.json',
         '  $ gclab run --shard auto --out shard-$SLURM_ARRAY_TASK_ID.json   # in a Slurm job array',
         '',
         'Duplicates in --workloads, --strategies, --heap and --seed are folded (each cell runs once).',
+        '',
+        'Times are medians over the timed invocations with their spread (12.3 ms ±1.1: the half-width of',
+        "the median's 95% interval, or the range below 6 invocations); a difference within the spread is",
+        'marked ~ (noise, not a result). docs/methodology.md explains the rule.',
         '',
         '--host-memory is a budget per cell (per worker process): with --concurrency N, up to N budgets',
         'are in use at once, which is why the default divides a quarter of RAM by N. A cell that runs',
@@ -207,7 +219,7 @@ export function fold<T>(values: readonly T[], key: (value: T) => string = String
 /** The workloads named by `--workloads`, each once. */
 export function chooseWorkloads(text: string): string[] {
   if (text === 'default') return [...DEFAULT_RUN_WORKLOADS];
-  if (text === 'all') return [...DEFAULT_WORKLOADS];
+  if (text === 'all') return [...ALL_WORKLOADS];
   const names = fold(list(text));
   if (names.length === 0)
     throw new UsageError('--workloads: name at least one workload (gclab list shows them)');
@@ -263,7 +275,7 @@ async function runCommand(
         sizes: [options.size],
         heaps,
         seeds,
-        invocations: options.invocations,
+        ...matrixTiming(options),
         warmup: options.warmup,
         isolation: options.isolation,
         sampleEvery: options.sample,

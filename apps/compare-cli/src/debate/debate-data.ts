@@ -5,8 +5,8 @@
  * What runs:
  * 1. The main matrix: the workloads the claims need (acyclic trees and temporaries, cyclic rings,
  *    a big structure dropped at once, notebook globals, CPython's operation mix) under every
- *    registered collector, unlimited heap, three timed invocations (medians and spread) and one
- *    sampled invocation (the garbage and memory timelines).
+ *    registered collector, unlimited heap, timed as `gclab run` times (at least three invocations,
+ *    more for short cells: medians with their spread) and one sampled invocation (the garbage and memory timelines).
  * 2. The time-space matrix: one workload under CPython's collector and the modern tracing ones at
  *    heap sizes from 1.5 to 6 times each collector's minimum heap.
  * 3. In-process experiments (@gclab/experiments): CPython's obmalloc memory release, the
@@ -15,6 +15,8 @@
  * 4. The heap census of real programs' heaps (claims 3, 6 and 7): the committed example snapshot
  *    (`examples/snapshots/json-loads.pyheap`) and those captured by `gclab census --capture` into
  *    `snapshots/` when present, with refcount and CPython's collector run on each.
+ * 5. The `threads` experiment's small preset: counting without a GIL on real worker threads, at 1
+ *    thread and at the machine's cores (claim 10).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,9 +44,12 @@ import {
   runGetrefcount,
   runGetrefcountVersions,
   runMemoryRelease,
+  runThreadsExperiment,
+  type ThreadsExperimentResult,
   takeCensus,
 } from '@gclab/experiments';
 import { collectorEntries } from '../collector-refs.ts';
+import { DEFAULT_TIMING, matrixTiming } from '../option-parsers.ts';
 import { collectorNames, findCollector } from '../registry.ts';
 
 /** Workloads of the main matrix. */
@@ -146,6 +151,8 @@ export interface DebateData {
   finalization: FinalizationResult;
   /** The heap census of real programs' snapshots (claims 3, 6 and 7). */
   realHeaps: Census[];
+  /** The threads experiment, small preset (claim 10). */
+  threads: ThreadsExperimentResult;
   /** Wall time of all the runs. */
   durationMs: number;
 }
@@ -154,8 +161,8 @@ export interface DebateData {
 export interface DebateRunOptions {
   size: WorkloadSize;
   seed?: number;
-  /** Timed invocations per cell (default 3). */
-  invocations?: number;
+  /** How each cell is timed, and how many invocations each configuration of the threaded runs gets (default `DEFAULT_TIMING`, as `gclab run`). */
+  timing?: { invocations: number; minTimedMs: number; maxInvocations: number };
   /** Warm-up invocations per cell (default 1). */
   warmup?: number;
   /** Stops the matrices. */
@@ -180,7 +187,7 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
   const common = {
     sizes: [options.size],
     seeds: [seed],
-    invocations: options.invocations ?? 3,
+    ...(options.timing ?? matrixTiming(DEFAULT_TIMING)),
     warmup: options.warmup ?? 1,
     isolation: 'collector' as const,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -223,6 +230,11 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
     ),
     finalization: runFinalization(plan.collectors.map((name) => findCollector(name))),
     realHeaps,
+    threads: await runThreadsExperiment({
+      size: 'small',
+      seed,
+      ...(options.timing === undefined ? {} : { invocations: options.timing.invocations }),
+    }),
     durationMs: performance.now() - started,
   };
 }

@@ -1,13 +1,16 @@
 /**
  * The debate written out: `debate.md` (GitHub Markdown, charts as SVG files beside it) and
  * `debate.html` (one self-contained page, charts inline), plus the results files of the two
- * matrices, so every figure can be traced back (`gclab report DIR/main.json --html ...`).
+ * matrices, so every figure can be traced back (`gclab report DIR/main.json --html ...`), and the
+ * threads experiment's figures (`threads.json`, what `gclab experiment threads --json` prints).
  */
+
 import { join } from 'node:path';
 import { writeFileAtomic, writeResults } from '@gclab/bench';
 import { ChartRenderer } from '../report/charts.ts';
 import { esc, page } from '../report/html-report.ts';
 import { collectorPalette } from '../report/palette.ts';
+import { invocationsText } from '../report/timed-figures.ts';
 import { renderClaimChart } from './claims/chart.ts';
 import type { ClaimResult, ClaimVerdict } from './claims/claim.ts';
 import type { DebateData } from './debate-data.ts';
@@ -25,6 +28,7 @@ export const DEBATE_FILES = {
   html: 'debate.html',
   main: 'main.json',
   timeSpace: 'time-space.json',
+  threads: 'threads.json',
 } as const;
 
 /** Renders each claim's chart once. */
@@ -36,7 +40,7 @@ function renderCharts(data: DebateData, claims: readonly ClaimResult[]): Rendere
   }));
 }
 
-/** Writes the debate into `dir`: Markdown with SVG charts, HTML, and the two results files. Returns the paths. */
+/** Writes the debate into `dir`: Markdown with SVG charts, HTML, the two results files and threads.json. Returns the paths. */
 export function writeDebate(dir: string, data: DebateData, claims: readonly ClaimResult[]): string[] {
   const rendered = renderCharts(data, claims);
   const written: string[] = [];
@@ -51,6 +55,7 @@ export function writeDebate(dir: string, data: DebateData, claims: readonly Clai
   written.push(join(dir, DEBATE_FILES.main));
   writeResults(join(dir, DEBATE_FILES.timeSpace), data.timeSpace);
   written.push(join(dir, DEBATE_FILES.timeSpace));
+  write(DEBATE_FILES.threads, `${JSON.stringify(data.threads, null, 2)}\n`);
   return written;
 }
 
@@ -72,8 +77,7 @@ function standaloneSvg(markup: string): string {
 function provenance(data: DebateData): string {
   const r = data.main;
   return (
-    `size ${data.size}, seed ${data.seed}, ${r.options.invocations} timed invocations per cell after ${r.options.warmup} ` +
-    `warm-up, ${r.machine.cpus} CPU ${r.machine.cpuModel}, Node ${r.node}, ${r.timestamp}` +
+    `size ${data.size}, seed ${data.seed}, ${invocationsText(r)}, ${r.machine.cpus} CPU ${r.machine.cpuModel}, Node ${r.node}, ${r.timestamp}` +
     `${r.gitCommit === null ? '' : `, commit ${r.gitCommit.slice(0, 12)}`}; all runs took ${(data.durationMs / 1000).toFixed(0)} s`
   );
 }
@@ -92,7 +96,7 @@ export function debateMarkdown(data: DebateData, rendered: readonly RenderedClai
   const out: string[] = [
     '# Reference counting versus tracing: the debate, measured',
     '',
-    "Each claim of the article is tested by an experiment that `gclab debate` ran; every figure below comes from those runs (the results files `main.json` and `time-space.json` beside this report hold them all). The collectors are gclab's, over one simulated heap: they show the mechanisms, not the speed of CPython or of a production JVM.",
+    "Each claim of the article is tested by an experiment that `gclab debate` ran; every figure below comes from those runs (the results files `main.json` and `time-space.json` and the threaded runs' `threads.json` beside this report hold them all). The collectors are gclab's, over one simulated heap (claim 10: a shared one, on real threads): they show the mechanisms, not the speed of CPython or of a production JVM.",
     '',
     `Runs: ${provenance(data)}.`,
     '',
@@ -155,7 +159,7 @@ export function debateHtml(data: DebateData, rendered: readonly RenderedClaim[])
     `<span class="verdict ${v.replace(' ', '-')}">${esc(VERDICT_TEXT[v])}</span>`;
   const body: string[] = [
     '<header><h1>Reference counting versus tracing: the debate, measured</h1>',
-    `<p class="lede">Each claim of the article is tested by an experiment that <code>gclab debate</code> ran; every figure comes from those runs (<code>main.json</code> and <code>time-space.json</code> beside this page). The collectors are gclab's, over one simulated heap: they show the mechanisms, not the speed of CPython or of a production JVM.</p>`,
+    `<p class="lede">Each claim of the article is tested by an experiment that <code>gclab debate</code> ran; every figure comes from those runs (<code>main.json</code>, <code>time-space.json</code> and <code>threads.json</code> beside this page). The collectors are gclab's, over one simulated heap (claim 10: a shared one, on real threads): they show the mechanisms, not the speed of CPython or of a production JVM.</p>`,
     `<p class="meta">${esc(provenance(data))}</p></header>`,
     `<section id="summary"><h2>Verdicts</h2><ol class="claims">${rendered
       .map(

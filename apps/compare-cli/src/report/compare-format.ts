@@ -1,11 +1,15 @@
 /**
  * The text forms of a comparison (`gclab compare --format table|md|json`). Tables list the figures
- * that changed (all figures with `all`), grouped by program, then a one-line verdict.
+ * that changed (all figures with `all`), grouped by program, then a one-line verdict. Measured
+ * figures carry their spread (`12.3 ms ±1.1`) and a change within it is marked `~`
+ * (`timed-figures.ts`), as in the run's tables.
  */
+import type { Spread } from '@gclab/bench';
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { CellComparison, Comparison, FigureChange, Verdict } from './compare.ts';
 import { formatMetric, formatRatio, METRICS } from './figures.ts';
+import { formatWithSpread } from './timed-figures.ts';
 
 /** Options of the comparison formats. */
 export interface CompareFormatOptions {
@@ -80,9 +84,9 @@ export function formatComparisonTable(c: Comparison, options: CompareFormatOptio
           col.cyan(cell.collector),
           cell.heap,
           ch.label,
-          figure(ch, ch.old),
-          figure(ch, ch.new),
-          ch.relative === null ? '' : formatRatio(ch.relative),
+          figure(ch, ch.old, ch.oldSpread),
+          figure(ch, ch.new, ch.newSpread),
+          changeText(ch),
           paint(ch.verdict, verdictText(ch.verdict)),
         ]);
       }
@@ -130,9 +134,9 @@ export function formatComparisonMarkdown(c: Comparison, options: CompareFormatOp
             cell.collector,
             cell.heap,
             ch.label,
-            figure(ch, ch.old),
-            figure(ch, ch.new),
-            ch.relative === null ? '' : formatRatio(ch.relative),
+            figure(ch, ch.old, ch.oldSpread),
+            figure(ch, ch.new, ch.newSpread),
+            changeText(ch),
             ch.verdict === 'regression' ? '**regression**' : verdictText(ch.verdict),
           ]),
         );
@@ -151,10 +155,16 @@ export function formatComparisonMarkdown(c: Comparison, options: CompareFormatOp
   return `${out.join('\n')}\n`;
 }
 
-function figure(ch: FigureChange, value: number | null): string {
+function figure(ch: FigureChange, value: number | null, spread: Spread | null): string {
   const m = METRICS.find((x) => x.key === ch.metric);
-  if (m !== undefined) return formatMetric(m, value);
+  if (m !== undefined) return spread === null ? formatMetric(m, value) : formatWithSpread(m, spread);
   return value === null ? '—' : String(value);
+}
+
+/** `+20.0%`, or `~+4.0%` for a measured change within the spread (noise, not a result). */
+function changeText(ch: FigureChange): string {
+  if (ch.relative === null) return '';
+  return `${ch.verdict === 'within-noise' ? '~' : ''}${formatRatio(ch.relative)}`;
 }
 
 /** `rings small 42 refcount 2x` from a cell key. */

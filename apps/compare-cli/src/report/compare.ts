@@ -8,19 +8,20 @@
  *   are identical on every run of the same program, so any difference is a real change: better or
  *   worse by the metric's direction. The whole deterministic record of each cell is compared too;
  *   differences outside the catalogue (a counter, frees by operation) are listed as `changed`.
- * - Measured figures (wall-clock) are noisy. A change counts only when it exceeds the spread of
- *   both runs, |new - old| > max(range(old), range(new)) where range = max - min over the timed
- *   invocations, and also a floor of `threshold` (default 5%) of the old value, which is all that
- *   separates noise when a run had one invocation (no spread). Otherwise it is `within noise`.
+ * - Measured figures (wall-clock) are noisy. A change counts only when it lies beyond the spread
+ *   of both runs by the within-spread rule of @gclab/bench (`compareSpreads`: the medians' 95%
+ *   confidence intervals do not overlap; older files' intervals are their ranges), and also beyond
+ *   a floor of `threshold` (default 5%) of the old value. When a run had one invocation (no spread),
+ *   the floor alone judges, with a warning. Otherwise it is `within noise`.
  * - A cell that completed in OLD and ran out of memory or failed in NEW is a regression; the
  *   reverse an improvement.
  *
- * NOTE: a worked example. Old time median 100 ms over [95, 108] (range 13), new 120 ms over
- * [110, 125] (range 15): |20| > max(13, 15) and > 5 ms, so a regression. New 110 ms over
- * [96, 118]: |10| <= 22, within noise.
+ * NOTE: a worked example. Old time median 100 ms, interval [95, 108]; new 120 ms over [110, 125]:
+ * the intervals are disjoint and |20| > 5 ms, so a regression. New 110 ms over [96, 118]: the
+ * intervals overlap, within noise, as the tables mark it with `~`.
  */
-import type { CellResult, MatrixResults } from '@gclab/bench';
-import { formatHeapSpec } from '@gclab/bench';
+import type { CellResult, MatrixResults, Spread } from '@gclab/bench';
+import { compareSpreads, formatHeapSpec } from '@gclab/bench';
 import { cellKey, METRICS, type Metric } from './figures.ts';
 
 /** How one figure changed. */
@@ -40,8 +41,11 @@ export interface FigureChange {
   new: number | null;
   /** (new - old) / |old| (null when either is absent or old is 0). */
   relative: number | null;
-  /** The noise bound a measured change had to exceed (null for deterministic figures). */
+  /** The floor a measured change had to exceed besides the spread (null for deterministic figures). */
   noise: number | null;
+  /** The old and new spreads of a measured figure (null for deterministic figures). */
+  oldSpread: Spread | null;
+  newSpread: Spread | null;
   /** The judgement. */
   verdict: Verdict;
 }
@@ -164,6 +168,8 @@ export function compareCell(o: CellResult, n: CellResult, threshold: number): Fi
       new: typeof d.new === 'number' ? d.new : null,
       relative: relative(d.old, d.new),
       noise: null,
+      oldSpread: null,
+      newSpread: null,
       verdict: 'changed',
     });
   }
@@ -181,22 +187,21 @@ function compareMetric(m: Metric, o: CellResult, n: CellResult, threshold: numbe
     new: b,
     relative: relative(a, b),
   };
+  const so = m.deterministic ? null : (m.spread?.(o) ?? null);
+  const sn = m.deterministic ? null : (m.spread?.(n) ?? null);
+  const spreads = { oldSpread: so, newSpread: sn };
   if (a === null || b === null) {
-    return { ...base, noise: null, verdict: a === b ? 'same' : 'changed' };
+    return { ...base, noise: null, ...spreads, verdict: a === b ? 'same' : 'changed' };
   }
   if (m.deterministic) {
-    return { ...base, noise: null, verdict: a === b ? 'same' : direction(m, b - a) };
+    return { ...base, noise: null, ...spreads, verdict: a === b ? 'same' : direction(m, b - a) };
   }
-  const so = m.spread?.(o) ?? null;
-  const sn = m.spread?.(n) ?? null;
-  const noise = Math.max(
-    so === null ? 0 : so.max - so.min,
-    sn === null ? 0 : sn.max - sn.min,
-    threshold * Math.abs(a),
-  );
+  const noise = threshold * Math.abs(a);
   const delta = b - a;
-  if (delta === 0) return { ...base, noise, verdict: 'same' };
-  return { ...base, noise, verdict: Math.abs(delta) > noise ? direction(m, delta) : 'within-noise' };
+  if (delta === 0) return { ...base, noise, ...spreads, verdict: 'same' };
+  const order = so === null || sn === null ? 'no-spread' : compareSpreads(sn, so);
+  const beyond = order !== 'within-spread' && Math.abs(delta) > noise;
+  return { ...base, noise, ...spreads, verdict: beyond ? direction(m, delta) : 'within-noise' };
 }
 
 function direction(m: Metric, delta: number): Verdict {

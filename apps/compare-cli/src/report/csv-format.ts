@@ -1,19 +1,23 @@
 /**
  * The CSV form of a results file (`--format csv`): one row per cell, one column per metric of the
  * catalogue in raw units (milliseconds, bytes, counts, ratios), so a spreadsheet or pandas reads
- * it without parsing units. Measured metrics also give their spread (min and max over the timed
- * invocations). Quoting follows RFC 4180.
+ * it without parsing units. Measured metrics also give their spread: min and max over the timed
+ * invocations, and lo and hi, the median's confidence interval (`Spread`); the overhead says how it
+ * stands against the baseline by the within-spread rule (`overheadVsNoGcJudgement`: lower, higher,
+ * within-spread or no-spread; empty without a baseline). Quoting follows RFC 4180.
  */
 import type { MatrixResults } from '@gclab/bench';
 import { formatHeapSpec } from '@gclab/bench';
 import { METRICS } from './figures.ts';
+import { overheadOrder } from './timed-figures.ts';
 
 /** The CSV header fields, in order. */
 export function csvHeader(): string[] {
   const fields = ['workload', 'size', 'seed', 'collector', 'heap', 'heapLimitBytes', 'status', 'invocations'];
   for (const m of METRICS) {
     fields.push(m.key);
-    if (m.spread !== undefined) fields.push(`${m.key}Min`, `${m.key}Max`);
+    if (m.spread !== undefined) fields.push(`${m.key}Min`, `${m.key}Max`, `${m.key}Lo`, `${m.key}Hi`);
+    if (m.key === 'overheadVsNoGc') fields.push('overheadVsNoGcJudgement');
   }
   fields.push('baseline', 'message');
   return fields;
@@ -37,8 +41,9 @@ export function formatCsv(results: MatrixResults): string {
       fields.push(m.value(r));
       if (m.spread !== undefined) {
         const s = m.spread(r);
-        fields.push(s?.min ?? null, s?.max ?? null);
+        fields.push(s?.min ?? null, s?.max ?? null, s?.lo ?? null, s?.hi ?? null);
       }
+      if (m.key === 'overheadVsNoGc') fields.push(overheadOrder(results.cells, r, results.options.baseline));
     }
     fields.push(r.baseline === true ? 'true' : 'false', r.message ?? null);
     lines.push(fields.map(csvField).join(','));

@@ -8,14 +8,16 @@
  * memory (reserved and live) and outstanding garbage over the allocation clock, and the time-space
  * curve when the run used several heap sizes. Timelines need a sampled invocation (`gclab run
  * --html` samples; a run with `--format json` alone does not), so those charts are left out, with
- * a note, when the results have none.
+ * a note, when the results have none. Tables show each timed figure with its spread and dim an
+ * overhead that lies within it (`timed-figures.ts`), with the legend under the table.
  */
 import { type CellResult, findWorkload, type MatrixResults, WORKLOADS } from '@gclab/bench';
 import { ChartRenderer } from './charts.ts';
-import { formatCompactBytes, formatMetric, heapLabel, METRICS } from './figures.ts';
+import { formatCompactBytes, heapLabel, METRICS } from './figures.ts';
 import { collectorOrder, hasSeveralHeaps, programGroups } from './groups.ts';
 import { collectorPalette } from './palette.ts';
 import { bestValues, isBaselineCell } from './table-format.ts';
+import { figureText, invocationsText, isNoise, SPREAD_LEGEND } from './timed-figures.ts';
 
 /** Options of the HTML report. */
 export interface HtmlReportOptions {
@@ -53,7 +55,8 @@ export function renderHtmlReport(results: MatrixResults, options: HtmlReportOpti
   const lede =
     options.lede ??
     'The same mutator programs run under each collector over one simulated heap. Deterministic figures ' +
-      '(bytes, counts) reproduce exactly; times are wall-clock medians over the timed invocations.';
+      '(bytes, counts) reproduce exactly; times are wall-clock medians over the timed invocations, ± the ' +
+      'half-width of their 95% interval; differences within that spread are dimmed and marked ~.';
 
   const body: string[] = [];
   body.push(
@@ -85,7 +88,7 @@ export function renderHtmlReport(results: MatrixResults, options: HtmlReportOpti
     const summary = findWorkload(g.workload.split(':')[0] ?? '')?.summary;
     const parts: string[] = [];
     if (summary !== undefined) parts.push(`<p class="summary">${esc(summary)}</p>`);
-    parts.push(resultsTable(g.cells, results.options.baseline, colorOf));
+    parts.push(resultsTable(g.cells, results.cells, results.options.baseline, colorOf));
     const figures: string[] = [];
     const atHeap = hasSeveralHeaps(g.cells) ? ' One line per collector, at its largest heap size.' : '';
     const pauses = charts.pauses(g.cells);
@@ -147,6 +150,7 @@ export function renderHtmlReport(results: MatrixResults, options: HtmlReportOpti
 
 function resultsTable(
   cells: readonly CellResult[],
+  all: readonly CellResult[],
   baseline: string | null,
   colorOf: (name: string) => string,
 ): string {
@@ -171,11 +175,20 @@ function resultsTable(
       .map((m, i) => {
         const v = m.value(r);
         const isBest = v !== null && v === best[i] && !isBaselineCell(r, baseline);
-        return `<td class="num${isBest ? ' best' : ''}">${esc(formatMetric(m, v))}</td>`;
+        const { text, order } = figureText(m, r, all, baseline);
+        const noise = isNoise(order);
+        const cls = `num${isBest ? ' best' : ''}${noise ? ' noise' : ''}`;
+        const title = noise
+          ? ` title="${order === 'no-spread' ? 'one invocation: no spread' : 'within the spread of the invocations'}"`
+          : '';
+        return `<td class="${cls}"${title}>${esc(text)}</td>`;
       })
       .join('')}</tr>`;
   });
-  return `<div class="table-wrap"><table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`;
+  return (
+    `<div class="table-wrap"><table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>` +
+    `<p class="legend">${esc(SPREAD_LEGEND.join(' '))}</p>`
+  );
 }
 
 function metadataList(r: MatrixResults): string {
@@ -187,10 +200,7 @@ function metadataList(r: MatrixResults): string {
     ['commit', r.gitCommit === null ? 'none' : r.gitCommit.slice(0, 12)],
     ['size, seed', `${o.sizes.join(', ')}; ${o.seeds.join(', ')}`],
     ['heap', o.heaps.join(', ')],
-    [
-      'invocations',
-      `${o.invocations} timed after ${o.warmup} warm-up, per cell, one process per ${o.isolation}`,
-    ],
+    ['invocations', `${invocationsText(r)}, one process per ${o.isolation}`],
   ];
   return `<dl class="meta">${items.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('')}</dl>`;
 }
@@ -219,7 +229,7 @@ function provenanceDetails(r: MatrixResults): string {
     ['sizes', o.sizes.join(', ')],
     ['seeds', o.seeds.join(', ')],
     ['heap sizes', o.heaps.join(', ')],
-    ['invocations', `${o.invocations} timed, ${o.warmup} warm-up`],
+    ['invocations', invocationsText(r)],
     ['oracle sampling', o.sampleEvery === 0 ? 'off' : String(o.sampleEvery)],
     ['isolation, concurrency', `one process per ${o.isolation}; ${o.concurrency} at once`],
     ['minimum heaps', r.minHeaps.length === 0 ? 'none measured' : r.minHeaps.map(minHeapText).join('; ')],
@@ -300,6 +310,7 @@ table { border-collapse: collapse; font-size: 12.5px; font-variant-numeric: tabu
 th, td { padding: 4px 7px; border-bottom: 1px solid var(--rule); text-align: left; white-space: nowrap; }
 thead th { border-bottom: 2px solid var(--ink); font-weight: 600; white-space: normal; vertical-align: bottom; }
 .num { text-align: right; } td.best { font-weight: 700; color: #137333; }
+td.noise { color: var(--muted); } .legend { font-size: 12px; color: var(--muted); margin: 4px 0 0; max-width: 100ch; }
 tr.failed td { color: #b3261e; }
 table.kv th { color: var(--muted); font-weight: 500; vertical-align: top; }
 table.kv td { white-space: normal; }

@@ -1,11 +1,13 @@
 /**
  * The Markdown form of a results file (`--format md`): the provenance as a list, then a GitHub
- * table per program (workload, size, seed), for pasting into an issue or a pull request.
+ * table per program (workload, size, seed), for pasting into an issue or a pull request. Timed
+ * figures carry their spread and marks as in the terminal table (`timed-figures.ts`).
  */
 import type { MatrixResults } from '@gclab/bench';
-import { formatMetric, heapLabel, METRICS } from './figures.ts';
+import { heapLabel, METRICS } from './figures.ts';
 import { hasSeveralHeaps, programGroups } from './groups.ts';
 import { TABLE_METRIC_KEYS } from './table-format.ts';
+import { figureText, invocationsText, SPREAD_LEGEND } from './timed-figures.ts';
 
 /** The Markdown form of `results`. */
 export function formatMarkdown(results: MatrixResults): string {
@@ -16,7 +18,8 @@ export function formatMarkdown(results: MatrixResults): string {
     '',
     `- cells: ${results.cells.length}${results.interrupted ? ' (interrupted: only completed cells)' : ''}`,
     `- size ${o.sizes.join(', ')}; seed ${o.seeds.join(', ')}; heap ${o.heaps.join(', ')}`,
-    `- ${o.invocations} timed invocation(s) per cell after ${o.warmup} warm-up; baseline ${o.baseline ?? 'none'}`,
+    `- ${invocationsText(results)}; baseline ${o.baseline ?? 'none'}`,
+    `- ${SPREAD_LEGEND.join(' ')}`,
     `- ${results.machine.cpus} CPU ${results.machine.cpuModel}, ${results.machine.platform}-${results.machine.arch}, Node ${results.node}`,
     `- ${results.timestamp}${results.gitCommit === null ? '' : `, commit \`${results.gitCommit.slice(0, 12)}\``}`,
   ];
@@ -32,7 +35,7 @@ export function formatMarkdown(results: MatrixResults): string {
           r.status === 'oom' ? 'out of memory' : `error: ${escapeCell(firstLine(r.message ?? ''))}`;
         out.push(row([...lead, what, ...metrics.slice(1).map(() => '')]));
       } else {
-        out.push(row([...lead, ...metrics.map((m) => formatMetric(m, m.value(r)))]));
+        out.push(row([...lead, ...metrics.map((m) => figureText(m, r, results.cells, o.baseline).text)]));
       }
     }
   }

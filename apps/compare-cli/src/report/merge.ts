@@ -5,8 +5,8 @@
  * Rules:
  * - Shards must be of one run: the same options (apart from the shard and the worker concurrency),
  *   the same shard count, each shard once, none missing.
- * - Unsharded files must agree on invocations, warm-up and sampling (so their figures mean the
- *   same), and must not both hold the same cell.
+ * - Unsharded files must agree on invocations, timing (minimum time, most invocations), warm-up and
+ *   sampling (so their figures mean the same), and must not both hold the same cell.
  * - The merged file lists the cells in the unsharded run's order; overheads against the baseline
  *   and the time-space series are derived again from the merged cells (a shard may hold a cell
  *   whose baseline ran in another shard). Deterministic figures are carried over unchanged, so
@@ -127,11 +127,18 @@ function checkShards(inputs: readonly MergeInput[], shards: ReadonlyArray<Shard 
 function checkCompatible(inputs: readonly MergeInput[]): void {
   const first = inputs[0]!;
   const settings = (r: MatrixResults): string =>
-    JSON.stringify([r.options.invocations, r.options.warmup, r.options.sampleEvery, r.options.baseline]);
+    JSON.stringify([
+      r.options.invocations,
+      r.options.minTimedMs ?? 0,
+      r.options.maxInvocations ?? null,
+      r.options.warmup,
+      r.options.sampleEvery,
+      r.options.baseline,
+    ]);
   for (const { file, results } of inputs.slice(1)) {
     if (settings(results) !== settings(first.results)) {
       throw new UsageError(
-        `${file} was made with other invocations, warm-up, sampling or baseline than ${first.file}; its figures do not merge`,
+        `${file} was made with other invocations, timing, warm-up, sampling or baseline than ${first.file}; its figures do not merge`,
       );
     }
   }

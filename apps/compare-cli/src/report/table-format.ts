@@ -2,14 +2,25 @@
  * The terminal form of a results file (`--format table`, the default): a line of provenance, then a
  * table per program (workload, size, seed) with a row per collector and heap size. The best value
  * of each column is shown in bold green when colours are on (picocolors honours NO_COLOR and
- * FORCE_COLOR, and colours only terminals). Cells that ran out of memory or failed say so across
- * their row; failure messages follow the table.
+ * FORCE_COLOR, and colours only terminals); a timed figure is best only when it is better than
+ * every other beyond the spread of the invocations. Timed figures carry their spread (`12.3 ms
+ * ±1.1`) and the overhead against the baseline is marked (`~`, dimmed) when it lies within it
+ * (`timed-figures.ts`). Cells that ran out of memory or failed say so across their row; failure
+ * messages follow the table.
  */
 import type { CellResult, MatrixResults } from '@gclab/bench';
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { formatCompactBytes, formatMetric, heapLabel, METRICS, type Metric } from './figures.ts';
+import { formatCompactBytes, heapLabel, METRICS, type Metric } from './figures.ts';
 import { hasSeveralHeaps, programGroups } from './groups.ts';
+import {
+  bestBeyondSpread,
+  figureText,
+  invocationsText,
+  isNoise,
+  judgingSpread,
+  SPREAD_LEGEND,
+} from './timed-figures.ts';
 
 /** The metrics of the terminal table, in order (the others are in CSV, Markdown and JSON). */
 export const TABLE_METRIC_KEYS: readonly string[] = [
@@ -88,8 +99,9 @@ export function formatTable(results: MatrixResults, options: TableFormatOptions 
         ...lead,
         ...metrics.map((m, i) => {
           const v = m.value(r);
-          const text = formatMetric(m, v);
-          return v !== null && v === best[i] && !isBaselineCell(r, baseline) ? c.bold(c.green(text)) : text;
+          const { text, order } = figureText(m, r, results.cells, baseline);
+          if (v !== null && v === best[i] && !isBaselineCell(r, baseline)) return c.bold(c.green(text));
+          return isNoise(order) ? c.dim(text) : text;
         }),
       ]);
     }
@@ -109,7 +121,7 @@ export function provenanceLine(r: MatrixResults): string {
     `size ${o.sizes.join(',')}`,
     `seed ${o.seeds.join(',')}`,
     `heap ${o.heaps.join(',')}`,
-    `${o.invocations} invocation${o.invocations === 1 ? '' : 's'} (+${o.warmup} warm-up)`,
+    invocationsText(r),
     `${(r.durationMs / 1000).toFixed(1)} s`,
     `${r.machine.cpus} CPU ${r.machine.cpuModel}`,
     `Node ${r.node}`,
@@ -124,7 +136,9 @@ export function isBaselineCell(r: CellResult, baseline: string | null): boolean 
 
 /**
  * The best value of each metric among the ok cells (null when fewer than two have one). The
- * baseline is left out: never collecting trivially wins on pauses and collector time.
+ * baseline is left out: never collecting trivially wins on pauses and collector time. A timed
+ * figure is best only when it beats every other beyond the spread of the invocations
+ * (`bestBeyondSpread`); otherwise its column has no best (null).
  */
 export function bestValues(
   cells: readonly CellResult[],
@@ -132,22 +146,32 @@ export function bestValues(
   baseline: string | null,
 ): Array<number | null> {
   return metrics.map((m) => {
-    let best: number | null = null;
-    let candidates = 0;
+    let best: CellResult | null = null;
+    let bestValue = 0;
+    const candidates: CellResult[] = [];
     for (const r of cells) {
       if (r.status !== 'ok' || isBaselineCell(r, baseline)) continue;
       const v = m.value(r);
       if (v === null) continue;
-      candidates++;
-      if (best === null || (m.better === 'lower' ? v < best : v > best)) best = v;
+      candidates.push(r);
+      if (best === null || (m.better === 'lower' ? v < bestValue : v > bestValue)) {
+        best = r;
+        bestValue = v;
+      }
     }
-    return candidates >= 2 ? best : null;
+    if (best === null || candidates.length < 2) return null;
+    if (m.deterministic) return bestValue;
+    const own = judgingSpread(m, best);
+    const others = candidates.filter((r) => r !== best).map((r) => judgingSpread(m, r));
+    if (own === null || others.some((o) => o === null)) return null;
+    return bestBeyondSpread(m, own, others as NonNullable<(typeof others)[number]>[]) ? bestValue : null;
   });
 }
 
 function legend(): string {
   return [
     'time: median wall time of the workload; vs no-gc: time over the no-gc baseline, minus 1;',
+    ...SPREAD_LEGEND,
     'pause p50/p99/max: pause durations (a refcount cascade freeing 2+ objects is a pause; a single',
     'free is not); MMU 10ms: minimum mutator utilization over 10 ms windows; peak reserved: most',
     'memory mapped from the simulated OS;',

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spread } from '@gclab/bench';
 import { describe, expect, it } from 'vitest';
 import { loadResultsFixture, RESULTS_FIXTURE } from '../report/fixture.ts';
 import { runCli } from '../run-cli.ts';
@@ -24,7 +25,8 @@ describe.concurrent('gclab compare', () => {
     const slower = loadResultsFixture();
     const cell = slower.cells.find((c) => c.cell.collector === 'mark-sweep')!;
     const s = cell.summary!.wallMs;
-    cell.summary!.wallMs = { ...s, median: s.median * 4, min: s.max * 3, max: s.max * 5 };
+    // Three invocations, each slower than the slowest of the fixture's: beyond the spread.
+    cell.summary!.wallMs = spread([s.max * 3, s.max * 4, s.max * 5]);
     const f = files({ 'slower.json': JSON.stringify(slower) });
     const [same, worse, gate] = await Promise.all([
       runCli(['compare', FIXTURE, FIXTURE, '--format', 'json', '--fail-on-regression']),

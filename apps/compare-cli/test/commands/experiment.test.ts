@@ -1,4 +1,10 @@
-import { EXPERIMENTS, type GetrefcountResult, type MemoryReleaseResult } from '@gclab/experiments';
+import { availableParallelism } from 'node:os';
+import {
+  EXPERIMENTS,
+  type GetrefcountResult,
+  type MemoryReleaseResult,
+  type ThreadsExperimentResult,
+} from '@gclab/experiments';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../run-cli.ts';
 
@@ -81,16 +87,41 @@ describe.concurrent('gclab experiment', () => {
       'finalization',
       'differential-mix',
       'perf',
+      'pyperformance',
+      'threads',
     ]);
     const text = await runCli(['experiment', 'list']);
     expect(text.stdout).toMatch(/^memory-release {4}Allocate N blocks/m);
     expect(text.stdout).toMatch(/^differential-mix {2}The differential mix/m);
   });
 
+  it('threads takes --threads from 1 to the cores: more is a usage error naming the limit', async () => {
+    const limit = Math.min(availableParallelism(), 63);
+    const r = await runCli(['experiment', 'threads', '--threads', String(limit + 1)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`expected a thread count from 1 to ${limit} (the cores of this machine)`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const size = await runCli(['experiment', 'threads', '--size', 'huge']);
+    expect(size.code).toBe(2);
+    expect(size.stderr).toContain('expected one of small, medium, large.');
+  });
+
+  it('threads --threads 1 --json runs every variant on one worker thread and checks each final graph', async () => {
+    const r = await runCli(['experiment', 'threads', '--threads', '1', '--invocations', '1', '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as ThreadsExperimentResult;
+    expect(result).toMatchObject({ experiment: 'threads', threads: 1, invocations: 1, failures: [] });
+    expect(result.variants).toHaveLength(6);
+    // One thread: nothing to contend with, no demonstration.
+    expect(result.contention).toEqual([]);
+    expect(result.demonstration).toBeNull();
+  });
+
   it('rejects bad options of the other experiments with a usage error too', async () => {
     for (const [name, ...args] of [
       ['differential-mix', '--seed', 'x'],
-      ['perf', '--only', '9'],
+      ['perf', '--only', '10'],
+      ['pyperformance', '--versions', '3.10'],
     ] as const) {
       const r = await runCli(['experiment', name, ...args]);
       expect(r.code).toBe(2);

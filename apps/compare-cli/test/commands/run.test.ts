@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readResults } from '@gclab/bench';
+import { PYPERFORMANCE_WORKLOADS, readResults } from '@gclab/bench';
 import { describe, expect, it } from 'vitest';
 import { collectorEntries } from '../../src/collector-refs.ts';
 import { chooseWorkloads, DEFAULT_RUN_WORKLOADS } from '../../src/commands/run.ts';
@@ -36,7 +36,9 @@ describe('collector references', () => {
       ...DEFAULT_RUN_WORKLOADS.slice(0, 1),
       'binary-trees',
       ...DEFAULT_RUN_WORKLOADS.slice(1),
+      ...PYPERFORMANCE_WORKLOADS.map((w) => w.name),
     ]);
+    expect(DEFAULT_RUN_WORKLOADS.some((w) => w.startsWith('pyperf-'))).toBe(false);
     expect(() => chooseWorkloads(',')).toThrow(/name at least one workload/);
   });
 });
@@ -54,6 +56,8 @@ describe.concurrent('gclab run', { timeout: 180_000 }, () => {
       strategies,
       '--invocations',
       '2',
+      '--min-time',
+      '0',
       '--warmup',
       '0',
       '--out',

@@ -1,12 +1,13 @@
 /**
  * The debate on a small real run (four workloads, five collectors, one invocation and no warm-up, two heap sizes
- * for the time-space curves): every claim is judged from the measurements, the numbers in the
+ * for the time-space curves, the threads experiment's small preset with one timed run each): every claim is judged from the measurements, the numbers in the
  * verdicts are the measured ones, and the Markdown and HTML reports are written with their charts.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIG_DEL_SHAPES } from '@gclab/bench';
+import { THREAD_VARIANTS } from '@gclab/threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClaimResult } from '../../src/debate/claims/claim.ts';
 import { GIL_SOURCES } from '../../src/debate/claims/gil.ts';
@@ -23,7 +24,7 @@ let dir: string;
 beforeAll(async () => {
   data = await runDebateExperiments({
     size: 'small',
-    invocations: 1,
+    timing: { invocations: 1, minTimedMs: 0, maxInvocations: 1 },
     warmup: 0,
     plan: {
       workloads: ['churn', 'rings', 'big-del', 'jupyter-globals'],
@@ -39,7 +40,7 @@ beforeAll(async () => {
   claims = evaluateClaims(data);
   dir = mkdtempSync(join(tmpdir(), 'gclab-debate-'));
   writeDebate(dir, data, claims);
-}, 240_000); // the matrices and the real-heap census, on a busy 2-core machine
+}, 240_000); // the matrices, the threads experiment and the real-heap census, on a busy 2-core machine
 
 const claim = (n: number): ClaimResult => claims.find((c) => c.number === n)!;
 const cell = (workload: string, collector: string) =>
@@ -129,12 +130,18 @@ describe('gclab debate', () => {
     );
   });
 
-  it('claim 9 compares on time-space curves; claim 10 cites its published figures', () => {
+  it('claim 9 compares on time-space curves; claim 10 is judged on threaded runs, its published figures beside them', () => {
     expect(claim(9).table.rows.length).toBe(4); // two collectors x two heap sizes
     expect(['supported', 'partly supported', 'refuted']).toContain(claim(9).verdict);
     expect(claim(10).sources).toEqual(GIL_SOURCES);
     expect(claim(10).sources!.map((s) => s.url)).toContain('https://peps.python.org/pep-0703/#performance');
-    expect(claim(10).table.rows.map((r) => r[0])).toEqual(['churn', 'rings', 'big-del', 'jupyter-globals']);
+    expect(claim(10).table.rows.map((r) => r[0])).toEqual(THREAD_VARIANTS.map((v) => v.name));
+    // The small preset at the machine's cores; the one-thread count updates are the experiment's.
+    expect(data.threads.size).toBe('small');
+    expect(data.threads.failures).toEqual([]);
+    const atomic = data.threads.variants.find((v) => v.variant === 'atomic')!;
+    expect(claim(10).table.rows[1]![5]).toBe(atomic.perOp!.updates.toFixed(3));
+    expect(claim(10).chart?.kind).toBe('bars');
   });
 
   it('writes Markdown with a chart file per chart, HTML with inline charts, and the results files', () => {
@@ -152,6 +159,11 @@ describe('gclab debate', () => {
     expect(html).toContain('<span class="verdict refuted">refuted</span>');
     expect(existsSync(join(dir, 'main.json'))).toBe(true);
     expect(existsSync(join(dir, 'time-space.json'))).toBe(true);
+    const threads = JSON.parse(readFileSync(join(dir, 'threads.json'), 'utf8')) as DebateData['threads'];
+    expect(threads.experiment).toBe('threads');
+    expect(threads.variants.map((v) => v.perOp?.updates ?? null)).toEqual(
+      data.threads.variants.map((v) => v.perOp?.updates ?? null),
+    );
   });
 
   it('formats code spans and recognises figures for alignment', () => {

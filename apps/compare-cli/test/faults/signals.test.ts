@@ -123,7 +123,11 @@ describe('kill -9 while the results file is written', { timeout: SPAWN_TIMEOUT }
     writeFileSync(out, previous);
     // Sampled timelines make the results file large, so writing it takes a moment.
     const writer = startCli(
-      ['run', '--workloads', 'rings,jupyter-globals', '--strategies', 'no-gc,refcount', '--out', out],
+      [
+        'run',
+        ...['--workloads', 'rings,jupyter-globals', '--strategies', 'no-gc,refcount', '--out', out],
+        ...['--invocations', '1', '--min-time', '0'],
+      ],
       {},
     );
     let killed = false;

@@ -21,7 +21,7 @@ export function tempDir(): string {
 export const SPAWN_TIMEOUT = 180_000;
 
 /** Flags of a quick matrix: one invocation, no warm-up, no sampling. */
-export const QUICK = ['--invocations', '1', '--warmup', '0', '--sample', 'off'];
+export const QUICK = ['--invocations', '1', '--min-time', '0', '--warmup', '0', '--sample', 'off'];
 
 /**
  * A `gclab run` that takes a while (12 cells, one process each, one at a time) and logs a line per

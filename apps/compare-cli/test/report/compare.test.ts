@@ -1,4 +1,4 @@
-import type { CellResult, MatrixResults, Spread } from '@gclab/bench';
+import { type CellResult, type MatrixResults, spread } from '@gclab/bench';
 import { describe, expect, it } from 'vitest';
 import { compareCell, compareResults, leafDifferences } from '../../src/report/compare.ts';
 import {
@@ -8,22 +8,10 @@ import {
 } from '../../src/report/compare-format.ts';
 import { loadResultsFixture } from './fixture.ts';
 
-function spreadOf(values: number[]): Spread {
-  const s = [...values].sort((a, b) => a - b);
-  return {
-    n: s.length,
-    median: s[Math.floor((s.length - 1) / 2)]!,
-    min: s[0]!,
-    max: s[s.length - 1]!,
-    q1: s[0]!,
-    q3: s[s.length - 1]!,
-  };
-}
-
 /** A copy of `r` whose wall time has the given invocations. */
 function withWall(r: CellResult, values: number[]): CellResult {
   const copy = structuredClone(r);
-  copy.summary!.wallMs = spreadOf(values);
+  copy.summary!.wallMs = spread(values);
   copy.wallMs = values;
   return copy;
 }
@@ -41,7 +29,7 @@ describe('compareCell', () => {
       (c) => c.metric === 'wallMs',
     )!;
     expect(slower.verdict).toBe('regression');
-    expect(slower.noise).toBe(15); // max(13, 15, 5)
+    expect(slower.noise).toBe(5); // the 5% floor; the intervals [95, 108] and [110, 125] are disjoint
     expect(slower.relative).toBeCloseTo(0.2);
     const faster = compareCell(old, withWall(base, [70, 75, 78]), 0.05).find((c) => c.metric === 'wallMs')!;
     expect(faster.verdict).toBe('improvement');
@@ -49,13 +37,32 @@ describe('compareCell', () => {
 
   it('calls a change within either run’s spread noise', () => {
     const old = withWall(base, [95, 100, 108]);
-    // |110 - 100| = 10 <= range of the new run (118 - 96 = 22).
+    // The intervals [95, 108] and [96, 118] overlap.
     const c = compareCell(old, withWall(base, [96, 110, 118]), 0.05).find((x) => x.metric === 'wallMs')!;
     expect(c.verdict).toBe('within-noise');
-    // |104 - 100| = 4 <= old range 13.
+    // [103, 105] lies inside [95, 108].
     expect(
       compareCell(old, withWall(base, [103, 104, 105]), 0.05).find((x) => x.metric === 'wallMs')!.verdict,
     ).toBe('within-noise');
+  });
+
+  it('needs the floor too: disjoint intervals 3% apart are within noise at 5%', () => {
+    const old = withWall(base, [99.9, 100, 100.1]);
+    const next = withWall(base, [102.9, 103, 103.1]);
+    const c = compareCell(old, next, 0.05).find((x) => x.metric === 'wallMs')!;
+    expect(c.verdict).toBe('within-noise');
+    expect(compareCell(old, next, 0.01).find((x) => x.metric === 'wallMs')!.verdict).toBe('regression');
+  });
+
+  it('shows measured figures with their spread and marks a change within it with ~', () => {
+    const results = loadResultsFixture();
+    const next = loadResultsFixture();
+    const o = cellOf(results, 'rings', 'mark-sweep');
+    const n = cellOf(next, 'rings', 'mark-sweep');
+    o.summary!.wallMs = spread([95, 100, 108]);
+    n.summary!.wallMs = spread([96, 110, 118]);
+    const table = formatComparisonTable(compareResults(results, next), { color: false, all: true });
+    expect(table).toMatch(/mark-sweep .*│ time\s+│\s+100 ms ±8 │\s+110 ms ±14 │ ~\+10\.0% │ within noise/);
   });
 
   it('with one invocation (no spread) only the threshold separates noise', () => {
@@ -123,7 +130,7 @@ describe('compareResults', () => {
     victim.measurement = null;
     const slow = next.cells.find((c) => c.cell.collector === 'cpython')!;
     const s = slow.summary!.wallMs;
-    slow.summary!.wallMs = { ...s, median: s.median * 3, min: s.max * 2.5, max: s.max * 3.5 };
+    slow.summary!.wallMs = spread([s.max * 2.5, s.max * 3, s.max * 3.5]);
     next.cells.pop();
     const c = compareResults(old, next, { oldFile: 'old.json', newFile: 'new.json' });
     const status = c.cells.find(

@@ -1,3 +1,4 @@
+import { spread } from '@gclab/bench';
 import { describe, expect, it } from 'vitest';
 import { decadeLabel, onePerCollector } from '../../src/report/charts.ts';
 import { esc, renderHtmlReport } from '../../src/report/html-report.ts';
@@ -14,6 +15,23 @@ describe('renderHtmlReport', () => {
     expect(html).not.toMatch(/<link/i);
     expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\//i);
     expect(html).not.toMatch(/url\(/i);
+  });
+
+  it('shows times with their spread and dims an overhead within it, with the legend under each table', () => {
+    const copy = loadResultsFixture();
+    const cells = copy.cells.filter((c) => c.cell.workload === 'rings');
+    cells.find((c) => c.cell.collector === 'no-gc')!.summary!.wallMs = spread([10, 9.5, 11, 10.2, 9.8]);
+    const [a, b] = cells.filter((c) => c.cell.collector !== 'no-gc');
+    a!.summary!.wallMs = spread([12, 10.8, 15, 11.5, 12.5]);
+    a!.overheadVsNoGc = 0.2;
+    b!.summary!.wallMs = spread([12, 11.2, 13.1, 12.4, 11.9]);
+    b!.overheadVsNoGc = 0.2;
+    const page = renderHtmlReport(copy);
+    expect(page).toContain(
+      '<td class="num">12 ms ±3</td><td class="num noise" title="within the spread of the invocations">~+20.0%</td>',
+    );
+    expect(page).toContain('<td class="num">12 ms ±1.1</td><td class="num">+20.0%</td>');
+    expect(page.match(/<p class="legend">/g)?.length).toBe(2); // one under each workload's table
   });
 
   it('has a section per workload with its table and charts, and the run metadata', () => {

@@ -64,13 +64,21 @@ describe('mergeResults', () => {
         { file: 'b.json', results: structuredClone(rings) },
       ]),
     ).toThrow(/b\.json and a\.json both hold the cell rings small 42 no-gc unlimited/);
+    // Other invocations, or another minimum time: the figures do not mean the same.
     const slow = structuredClone(rings);
     slow.options.invocations = 9;
-    expect(() =>
-      mergeResults([
-        { file: 'b.json', results: bigDel },
-        { file: 'slow.json', results: slow },
-      ]),
-    ).toThrow(/slow\.json was made with other invocations/);
+    const longer = structuredClone(rings);
+    longer.options.minTimedMs = 500;
+    for (const [file, results] of [
+      ['slow.json', slow],
+      ['longer.json', longer],
+    ] as const) {
+      expect(() =>
+        mergeResults([
+          { file: 'b.json', results: bigDel },
+          { file, results },
+        ]),
+      ).toThrow(new RegExp(`${file.replace('.', '\\.')} was made with other invocations, timing`));
+    }
   });
 });

@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type MatrixResults, spread, writeResults } from '@gclab/bench';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.ts';
 import { parseResultsText, ResultsInputError, readResultsInput } from '../../src/report/results-input.ts';
@@ -9,6 +10,33 @@ import { loadResultsFixture, RESULTS_FIXTURE } from './fixture.ts';
 describe('readResultsInput', () => {
   it('reads a real results file', () => {
     expect(readResultsInput(RESULTS_FIXTURE.pathname).cells.length).toBe(loadResultsFixture().cells.length);
+  });
+
+  it('reads an older file without intervals: each interval is the range, its samples unknown', () => {
+    const raw = JSON.parse(readFileSync(RESULTS_FIXTURE, 'utf8')) as MatrixResults;
+    expect(raw.cells[0]!.summary!.wallMs).not.toHaveProperty('lo');
+    const read = readResultsInput(RESULTS_FIXTURE.pathname);
+    const wall = read.cells[0]!.summary!.wallMs;
+    expect(wall.n).toBe(3);
+    expect([wall.lo, wall.hi]).toEqual([wall.min, wall.max]);
+    expect(wall.confidence).toBe(0.75);
+    expect(wall.samples).toEqual([]);
+    expect(read.options).not.toHaveProperty('minTimedMs');
+  });
+
+  it('keeps the samples, intervals and timing options of a current file through a round trip', () => {
+    const results = loadResultsFixture();
+    const samples = [12, 11, 13, 12.5, 11.5, 12.2, 30, 12.1, 11.9, 12.3];
+    results.cells[0]!.summary!.wallMs = spread(samples);
+    results.options.minTimedMs = 200;
+    results.options.maxInvocations = 30;
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-results-'));
+    const file = join(dir, 'r.json');
+    writeResults(file, results);
+    const read = readResultsInput(file);
+    expect(read.cells[0]!.summary!.wallMs).toEqual(spread(samples));
+    expect(read.cells[0]!.summary!.wallMs).toMatchObject({ lo: 11.5, hi: 13, samples });
+    expect(read.options).toMatchObject({ minTimedMs: 200, maxInvocations: 30 });
   });
 
   it('names the file and the problem for each kind of bad input (a usage error)', () => {

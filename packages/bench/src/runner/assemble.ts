@@ -49,6 +49,8 @@ export function assembleResults(run: MatrixRun): MatrixResults {
       heaps: heapSpecs(options).map(formatHeapSpec),
       seeds: [...(options.seeds ?? [42])],
       invocations: settings.invocations,
+      minTimedMs: settings.minTimedMs,
+      maxInvocations: settings.maxInvocations,
       warmup: settings.warmup,
       sampleEvery: settings.sampleEvery,
       isolation: settings.isolation,
@@ -63,17 +65,27 @@ export function assembleResults(run: MatrixRun): MatrixResults {
   };
 }
 
+/** The completed baseline cell (unlimited heap) of `cell`'s workload, size and seed, if any. */
+export function baselineCellOf(
+  cells: readonly CellResult[],
+  cell: CellResult,
+  baselineName: string | null,
+): CellResult | undefined {
+  if (baselineName === null) return undefined;
+  return cells.find(
+    (b) =>
+      b.cell.collector === baselineName &&
+      b.cell.heap.kind === 'unlimited' &&
+      b.status === 'ok' &&
+      sameProgram(b.cell, cell.cell),
+  );
+}
+
 /** Sets each ok cell's overhead against the baseline cell of its workload, size and seed. */
 export function addOverheads(cells: CellResult[], baselineName: string | null): void {
   if (baselineName === null) return;
   for (const cell of cells) {
-    const base = cells.find(
-      (b) =>
-        b.cell.collector === baselineName &&
-        b.cell.heap.kind === 'unlimited' &&
-        b.status === 'ok' &&
-        sameProgram(b.cell, cell.cell),
-    );
+    const base = baselineCellOf(cells, cell, baselineName);
     cell.overheadVsNoGc =
       cell.summary === null ? null : overhead(cell.summary.wallMs.median, base?.summary?.wallMs.median);
   }

@@ -8,7 +8,7 @@ import type { WorkloadSize } from '../workloads/workload.ts';
 import type { CollectorEntry, HeapSpec } from './cell.ts';
 import { hostMemoryOption } from './host-memory-budget.ts';
 import type { MinHeapRecord } from './results.ts';
-import type { CellResult } from './run-cell.ts';
+import { type CellResult, DEFAULT_MAX_INVOCATIONS } from './run-cell.ts';
 import type { PoolOptions } from './worker-pool.ts';
 
 /** The default baseline: `noGc` from @gclab/core. */
@@ -29,8 +29,12 @@ export interface MatrixOptions {
   heaps?: ReadonlyArray<HeapSpec | string>;
   /** Seeds (default 42). */
   seeds?: readonly number[];
-  /** Timed invocations per cell (default 3). */
+  /** Timed invocations per cell: exactly, or at least with `minTimedMs` (default 3). */
   invocations?: number;
+  /** More timed invocations per cell until they took this many milliseconds (default 0: none). */
+  minTimedMs?: number;
+  /** The most timed invocations per cell `minTimedMs` may ask for (default 30). */
+  maxInvocations?: number;
   /** Warm-up invocations per cell (default 1). */
   warmup?: number;
   /** Oracle sampling for timelines: bytes, 'auto' or 0 = off (default). */
@@ -91,6 +95,8 @@ export function baselineOf(options: MatrixOptions): CollectorEntry | null {
 /** A run's options with their defaults applied, as its stages use them. */
 export interface MatrixSettings {
   readonly invocations: number;
+  readonly minTimedMs: number;
+  readonly maxInvocations: number;
   readonly warmup: number;
   readonly sampleEvery: number | 'auto';
   readonly concurrency: number;
@@ -112,6 +118,8 @@ export function matrixSettings(options: MatrixOptions): MatrixSettings {
   const concurrency = options.concurrency ?? defaultConcurrency();
   return {
     invocations: options.invocations ?? 3,
+    minTimedMs: options.minTimedMs ?? 0,
+    maxInvocations: options.maxInvocations ?? DEFAULT_MAX_INVOCATIONS,
     warmup: options.warmup ?? 1,
     sampleEvery: options.sampleEvery ?? 0,
     concurrency,

@@ -4,9 +4,12 @@
  * figure is used: a corrupted cell (`"wallMs": "fast"`) is rejected with the path of the field, never
  * compared or merged. Objects are loose (fields added by later versions of the same `schemaVersion`
  * are kept); figures measured in milliseconds or as ratios may be null (JSON has no NaN), counts and
- * bytes may not.
+ * bytes may not. Spreads of files written before the median's interval are given one on reading
+ * (`withIntervals`), so every reader judges old and new files by the same rule.
  */
 import { z } from 'zod';
+import type { Spread } from '../metrics/spread.ts';
+import { withInterval } from '../metrics/within-spread.ts';
 import { WORKLOAD_SIZES } from '../workloads/workload.ts';
 import type { MatrixResults } from './results.ts';
 
@@ -32,7 +35,17 @@ const cell = z.looseObject({
   heap: heapSpec,
 });
 
-const spread = z.looseObject({ n: count, median: measured, min: measured, max: measured });
+/** A spread; files before the median's interval have no lo, hi, confidence or samples (`withInterval`). */
+const spread = z.looseObject({
+  n: count,
+  median: measured,
+  min: measured,
+  max: measured,
+  lo: measured.optional(),
+  hi: measured.optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  samples: z.array(measured).optional(),
+});
 
 const summary = z.looseObject({
   wallMs: spread,
@@ -156,6 +169,8 @@ const options = z.looseObject({
   heaps: z.array(z.string()),
   seeds: z.array(z.number().int()),
   invocations: count,
+  minTimedMs: z.number().nonnegative().optional(),
+  maxInvocations: count.optional(),
   warmup: count,
   sampleEvery: z.union([z.number().nonnegative(), z.literal('auto')]),
   isolation: z.enum(['cell', 'collector']),
@@ -204,7 +219,24 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /**
- * Checks `data` against the schema: the results, or the problems found (at most `limit`, each
+ * `results` with every spread's median interval filled in where an older file recorded none (the
+ * range of the invocations, `withInterval`), so readers judge every file by the same rule.
+ */
+export function withIntervals(results: MatrixResults): MatrixResults {
+  for (const cell of results.cells) {
+    const s = cell.summary as Record<string, Spread | null> | null;
+    if (s === null) continue;
+    for (const key of Object.keys(s)) {
+      const value = s[key];
+      if (value !== null && value !== undefined && typeof value === 'object') s[key] = withInterval(value);
+    }
+  }
+  return results;
+}
+
+/**
+ * Checks `data` against the schema: the results (spreads of older files given their interval by
+ * `withIntervals`), or the problems found (at most `limit`, each
  * `path: what is wrong`, e.g. `cells[0].wallMs: Invalid input: expected array, received string`).
  */
 export function checkResultsSchema(
@@ -212,7 +244,7 @@ export function checkResultsSchema(
   limit = 3,
 ): { ok: true; results: MatrixResults } | { ok: false; problems: string[] } {
   const parsed = resultsSchema.safeParse(data);
-  if (parsed.success) return { ok: true, results: data as MatrixResults };
+  if (parsed.success) return { ok: true, results: withIntervals(data as MatrixResults) };
   const problems = parsed.error.issues
     .slice(0, limit)
     .map((issue) => `${formatPath(issue.path)}: ${issue.message}`);

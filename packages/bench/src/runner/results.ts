@@ -70,7 +70,12 @@ export interface MatrixRecordedOptions {
   sizes: WorkloadSize[];
   heaps: string[];
   seeds: number[];
+  /** Timed invocations per cell: exactly, or at least when `minTimedMs` is above 0. */
   invocations: number;
+  /** Timed invocations went on until they took this many milliseconds (0 or absent: none). */
+  minTimedMs?: number;
+  /** The most timed invocations `minTimedMs` could ask for (absent in files that had no such limit). */
+  maxInvocations?: number;
   warmup: number;
   sampleEvery: number | 'auto';
   isolation: 'cell' | 'collector';

@@ -1,8 +1,12 @@
 /**
- * Runs one cell in the current process: warm-up invocations, then N timed invocations, each on a
+ * Runs one cell in the current process: warm-up invocations, then timed invocations, each on a
  * fresh heap, one after the other in this process (so the JIT has seen the collector's code before
- * the timed ones: steady-state figures, as DaCapo's later iterations). Optionally one more,
- * sampled invocation gives the memory and garbage timeline; it is never timed.
+ * the timed ones: steady-state figures, as DaCapo's later iterations). The timed invocations go on
+ * until there are at least `invocations` of them and they took `minTimedMs` in all, but stop at
+ * `maxInvocations` (`timedInvocationsDone`): a workload of a few milliseconds gets many samples, so
+ * its spread is measured rather than one noisy sample taken for its time. Every sample is kept, with
+ * the median and its confidence interval (`Spread`). Optionally one more, sampled invocation gives
+ * the memory and garbage timeline; it is never timed.
  *
  * Deterministic figures (counters, frees, collections, pause count and work, memory and leak
  * figures) are compared across every invocation, warm-up and sampled included; a difference makes
@@ -19,8 +23,12 @@ import { HostMemoryExhaustedError, hostMemoryOption } from './host-memory-budget
 
 /** How to run a cell. */
 export interface CellRunOptions {
-  /** Timed invocations (default 3). */
+  /** Timed invocations: exactly this many, or at least this many with `minTimedMs` (default 3). */
   invocations?: number;
+  /** Go on with timed invocations until they took this many milliseconds in all (default 0: none). */
+  minTimedMs?: number;
+  /** The most timed invocations `minTimedMs` may ask for (default `DEFAULT_MAX_INVOCATIONS`). */
+  maxInvocations?: number;
   /** Untimed warm-up invocations before them (default 1). */
   warmup?: number;
   /** Oracle sampling of the extra sampled invocation: bytes, 'auto' (about 200 samples) or 0 = none (default). */
@@ -36,7 +44,24 @@ export interface CellRunOptions {
 /** Outcome of a cell. */
 export type CellStatus = 'ok' | 'oom' | 'error';
 
-/** Medians and spread over the timed invocations. */
+/** The most timed invocations a minimum total time asks for, by default. */
+export const DEFAULT_MAX_INVOCATIONS = 30;
+
+/**
+ * Whether the timed invocations of a cell are done after `count` of them took `timedMs` in all: at
+ * least `invocations`, then on until `minTimedMs` is reached, never past `maxInvocations` (nor
+ * below `invocations`).
+ */
+export function timedInvocationsDone(
+  count: number,
+  timedMs: number,
+  plan: { invocations: number; minTimedMs: number; maxInvocations: number },
+): boolean {
+  if (count < plan.invocations) return false;
+  return timedMs >= plan.minTimedMs || count >= plan.maxInvocations;
+}
+
+/** Medians, their confidence intervals and the samples over the timed invocations. */
 export interface CellSummary {
   /** Wall time of the workload. */
   wallMs: Spread;
@@ -94,6 +119,8 @@ export function runCellInProcess(
 ): CellResult {
   const invocations = options.invocations ?? 3;
   const warmup = options.warmup ?? 1;
+  const minTimedMs = options.minTimedMs ?? 0;
+  const maxInvocations = options.maxInvocations ?? DEFAULT_MAX_INVOCATIONS;
   const base: CellResult = {
     cell,
     status: 'ok',
@@ -112,6 +139,14 @@ export function runCellInProcess(
       message: `invocations must be a positive integer, got ${invocations}`,
     };
   }
+  if (!(minTimedMs >= 0 && Number.isInteger(maxInvocations) && maxInvocations >= 1)) {
+    return {
+      ...base,
+      status: 'error',
+      message: `minTimedMs must be at least 0 and maxInvocations a positive integer, got ${minTimedMs} and ${maxInvocations}`,
+    };
+  }
+  const plan = { invocations, minTimedMs, maxInvocations };
   const timed: RunMeasurement[] = [];
   let reference: Record<string, unknown> | null = null;
   let mismatch: string | null = null;
@@ -139,10 +174,12 @@ export function runCellInProcess(
         ...(sampleEvery === undefined ? {} : { sampleEvery }),
       });
     for (let i = 0; i < warmup; i++) check(measure(), `warm-up ${i + 1}`);
-    for (let i = 0; i < invocations; i++) {
+    let timedMs = 0;
+    while (!timedInvocationsDone(timed.length, timedMs, plan)) {
       const m = measure();
       timed.push(m);
-      check(m, `invocation ${i + 1}`);
+      timedMs += m.time.wallMs;
+      check(m, `invocation ${timed.length}`);
     }
     let sampled: RunMeasurement | null = null;
     const every = options.sampleEvery ?? 0;

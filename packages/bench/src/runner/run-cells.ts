@@ -24,7 +24,7 @@ export async function runCells(
   settings: MatrixSettings,
   onProgress: (event: MatrixProgress) => void,
 ): Promise<CellResult[]> {
-  const { invocations, warmup, sampleEvery } = settings;
+  const { invocations, minTimedMs, maxInvocations, warmup, sampleEvery } = settings;
   const results: Array<CellResult | undefined> = new Array(planned.length);
   const tasks: CellTask[] = [];
   const taskCells: number[] = [];
@@ -48,6 +48,8 @@ export async function runCells(
       cell,
       options: {
         invocations,
+        minTimedMs,
+        maxInvocations,
         warmup,
         sampleEvery,
         minHeapBytes: min,

@@ -11,6 +11,7 @@ import { gcbench } from './gcbench.ts';
 import { jupyterGlobals } from './jupyter-globals.ts';
 import { lruCache } from './lru-cache.ts';
 import { nestedLists } from './nested-lists.ts';
+import { PYPERFORMANCE_WORKLOADS } from './pyperformance/pyperformance-workloads.ts';
 import { rings } from './rings.ts';
 import { checkSnapshotFile, SNAPSHOT_PREFIX, snapshotFile } from './snapshot-file.ts';
 import { checkTraceFile, TRACE_PREFIX, traceFile } from './trace-file.ts';
@@ -27,10 +28,19 @@ export const WORKLOADS: readonly Workload[] = [
   bigDel,
   jupyterGlobals,
   cpythonMix,
+  ...PYPERFORMANCE_WORKLOADS,
 ];
 
-/** Names of the workloads `gclab run` uses by default: every built-in one. */
-export const DEFAULT_WORKLOADS: readonly string[] = WORKLOADS.map((w) => w.name);
+/**
+ * Names of the workloads `gclab run` uses by default: every built-in one but pyperformance's
+ * (`gclab run --workloads all` adds them).
+ */
+export const DEFAULT_WORKLOADS: readonly string[] = WORKLOADS.filter(
+  (w) => !PYPERFORMANCE_WORKLOADS.includes(w),
+).map((w) => w.name);
+
+/** Names of every built-in workload, pyperformance's included. */
+export const ALL_WORKLOADS: readonly string[] = WORKLOADS.map((w) => w.name);
 
 /** A workload spec that names no known workload, or has malformed options. */
 export class WorkloadSpecError extends GclabError {
@@ -76,7 +86,7 @@ export function resolveWorkload(spec: string): ResolvedWorkload {
   const name = colon < 0 ? spec : spec.slice(0, colon);
   const workload = findWorkload(name);
   if (workload === undefined) {
-    const known = [...DEFAULT_WORKLOADS, `${TRACE_PREFIX}FILE`, `${SNAPSHOT_PREFIX}FILE`].join(', ');
+    const known = [...ALL_WORKLOADS, `${TRACE_PREFIX}FILE`, `${SNAPSHOT_PREFIX}FILE`].join(', ');
     throw new WorkloadSpecError(spec, `unknown workload '${name}' (known: ${known})`);
   }
   const options: Record<string, string> = {};

@@ -11,7 +11,7 @@
  * references. Sizes: small = 5 rounds of 1,000 rings of 21 nodes; medium = 10 x 10,000 x 21;
  * large = 10 x 10,000 x 101. The seed is not used. The result is the number of nodes built.
  */
-import type { Heap } from '@gclab/core';
+import { type Heap, ObjectKind } from '@gclab/core';
 import { bySize, type Workload, type WorkloadParams, type WorkloadSize } from './workload.ts';
 
 /** Shape of a `rings` run. */
@@ -39,30 +39,47 @@ const CURRENT = 1;
 const NEXT_NODE = 2;
 const ARG_R0 = Int32Array.of(0);
 
+/**
+ * `create_gc_cycles(cycles, links)` of pyperformance's gc_collect: a list of `cycles` references held
+ * in root `list`, each the first node of a ring of `links + 1` nodes (`create_cycle`, called with
+ * register 0 as its `node`). Nodes are of `kind` (`ObjectKind.default` for `rings`; instances for
+ * the pyperformance workload). Returns the number of nodes built.
+ */
+export function buildRings(
+  heap: Heap,
+  list: number,
+  cycles: number,
+  links: number,
+  listKind: ObjectKind = ObjectKind.default,
+  nodeKind: ObjectKind = ObjectKind.default,
+): number {
+  heap.new(list, cycles, 0, listKind);
+  for (let c = 0; c < cycles; c++) {
+    heap.new(0, 2, 0, nodeKind);
+    // create_cycle(node, links)
+    heap.call(3, ARG_R0);
+    heap.set(CURRENT, NODE);
+    for (let i = 0; i < links; i++) {
+      heap.new(NEXT_NODE, 2, 0, nodeKind);
+      heap.put(CURRENT, NEXT, NEXT_NODE);
+      heap.put(NEXT_NODE, PREV, CURRENT);
+      heap.set(CURRENT, NEXT_NODE);
+    }
+    heap.put(CURRENT, NEXT, NODE);
+    heap.put(NODE, PREV, CURRENT);
+    heap.ret();
+    heap.put(list, c, 0);
+  }
+  heap.del(0);
+  return cycles * (links + 1);
+}
+
 /** Runs `rings` with `shape`; returns the number of nodes built. */
 export function runRings(heap: Heap, shape: RingsShape): number {
   const all = heap.global('all_cycles');
   let nodes = 0;
   for (let round = 0; round < shape.rounds; round++) {
-    heap.new(all, shape.cycles, 0);
-    for (let c = 0; c < shape.cycles; c++) {
-      heap.new(0, 2, 0);
-      // create_cycle(node, links)
-      heap.call(3, ARG_R0);
-      heap.set(CURRENT, NODE);
-      for (let i = 0; i < shape.links; i++) {
-        heap.new(NEXT_NODE, 2, 0);
-        heap.put(CURRENT, NEXT, NEXT_NODE);
-        heap.put(NEXT_NODE, PREV, CURRENT);
-        heap.set(CURRENT, NEXT_NODE);
-      }
-      heap.put(CURRENT, NEXT, NODE);
-      heap.put(NODE, PREV, CURRENT);
-      heap.ret();
-      heap.put(all, c, 0);
-      nodes += shape.links + 1;
-    }
-    heap.del(0);
+    nodes += buildRings(heap, all, shape.cycles, shape.links);
     heap.del(all);
     heap.gc();
   }

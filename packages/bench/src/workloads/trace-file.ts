@@ -1,6 +1,7 @@
 /**
- * `trace:FILE`: any trace file as a workload, streamed from disk (core's `readTraceFile`, so a file
- * of any length is never held whole) and replayed against the heap.
+ * `trace:FILE`: any trace file as a workload, streamed from disk and replayed against the heap by
+ * core's `replayTraceFile` (a file of any length is never held whole). A file in TraceFileSim's
+ * format (detected from its content) is replayed through core's `readTraceFileSim`.
  *
  * What it stresses: whatever the recorded program does; this is how a recorded or shrunk program
  * becomes a benchmark. Size and seed do not apply (the file is the program). The result is the
@@ -9,7 +10,15 @@
  * missing or malformed file into one error before any cell runs.
  */
 import { statSync } from 'node:fs';
-import { GclabError, type Heap, readTraceFile, replay } from '@gclab/core';
+import {
+  detectTraceFormat,
+  GclabError,
+  type Heap,
+  readTraceFileSim,
+  replay,
+  replayTraceFile,
+  TraceFileReader,
+} from '@gclab/core';
 import type { Workload, WorkloadParams } from './workload.ts';
 
 /** Prefix of a trace workload's spec: `trace:path/to/file.trace`. */
@@ -24,7 +33,9 @@ export const traceFile: Workload = {
     const file = params.options?.['file'];
     if (file === undefined || file === '')
       throw new RangeError(`the trace workload needs a file: ${TRACE_PREFIX}FILE`);
-    return replay(heap, readTraceFile(file)).ops;
+    return detectTraceFormat(file) === 'gclab'
+      ? replayTraceFile(heap, file).ops
+      : replay(heap, readTraceFileSim(file)).ops;
   },
 };
 
@@ -47,8 +58,19 @@ export class TraceFileError extends GclabError {
 export function checkTraceFile(file: string): void {
   try {
     if (statSync(file).isDirectory()) throw new TraceFileError(file, `${file} is a directory`);
-    for (const _ of readTraceFile(file)) {
-      // Parsing is the check.
+    if (detectTraceFormat(file) === 'tracefilesim') {
+      for (const _ of readTraceFileSim(file)) {
+        // Translating is the check.
+      }
+      return;
+    }
+    const reader = new TraceFileReader(file);
+    try {
+      while (reader.next()) {
+        // Parsing is the check.
+      }
+    } finally {
+      reader.close();
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

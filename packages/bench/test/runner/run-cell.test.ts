@@ -1,7 +1,7 @@
 import { type Collector, type CollectorDescriptor, type Heap, NoGC, noGc } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import type { Cell } from '../../src/runner/cell.ts';
-import { firstDifference, runCellInProcess } from '../../src/runner/run-cell.ts';
+import { firstDifference, runCellInProcess, timedInvocationsDone } from '../../src/runner/run-cell.ts';
 import { testSemispace, throwingCollector } from '../fixtures/test-collectors.ts';
 
 const cell = (collector: string, workload = 'rings', heap: Cell['heap'] = { kind: 'unlimited' }): Cell => ({
@@ -81,6 +81,40 @@ describe('runCellInProcess', () => {
       hostMemoryLimit: 64 << 20,
     });
     expect(roomy.status).toBe('ok');
+  });
+
+  it('decides when the timed invocations are done: a minimum count, then a minimum time, up to a maximum', () => {
+    const plan = { invocations: 3, minTimedMs: 200, maxInvocations: 30 };
+    expect(timedInvocationsDone(2, 1000, plan)).toBe(false); // below the count, whatever the time
+    expect(timedInvocationsDone(3, 150, plan)).toBe(false); // the count, not yet the time
+    expect(timedInvocationsDone(3, 200, plan)).toBe(true);
+    expect(timedInvocationsDone(29, 199, plan)).toBe(false);
+    expect(timedInvocationsDone(30, 10, plan)).toBe(true); // the maximum
+    // No minimum time: exactly the count.
+    expect(timedInvocationsDone(2, 0, { ...plan, minTimedMs: 0 })).toBe(false);
+    expect(timedInvocationsDone(3, 0, { ...plan, minTimedMs: 0 })).toBe(true);
+    // A maximum below the count does not cut the count.
+    expect(timedInvocationsDone(2, 0, { invocations: 5, minTimedMs: 1e9, maxInvocations: 2 })).toBe(false);
+    expect(timedInvocationsDone(5, 0, { invocations: 5, minTimedMs: 1e9, maxInvocations: 2 })).toBe(true);
+  });
+
+  it('times until the minimum time, at most maxInvocations, and keeps every sample', () => {
+    const r = runCellInProcess(noGc, cell('no-gc'), {
+      invocations: 2,
+      minTimedMs: 1e9,
+      maxInvocations: 4,
+      warmup: 0,
+    });
+    expect(r.status).toBe('ok');
+    expect(r.invocations).toBe(4);
+    const s = r.summary!;
+    expect(s.wallMs.samples).toEqual(r.wallMs);
+    expect(s.wallMs.n).toBe(4);
+    expect(s.gcMs.samples).toHaveLength(4);
+    // Four samples: the median's interval is their range, at 1 - 2/16.
+    expect([s.wallMs.lo, s.wallMs.hi]).toEqual([s.wallMs.min, s.wallMs.max]);
+    expect(s.wallMs.confidence).toBe(1 - 2 / 16);
+    expect(runCellInProcess(noGc, cell('no-gc'), { invocations: 1, maxInvocations: 0 }).status).toBe('error');
   });
 
   it('reports a throwing collector and a bad workload as errors', () => {

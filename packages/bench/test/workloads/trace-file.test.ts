@@ -20,6 +20,24 @@ describe('trace:FILE and workload specs', () => {
     expect(heap.counters.bytesAllocated).toBe(16 + 40);
   });
 
+  it('replays a TraceFileSim trace, told by its content, and checks it through', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-bench-'));
+    const file = join(dir, 'cycle.log'); // the name says nothing
+    writeFileSync(
+      file,
+      'a T1 O1 S24 N1\n+ T1 O1\na T1 O2 S64 N1\n+ T1 O2\nw T1 P1 #0 O2\nw T1 P2 #0 O1\n- T1 O1\n- T1 O2\n',
+    );
+    const { workload, options } = checkWorkload(`trace:${file}`);
+    const heap = new Heap(noGc);
+    expect(workload.run(heap, { size: 'small', seed: 1, options })).toBe(6);
+    expect(heap.counters.bytesAllocated).toBe(16 + 16 + 40);
+    const bad = join(dir, 'bad.log');
+    writeFileSync(bad, 'a T1 O1 S24 N1\n- T2 O1\n');
+    expect(() => checkWorkload(`trace:${bad}`)).toThrow(
+      new RegExp(`^${bad}:2:6: object O1 is not in the root set`),
+    );
+  });
+
   it('parses options and rejects unknown workloads', () => {
     expect(resolveWorkload('churn:survival=0.3,temps=2').options).toEqual({ survival: '0.3', temps: '2' });
     expect(resolveWorkload('gcbench').workload.name).toBe('gcbench');

@@ -1,6 +1,7 @@
 /**
  * Replays trace operations against a heap through `TracePerformer`: each operation becomes the heap
- * method of the same name.
+ * method of the same name. `ReplayOutput` collects what a replay writes; the file replay
+ * (`trace-file-replay.ts`) shares it.
  */
 import type { Heap } from '../heap.ts';
 import type { TraceOp } from './ops.ts';
@@ -30,31 +31,64 @@ export interface ReplayOptions {
   onLine?: (line: string) => void;
 }
 
+/**
+ * What a replay writes: the `refcount` values and every output line, also passed to the listeners.
+ * While it is attached (`attach` to `detach`), the heap's own output lines come here.
+ */
+export class ReplayOutput {
+  /** Values recorded by `refcount` operations. */
+  readonly output: Array<number | null> = [];
+  /** Every line written. */
+  readonly lines: string[] = [];
+  private previous: ((line: string) => void) | null = null;
+
+  constructor(private readonly options: Omit<ReplayOptions, 'onOp'>) {}
+
+  /** Writes one output line. */
+  readonly write = (line: string): void => {
+    this.lines.push(line);
+    this.options.onLine?.(line);
+  };
+
+  /** Records the value of the `refcount` operation number `index`. */
+  refcount(value: number | null, index: number): void {
+    this.output.push(value);
+    this.write(value === null ? 'null' : String(value));
+    this.options.onRefcount?.(value, index);
+  }
+
+  /** Routes `heap`'s output lines here. */
+  attach(heap: Heap): void {
+    this.previous = heap.onOutput;
+    heap.onOutput = this.write;
+  }
+
+  /** Restores `heap`'s previous output. */
+  detach(heap: Heap): void {
+    heap.onOutput = this.previous;
+  }
+
+  /** The result of a replay of `ops` operations. */
+  result(ops: number): ReplayResult {
+    return { ops, output: this.output, lines: this.lines };
+  }
+}
+
 /** Runs `ops` against `heap` in order. Mutator errors propagate as `MutatorError`. */
 export function replay(heap: Heap, ops: Iterable<TraceOp>, options: ReplayOptions = {}): ReplayResult {
   const performer = new TracePerformer(heap);
-  const output: Array<number | null> = [];
-  const lines: string[] = [];
-  const write = (line: string): void => {
-    lines.push(line);
-    options.onLine?.(line);
-  };
-  const previous = heap.onOutput;
-  heap.onOutput = write;
+  const out = new ReplayOutput(options);
+  out.attach(heap);
   let count = 0;
   try {
     for (const op of ops) {
       const value = performer.perform(op);
-      if (op.op === 'refcount') {
-        output.push(value);
-        write(value === null ? 'null' : String(value));
-        options.onRefcount?.(value, count);
-      }
+      if (op.op === 'refcount') out.refcount(value, count);
       options.onOp?.(count, op);
       count++;
     }
   } finally {
-    heap.onOutput = previous;
+    out.detach(heap);
   }
-  return { ops: count, output, lines };
+  return out.result(count);
 }

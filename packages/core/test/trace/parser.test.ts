@@ -435,6 +435,53 @@ describe('mutated traces', () => {
       { seed, numRuns: 300 },
     );
   });
+  it('the file reader (its fast path for common lines) gives what the string parser gives', () => {
+    // Texts made of well-formed lines of the fast path's operations, then mutated: every outcome
+    // (operations or the error's message) must be the same from a file read in any chunk size.
+    const lineArb = fc.oneof(
+      fc.constantFrom('new r0 1', 'new r12 2 16', 'new g:a 0', 'set r1 null', 'set g:b.c r0', 'del r0'),
+      fc.constantFrom('put r0 0 r1', 'put g:a 1 null', 'get r2 r0 0', 'ret', 'gc', 'gc 1', '# note', ''),
+      fc.constantFrom('  new\tr3  1\t7 # c', 'set r0 r1#x', 'new r0 1 object', 'gc.collect', 'refcount r0'),
+      // At the limits, and just past them.
+      fc.constantFrom('new r0 16777215', 'new r0 16777216', 'put r0 16777214 r1', 'put r0 16777215 r1'),
+      fc.constantFrom('new r0 0 2147483640', 'new r0 0 2147483641', 'gc 2147483646', 'gc 2147483647'),
+      fc.constantFrom(
+        'del r2147483646',
+        'del r2147483647',
+        'set g:1a r0',
+        'set r0 nul',
+        'get r0 r1 16777215',
+      ),
+    );
+    const mutate = fc.oneof(
+      fc.constant(''),
+      fc.constantFrom(' ', '\t', '\r', '#', 'x', '9', 'r', 'g:', 'null', '99999999999', '\u00e9', '\n'),
+    );
+    const textArb = fc
+      .tuple(fc.boolean(), fc.array(fc.tuple(lineArb, mutate, fc.nat(20)), { maxLength: 30 }))
+      .map(([v2, lines]) =>
+        [
+          v2 ? 'gclab-trace 2' : 'gclab-trace 1',
+          ...lines.map(([l, m, at]) => l.slice(0, at % (l.length + 1)) + m + l.slice(at % (l.length + 1))),
+        ].join('\n'),
+      );
+    const outcome = (fn: () => unknown) => {
+      try {
+        return fn();
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    fc.assert(
+      fc.property(textArb, fc.boolean(), fc.integer({ min: 1, max: 64 }), (text, newline, chunk) => {
+        const path = tempFile(newline ? `${text}\n` : text);
+        const fromString = outcome(() => parseTrace(newline ? `${text}\n` : text, path));
+        expect(outcome(() => [...readTraceFile(path, chunk)])).toEqual(fromString);
+        expect(outcome(() => [...readTraceFile(path)])).toEqual(fromString);
+      }),
+      { seed, numRuns: 400 },
+    );
+  });
 });
 
 describe('streaming', () => {

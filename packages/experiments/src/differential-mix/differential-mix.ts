@@ -34,8 +34,9 @@
  * allocation in the table's counts, and keep is `new t; safepoint; set R[i] t; del t` (4 ops): the
  * eval breaker runs the collection inside the call, before the store releases what R[i] held.
  */
+
+import { MersenneTwister } from '@gclab/bench';
 import type { Heap } from '@gclab/core';
-import { MersenneTwister } from './mersenne-twister.ts';
 
 /** Parameters of one run of the mix. */
 export interface MixOptions {

@@ -1,6 +1,6 @@
 /**
  * The `perf` experiment (`npm run perf`, `gclab experiment perf`): gclab's speed beside the systems it
- * models and beside the bare-loop limit of this machine (issue 9). The eight figures, each beside its
+ * models and beside the bare-loop limit of this machine (issue 9). The nine figures, each beside its
  * anchor, medians of `runs` runs (default 5) with min and max, ratios pairing runs made alternately
  * in one process:
  *
@@ -15,7 +15,9 @@
  * 6. mark time per object at 8M beside 1M;
  * 7. wall time of the default `npx gclab run`;
  * 8. `immix`'s full-heap trace (its mark phase: objects and lines marked, evacuation checks) beside the
- *    same bare marking loop over the same tree, at 1M and 4M objects (issue 18: within 1.5x).
+ *    same bare marking loop over the same tree, at 1M and 4M objects (issue 18: within 1.5x);
+ * 9. `replayTraceFile` of a 1M-operation trace file under `no-gc` beside the heap API driven directly
+ *    with the same operations (issue 20: within 2x).
  *
  * Each group of figures runs in its own child process (scripts/perf.ts --child GROUP: one collector
  * per isolate, so V8 sees monomorphic call sites), started with --expose-gc; the children load no
@@ -27,6 +29,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gitCommit, machineInfo, writeFileAtomic } from '@gclab/bench';
+import { noGc } from '@gclab/core';
 import { type CPythonCollector, cpython } from '@gclab/generational';
 import { refcount } from '@gclab/refcount';
 import { immix, markSweep } from '@gclab/tracing-gc';
@@ -48,7 +51,9 @@ import {
   immixMarkFigures,
   operationMixFigure,
   PERF_TARGETS,
+  traceReplayFigure,
 } from './perf-targets.ts';
+import { measureTraceReplay } from './trace-replay.ts';
 
 /** The repository root (`npx gclab run` of figure 7 runs there; `out/perf` is the default output). */
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -65,15 +70,24 @@ const MIX_STEPS = 1_000_000;
 /** Nodes of the cascade tree (figure 3) and of the host-memory build (figure 5). */
 const CASCADE_NODES = 4_000_000;
 const MEMORY_NODES = 4_000_000;
+/** Operations of the trace of figure 9. */
+const TRACE_OPS = 1_000_000;
 
 /** A group of figures measured in one child process. */
-export type PerfGroup = 'full-collection' | 'operation-mix' | 'cascade' | 'host-memory' | 'immix';
+export type PerfGroup =
+  | 'full-collection'
+  | 'operation-mix'
+  | 'cascade'
+  | 'host-memory'
+  | 'immix'
+  | 'trace-replay';
 const GROUP_FIGURES: Record<PerfGroup, number[]> = {
   'full-collection': [1, 4, 6],
   immix: [8],
   'operation-mix': [2],
   cascade: [3],
   'host-memory': [5],
+  'trace-replay': [9],
 };
 
 /** Whether `name` is a group a child can run. */
@@ -158,6 +172,10 @@ export async function runPerfGroup(group: PerfGroup, runs: number): Promise<unkn
     }
     case 'host-memory':
       return measureHostMemory({ descriptor: markSweep, nodes: MEMORY_NODES, v8Gc });
+    case 'trace-replay':
+      return [
+        traceReplayFigure(noGc.name, measureTraceReplay({ ops: TRACE_OPS, runs, descriptor: noGc, log })),
+      ];
   }
 }
 
@@ -277,6 +295,12 @@ const FIGURE_INFO: Record<number, { key: string; title: string; target: number; 
     target: PERF_TARGETS.immixMarkOverBare,
     unit: 'ratio',
   },
+  9: {
+    key: 'trace-replay',
+    title: 'no-gc replaying a trace file beside the heap API',
+    target: PERF_TARGETS.traceReplayRatio,
+    unit: 'ratio',
+  },
 };
 
 function notMeasured(id: number, reason: string): PerfFigure {
@@ -289,7 +313,7 @@ function notMeasured(id: number, reason: string): PerfFigure {
 export interface PerfOptions {
   /** Timed runs of every figure (default 5). */
   runs?: number;
-  /** Figures to measure (default: all eight). */
+  /** Figures to measure (default: all nine). */
   only?: readonly number[];
   /** Directory of perf.json, perf.md and gclab-run.txt (default out/perf at the repository root). */
   out?: string;
@@ -362,11 +386,11 @@ export function formatPerfRun(run: PerfRun): string {
   return `${formatPerfMarkdown(run.report)}\nwrote ${run.paths.json} and ${run.paths.markdown}\n`;
 }
 
-/** Parses `--only 1,4,6`: figure numbers from 1 to 8. */
+/** Parses `--only 1,4,6`: figure numbers from 1 to 9. */
 export function parseFigureList(text: string): number[] {
   const ids = text.split(',').map((s) => s.trim());
-  if (ids.length === 0 || ids.some((s) => !/^[1-8]$/.test(s)))
-    throw new ExperimentOptionError('expected figure numbers from 1 to 8, separated by commas (e.g. 4,6).');
+  if (ids.length === 0 || ids.some((s) => !/^[1-9]$/.test(s)))
+    throw new ExperimentOptionError('expected figure numbers from 1 to 9, separated by commas (e.g. 4,6).');
   return ids.map(Number);
 }
 
@@ -374,7 +398,7 @@ export function parseFigureList(text: string): number[] {
 export const perf: Experiment<PerfRun> = {
   name: 'perf',
   summary:
-    "gclab's speed beside V8, CPython 3.11 and the bare mark loop: the eight perf figures (minutes; writes perf.json and perf.md)",
+    "gclab's speed beside V8, CPython 3.11 and the bare mark loop: the nine perf figures (minutes; writes perf.json and perf.md)",
   options: [
     integerFlag({
       key: 'runs',
@@ -388,7 +412,7 @@ export const perf: Experiment<PerfRun> = {
     {
       key: 'only',
       value: 'figures',
-      description: 'the figures to measure, e.g. 4,6 (default: all eight)',
+      description: 'the figures to measure, e.g. 4,6 (default: all nine)',
       defaultValue: undefined,
       parse: parseFigureList,
     },

@@ -1,5 +1,5 @@
 /**
- * The eight figures of `npm run perf` (issue 9, "Performance"; figure 8 from issue 18) and their targets, built from the
+ * The nine figures of `npm run perf` (issue 9, "Performance"; figure 8 from issue 18, figure 9 from issue 20) and their targets, built from the
  * measurements of this directory. Every ratio pairs runs made alternately: its median is the median
  * of the run-by-run ratios, not the ratio of the medians.
  */
@@ -16,6 +16,7 @@ import {
   summarize,
   unmeasured,
 } from './perf-figure.ts';
+import type { TraceReplayResult } from './trace-replay.ts';
 
 /** The targets: every judged median must be at most its target. */
 export const PERF_TARGETS = {
@@ -35,6 +36,8 @@ export const PERF_TARGETS = {
   gclabRunSeconds: 60,
   /** 8: immix's mark phase / the bare typed-array mark loop. */
   immixMarkOverBare: 1.5,
+  /** 9: replaying a trace file / driving the heap API directly with the same operations, under no-gc. */
+  traceReplayRatio: 2,
 } as const;
 
 /** `1M`, `2.5M`, `500k`: a size in objects. */
@@ -212,5 +215,23 @@ export function gclabRunFigure(seconds: readonly number[] | string): PerfFigure 
     ...fields,
     gclab: measured('npx gclab run', 's', [...seconds]),
     judged: measured('wall', 's', [...seconds]),
+  });
+}
+
+/** Figure 9: `replayTraceFile` beside the heap API driven directly with the same operations. */
+export function traceReplayFigure(collector: string, result: TraceReplayResult): PerfFigure {
+  const replay = summarize(result.replayMs).median;
+  const opsPerSecond = result.ops / replay / 1000;
+  const bytesPerSecond = result.bytes / replay / 1000;
+  return figure({
+    id: 9,
+    key: 'trace-replay',
+    title: `${collector} replaying a trace file of ${result.ops} operations (${formatNumber(result.bytes / 1e6)} MB) beside the heap API`,
+    gclab: measured('replayTraceFile', 'ms', result.replayMs),
+    anchor: measured('heap API', 'ms', result.directMs),
+    judged: measured('replay / heap API', '', pairedRatios(result.replayMs, result.directMs)),
+    target: PERF_TARGETS.traceReplayRatio,
+    targetText: `ratio <= ${PERF_TARGETS.traceReplayRatio}`,
+    note: `replay at ${formatNumber(opsPerSecond)} M operations/s, ${formatNumber(bytesPerSecond)} MB/s of trace text (median run)`,
   });
 }

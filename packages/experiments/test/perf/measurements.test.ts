@@ -16,6 +16,8 @@ import {
   measureFullCollection,
   measureHostMemory,
   measureOperationMix,
+  measureTraceReplay,
+  traceReplayFigure,
 } from '../../src/index.ts';
 
 /** Minimal immediate reference counting (count in header word 0), with a recursive-free cascade. */
@@ -115,6 +117,17 @@ describe('perf measurements', () => {
     await expect(measureCascade({ descriptor: noGc, nodes: 30, runs: 1, anchor })).rejects.toThrow(
       /no cascade/,
     );
+  });
+
+  it('times a trace file replay beside the heap API driven with the same operations', () => {
+    const result = measureTraceReplay({ ops: 5000, runs: 2 });
+    expect(result.ops).toBe(5000);
+    expect(result.replayMs).toHaveLength(2);
+    expect(result.directMs).toHaveLength(2);
+    expect(result.bytes).toBeGreaterThan(5000 * 8);
+    const f = traceReplayFigure('no-gc', result);
+    expect([f.id, f.key, f.judged?.summary.runs.length]).toEqual([9, 'trace-replay', 2]);
+    expect(f.note).toMatch(/M operations\/s/);
   });
 
   it('runs the program and the anchor alternately and checks their outputs', async () => {

@@ -2,7 +2,7 @@
  * What the claims share: picking completed cells out of the matrices, reading a few figures off a
  * cell, and the formatting of figures and lists in the prose.
  */
-import type { CellResult, MatrixResults, TimeSpaceSeries } from '@gclab/bench';
+import { type CellResult, lowerBeyondSpread, type MatrixResults, type TimeSpaceSeries } from '@gclab/bench';
 import { formatCompactBytes, formatMs } from '../../report/figures.ts';
 import type { DebateCollector, DebateData } from '../debate-data.ts';
 
@@ -70,15 +70,18 @@ export const totalFreed = (r: CellResult): number =>
 /** Peak outstanding garbage of a completed cell (0 when not sampled). */
 export const garbagePeak = (r: CellResult): number => r.measurement!.garbage.peakOutstandingBytes ?? 0;
 
-/** Whether the wall-time ranges of two cells do not overlap (a difference beyond the noise). */
+/**
+ * Whether cell `a` was faster than `b` beyond the spread of the invocations: the within-spread rule
+ * of the tables and `gclab compare` (`lowerBeyondSpread`: the medians' intervals do not overlap).
+ */
 export function clearlyFaster(a: CellResult, b: CellResult): boolean {
-  return a.summary!.wallMs.max < b.summary!.wallMs.min;
+  return lowerBeyondSpread(a.summary!.wallMs, b.summary!.wallMs);
 }
 
-/** Median wall time with the range of the invocations, when there are several. */
+/** Median wall time with its interval (95% from 6 invocations, the range below), when there are several. */
 export function spreadText(r: CellResult): string {
   const s = r.summary!.wallMs;
-  return s.n > 1 ? `${formatMs(s.median)} (${formatMs(s.min)}–${formatMs(s.max)})` : formatMs(s.median);
+  return s.n > 1 ? `${formatMs(s.median)} (${formatMs(s.lo)}–${formatMs(s.hi)})` : formatMs(s.median);
 }
 
 /** Bytes, compact (`41 MiB`). */

@@ -113,9 +113,9 @@ export const efficient: Claim<EfficientFigures> = {
       experiment:
         `The acyclic workloads (${list(acyclic)}) under refcount and the tracing collectors (${list(tracing)}): ` +
         'promptness (the most unreachable-but-unfreed bytes at any oracle sample), peak memory reserved from the OS, ' +
-        'and wall time (median of the timed invocations, with their range).',
+        "and wall time (median of the timed invocations, with the median's 95% interval: their range below 6 invocations).",
       table: {
-        head: ['workload', 'collector', 'garbage peak', 'peak reserved', 'time (range)', 'vs no-gc'],
+        head: ['workload', 'collector', 'garbage peak', 'peak reserved', 'time (interval)', 'vs no-gc'],
         rows: cells.map((c) => [
           c.cell.workload,
           c.cell.collector,

@@ -2,8 +2,8 @@
  * The two modern sides of the debate (issue 18): the best counting collector, `lxr` (deferred,
  * coalesced, limited-bit counting on Immix's heap with a backup trace), against the best tracing
  * ones, `immix`, `sticky-immix` and `gen-copy`. Claims 2, 7, 8 and 9 set them side by side, cell by
- * cell, and say which side won where: beyond the noise (the wall-time ranges of the invocations do
- * not overlap, `clearlyFaster`) or within it.
+ * cell, and say which side won where: beyond the noise (the medians' intervals over the invocations
+ * do not overlap, `clearlyFaster`) or within it.
  */
 import type { CellResult } from '@gclab/bench';
 import { formatMs } from '../../report/figures.ts';

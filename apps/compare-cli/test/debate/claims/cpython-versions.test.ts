@@ -3,7 +3,9 @@
  * interpreter beside its model) and claim 8's pauses of 3.13's generational against 3.14's
  * incremental cycle collector.
  */
+
 import type { CellResult } from '@gclab/bench';
+import { spread } from '@gclab/bench';
 import { describe, expect, it } from 'vitest';
 import { cascade } from '../../../src/debate/claims/cascade.ts';
 import { judge } from '../../../src/debate/claims/claim.ts';
@@ -89,7 +91,7 @@ function pausing(
     Object.entries(cycle).map(([k, [n, w, t]]) => [k, { count: n, work: w, totalMs: t }]),
   );
   m.pauses = { count, workMax: work, byKind: { ...byKind, cascade: { count: 1, work, totalMs: ms } } };
-  c.summary!.pauseMaxMs = { n: 1, median: ms, min: ms, max: ms, q1: ms, q3: ms };
+  c.summary!.pauseMaxMs = spread([ms]);
   return c;
 }
 

@@ -2,7 +2,7 @@
  * Hand-made debate data for the claim tests: a few cells with the figures a test sets, everything
  * else zero, so a claim's verdict and prose can be checked on chosen figures without running a matrix.
  */
-import type { CellResult, MatrixResults } from '@gclab/bench';
+import { type CellResult, type MatrixResults, spread } from '@gclab/bench';
 import type { CollectorFamily } from '@gclab/core';
 import type { DebateCollector, DebateData } from '../../../src/debate/debate-data.ts';
 
@@ -11,7 +11,7 @@ export const MIB = 2 ** 20;
 
 /** The figures of a hand-made cell a test may set. */
 export interface CellFigures {
-  /** Median wall time (every invocation took this long). */
+  /** Median wall time (every one of five invocations took this long). */
   wallMs?: number;
   /** Peak outstanding garbage. */
   garbagePeakBytes?: number;
@@ -23,7 +23,8 @@ export interface CellFigures {
   freedBytesByOp?: Record<string, number>;
 }
 
-const spread = (ms: number) => ({ n: 1, median: ms, min: ms, max: ms, q1: ms, q3: ms });
+/** Five invocations that all took `ms`: a spread whose interval is the point `ms`. */
+const spreadOf = (ms: number) => spread([ms, ms, ms, ms, ms]);
 
 /** A completed unlimited-heap cell of `workload` under `collector`. */
 export function okCell(workload: string, collector: string, f: CellFigures = {}): CellResult {
@@ -33,16 +34,16 @@ export function okCell(workload: string, collector: string, f: CellFigures = {})
     status: 'ok',
     heapLimitBytes: null,
     minHeapBytes: null,
-    invocations: 1,
-    wallMs: [wall],
+    invocations: 5,
+    wallMs: [wall, wall, wall, wall, wall],
     summary: {
-      wallMs: spread(wall),
-      gcMs: spread(0),
-      mutatorMs: spread(wall),
-      pauseP50Ms: spread(0),
-      pauseP90Ms: spread(0),
-      pauseP99Ms: spread(0),
-      pauseMaxMs: spread(0),
+      wallMs: spreadOf(wall),
+      gcMs: spreadOf(0),
+      mutatorMs: spreadOf(wall),
+      pauseP50Ms: spreadOf(0),
+      pauseP90Ms: spreadOf(0),
+      pauseP99Ms: spreadOf(0),
+      pauseMaxMs: spreadOf(0),
       mmu1ms: null,
       mmu10ms: null,
       mmu100ms: null,
@@ -114,6 +115,94 @@ function phase(
   };
 }
 
+const runs = (median: number, min = median, max = median) => ({ runs: [min, median, max], median, min, max });
+
+/** One variant of the threads experiment: throughputs at 1 and 2 threads (M ops/s), time over gil, scaling. */
+export function threadVariant(
+  variant: ThreadsResult['variants'][number]['variant'],
+  one: number,
+  many: number,
+  overGil: [number, number, number],
+  perOp: { updates: number; atomic: number; immortalSkips: number } | null = {
+    updates: 0.5,
+    atomic: 0,
+    immortalSkips: 0,
+  },
+): ThreadsResult['variants'][number] {
+  return {
+    variant,
+    correct: variant !== 'non-atomic',
+    one: runs(one),
+    many: runs(many),
+    timeOverGil: runs(...overGil),
+    scaling: runs(many / one),
+    perOp: perOp === null ? null : { ...perOp, queued: 0 },
+    collections: variant === 'tracing' ? 3 : 0,
+    pauseMaxMs: 0,
+  };
+}
+
+/** A contention run of the threads experiment at 2 threads, relative to the unshared one. */
+export function contentionRun(
+  variant: ThreadsResult['contention'][number]['variant'],
+  shared: number,
+  singletons: number,
+  relative: [number, number, number],
+): ThreadsResult['contention'][number] {
+  return {
+    variant,
+    shared,
+    singletons,
+    throughput: runs(10 * relative[0]),
+    relative: runs(...relative),
+    atomicPerOp: 0.5,
+  };
+}
+
+type ThreadsResult = DebateData['threads'];
+
+/** The threads experiment at 2 threads with the variants, contention runs and demonstration given. */
+export function threadsResult(
+  variants: ThreadsResult['variants'],
+  contention: ThreadsResult['contention'] = [],
+  threads = 2,
+): ThreadsResult {
+  return {
+    experiment: 'threads',
+    size: 'small',
+    threads,
+    seed: 42,
+    invocations: 3,
+    warmup: 1,
+    opsPerThread: 100_000,
+    heapPerThreadBytes: 256 * 1024,
+    singletons: 0.25,
+    machine: { cores: 2, cpuModel: 'test', node: '20', loadBefore: 0.5, loadAfter: 0.7 },
+    variants,
+    contention,
+    demonstration: {
+      threads,
+      opsPerThread: 1_000_000,
+      runs: [
+        {
+          lost: true,
+          countsTooLow: 6,
+          countsTooHigh: 13,
+          danglingReferences: 0,
+          freedWhileReachable: 0,
+          unreachable: 0,
+          useAfterFree: 0,
+          underflows: 0,
+          error: null,
+        },
+      ],
+    },
+    failures: [],
+    retried: [],
+    durationMs: 0,
+  };
+}
+
 /** Debate data over the main-matrix cells `cells` of one acyclic workload (`churn`). */
 export function debateData(cells: CellResult[], collectors: DebateCollector[]): DebateData {
   return {
@@ -135,6 +224,7 @@ export function debateData(cells: CellResult[], collectors: DebateCollector[]): 
     getrefcountVersions: [],
     finalization: { experiment: 'finalization', options: { files: 0, work: 0 }, runs: [] },
     realHeaps: [],
+    threads: threadsResult([]),
     durationMs: 0,
   };
 }

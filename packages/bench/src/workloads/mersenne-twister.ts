@@ -3,7 +3,10 @@
  * (Modules/_randommodule.c: `random_seed` takes |seed| as 32-bit little-endian key words and calls
  * `init_by_array`), so `nextUint32()` returns the same words as Python's `genrand_uint32`, and
  * `Random(seed).randbytes(4 * n)` read as little-endian uint32 gives the first n of them. The
- * differential test uses it so that Python and gclab derive the same operation mix from one seed.
+ * differential test uses it so that Python and gclab derive the same operation mix from one seed;
+ * the pyperformance workloads use `getrandbits`, `randbelow`, `random` and `shuffle`, which draw
+ * their words as Modules/_randommodule.c and Lib/random.py do, to make the same choices as the
+ * benchmarks' `random` calls.
  */
 
 const N = 624;
@@ -91,5 +94,40 @@ export class MersenneTwister {
     y ^= (y << 15) & 0xefc6_0000;
     y ^= y >>> 18;
     return y >>> 0;
+  }
+
+  /** `getrandbits(k)` for 0 < k <= 32: the top k bits of the next word. */
+  getrandbits(k: number): number {
+    return this.nextUint32() >>> (32 - k);
+  }
+
+  /** `_randbelow(n)` for 0 < n <= 2^31 (Lib/random.py, `_randbelow_with_getrandbits`): rejection sampling. */
+  randbelow(n: number): number {
+    const k = 32 - Math.clz32(n);
+    let r = this.getrandbits(k);
+    while (r >= n) r = this.getrandbits(k);
+    return r;
+  }
+
+  /** `randint(a, b)`: `a + _randbelow(b - a + 1)`. */
+  randint(a: number, b: number): number {
+    return a + this.randbelow(b - a + 1);
+  }
+
+  /** `random()` (`random_random`): 53 bits from two words, `(a >> 5) * 2^26 + (b >> 6)`, over 2^53. */
+  random(): number {
+    const a = this.nextUint32() >>> 5;
+    const b = this.nextUint32() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** `shuffle(x)` (Lib/random.py): for i from len - 1 down to 1, swap x[i] with x[_randbelow(i + 1)]. */
+  shuffle(x: Int32Array): void {
+    for (let i = x.length - 1; i > 0; i--) {
+      const j = this.randbelow(i + 1);
+      const t = x[i]!;
+      x[i] = x[j]!;
+      x[j] = t;
+    }
   }
 }
