@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { registerBenchCommand } from './commands/bench.ts';
+import { registerCensusCommand } from './commands/census.ts';
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerDebateCommand } from './commands/debate.ts';
 import { registerExperimentCommand } from './commands/experiment.ts';
@@ -41,6 +42,7 @@ const COMMANDS: ReadonlyArray<(program: Command, host: ProgramHost) => void> = [
   registerReplayCommand,
   registerVerifyCommand,
   registerExperimentCommand,
+  registerCensusCommand,
   registerPythonCommand,
 ];
 

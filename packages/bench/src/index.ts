@@ -195,6 +195,34 @@ export {
   WorkloadSpecError,
 } from './workloads/registry.ts';
 export { RINGS_SHAPES, type RingsShape, rings, runRings } from './workloads/rings.ts';
+export {
+  CPYTHON_SNAPSHOT_MAGIC,
+  readCpythonSnapshot,
+} from './workloads/snapshot/cpython-snapshot.ts';
+export {
+  GraphBuilder,
+  graphBytes,
+  type HeapGraph,
+  rootCount,
+  type SnapshotFormat,
+} from './workloads/snapshot/heap-graph.ts';
+export { readSnapshot, snapshotFormat } from './workloads/snapshot/read-snapshot.ts';
+export { SnapshotFileError, SnapshotSyntaxError } from './workloads/snapshot/snapshot-error.ts';
+export {
+  buildSnapshotHeap,
+  DEFAULT_SNAPSHOT_STAGES,
+  dropSnapshotStage,
+  runSnapshotHeap,
+  type SnapshotHeap,
+  snapshotPayload,
+} from './workloads/snapshot/snapshot-heap.ts';
+export { readV8Snapshot } from './workloads/snapshot/v8-snapshot.ts';
+export {
+  checkSnapshotFile,
+  loadSnapshotGraph,
+  SNAPSHOT_PREFIX,
+  snapshotFile,
+} from './workloads/snapshot-file.ts';
 export { checkTraceFile, TRACE_PREFIX, TraceFileError, traceFile } from './workloads/trace-file.ts';
 export {
   bySize,

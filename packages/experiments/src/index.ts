@@ -7,6 +7,38 @@
 
 export { MersenneTwister } from '@gclab/bench';
 export {
+  CAPTURE_PROGRAMS,
+  CaptureError,
+  type CaptureOptions,
+  type CaptureProgram,
+  captureFileName,
+  captureSnapshot,
+  DEFAULT_SNAPSHOT_DIR,
+  isCaptureProgram,
+  REPOSITORY_ROOT,
+} from './census/capture.ts';
+export {
+  CENSUS_STAGES,
+  type Census,
+  type CensusOptions,
+  type CollectorCensus,
+  type CycleFigures,
+  cycleFigures,
+  layoutBytes,
+  type TypeCount,
+  takeCensus,
+  typeCounts,
+} from './census/census.ts';
+export {
+  type Bucket,
+  type Distribution,
+  FAN_OUT_BOUNDS,
+  fanOutDistribution,
+  SIZE_BOUNDS,
+  sizeDistribution,
+} from './census/distribution.ts';
+export { type Components, stronglyConnectedComponents } from './census/strongly-connected.ts';
+export {
   type AgainstCPythonOptions,
   type AgainstCPythonResult,
   differentialMix,

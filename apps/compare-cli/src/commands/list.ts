@@ -3,7 +3,7 @@
  * then the workloads `gclab run` can run. The JSON form is an object with a `collectors` and a
  * `workloads` array.
  */
-import { TRACE_PREFIX, WORKLOADS, type Workload } from '@gclab/bench';
+import { SNAPSHOT_PREFIX, TRACE_PREFIX, WORKLOADS, type Workload } from '@gclab/bench';
 import type { CollectorDescriptor } from '@gclab/core';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
@@ -47,10 +47,10 @@ export function listJson(
   };
 }
 
-/** The workloads as a table (name, seeded, summary), with the trace workload last. */
+/** The workloads as a table (name, seeded, summary), with the trace and snapshot workloads last. */
 export function workloadTable(workloads: readonly Workload[]): string {
   const columns = process.stdout.columns ?? 120;
-  const nameWidth = Math.max(12, ...workloads.map((w) => w.name.length + 2), TRACE_PREFIX.length + 6);
+  const nameWidth = Math.max(12, ...workloads.map((w) => w.name.length + 2), SNAPSHOT_PREFIX.length + 6);
   const table = new Table({
     head: ['name', 'seeded', 'what it runs and stresses'].map((h) => pc.bold(h)),
     colWidths: [nameWidth, 8, Math.max(30, columns - nameWidth - 8 - 4)],
@@ -62,6 +62,11 @@ export function workloadTable(workloads: readonly Workload[]): string {
     pc.cyan(`${TRACE_PREFIX}FILE`),
     'no',
     'any trace file (docs/trace-format.md) replayed as a workload',
+  ]);
+  table.push([
+    pc.cyan(`${SNAPSHOT_PREFIX}FILE`),
+    'no',
+    'a heap snapshot (V8 .heapsnapshot or CPython, docs/census.md) built, then its roots dropped in stages',
   ]);
   return `${table.toString()}\n`;
 }

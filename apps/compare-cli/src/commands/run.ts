@@ -93,7 +93,7 @@ export function registerRunCommand(program: Command): void {
     .description('run workloads under collectors and compare time, pauses, memory and garbage')
     .option(
       '-w, --workloads <list>',
-      `comma-separated workloads, trace:FILE, or all (default: ${DEFAULT_RUN_WORKLOADS.join(',')})`,
+      `comma-separated workloads, trace:FILE, snapshot:FILE, or all (default: ${DEFAULT_RUN_WORKLOADS.join(',')})`,
       'default',
     )
     .option('-s, --strategies <list>', 'comma-separated collectors, or all (gclab list shows them)', 'all')
@@ -288,7 +288,7 @@ async function runCommand(
     );
     return { results, stoppedBy };
   } catch (error) {
-    // A malformed trace workload: `file:line:col: reason`, exit 2.
+    // A malformed trace or snapshot workload (SnapshotSyntaxError is one): `file:line:col: reason`, exit 2.
     if (error instanceof TraceSyntaxError) throw error;
     // Bad workload specs, missing trace files and sizes are the user's mistake.
     if (error instanceof GclabError || error instanceof RangeError) throw new UsageError(error.message);

@@ -12,24 +12,41 @@
  * 3. In-process experiments (@gclab/experiments): CPython's obmalloc memory release, the
  *    getrefcount example in three calling conventions and in each real CPython (3.11 native,
  *    3.12-3.15 in WebAssembly) beside that version's model, and finalization latency.
- * 4. The `threads` experiment's small preset: counting without a GIL on real worker threads, at 1
+ * 4. The heap census of real programs' heaps (claims 3, 6 and 7): the committed example snapshot
+ *    (`examples/snapshots/json-loads.pyheap`) and those captured by `gclab census --capture` into
+ *    `snapshots/` when present, with refcount and CPython's collector run on each.
+ * 5. The `threads` experiment's small preset: counting without a GIL on real worker threads, at 1
  *    thread and at the machine's cores (claim 10).
  */
-import { type MatrixProgress, type MatrixResults, runMatrix, type WorkloadSize } from '@gclab/bench';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  loadSnapshotGraph,
+  type MatrixProgress,
+  type MatrixResults,
+  runMatrix,
+  type WorkloadSize,
+} from '@gclab/bench';
 import type { CollectorConstraints, CollectorFamily } from '@gclab/core';
 import {
+  CAPTURE_PROGRAMS,
+  type Census,
+  captureFileName,
+  DEFAULT_SNAPSHOT_DIR,
   type FinalizationResult,
   type GetrefcountRun,
   type GetrefcountVersionRow,
   type MemoryReleaseResult,
   PYTHON_VERSIONS,
   type PythonVersion,
+  REPOSITORY_ROOT,
   runFinalization,
   runGetrefcount,
   runGetrefcountVersions,
   runMemoryRelease,
   runThreadsExperiment,
   type ThreadsExperimentResult,
+  takeCensus,
 } from '@gclab/experiments';
 import { collectorEntries } from '../collector-refs.ts';
 import { DEFAULT_TIMING, matrixTiming } from '../option-parsers.ts';
@@ -86,6 +103,8 @@ export interface DebatePlan {
   timeSpaceHeaps: string[];
   /** The real CPython versions claim 4 runs (default: all of them). */
   pythonVersions?: PythonVersion[];
+  /** The snapshots of the real-heap census (default: `realHeapSnapshots()`). */
+  realHeapSnapshots?: string[];
 }
 
 /** The plan of `gclab debate`. */
@@ -130,6 +149,8 @@ export interface DebateData {
   getrefcountVersions: GetrefcountVersionRow[];
   /** Finalization latency under every collector of the main matrix (claim 11). */
   finalization: FinalizationResult;
+  /** The heap census of real programs' snapshots (claims 3, 6 and 7). */
+  realHeaps: Census[];
   /** The threads experiment, small preset (claim 10). */
   threads: ThreadsExperimentResult;
   /** Wall time of all the runs. */
@@ -161,6 +182,8 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
     const d = findCollector(name);
     return { name, family: d.family, constraints: { ...d.constraints } };
   });
+  // First, so a malformed captured snapshot stops the debate before the long runs.
+  const realHeaps = realHeapCensuses(plan.realHeapSnapshots ?? realHeapSnapshots(), plan.collectors);
   const common = {
     sizes: [options.size],
     seeds: [seed],
@@ -206,6 +229,7 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
       plan.pythonVersions ?? PYTHON_VERSIONS,
     ),
     finalization: runFinalization(plan.collectors.map((name) => findCollector(name))),
+    realHeaps,
     threads: await runThreadsExperiment({
       size: 'small',
       seed,
@@ -213,4 +237,32 @@ export async function runDebateExperiments(options: DebateRunOptions): Promise<D
     }),
     durationMs: performance.now() - started,
   };
+}
+
+/** The committed example snapshot, relative to the repository's root. */
+export const EXAMPLE_SNAPSHOT = 'examples/snapshots/json-loads.pyheap';
+
+/** The collectors the real-heap census runs, when in the plan: counting alone, and counting with CPython's cycle collector. */
+export const REAL_HEAP_RUNS: readonly string[] = ['refcount', 'cpython'];
+
+/**
+ * The snapshots the debate takes the census of: the committed example, then every program
+ * captured into `snapshots/` (`gclab census --capture PROGRAM`) that is there.
+ */
+export function realHeapSnapshots(): string[] {
+  const captured = CAPTURE_PROGRAMS.map((p) => join(DEFAULT_SNAPSHOT_DIR, captureFileName(p)));
+  return [join(REPOSITORY_ROOT, EXAMPLE_SNAPSHOT), ...captured.filter((f) => existsSync(f))];
+}
+
+/** The census of each snapshot: header figures for every collector of the plan, refcount and cpython run. */
+function realHeapCensuses(files: readonly string[], collectors: readonly string[]): Census[] {
+  const descriptors = collectors.map((name) => findCollector(name));
+  return files.map((file) =>
+    takeCensus(
+      file.startsWith(REPOSITORY_ROOT) ? file.slice(REPOSITORY_ROOT.length) : file,
+      loadSnapshotGraph(file),
+      descriptors,
+      { run: REAL_HEAP_RUNS },
+    ),
+  );
 }

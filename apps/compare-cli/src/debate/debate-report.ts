@@ -119,6 +119,17 @@ export function debateMarkdown(data: DebateData, rendered: readonly RenderedClai
       row(claim.table.head.map((_, i) => (i === 0 ? ':--' : '--:'))),
       ...claim.table.rows.map(row),
     );
+    if (claim.realHeap !== undefined) {
+      const { caption, table } = claim.realHeap;
+      out.push(
+        '',
+        `*Real heaps.* ${caption}`,
+        '',
+        row(table.head),
+        row(table.head.map((_, i) => (i === 0 ? ':--' : '--:'))),
+        ...table.rows.map(row),
+      );
+    }
     if (svg !== null && claim.chart !== undefined) {
       out.push('', `![${claim.chart.caption}](${chartFile(claim)})`, '', `*${claim.chart.caption}*`);
     }
@@ -163,6 +174,12 @@ export function debateHtml(data: DebateData, rendered: readonly RenderedClaim[])
       `<p class="experiment"><strong>Experiment.</strong> ${prose(claim.experiment)}</p>`,
       table(claim.table.head, claim.table.rows),
     ];
+    if (claim.realHeap !== undefined) {
+      parts.push(
+        `<p class="experiment"><strong>Real heaps.</strong> ${prose(claim.realHeap.caption)}</p>`,
+        table(claim.realHeap.table.head, claim.realHeap.table.rows),
+      );
+    }
     if (svg !== null && claim.chart !== undefined) {
       parts.push(`<figure class="chart">${svg}<figcaption>${esc(claim.chart.caption)}</figcaption></figure>`);
     }

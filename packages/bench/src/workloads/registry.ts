@@ -1,6 +1,6 @@
 /**
  * The workloads by name, and workload specs: `name`, `name:key=value,key=value` (options, e.g.
- * `churn:survival=0.3`) or `trace:FILE`.
+ * `churn:survival=0.3`), `trace:FILE` or `snapshot:FILE`.
  */
 import { GclabError } from '@gclab/core';
 import { bigDel } from './big-del.ts';
@@ -13,10 +13,11 @@ import { lruCache } from './lru-cache.ts';
 import { nestedLists } from './nested-lists.ts';
 import { PYPERFORMANCE_WORKLOADS } from './pyperformance/pyperformance-workloads.ts';
 import { rings } from './rings.ts';
+import { checkSnapshotFile, SNAPSHOT_PREFIX, snapshotFile } from './snapshot-file.ts';
 import { checkTraceFile, TRACE_PREFIX, traceFile } from './trace-file.ts';
 import type { Workload, WorkloadOptions } from './workload.ts';
 
-/** Every built-in workload (the trace workload aside), in the order reports list them. */
+/** Every built-in workload (the trace and snapshot workloads aside), in the order reports list them. */
 export const WORKLOADS: readonly Workload[] = [
   gcbench,
   binaryTrees,
@@ -58,7 +59,7 @@ export interface ResolvedWorkload {
   readonly spec: string;
   /** The workload. */
   readonly workload: Workload;
-  /** Its options (`file` for traces). */
+  /** Its options (`file` for traces and snapshots). */
   readonly options: WorkloadOptions;
 }
 
@@ -75,11 +76,17 @@ export function resolveWorkload(spec: string): ResolvedWorkload {
       throw new WorkloadSpecError(spec, `a trace workload names its file: ${TRACE_PREFIX}FILE`);
     return { spec, workload: traceFile, options: { file } };
   }
+  if (spec.startsWith(SNAPSHOT_PREFIX)) {
+    const file = spec.slice(SNAPSHOT_PREFIX.length);
+    if (file === '')
+      throw new WorkloadSpecError(spec, `a snapshot workload names its file: ${SNAPSHOT_PREFIX}FILE`);
+    return { spec, workload: snapshotFile, options: { file } };
+  }
   const colon = spec.indexOf(':');
   const name = colon < 0 ? spec : spec.slice(0, colon);
   const workload = findWorkload(name);
   if (workload === undefined) {
-    const known = [...ALL_WORKLOADS, `${TRACE_PREFIX}FILE`].join(', ');
+    const known = [...ALL_WORKLOADS, `${TRACE_PREFIX}FILE`, `${SNAPSHOT_PREFIX}FILE`].join(', ');
     throw new WorkloadSpecError(spec, `unknown workload '${name}' (known: ${known})`);
   }
   const options: Record<string, string> = {};
@@ -96,11 +103,13 @@ export function resolveWorkload(spec: string): ResolvedWorkload {
 
 /**
  * Resolves `spec` and checks what it needs from outside: a trace workload's file is read through
- * and parsed (`checkTraceFile`). Throws `WorkloadSpecError`, `TraceFileError` or `TraceSyntaxError`.
+ * and parsed (`checkTraceFile`), a snapshot workload's too (`checkSnapshotFile`). Throws
+ * `WorkloadSpecError`, `TraceFileError`, `TraceSyntaxError`, `SnapshotFileError` or `SnapshotSyntaxError`.
  */
 export function checkWorkload(spec: string): ResolvedWorkload {
   const resolved = resolveWorkload(spec);
   const file = resolved.options['file'];
   if (resolved.workload === traceFile && file !== undefined) checkTraceFile(file);
+  if (resolved.workload === snapshotFile && file !== undefined) checkSnapshotFile(file);
   return resolved;
 }

@@ -45,6 +45,8 @@ export interface BarChart {
   colours?: readonly string[];
   /** Values are shares from 0 to 1, drawn as percentages of a full axis. */
   share?: boolean;
+  /** Whether `colours` get a legend (default true; false when the rows already name them). */
+  legend?: boolean;
   /** The bars. */
   bars: readonly Bar[];
   /** Pixels per row of bars, and the left margin for the row labels. */
@@ -99,7 +101,7 @@ function renderBars(charts: ChartRenderer, chart: BarChart): string {
     ...(panels === undefined ? {} : { fy: { label: null, domain: [...panels] } }),
     ...(colours === undefined
       ? {}
-      : { color: { domain: [...(parts ?? chart.rows)], range: [...colours], legend: true } }),
+      : { color: { domain: [...(parts ?? chart.rows)], range: [...colours], legend: chart.legend ?? true } }),
     marks: [
       Plot.barX(chart.bars, { x: 'value', y: 'row', ...(panels === undefined ? {} : { fy: 'panel' }), fill }),
       ...(share ? [] : [Plot.ruleX([0])]),

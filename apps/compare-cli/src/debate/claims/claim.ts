@@ -37,6 +37,8 @@ export interface ClaimWriting {
   paragraph: string;
   /** Published figures quoted. */
   sources?: Source[];
+  /** The same question asked of real programs' heaps (the heap census of snapshots), when measured. */
+  realHeap?: { caption: string; table: FigureTable };
 }
 
 /** One claim, judged. */

@@ -3,11 +3,13 @@
  * bytes each collector leaked.
  */
 import type { CellResult } from '@gclab/bench';
+import type { Census } from '@gclab/experiments';
 import { formatCount } from '../../report/figures.ts';
 import type { DebateData } from '../debate-data.ts';
-import { cellOf, cellsOf, list, mib, names, totalFreed } from './cells.ts';
+import { cellOf, cellsOf, list, mib, names, pct, totalFreed } from './cells.ts';
 import type { Claim, ClaimVerdict, ClaimWriting } from './claim.ts';
 import { opening } from './claim.ts';
+import { cyclesAgree, cyclesTable, heapName, ranOn, realHeapWriting } from './real-heaps.ts';
 
 /** The figures of claim 3. */
 export interface CyclesFigures {
@@ -21,6 +23,8 @@ export interface CyclesFigures {
   cleanOthers: CellResult[];
   /** Refcount's cell. */
   rc: CellResult | undefined;
+  /** The heap census of real programs' snapshots. */
+  realHeaps: Census[];
 }
 
 /** Claim 3: counting alone leaks cycles. */
@@ -42,11 +46,14 @@ export const cycles: Claim<CyclesFigures> = {
         (c) => !rcOnly.has(c.cell.collector) && c.measurement!.garbage.leakedBytes === 0,
       ),
       rc: cellOf(data.main, 'rings', 'refcount'),
+      realHeaps: data.realHeaps,
     };
   },
 
   decide(f: CyclesFigures): ClaimVerdict {
-    return f.leakingRc.length === f.rcOnly.size && f.cleanOthers.length === f.cells.length - f.rcOnly.size
+    return f.leakingRc.length === f.rcOnly.size &&
+      f.cleanOthers.length === f.cells.length - f.rcOnly.size &&
+      cyclesAgree(f.realHeaps)
       ? 'supported'
       : 'partly supported';
   },
@@ -84,7 +91,25 @@ export const cycles: Claim<CyclesFigures> = {
         `${rc === undefined ? '' : `, freeing only ${mib(totalFreed(rc))}: the objects that were not part of a cycle`}. ` +
         `Each node of a ring keeps its neighbours' counts above zero, so no count ever drops to zero. CPython adds a cycle ` +
         `collector for exactly this reason, and it, like the tracing collectors, leaked nothing ` +
-        `(${list(f.cleanOthers.map((c) => c.cell.collector))}: 0 bytes). The claim is about reference counting, not about Python.`,
+        `(${list(f.cleanOthers.map((c) => c.cell.collector))}: 0 bytes). ${realHeapText(f.realHeaps)}The claim is about reference counting, not about Python.`,
+      ...realHeapWriting(
+        f.realHeaps,
+        'The heap census of real programs: objects and bytes in strongly connected components of more than one object, and the objects never freed after every root is dropped (the cycles and all they reach).',
+        cyclesTable,
+      ),
     };
   },
 };
+
+/** What the real heaps say: their share in cycles and what counting alone left of them. */
+function realHeapText(heaps: readonly Census[]): string {
+  if (heaps.length === 0) return '';
+  const parts = heaps.map((c) => {
+    const rc = ranOn(c, 'refcount');
+    return (
+      `${pct(c.cycles.objectShare)} of ${heapName(c)}'s objects are in cycles (the largest ${formatCount(c.cycles.largest)} objects)` +
+      (rc === undefined ? '' : ` and refcount never freed ${pct(rc.leakedObjects / c.objects)} of them`)
+    );
+  });
+  return `Real programs' heaps have cycles too: ${list(parts)} once every root was dropped (the cycles and everything only they reach). `;
+}

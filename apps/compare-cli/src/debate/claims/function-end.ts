@@ -2,10 +2,12 @@
  * Claim 6: "Most garbage collection happens when a function's block ends", judged under refcount
  * on every workload: the share of the bytes freed during each kind of operation.
  */
+import type { Census } from '@gclab/experiments';
 import type { DebateData } from '../debate-data.ts';
 import { cellOf, freedAt, list, mib, pct, totalFreed, workloadsOf } from './cells.ts';
 import type { Claim, ClaimVerdict, ClaimWriting } from './claim.ts';
 import { opening } from './claim.ts';
+import { dropTable, heapName, ranOn, realHeapWriting } from './real-heaps.ts';
 
 /** Where refcount freed the bytes of one workload. */
 export interface FreedByOperation {
@@ -27,6 +29,8 @@ export interface FunctionEndFigures {
   byReturnShare: Array<{ workload: string; ret: number }>;
   /** The workloads where more than half was freed at return. */
   mostlyRet: string[];
+  /** The heap census of real programs' snapshots. */
+  realHeaps: Census[];
 }
 
 /** The kinds of operation, as the chart names them, and the operations behind each (null: the rest). */
@@ -70,6 +74,7 @@ export const functionEnd: Claim<FunctionEndFigures> = {
       overall: share(retTotal, freedTotal),
       byReturnShare,
       mostlyRet: byReturnShare.filter((b) => b.ret > 0.5).map((b) => b.workload),
+      realHeaps: data.realHeaps.filter((c) => ranOn(c, 'refcount') !== undefined),
     };
   },
 
@@ -122,7 +127,22 @@ export const functionEnd: Claim<FunctionEndFigures> = {
         `${top === undefined ? '' : `the most was ${pct(top.ret)} on ${top.workload}`}` +
         `${f.mostlyRet.length > 0 ? ` (more than half on ${list(f.mostlyRet)})` : ''}, while programs whose garbage is dropped by ` +
         '`del`, by rebinding a variable or by overwriting a field free it there instead, and cyclic garbage is not freed by ' +
-        'counting at all. Frame ends matter for temporaries held only by locals; "most" is not a law.',
+        `counting at all. ${realHeapText(f.realHeaps)}Frame ends matter for temporaries held only by locals; "most" is not a law.`,
+      ...realHeapWriting(
+        f.realHeaps,
+        "A real program's heap built under refcount, then every root dropped at once: the bytes counting freed in cascades at that moment, and those it never frees (cycles and what they reach), which only a cycle collector reclaims.",
+        dropTable,
+      ),
     };
   },
 };
+
+/** What the real heaps say: how much of each counting freed when its roots went, and how much it left. */
+function realHeapText(heaps: readonly Census[]): string {
+  if (heaps.length === 0) return '';
+  const parts = heaps.map((c) => {
+    const rc = ranOn(c, 'refcount')!;
+    return `${pct(rc.dropFreedBytes / rc.heapBytes)} of ${heapName(c)} (leaving ${pct(rc.leakedBytes / rc.heapBytes)} to a cycle collector)`;
+  });
+  return `On real programs' heaps, dropping every root let counting free ${list(parts)}: garbage is freed where its last reference goes, whatever operation that is. `;
+}

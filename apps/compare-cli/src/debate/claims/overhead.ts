@@ -3,12 +3,14 @@
  * each collector declares, the count operations per reference store, and the wall time over the
  * no-gc baseline.
  */
+import type { Census } from '@gclab/experiments';
 import { formatRatio } from '../../report/figures.ts';
 import type { DebateData } from '../debate-data.ts';
-import { cellOf, list, workloadsOf } from './cells.ts';
+import { cellOf, list, pct, workloadsOf } from './cells.ts';
 import type { Claim, ClaimVerdict, ClaimWriting } from './claim.ts';
 import { opening } from './claim.ts';
 import { MODERN_COUNTING, MODERN_TRACING } from './modern-sides.ts';
+import { headerTable, heapName, realHeapWriting, rowOf } from './real-heaps.ts';
 
 /** The costs of one collector over all the debate's workloads. */
 export interface CollectorCost {
@@ -28,6 +30,8 @@ export interface OverheadFigures {
   costs: CollectorCost[];
   /** The tracing collectors with a time over no-gc, cheapest first. */
   tracingGeo: Array<{ name: string; geo: number }>;
+  /** The heap census of real programs' snapshots. */
+  realHeaps: Census[];
 }
 
 /** Claim 7: counting costs a header word and work on every store. */
@@ -68,7 +72,7 @@ export const overhead: Claim<OverheadFigures> = {
       .map((d) => ({ name: d.name, geo: costs.find((c) => c.name === d.name)?.geo ?? null }))
       .filter((x): x is { name: string; geo: number } => x.geo !== null)
       .sort((a, b) => a.geo - b.geo);
-    return { costs, tracingGeo };
+    return { costs, tracingGeo, realHeaps: data.realHeaps };
   },
 
   decide(): ClaimVerdict {
@@ -115,12 +119,17 @@ export const overhead: Claim<OverheadFigures> = {
       paragraph:
         `${opening(verdict)}. Memory: refcount's count costs ${rc === undefined || ms === undefined ? 'a word' : `${rc.header - ms.header} bytes`} ` +
         `per object over mark-sweep's header${cp === undefined ? '' : `, and CPython's hybrid pays ${cp.header} bytes (the count plus two words of GC links for the cycle collector)`}` +
-        ` — on small objects that is a large share of the heap. Work: refcount did ${rc?.rcPerStore?.toFixed(2) ?? '—'} count ` +
+        ` — on small objects that is a large share of the heap. ${realHeapText(f.realHeaps)}Work: refcount did ${rc?.rcPerStore?.toFixed(2) ?? '—'} count ` +
         `operations per reference store (one decrement for the old value, one increment for the new, plus the cascades). ` +
         `Time: refcount ran at ${rc?.geo === null || rc?.geo === undefined ? '—' : formatRatio(rc.geo)} of no-gc's time` +
         `${f.tracingGeo.length > 0 ? `, against ${list(f.tracingGeo.map((t) => `${formatRatio(t.geo)} for ${t.name}`))}` : ''}. ` +
         modernText(f) +
         'These are the costs of the simulated collectors in gclab, measured the same way for every collector.',
+      ...realHeapWriting(
+        f.realHeaps,
+        "Header bytes (the shape word and the collector's header words, on every object) as a share of the heap, laid out object by object on a real program's sizes.",
+        headerTable,
+      ),
     };
   },
 };
@@ -145,4 +154,17 @@ function modernText(f: OverheadFigures): string {
       : `Time: ${MODERN_COUNTING} ran at ${formatRatio(lxr.geo)} of no-gc's time against ${formatRatio(best.geo)} for ` +
         `the cheapest modern tracing collector (${best.name}): ${lxr.geo < best.geo ? 'modern counting was cheaper overall' : 'modern tracing was cheaper overall'} (geometric means; per-workload spreads are in claims 2 and 9). `;
   return ops + header + time;
+}
+
+/** What the real heaps say: the header share under refcount and CPython's layout on real sizes. */
+function realHeapText(heaps: readonly Census[]): string {
+  const parts = heaps.flatMap((c) => {
+    const rc = rowOf(c, 'refcount');
+    const cp = rowOf(c, 'cpython');
+    if (rc === undefined) return [];
+    return [
+      `${pct(rc.headerShare)} under refcount${cp === undefined ? '' : ` and ${pct(cp.headerShare)} under cpython`} on ${heapName(c)} (mean object ${c.sizes.mean.toFixed(0)} B)`,
+    ];
+  });
+  return parts.length === 0 ? '' : `On real programs' sizes headers are ${list(parts)}. `;
 }

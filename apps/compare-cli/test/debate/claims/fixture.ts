@@ -223,6 +223,7 @@ export function debateData(cells: CellResult[], collectors: DebateCollector[]): 
     getrefcount: [],
     getrefcountVersions: [],
     finalization: { experiment: 'finalization', options: { files: 0, work: 0 }, runs: [] },
+    realHeaps: [],
     threads: threadsResult([]),
     durationMs: 0,
   };

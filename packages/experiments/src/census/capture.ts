@@ -1,0 +1,101 @@
+/**
+ * Capturing a real program's heap snapshot here, with one command each:
+ * - `tsc`: a TypeScript compile of this repository (`tsconfig.check.json`, the TypeScript compiler
+ *   the repository depends on, through its API, in a child Node process that then writes
+ *   `v8.writeHeapSnapshot()`; `scripts/tsc_heap_snapshot.mjs`);
+ * - `ast-parse`, `json-loads`, `stdlib-import`: native CPython runs `scripts/heap_snapshot.py` after
+ *   `ast.parse` of a large standard-library module, `json.loads` of a large generated document, or
+ *   an import of a wide slice of the standard library.
+ * Only small snapshots are kept in the repository (`examples/snapshots/`); the rest are captured
+ * at run time into `snapshots/` (ignored by git).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GclabError } from '@gclab/core';
+import { InterpreterNotFoundError, PYTHON_COMMAND, pythonScript } from '../interpreters/python.ts';
+
+/** The programs a snapshot can be captured from. */
+export const CAPTURE_PROGRAMS = ['tsc', 'ast-parse', 'json-loads', 'stdlib-import'] as const;
+
+/** One of `CAPTURE_PROGRAMS`. */
+export type CaptureProgram = (typeof CAPTURE_PROGRAMS)[number];
+
+/** Whether `name` is a capture program. */
+export function isCaptureProgram(name: string): name is CaptureProgram {
+  return (CAPTURE_PROGRAMS as readonly string[]).includes(name);
+}
+
+/** The repository's root (this file is `packages/experiments/src/census/capture.ts`). */
+export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** Where captured snapshots go by default: `snapshots/` at the repository's root (git ignores it). */
+export const DEFAULT_SNAPSHOT_DIR = join(REPOSITORY_ROOT, 'snapshots');
+
+/** The file name a program's snapshot is captured to. */
+export function captureFileName(program: CaptureProgram): string {
+  return program === 'tsc' ? 'tsc.heapsnapshot' : `${program}.pyheap`;
+}
+
+/** A capture that failed: the program, and what it printed. */
+export class CaptureError extends GclabError {
+  override name = 'CaptureError';
+}
+
+/** Options of `captureSnapshot`. */
+export interface CaptureOptions {
+  /** Directory to write into (default `DEFAULT_SNAPSHOT_DIR`). */
+  dir?: string;
+  /** The Python program's scale (records for json-loads, parses for ast-parse); its default when absent. */
+  scale?: number;
+  /** The Python interpreter (default `PYTHON_COMMAND`: `GCLAB_PYTHON` or python3). */
+  python?: string;
+  /** Time limit in milliseconds (default 10 minutes). */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `program` and writes its heap snapshot; returns the snapshot's path. Throws
+ * `InterpreterNotFoundError` when python3 is missing for a Python program, `CaptureError` when the
+ * program fails.
+ */
+export function captureSnapshot(program: CaptureProgram, options: CaptureOptions = {}): string {
+  const dir = options.dir ?? DEFAULT_SNAPSHOT_DIR;
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, captureFileName(program));
+  // Written beside, renamed when complete: an interrupted capture never leaves a partial snapshot.
+  const partial = `${out}.partial`;
+  const timeout = options.timeoutMs ?? 600_000;
+  let command: string;
+  let args: string[];
+  if (program === 'tsc') {
+    command = process.execPath;
+    args = [
+      '--max-old-space-size=6144',
+      fileURLToPath(new URL('../../scripts/tsc_heap_snapshot.mjs', import.meta.url)),
+      join(REPOSITORY_ROOT, 'tsconfig.check.json'),
+      partial,
+    ];
+  } else {
+    command = options.python ?? PYTHON_COMMAND;
+    args = [
+      pythonScript('heap_snapshot.py'),
+      program,
+      partial,
+      ...(options.scale === undefined ? [] : [String(options.scale)]),
+    ];
+  }
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout, maxBuffer: 16 << 20 });
+  if (r.error !== undefined || r.status !== 0) rmSync(partial, { force: true });
+  if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ENOENT')
+    throw new InterpreterNotFoundError(`capturing ${program} needs ${command}, which is not on PATH`);
+  if (r.error !== undefined || r.status !== 0) {
+    const why = r.error?.message ?? (r.status === null ? `killed by ${r.signal}` : `exit ${r.status}`);
+    throw new CaptureError(
+      `capturing ${program} failed (${command}: ${why}): ${r.stderr.trim().slice(-2000)}`,
+    );
+  }
+  renameSync(partial, out);
+  return out;
+}
