@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Census } from '@gclab/experiments';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../run-cli.ts';
+import { runCli } from '../run-in-process.ts';
 
 const EXAMPLE = 'examples/snapshots/json-loads.pyheap';
 
