@@ -220,50 +220,33 @@ export class TraceDecoder {
         break;
       case 110: // new ROOT REFS [BYTES]
         if (bytes[i + 1] !== 101 || bytes[i + 2] !== 119) return -1;
-        i = this.fastRoot(bytes, this.fastSpace(bytes, i + 3, limit), limit, 0, false);
-        i = this.fastInt(bytes, this.fastSpace(bytes, i, limit), limit, MAX_REFS);
-        if (i < 0) return -1;
-        op.a = this.fastValue;
-        op.b = 0;
-        op.kind = -1;
-        if (isBlank(bytes[i]) && isDigit(bytes[this.fastSpace(bytes, i, limit)])) {
-          i = this.fastInt(bytes, this.fastSpace(bytes, i, limit), limit, MAX_PAYLOAD);
-          if (i < 0) return -1;
-          op.b = this.fastValue;
-        }
+        i = this.fastNew(bytes, i + 3, limit);
         code = DecodedOpCode.new;
         break;
       case 115: // set ROOT SRC
         if (bytes[i + 1] !== 101 || bytes[i + 2] !== 116) return -1;
-        i = this.fastRoot(bytes, this.fastSpace(bytes, i + 3, limit), limit, 0, false);
-        i = this.fastRoot(bytes, this.fastSpace(bytes, i, limit), limit, 1, true);
+        i = this.fastSet(bytes, i + 3, limit);
         code = DecodedOpCode.set;
         break;
       case 100: // del ROOT
         if (bytes[i + 1] !== 101 || bytes[i + 2] !== 108) return -1;
-        i = this.fastRoot(bytes, this.fastSpace(bytes, i + 3, limit), limit, 0, false);
+        i = this.fastRoot(bytes, i + 3, limit, 0, false);
         code = DecodedOpCode.del;
         break;
       case 112: // put ROOT INDEX SRC
         if (bytes[i + 1] !== 117 || bytes[i + 2] !== 116) return -1;
-        i = this.fastRoot(bytes, this.fastSpace(bytes, i + 3, limit), limit, 0, false);
-        i = this.fastInt(bytes, this.fastSpace(bytes, i, limit), limit, MAX_REFS - 1);
-        op.a = this.fastValue;
-        i = this.fastRoot(bytes, this.fastSpace(bytes, i, limit), limit, 1, true);
+        i = this.fastPut(bytes, i + 3, limit);
         code = DecodedOpCode.put;
         break;
       case 103: // get ROOT ROOT2 INDEX | gc [GENERATION]
         if (bytes[i + 1] === 101 && bytes[i + 2] === 116) {
-          i = this.fastRoot(bytes, this.fastSpace(bytes, i + 3, limit), limit, 0, false);
-          i = this.fastRoot(bytes, this.fastSpace(bytes, i, limit), limit, 1, false);
-          i = this.fastInt(bytes, this.fastSpace(bytes, i, limit), limit, MAX_REFS - 1);
-          op.a = this.fastValue;
+          i = this.fastGet(bytes, i + 3, limit);
           code = DecodedOpCode.get;
         } else if (bytes[i + 1] === 99 && isDelimiter(bytes[i + 2])) {
           i += 2;
           op.a = -1;
           if (isBlank(bytes[i]) && isDigit(bytes[this.fastSpace(bytes, i, limit)])) {
-            i = this.fastInt(bytes, this.fastSpace(bytes, i, limit), limit, MAX_INT);
+            i = this.fastInt(bytes, i, limit, MAX_INT);
             op.a = this.fastValue;
           }
           code = DecodedOpCode.gc;
@@ -292,6 +275,47 @@ export class TraceDecoder {
   /** The fast path's last integer. */
   private fastValue = 0;
 
+  // The operands of each common operation are read by a function of their own (from `i`, just past
+  // the operation's name; past them, or -1), so that V8 inlines the operand helpers into each: one
+  // `decodeFast` holding every operand call exceeds its inlining budget.
+
+  /** `new`'s operands: ROOT REFS [BYTES]. */
+  private fastNew(bytes: Uint8Array, i: number, limit: number): number {
+    i = this.fastRoot(bytes, i, limit, 0, false);
+    i = this.fastInt(bytes, i, limit, MAX_REFS);
+    if (i < 0) return -1;
+    const op = this.op;
+    op.a = this.fastValue;
+    op.b = 0;
+    op.kind = -1;
+    if (isBlank(bytes[i]) && isDigit(bytes[this.fastSpace(bytes, i, limit)])) {
+      i = this.fastInt(bytes, i, limit, MAX_PAYLOAD);
+      if (i < 0) return -1;
+      op.b = this.fastValue;
+    }
+    return i;
+  }
+
+  /** `set`'s operands: ROOT SRC. */
+  private fastSet(bytes: Uint8Array, i: number, limit: number): number {
+    return this.fastRoot(bytes, this.fastRoot(bytes, i, limit, 0, false), limit, 1, true);
+  }
+
+  /** `put`'s operands: ROOT INDEX SRC. */
+  private fastPut(bytes: Uint8Array, i: number, limit: number): number {
+    i = this.fastInt(bytes, this.fastRoot(bytes, i, limit, 0, false), limit, MAX_REFS - 1);
+    this.op.a = this.fastValue;
+    return this.fastRoot(bytes, i, limit, 1, true);
+  }
+
+  /** `get`'s operands: ROOT ROOT2 INDEX. */
+  private fastGet(bytes: Uint8Array, i: number, limit: number): number {
+    i = this.fastRoot(bytes, this.fastRoot(bytes, i, limit, 0, false), limit, 1, false);
+    i = this.fastInt(bytes, i, limit, MAX_REFS - 1);
+    this.op.a = this.fastValue;
+    return i;
+  }
+
   /** Past one or more blanks from `i`, or -1 if there is none (or `i` is -1). */
   private fastSpace(bytes: Uint8Array, i: number, limit: number): number {
     if (i < 0 || i >= limit || !isBlank(bytes[i])) return -1;
@@ -300,9 +324,11 @@ export class TraceDecoder {
     return i;
   }
 
-  /** A decimal integer of at most `max` from `i` into `fastValue`; past it, or -1. */
+  /** Past blanks from `i` (at least one), a decimal integer of at most `max` into `fastValue`; past it, or -1. */
   private fastInt(bytes: Uint8Array, i: number, limit: number, max: number): number {
-    if (i < 0) return -1;
+    if (i < 0 || !isBlank(bytes[i])) return -1;
+    i++;
+    while (i < limit && isBlank(bytes[i])) i++;
     const s = i;
     let n = 0;
     while (i < limit && isDigit(bytes[i])) n = n * 10 + (bytes[i++]! - 48);
@@ -311,9 +337,12 @@ export class TraceDecoder {
     return i;
   }
 
-  /** A root (or, with `orNull`, a source) from `i` into root operand `k`; past it, or -1. */
+  /** Past blanks from `i` (at least one), a root (or, with `orNull`, a source) into root operand `k`; past it, or -1. */
   private fastRoot(bytes: Uint8Array, i: number, limit: number, k: number, orNull: boolean): number {
-    if (i < 0) return -1;
+    if (i < 0 || !isBlank(bytes[i])) return -1;
+    i++;
+    while (i < limit && isBlank(bytes[i])) i++;
+    if (i >= limit) return -1;
     if (bytes[i] !== 114) return this.fastNamedRoot(bytes, i, limit, k, orNull);
     // rN, the common case, kept small enough to be inlined.
     const s = ++i;

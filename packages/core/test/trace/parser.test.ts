@@ -436,8 +436,9 @@ describe('mutated traces', () => {
     );
   });
   it('the file reader (its fast path for common lines) gives what the string parser gives', () => {
-    // Texts made of well-formed lines of the fast path's operations, then mutated: every outcome
-    // (operations or the error's message) must be the same from a file read in any chunk size.
+    // Texts made of well-formed lines of the fast path's operations, then mutated (a text inserted,
+    // or replacing one character): every outcome (operations or the error's message) must be the
+    // same from a file read in any chunk size.
     const lineArb = fc.oneof(
       fc.constantFrom('new r0 1', 'new r12 2 16', 'new g:a 0', 'set r1 null', 'set g:b.c r0', 'del r0'),
       fc.constantFrom('put r0 0 r1', 'put g:a 1 null', 'get r2 r0 0', 'ret', 'gc', 'gc 1', '# note', ''),
@@ -458,11 +459,14 @@ describe('mutated traces', () => {
       fc.constantFrom(' ', '\t', '\r', '#', 'x', '9', 'r', 'g:', 'null', '99999999999', '\u00e9', '\n'),
     );
     const textArb = fc
-      .tuple(fc.boolean(), fc.array(fc.tuple(lineArb, mutate, fc.nat(20)), { maxLength: 30 }))
+      .tuple(fc.boolean(), fc.array(fc.tuple(lineArb, mutate, fc.nat(20), fc.boolean()), { maxLength: 30 }))
       .map(([v2, lines]) =>
         [
           v2 ? 'gclab-trace 2' : 'gclab-trace 1',
-          ...lines.map(([l, m, at]) => l.slice(0, at % (l.length + 1)) + m + l.slice(at % (l.length + 1))),
+          ...lines.map(([l, m, at, replace]) => {
+            const k = at % (l.length + 1);
+            return l.slice(0, k) + m + l.slice(replace ? k + 1 : k);
+          }),
         ].join('\n'),
       );
     const outcome = (fn: () => unknown) => {

@@ -6,7 +6,9 @@
  * trace file. Each round runs, in a fresh `no-gc` heap, the direct loop over the arrays (global
  * codes resolved before the clock, as a program holds its variables) and `replayTraceFile` of the
  * file (parsing included), alternately, the order flipping every round. Both runs must end with the
- * same counters, so the figure is never taken from runs that did different things.
+ * same counters, so the figure is never taken from runs that did different things. Each run's CPU time
+ * (`process.cpuUsage`, all the process's threads) is taken beside its wall time: on a loaded machine
+ * the wall time also counts the time the process waited for a core, which the CPU time does not.
  */
 import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
@@ -171,6 +173,10 @@ export interface TraceReplayResult {
   replayMs: number[];
   /** The direct loop over the same operations. */
   directMs: number[];
+  /** CPU time (user + system, all threads) of each `replayTraceFile` run. */
+  replayCpuMs: number[];
+  /** CPU time of each direct run. */
+  directCpuMs: number[];
 }
 
 /** Measures the replay beside the direct loop (see the file comment). */
@@ -187,20 +193,27 @@ export function measureTraceReplay(options: TraceReplayOptions): TraceReplayResu
       bytes: writeTraceProgram(program, file),
       replayMs: [],
       directMs: [],
+      replayCpuMs: [],
+      directCpuMs: [],
     };
     for (let r = -1; r < runs; r++) {
       const counters: string[] = [];
       for (const side of r % 2 === 0 ? [0, 1] : [1, 0]) {
         const heap = new Heap(descriptor);
+        const cpu = process.cpuUsage();
         const t = performance.now();
         const done = side === 0 ? driveHeap(heap, program) : replayTraceFile(heap, file).ops;
         const ms = performance.now() - t;
+        const { user, system } = process.cpuUsage(cpu);
         if (done !== ops) throw new Error(`ran ${done} of ${ops} operations`);
         const c = heap.counters;
         counters.push(
           `${c.ops} ${c.objectsAllocated} ${c.bytesAllocated} ${c.rootWrites} ${c.pointerStores} ${c.pointerLoads}`,
         );
-        if (r >= 0) (side === 0 ? out.directMs : out.replayMs).push(ms);
+        if (r >= 0) {
+          (side === 0 ? out.directMs : out.replayMs).push(ms);
+          (side === 0 ? out.directCpuMs : out.replayCpuMs).push((user + system) / 1000);
+        }
         heap.release();
       }
       if (counters[0] !== counters[1])

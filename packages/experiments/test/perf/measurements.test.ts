@@ -124,10 +124,12 @@ describe('perf measurements', () => {
     expect(result.ops).toBe(5000);
     expect(result.replayMs).toHaveLength(2);
     expect(result.directMs).toHaveLength(2);
+    expect(result.replayCpuMs).toHaveLength(2);
+    expect(result.directCpuMs).toHaveLength(2);
     expect(result.bytes).toBeGreaterThan(5000 * 8);
     const f = traceReplayFigure('no-gc', result);
     expect([f.id, f.key, f.judged?.summary.runs.length]).toEqual([9, 'trace-replay', 2]);
-    expect(f.note).toMatch(/M operations\/s/);
+    expect(f.note).toMatch(/M operations\/s.*CPU time \(median\): replay .* ms, heap API .* ms, ratio /);
   });
 
   it('runs the program and the anchor alternately and checks their outputs', async () => {
