@@ -15,7 +15,6 @@ import { ThreadPlan } from './thread-plan.ts';
 
 /** A plan that frees an object when its count reaches zero. */
 export abstract class CountingPlan extends ThreadPlan {
-  private stack = new Int32Array(1024);
   readonly freesAllGarbage = true;
 
   /** Drops one reference to `addr`; true when the object must be freed now. */
@@ -41,12 +40,7 @@ export abstract class CountingPlan extends ThreadPlan {
     while (top > 0) {
       const a = stack[--top]!;
       const n = w[a >> 2]! & NREFS_MASK;
-      if (top + n > stack.length) {
-        const grown = new Int32Array(stack.length * 2 + n);
-        grown.set(stack);
-        stack = grown;
-        this.stack = grown;
-      }
+      if (top + n > stack.length) stack = this.reserveStack(top, n);
       for (let p = (a + offset) >> 2, end = p + 2 * n; p < end; p += 2) {
         const child = w[p]!;
         if (child === 0) continue;

@@ -63,6 +63,8 @@ export abstract class ThreadPlan {
   readonly tid: number;
   readonly threads: number;
   readonly figures: PlanFigures = emptyFigures();
+  /** The explicit stack of a cascade or a mark (no recursion), grown by `reserveStack`. */
+  protected stack: Int32Array<ArrayBuffer> = new Int32Array(4096);
 
   constructor(heap: ThreadHeap, threads: number) {
     this.heap = heap;
@@ -70,6 +72,15 @@ export abstract class ThreadPlan {
     this.layout = heap.layout;
     this.tid = heap.tid;
     this.threads = threads;
+  }
+
+  /** The stack, grown (contents kept) so that `need` more entries fit above `top`. */
+  protected reserveStack(top: number, need: number): Int32Array<ArrayBuffer> {
+    if (top + need <= this.stack.length) return this.stack;
+    const grown = new Int32Array(this.stack.length * 2 + need);
+    grown.set(this.stack);
+    this.stack = grown;
+    return grown;
   }
 
   /** Counts a fresh object's first reference (the register it is about to be stored in). */

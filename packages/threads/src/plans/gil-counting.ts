@@ -12,43 +12,21 @@
  * Invariants: only the GIL holder touches counts; the count equals the references to the object.
  */
 
-import { CountingPlan } from '../counting-plan.ts';
 import { BREAKER, CONTROL } from '../layout.ts';
 import type { ThreadHeap } from '../thread-heap.ts';
+import { NonAtomicCounting } from './non-atomic-counting.ts';
 
 /** CPython's default switch interval, in milliseconds. */
 export const SWITCH_INTERVAL_MS = 5;
 
-/** Plain counts, one lock. */
-export class GilCounting extends CountingPlan {
-  static readonly headerWords = 1;
+/** Plain counts, one lock: `non-atomic`'s counting, made safe by the GIL. */
+export class GilCounting extends NonAtomicCounting {
   private holding = false;
   private readonly intervalMs: number;
 
   constructor(heap: ThreadHeap, threads: number, intervalMs = SWITCH_INTERVAL_MS) {
     super(heap, threads);
     this.intervalMs = intervalMs;
-  }
-
-  initialize(addr: number): void {
-    this.words[(addr >> 2) + 2] = 1;
-  }
-
-  increment(addr: number): void {
-    this.figures.increments++;
-    const i = (addr >> 2) + 2;
-    this.words[i] = this.words[i]! + 1;
-  }
-
-  protected release(addr: number): boolean {
-    const i = (addr >> 2) + 2;
-    const count = this.words[i]! - 1;
-    this.words[i] = count;
-    return count === 0;
-  }
-
-  countOf(addr: number): number {
-    return this.words[(addr >> 2) + 2]!;
   }
 
   /** take_gil: spin on the lock, waiting a switch interval at a time; ask the holder to drop it when it did not change hands. */

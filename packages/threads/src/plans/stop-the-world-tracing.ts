@@ -34,7 +34,6 @@ import { ThreadPlan } from '../thread-plan.ts';
 export class StopTheWorldTracing extends ThreadPlan {
   static readonly headerWords = 0;
   readonly freesAllGarbage = true;
-  private stack = new Int32Array(4096);
   private readonly saved = new Int32Array(17);
 
   constructor(heap: ThreadHeap, threads: number) {
@@ -119,12 +118,7 @@ export class StopTheWorldTracing extends ThreadPlan {
     while (top > 0) {
       const a = stack[--top]!;
       const n = w[a >> 2]! & NREFS_MASK;
-      if (top + n > stack.length) {
-        const grown = new Int32Array(stack.length * 2 + n);
-        grown.set(stack);
-        stack = grown;
-        this.stack = grown;
-      }
+      if (top + n > stack.length) stack = this.reserveStack(top, n);
       for (let p = (a + offset) >> 2, end = p + 2 * n; p < end; p += 2) {
         const child = w[p]!;
         if (child !== 0 && (Atomics.or(w, child >> 2, MARK_BIT) & MARK_BIT) === 0) stack[top++] = child;
