@@ -42,16 +42,21 @@ export function variantCells(v: VariantFigures, none: string): string[] {
   ];
 }
 
+/** `n noun what`, singular or plural; empty when n is 0. */
+function counted(n: number, one: string, many: string, what: string): string {
+  return n === 0 ? '' : `${n} ${n === 1 ? one : many} ${what}`;
+}
+
 /** What one demonstration run's check found, in words. */
 export function describeLoss(r: DemonstrationRun): string {
   if (r.error !== null) return `the run ended in an error: ${r.error}`;
   if (!r.lost) return 'no update lost (the final check passed)';
   const parts = [
-    r.countsTooLow > 0 ? `${r.countsTooLow} counts too low (lost increments)` : '',
-    r.countsTooHigh > 0 ? `${r.countsTooHigh} counts too high (lost decrements)` : '',
-    r.freedWhileReachable > 0 ? `${r.freedWhileReachable} objects freed while reachable` : '',
-    r.danglingReferences > 0 ? `${r.danglingReferences} references to freed cells` : '',
-    r.unreachable > 0 ? `${r.unreachable} unreachable objects leaked` : '',
+    counted(r.countsTooLow, 'count', 'counts', 'too low (lost increments)'),
+    counted(r.countsTooHigh, 'count', 'counts', 'too high (lost decrements)'),
+    counted(r.freedWhileReachable, 'object', 'objects', 'freed while reachable'),
+    counted(r.danglingReferences, 'reference', 'references', 'to freed cells'),
+    counted(r.unreachable, 'unreachable object', 'unreachable objects', 'leaked'),
   ].filter((p) => p !== '');
   return parts.join(', ');
 }
