@@ -13,14 +13,14 @@
  */
 
 import { BREAKER, CONTROL } from '../layout.ts';
+import { PlainCounting } from '../plain-counting.ts';
 import type { ThreadHeap } from '../thread-heap.ts';
-import { NonAtomicCounting } from './non-atomic-counting.ts';
 
 /** CPython's default switch interval, in milliseconds. */
 export const SWITCH_INTERVAL_MS = 5;
 
 /** Plain counts, one lock: `non-atomic`'s counting, made safe by the GIL. */
-export class GilCounting extends NonAtomicCounting {
+export class GilCounting extends PlainCounting {
   private holding = false;
   private readonly intervalMs: number;
 
