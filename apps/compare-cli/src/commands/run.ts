@@ -295,7 +295,12 @@ async function runCommand(
     throw error;
   } finally {
     progress.stop();
-    for (const signal of Object.keys(STOP_SIGNALS) as StopSignal[]) process.off(signal, onSignal);
+    // Once stopped, the handlers stay until the process ends: the same signal often arrives twice
+    // (the launcher passes on what its process group also got), and a second one without a handler
+    // would end the process before the completed cells are written.
+    if (stoppedBy === null) {
+      for (const signal of Object.keys(STOP_SIGNALS) as StopSignal[]) process.off(signal, onSignal);
+    }
   }
 }
 
