@@ -8,7 +8,8 @@
  * In-process, what the command reads or changes in the process is set up for the run and put back
  * after it: standard output and error are capture streams (not terminals: no progress bars, no
  * terminal width, as through a pipe), `process.exitCode`, the working directory and the environment.
- * Runs in one process take turns. Signal handlers are the commands' own, removed when they end.
+ * Runs in one process take turns. Signal handlers are the commands' own, removed when they end
+ * (but for a `gclab run` a signal stopped, whose process is about to end).
  * What needs a process of its own stays out: `replay --strategy-module` starts the command again in
  * a child (it fails here with an internal error), and variables read when modules load (colours,
  * `GCLAB_PYTHON`) cannot change per run, so a run that asks for other values is refused.
