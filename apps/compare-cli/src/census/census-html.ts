@@ -7,7 +7,7 @@ import { renderClaimChart } from '../debate/claims/chart.ts';
 import { ChartRenderer } from '../report/charts.ts';
 import { esc, page } from '../report/html-report.ts';
 import { collectorPalette } from '../report/palette.ts';
-import { CENSUS_NOTES, censusHeadline, censusSections } from './census-tables.ts';
+import { CENSUS_NOTES, censusFailures, censusHeadline, censusSections } from './census-tables.ts';
 
 /** Renders the census of one or more snapshots as one HTML page. */
 export function renderCensusHtml(censuses: readonly Census[]): string {
@@ -22,7 +22,12 @@ export function renderCensusHtml(censuses: readonly Census[]): string {
         .join('\n');
       return `<section>\n<h3>${esc(s.title)}</h3>\n<table>\n<thead>${head}</thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n${svg === null ? '' : `<figure>${svg}<figcaption>${esc(s.chart!.caption)}</figcaption></figure>`}\n</section>`;
     });
-    return `<h2>${esc(c.file)}</h2>\n<p>${esc(censusHeadline(c))}</p>\n${sections.join('\n')}`;
+    const failures = censusFailures(c);
+    const failed =
+      failures.length === 0
+        ? ''
+        : `\n<h3>Did not run to the end</h3>\n<ul>${failures.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`;
+    return `<h2>${esc(c.file)}</h2>\n<p>${esc(censusHeadline(c))}</p>\n${sections.join('\n')}${failed}`;
   });
   const notes = `<ul>${CENSUS_NOTES.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`;
   return page('gclab heap census', `<h1>Heap census</h1>\n${body.join('\n')}\n${notes}`);

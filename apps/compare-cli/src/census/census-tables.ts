@@ -152,7 +152,9 @@ function collectorsSection(c: Census): CensusSection {
               formatCount(k.collectedObjects),
               `${formatCount(k.leakedObjects)} (${formatCompactBytes(k.leakedBytes)})`,
             ]
-          : ['—', '—', '—', '—', '—', '—']),
+          : k.failure !== null
+            ? ['out of memory', '—', '—', '—', '—', '—']
+            : ['—', '—', '—', '—', '—', '—']),
       ]),
     },
     chart: {
@@ -165,6 +167,11 @@ function collectorsSection(c: Census): CensusSection {
       layout: { rowHeight: 22, marginLeft: 150 },
     },
   };
+}
+
+/** One line per collector that did not run to the end on this heap, saying why. */
+export function censusFailures(c: Census): string[] {
+  return c.collectors.filter((k) => k.failure !== null).map((k) => `${k.name}: ${k.failure}`);
 }
 
 /** Notes under the collectors' table. */

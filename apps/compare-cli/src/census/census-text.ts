@@ -2,7 +2,7 @@
 import type { Census } from '@gclab/experiments';
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { CENSUS_NOTES, censusHeadline, censusSections } from './census-tables.ts';
+import { CENSUS_NOTES, censusFailures, censusHeadline, censusSections } from './census-tables.ts';
 
 /** The census as text tables. */
 export function formatCensus(c: Census): string {
@@ -16,6 +16,8 @@ export function formatCensus(c: Census): string {
     for (const row of s.table.rows) table.push(row);
     parts.push(`\n${pc.bold(s.title)}\n${table.toString()}\n`);
   }
+  const failures = censusFailures(c);
+  if (failures.length > 0) parts.push(`\n${pc.bold('Did not run to the end')}\n${failures.join('\n')}\n`);
   parts.push(`\n${CENSUS_NOTES.map((n) => `- ${n}`).join('\n')}\n`);
   return parts.join('');
 }

@@ -5,9 +5,13 @@
  * repository, or a CPython `ast.parse`, `json.loads` or import of the standard library) into
  * `--dir` (default `snapshots/`, ignored by git) and takes its census.
  *
- * A missing or malformed snapshot is a usage error (exit 2; `file:line:col` for a malformed one); a
+ * A collector that cannot hold the snapshot (under `--heap-limit`, or a copying collector's two
+ * halves in the simulated 2 GiB address space) is reported as out of memory beside the others'
+ * figures. A missing or malformed snapshot is a usage error (exit 2; `file:line:col` for a malformed one); a
  * capture whose interpreter is missing or whose program fails is a failed run (exit 1).
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadSnapshotGraph, SnapshotFileError, writeFileAtomic } from '@gclab/bench';
 import {
   CAPTURE_PROGRAMS,
@@ -22,6 +26,7 @@ import { type Command, Option } from 'commander';
 import { formatCensus } from '../census/census-text.ts';
 import { UsageError } from '../errors.ts';
 import { ExitCode } from '../exit-codes.ts';
+import { parseByteSizeOption } from '../option-parsers.ts';
 import { checkOutputFiles } from '../output.ts';
 import { collectorNames, findCollector } from '../registry.ts';
 
@@ -29,7 +34,9 @@ import { collectorNames, findCollector } from '../registry.ts';
 interface CensusCommandOptions {
   capture?: string;
   dir?: string;
+  tsconfig?: string;
   strategies: string;
+  heapLimit?: number;
   json?: boolean;
   html?: string;
   run: boolean;
@@ -49,8 +56,17 @@ export function registerCensusCommand(program: Command): void {
       ]),
     )
     .option('--dir <dir>', 'where --capture writes the snapshot (default snapshots/ in the repository)')
+    .option(
+      '--tsconfig <file>',
+      'with --capture tsc: the TypeScript project to compile (default this repository)',
+    )
     .option('-s, --strategies <list>', 'comma-separated collectors, or all', 'all')
     .option('--no-run', 'graph figures only: do not run the collectors on the snapshot')
+    .option(
+      '--heap-limit <bytes>',
+      'run each collector under this heap limit: bytes, or with a binary unit (64MB = 64 MiB)',
+      parseByteSizeOption,
+    )
     .option('--json', 'print one JSON object')
     .option('--html <file>', 'write an HTML report with charts')
     .addHelpText(
@@ -60,6 +76,7 @@ export function registerCensusCommand(program: Command): void {
         'Examples:',
         '  $ gclab census examples/snapshots/json-loads.pyheap',
         '  $ gclab census --capture tsc --strategies refcount,cpython,mark-sweep --html census.html',
+        '  $ gclab census --capture tsc --tsconfig ../my-app/tsconfig.json --no-run',
         "  $ node -e \"require('v8').writeHeapSnapshot('x.heapsnapshot')\" && gclab census x.heapsnapshot --json",
       ].join('\n'),
     )
@@ -81,6 +98,8 @@ export function registerCensusCommand(program: Command): void {
 function censusOf(snapshot: string | undefined, options: CensusCommandOptions): Census | null {
   if ((snapshot === undefined) === (options.capture === undefined))
     throw new UsageError('give a snapshot file or --capture PROGRAM (one of them)');
+  if (options.tsconfig !== undefined && options.capture === undefined)
+    throw new UsageError('--tsconfig goes with --capture tsc only');
   const names =
     options.strategies === 'all' ? collectorNames() : options.strategies.split(',').map((s) => s.trim());
   const descriptors = names.map((name) => findCollector(name));
@@ -88,8 +107,16 @@ function censusOf(snapshot: string | undefined, options: CensusCommandOptions): 
   if (options.capture !== undefined) {
     const program = options.capture;
     if (!isCaptureProgram(program)) throw new UsageError(`unknown capture program '${program}'`);
+    if (options.tsconfig !== undefined) {
+      if (program !== 'tsc') throw new UsageError('--tsconfig goes with --capture tsc only');
+      if (!existsSync(options.tsconfig))
+        throw new UsageError(`--tsconfig: no such file: ${options.tsconfig}`);
+    }
     try {
-      file = captureSnapshot(program, options.dir === undefined ? {} : { dir: options.dir });
+      file = captureSnapshot(program, {
+        ...(options.dir === undefined ? {} : { dir: options.dir }),
+        ...(options.tsconfig === undefined ? {} : { tsconfig: resolve(options.tsconfig) }),
+      });
     } catch (error) {
       if (!(error instanceof InterpreterNotFoundError || error instanceof CaptureError)) throw error;
       process.stderr.write(`error: ${error.message}\n`);
@@ -105,5 +132,8 @@ function censusOf(snapshot: string | undefined, options: CensusCommandOptions): 
     if (error instanceof SnapshotFileError) throw new UsageError(error.message);
     throw error;
   }
-  return takeCensus(file!, graph, descriptors, { run: options.run });
+  return takeCensus(file!, graph, descriptors, {
+    run: options.run,
+    ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
+  });
 }

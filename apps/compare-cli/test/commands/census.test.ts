@@ -59,4 +59,36 @@ describe.concurrent('gclab census', () => {
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toBe(`${bad}:1:24: snapshot.meta.node_fields is not a list of strings\n`);
   }, 180_000);
+
+  it('--heap-limit: a collector that cannot hold the heap is out of memory, the others stand', async () => {
+    // 9 MiB holds the example's 4.6 MiB under mark-sweep, not in semispace's two halves, nor with
+    // refcount's extra word per object.
+    const limit = ['census', EXAMPLE, '-s', 'mark-sweep,semispace,refcount', '--heap-limit', '9MB'];
+    const [json, text] = await Promise.all([runCli([...limit, '--json']), runCli(limit)]);
+    expect(json.code).toBe(0);
+    const [ms, ss, rc] = (JSON.parse(json.stdout) as Census).collectors;
+    expect([ms!.ran, ms!.failure, ms!.leakedObjects]).toEqual([true, null, 0]);
+    expect(ms!.collectedObjects).toBeGreaterThan(33_000);
+    expect([ss!.ran, rc!.ran]).toEqual([false, false]);
+    expect(ss!.failure).toMatch(
+      /^out of memory: semispace could not allocate \d+ bytes \(reserved 9437184 of limit 9437184/,
+    );
+    expect(rc!.failure).toMatch(/^out of memory: refcount could not allocate/);
+    expect(rc!.headerShare).toBeGreaterThan(0); // the layout's figures need no run
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/semispace\s+│\s+8\s+│\s+5\.6%\s+│\s+\+0\.0%\s+│\s+out of memory/);
+    expect(text.stdout).toContain('Did not run to the end\nsemispace: out of memory: semispace could not');
+  }, 180_000);
+
+  it('--tsconfig: only with --capture tsc, and the file must exist (exit 2)', async () => {
+    const [alone, python, missing] = await Promise.all([
+      runCli(['census', EXAMPLE, '--tsconfig', 'tsconfig.json']),
+      runCli(['census', '--capture', 'json-loads', '--tsconfig', 'tsconfig.json']),
+      runCli(['census', '--capture', 'tsc', '--tsconfig', 'no/such/tsconfig.json']),
+    ]);
+    expect([alone.code, python.code, missing.code]).toEqual([2, 2, 2]);
+    expect(alone.stderr).toBe('error: --tsconfig goes with --capture tsc only\n');
+    expect(python.stderr).toBe('error: --tsconfig goes with --capture tsc only\n');
+    expect(missing.stderr).toBe('error: --tsconfig: no such file: no/such/tsconfig.json\n');
+  });
 });

@@ -1,8 +1,9 @@
 /**
  * Capturing a real program's heap snapshot here, with one command each:
- * - `tsc`: a TypeScript compile of this repository (`tsconfig.check.json`, the TypeScript compiler
- *   the repository depends on, through its API, in a child Node process that then writes
- *   `v8.writeHeapSnapshot()`; `scripts/tsc_heap_snapshot.mjs`);
+ * - `tsc`: a TypeScript compile of this repository (`tsconfig.check.json`) or of the project
+ *   `tsconfig` names, by the project's TypeScript compiler (else the one this repository depends
+ *   on) through its API, in a child Node process that then writes `v8.writeHeapSnapshot()`
+ *   (`scripts/tsc_heap_snapshot.mjs`, which says why it formats a stack trace first);
  * - `ast-parse`, `json-loads`, `stdlib-import`: native CPython runs `scripts/heap_snapshot.py` after
  *   `ast.parse` of a large standard-library module, `json.loads` of a large generated document, or
  *   an import of a wide slice of the standard library.
@@ -51,6 +52,8 @@ export interface CaptureOptions {
   scale?: number;
   /** The Python interpreter (default `PYTHON_COMMAND`: `GCLAB_PYTHON` or python3). */
   python?: string;
+  /** The TypeScript project `tsc` compiles (default this repository's `tsconfig.check.json`). */
+  tsconfig?: string;
   /** Time limit in milliseconds (default 10 minutes). */
   timeoutMs?: number;
 }
@@ -74,7 +77,7 @@ export function captureSnapshot(program: CaptureProgram, options: CaptureOptions
     args = [
       '--max-old-space-size=6144',
       fileURLToPath(new URL('../../scripts/tsc_heap_snapshot.mjs', import.meta.url)),
-      join(REPOSITORY_ROOT, 'tsconfig.check.json'),
+      options.tsconfig ?? join(REPOSITORY_ROOT, 'tsconfig.check.json'),
       partial,
     ];
   } else {

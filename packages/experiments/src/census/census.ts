@@ -24,7 +24,7 @@ import {
   rootCount,
   snapshotPayload,
 } from '@gclab/bench';
-import { type CollectorDescriptor, Heap, OpCode, objectSize } from '@gclab/core';
+import { type CollectorDescriptor, Heap, OpCode, OutOfMemoryError, objectSize } from '@gclab/core';
 import { type Distribution, fanOutDistribution, sizeDistribution } from './distribution.ts';
 import { stronglyConnectedComponents } from './strongly-connected.ts';
 
@@ -55,8 +55,14 @@ export interface CollectorCensus {
   name: string;
   family: string;
   headerWords: number;
-  /** Whether it ran on the snapshot (the figures from `fullWork` on are 0 when not). */
+  /** Whether it ran on the snapshot to the end (the figures from `fullWork` on are 0 when not). */
   ran: boolean;
+  /**
+   * Why it did not run to the end although asked to: the `OutOfMemoryError`'s message (a copying
+   * collector's two halves of a large heap may not fit the simulated 2 GiB address space); null when
+   * it ran or was not asked to.
+   */
+  failure: string | null;
   /** Header bytes of every object (shape word and header words) and the heap's bytes under this layout. */
   headerBytes: number;
   heapBytes: number;
@@ -108,6 +114,11 @@ export interface CensusOptions {
    * collector that did not run has `ran` false and its run figures at 0.
    */
   run?: boolean | readonly string[];
+  /**
+   * The heap limit each collector runs under, in bytes (default none: the simulated 2 GiB address
+   * space); a collector that cannot hold the snapshot under it has `failure` set.
+   */
+  heapLimit?: number;
 }
 
 /** Objects and bytes by type, largest bytes first. */
@@ -171,11 +182,8 @@ export function layoutBytes(graph: HeapGraph, headerWords: number): number {
   return total;
 }
 
-/** Runs `descriptor` on the snapshot: the full collection, the drop, the collection after it. */
-function runCollector(
-  graph: HeapGraph,
-  descriptor: CollectorDescriptor,
-): Pick<
+/** The figures of running a collector on the snapshot. */
+type RunFigures = Pick<
   CollectorCensus,
   | 'fullWork'
   | 'fullMs'
@@ -186,8 +194,28 @@ function runCollector(
   | 'collectedObjects'
   | 'leakedObjects'
   | 'leakedBytes'
-> {
-  const heap = new Heap(descriptor);
+>;
+
+/** The run figures of a collector that did not run. */
+const NOT_RUN: RunFigures = {
+  fullWork: 0,
+  fullMs: 0,
+  dropFreedObjects: 0,
+  dropFreedBytes: 0,
+  dropWork: 0,
+  dropMaxPauseMs: 0,
+  collectedObjects: 0,
+  leakedObjects: 0,
+  leakedBytes: 0,
+};
+
+/** Runs `descriptor` on the snapshot: the full collection, the drop, the collection after it. */
+function runCollector(
+  graph: HeapGraph,
+  descriptor: CollectorDescriptor,
+  heapLimit: number | undefined,
+): RunFigures {
+  const heap = new Heap(descriptor, heapLimit === undefined ? {} : { heapLimit });
   try {
     const built = buildSnapshotHeap(heap, graph);
     // What the snapshot held that its roots do not reach goes first, so the timed collection sees
@@ -249,28 +277,28 @@ export function takeCensus(
     const headerWords = d.constraints.headerWords;
     const heapBytes = layoutBytes(graph, headerWords);
     const headers = headerBytes(graph.objects, headerWords);
-    const ran =
+    const asked =
       options.run === undefined ||
       options.run === true ||
       (options.run !== false && options.run.includes(d.name));
-    const run = !ran
-      ? {
-          fullWork: 0,
-          fullMs: 0,
-          dropFreedObjects: 0,
-          dropFreedBytes: 0,
-          dropWork: 0,
-          dropMaxPauseMs: 0,
-          collectedObjects: 0,
-          leakedObjects: 0,
-          leakedBytes: 0,
-        }
-      : runCollector(graph, d);
+    let run = NOT_RUN;
+    let failure: string | null = null;
+    if (asked) {
+      try {
+        run = runCollector(graph, d, options.heapLimit);
+      } catch (error) {
+        // The heap does not fit this collector: a finding about the collector on this heap, not a
+        // failed census; the other collectors' figures stand.
+        if (!(error instanceof OutOfMemoryError)) throw error;
+        failure = error.message;
+      }
+    }
     return {
       name: d.name,
       family: d.family,
       headerWords,
-      ran,
+      ran: asked && failure === null,
+      failure,
       headerBytes: headers,
       heapBytes,
       headerShare: heapBytes > 0 ? headers / heapBytes : 0,
