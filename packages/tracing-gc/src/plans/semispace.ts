@@ -15,8 +15,11 @@
  * pages). With no heap limit the halves start at `semispaceBytes` or `DEFAULT_SEMISPACE_BYTES` and
  * grow: when the survivors plus the pending request exceed half a half, the next collection copies
  * into a to-space of twice that size and, at its flip, the old half is remapped at the new size (if
- * the survivors plus the request do not fit at all, that second collection runs at once). Under a
- * heap limit the halves never change size.
+ * the survivors plus the request do not fit at all, that second collection runs at once). When the
+ * simulated OS refuses a half that large (the 2 GiB address space, the host-memory budget), the half
+ * gets the largest size it does map, a quarter less at each try, down to what the active half holds;
+ * the halves may then differ in size until the next flip evens them. Under a heap limit the halves
+ * never change size.
  *
  * Forwarding: in the shape word (see `trace/forwarding.ts`): `FORWARDED_BIT` in the low slot, the new
  * address in the high slot; `headerWords` is 0.
@@ -182,8 +185,11 @@ export class Semispace extends CollectorBase {
     const heap = this.heap;
     const clock = heap.counters.bytesAllocated;
     const start = heap.telemetry.startPause();
-    if (this.nextCapacity > this.toSpace.capacity) {
-      this.remapIdleHalf(this.nextCapacity);
+    if (this.nextCapacity > this.toSpace.capacity || this.toSpace.capacity < this.fromSpace.usedBytes) {
+      // The to-space must hold every object of the active half, should they all survive.
+      const least = Math.ceil(this.fromSpace.usedBytes / PAGE_SIZE) * PAGE_SIZE;
+      this.remapIdleHalf(this.nextCapacity, Math.max(least, this.toSpace.capacity));
+      this.nextCapacity = this.toSpace.capacity;
       this.resizes++;
     }
     const from = this.fromSpace;
@@ -238,7 +244,9 @@ export class Semispace extends CollectorBase {
     this.objectsInSpace = this.copiedObjects;
     this.words = EMPTY;
     if (this.growable) {
-      if (this.toSpace.capacity < this.fromSpace.capacity) this.remapIdleHalf(this.fromSpace.capacity);
+      // The old size always fits again where it was just released.
+      if (this.toSpace.capacity < this.fromSpace.capacity)
+        this.remapIdleHalf(this.fromSpace.capacity, this.toSpace.capacity);
       this.planGrowth(request);
     }
 
@@ -354,10 +362,24 @@ export class Semispace extends CollectorBase {
     }
   }
 
-  /** Replaces the idle half with one of `bytes` bytes (it holds no object). */
-  private remapIdleHalf(bytes: number): void {
+  /**
+   * Replaces the idle half (it holds no object) with the largest size from `want` down to `least`
+   * bytes that the simulated OS maps, a quarter less at each try: a semispace collector that cannot
+   * double its halves (the 2 GiB address space, the host-memory budget) asks for less rather than
+   * giving up. `OutOfMemoryError` when even `least` is refused.
+   */
+  private remapIdleHalf(want: number, least: number): void {
     this.toSpace.release();
-    this.toSpace = this.mapHalf(bytes);
+    const os = this.heap.os;
+    for (let bytes = Math.max(want, least); ; ) {
+      const space = BumpSpace.map(os, bytes);
+      if (space !== null) {
+        this.toSpace = space;
+        return;
+      }
+      if (bytes <= least) throw outOfMemory(this.heap, this.name, Math.max(want, least));
+      bytes = Math.max(least, Math.floor((bytes * 0.75) / PAGE_SIZE) * PAGE_SIZE);
+    }
   }
 
   /** Maps a half; `OutOfMemoryError` when the heap limit refuses it. */

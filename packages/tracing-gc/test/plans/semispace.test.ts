@@ -242,6 +242,34 @@ describe('semispace: hand-built heaps', () => {
     expect(n).toBe(2000);
   });
 
+  it('grows by less when doubling is refused: live data up to half the host memory still fits', () => {
+    // 12,000 objects of 32 bytes (384,000 live) under a 1 MiB host-memory budget: doubling the
+    // halves from 256 KiB is refused; the halves grow by what is mapped (before this, out of memory
+    // at 8,200 objects).
+    const heap = new Heap(semispace, {
+      checked: false,
+      hostMemoryLimit: 1 << 20,
+      collectorOptions: { semispaceBytes: PAGE_SIZE },
+    });
+    const list = heap.global('list');
+    heap.set(list, NULL_ROOT);
+    for (let i = 0; i < 12_000; i++) {
+      heap.new(0, 1, 16);
+      heap.put(0, 0, list);
+      heap.set(list, 0);
+    }
+    const c = collectorOf(heap);
+    c.verify();
+    expect(heap.os.refusedMaps).toBeGreaterThan(0);
+    expect(c.fromSpace.usedBytes).toBe(12_000 * 32);
+    // The halves differ now: the old active half, released at the flip, could not be mapped larger.
+    expect(c.fromSpace.capacity).toBeGreaterThan(c.toSpace.capacity);
+    expect(heap.os.reservedBytes).toBeLessThanOrEqual(1 << 20);
+    let n = 0;
+    for (let a = heap.peekRoot(list); a !== 0; a = heap.peekField(a, 0)) n++;
+    expect(n).toBe(12_000);
+  });
+
   it('keeps large objects in place, marks and sweeps them, and updates their fields', () => {
     const heap = new Heap(semispace, {
       checked: true,
