@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GclabError } from '@gclab/core';
 import { InterpreterNotFoundError, PYTHON_COMMAND, pythonScript } from '../interpreters/python.ts';
@@ -34,9 +34,16 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta
 /** Where captured snapshots go by default: `snapshots/` at the repository's root (git ignores it). */
 export const DEFAULT_SNAPSHOT_DIR = join(REPOSITORY_ROOT, 'snapshots');
 
-/** The file name a program's snapshot is captured to. */
-export function captureFileName(program: CaptureProgram): string {
-  return program === 'tsc' ? 'tsc.heapsnapshot' : `${program}.pyheap`;
+/**
+ * The file name a program's snapshot is captured to; a compile of another project than this
+ * repository (`tsconfig`) is named after the project's folder, so it never stands in for
+ * this repository's compile (which the debate reads from `snapshots/`).
+ */
+export function captureFileName(program: CaptureProgram, tsconfig?: string): string {
+  if (program !== 'tsc') return `${program}.pyheap`;
+  if (tsconfig === undefined) return 'tsc.heapsnapshot';
+  const project = basename(dirname(resolve(tsconfig))).replace(/[^\w.-]+/g, '_');
+  return `tsc-${project}.heapsnapshot`;
 }
 
 /** A capture that failed: the program, and what it printed. */
@@ -66,7 +73,7 @@ export interface CaptureOptions {
 export function captureSnapshot(program: CaptureProgram, options: CaptureOptions = {}): string {
   const dir = options.dir ?? DEFAULT_SNAPSHOT_DIR;
   mkdirSync(dir, { recursive: true });
-  const out = join(dir, captureFileName(program));
+  const out = join(dir, captureFileName(program, options.tsconfig));
   // Written beside, renamed when complete: an interrupted capture never leaves a partial snapshot.
   const partial = `${out}.partial`;
   const timeout = options.timeoutMs ?? 600_000;

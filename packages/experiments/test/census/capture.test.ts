@@ -51,7 +51,7 @@ describe('capturing a TypeScript compile', () => {
     // About 9 s here. Without the stack trace the script formats first, V8's snapshot writer scans
     // typescript.js's source once per function and this small compile took over 100 s.
     const file = captureSnapshot('tsc', { dir, tsconfig, timeoutMs: 90_000 });
-    expect(file).toBe(join(dir, 'tsc.heapsnapshot'));
+    expect(file).toBe(join(dir, 'tsc-tsc-project.heapsnapshot'));
     const g = readSnapshot(file);
     expect(g.format).toBe('v8');
     const types = new Set(typeCounts(g).map((t) => t.type));
