@@ -87,8 +87,12 @@ export function spreadText(r: CellResult): string {
 /** Bytes, compact (`41 MiB`). */
 export const mib = (bytes: number): string => formatCompactBytes(bytes);
 
-/** A share as a percentage, one decimal below 10%. */
-export const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
+/** A share as a percentage: one decimal below 10%, and near 100% so that a share short of all never reads 100%. */
+export function pct(x: number): string {
+  if (x < 0.1) return `${(x * 100).toFixed(1)}%`;
+  if (x >= 0.995 && x < 1) return `${(Math.floor(x * 1000) / 10).toFixed(1)}%`;
+  return `${(x * 100).toFixed(0)}%`;
+}
 
 /** Milliseconds, or a dash for none. */
 export function formatNullableMs(ms: number | null): string {

@@ -108,8 +108,10 @@ function realHeapText(heaps: readonly Census[]): string {
     const rc = ranOn(c, 'refcount');
     return (
       `${pct(c.cycles.objectShare)} of ${heapName(c)}'s objects are in cycles (the largest ${formatCount(c.cycles.largest)} objects)` +
-      (rc === undefined ? '' : ` and refcount never freed ${pct(rc.leakedObjects / c.objects)} of them`)
+      (rc === undefined
+        ? ''
+        : `, and refcount never freed ${pct(rc.leakedObjects / c.objects)} of its objects`)
     );
   });
-  return `Real programs' heaps have cycles too: ${list(parts)} once every root was dropped (the cycles and everything only they reach). `;
+  return `Real programs' heaps have cycles too: ${parts.join('; ')} once every root was dropped (the cycles and everything only they reach). `;
 }
