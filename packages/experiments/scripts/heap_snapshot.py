@@ -1,10 +1,13 @@
 """Writes a CPython heap snapshot in gclab's format (gclab-python-heap 1), after running a program.
 
 Usage: python3 heap_snapshot.py PROGRAM OUT [SCALE]
+(or under CPython 3.12-3.15 in WebAssembly: node run-pyodide.mjs VERSION heap_snapshot.py ..., with
+OUT's directory in GCLAB_PYODIDE_MOUNTS)
 
 PROGRAM is what runs before the snapshot, its result kept alive in a global:
   json-loads     json.loads of a generated document (SCALE records, default 20000)
-  ast-parse      ast.parse of a large standard-library module (_pydecimal.py), SCALE times (default 1)
+  ast-parse      ast.parse of a large standard-library module, SCALE times (default 1): _pydecimal.py,
+                 or inspect.py where there is no _pydecimal source (the WebAssembly interpreters)
   stdlib-import  an import of a wide slice of the standard library
   none           nothing: the interpreter's own heap
 
@@ -27,6 +30,9 @@ import gc
 import sys
 
 RESULT = None
+
+
+PARSED = None
 
 
 def run_program(program, scale):
@@ -52,11 +58,22 @@ def run_program(program, scale):
         RESULT = json.loads(text)
     elif program == "ast-parse":
         import ast
-        import os
+        import importlib.util
 
-        path = os.path.join(os.path.dirname(os.__file__), "_pydecimal.py")
-        with open(path, encoding="utf-8") as f:
-            source = f.read()
+        global PARSED
+        # Through the module's loader, not open(): the WebAssembly interpreters keep the standard
+        # library in a zip archive, and ship no _pydecimal (they have the C decimal only); there the
+        # largest module they do ship as source, inspect, is parsed. The snapshot names the module.
+        source = None
+        for PARSED in ("_pydecimal", "inspect"):
+            spec = importlib.util.find_spec(PARSED)
+            source = spec.loader.get_source(PARSED) if spec is not None else None
+            if source is not None:
+                break
+        if source is None:
+            sys.exit("heap_snapshot.py: ast-parse: neither _pydecimal nor inspect has its source here")
+        path = spec.origin
+        spec = None
         RESULT = [ast.parse(source, path) for _ in range(scale if scale is not None else 1)]
     elif program == "stdlib-import":
         import importlib
@@ -147,7 +164,7 @@ def snapshot(out_path, program):
         rows.append("%d %d %d%s%s\n" % (tid, size, 1 if external > 0 else 0, " " if refs else "", " ".join(map(str, refs))))
     with open(out_path, "w", encoding="utf-8") as f:
         f.write("gclab-python-heap 1\n")
-        f.write("# program: %s\n" % program)
+        f.write("# program: %s\n" % (program if PARSED is None else "%s of %s.py" % (program, PARSED)))
         f.write("# python: %s %s\n" % (sys.implementation.name, sys.version.split()[0]))
         f.write("objects %d edges %d types %d\n" % (len(objs), n_edges, len(type_names)))
         for name in type_names:

@@ -20,6 +20,8 @@ import {
   captureSnapshot,
   InterpreterNotFoundError,
   isCaptureProgram,
+  PYTHON_VERSIONS,
+  type PythonVersion,
   takeCensus,
 } from '@gclab/experiments';
 import { type Command, Option } from 'commander';
@@ -35,6 +37,7 @@ interface CensusCommandOptions {
   capture?: string;
   dir?: string;
   tsconfig?: string;
+  python?: PythonVersion;
   strategies: string;
   heapLimit?: number;
   json?: boolean;
@@ -60,6 +63,12 @@ export function registerCensusCommand(program: Command): void {
       '--tsconfig <file>',
       'with --capture tsc: the TypeScript project to compile (default this repository)',
     )
+    .addOption(
+      new Option(
+        '--python <version>',
+        'with --capture of a Python program: the CPython it runs in (3.11 native, the default; 3.12-3.15 WebAssembly)',
+      ).choices([...PYTHON_VERSIONS]),
+    )
     .option('-s, --strategies <list>', 'comma-separated collectors, or all', 'all')
     .option('--no-run', 'graph figures only: do not run the collectors on the snapshot')
     .option(
@@ -77,6 +86,7 @@ export function registerCensusCommand(program: Command): void {
         '  $ gclab census examples/snapshots/json-loads.pyheap',
         '  $ gclab census --capture tsc --strategies refcount,cpython,mark-sweep --html census.html',
         '  $ gclab census --capture tsc --tsconfig ../my-app/tsconfig.json --no-run',
+        '  $ gclab census --capture stdlib-import --python 3.14 -s refcount,cpython-3.14',
         "  $ node -e \"require('v8').writeHeapSnapshot('x.heapsnapshot')\" && gclab census x.heapsnapshot --json",
       ].join('\n'),
     )
@@ -100,6 +110,8 @@ function censusOf(snapshot: string | undefined, options: CensusCommandOptions): 
     throw new UsageError('give a snapshot file or --capture PROGRAM (one of them)');
   if (options.tsconfig !== undefined && options.capture === undefined)
     throw new UsageError('--tsconfig goes with --capture tsc only');
+  if (options.python !== undefined && (options.capture === undefined || options.capture === 'tsc'))
+    throw new UsageError('--python goes with --capture ast-parse, json-loads or stdlib-import only');
   const names =
     options.strategies === 'all' ? collectorNames() : options.strategies.split(',').map((s) => s.trim());
   const descriptors = names.map((name) => findCollector(name));
@@ -116,6 +128,7 @@ function censusOf(snapshot: string | undefined, options: CensusCommandOptions): 
       file = captureSnapshot(program, {
         ...(options.dir === undefined ? {} : { dir: options.dir }),
         ...(options.tsconfig === undefined ? {} : { tsconfig: resolve(options.tsconfig) }),
+        ...(options.python === undefined ? {} : { version: options.python }),
       });
     } catch (error) {
       if (!(error instanceof InterpreterNotFoundError || error instanceof CaptureError)) throw error;

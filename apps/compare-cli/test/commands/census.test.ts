@@ -80,7 +80,7 @@ describe.concurrent('gclab census', () => {
     expect(text.stdout).toContain('Did not run to the end\nsemispace: out of memory: semispace could not');
   }, 180_000);
 
-  it('--tsconfig: only with --capture tsc, and the file must exist (exit 2)', async () => {
+  it('--tsconfig only with --capture tsc and existing, --python only with a Python program (exit 2)', async () => {
     const [alone, python, missing] = await Promise.all([
       runCli(['census', EXAMPLE, '--tsconfig', 'tsconfig.json']),
       runCli(['census', '--capture', 'json-loads', '--tsconfig', 'tsconfig.json']),
@@ -90,5 +90,16 @@ describe.concurrent('gclab census', () => {
     expect(alone.stderr).toBe('error: --tsconfig goes with --capture tsc only\n');
     expect(python.stderr).toBe('error: --tsconfig goes with --capture tsc only\n');
     expect(missing.stderr).toBe('error: --tsconfig: no such file: no/such/tsconfig.json\n');
+    const [tsc, noCapture, badVersion] = await Promise.all([
+      runCli(['census', '--capture', 'tsc', '--python', '3.14']),
+      runCli(['census', EXAMPLE, '--python', '3.14']),
+      runCli(['census', '--capture', 'json-loads', '--python', '2.7']),
+    ]);
+    expect([tsc.code, noCapture.code, badVersion.code]).toEqual([2, 2, 2]);
+    expect(tsc.stderr).toBe(
+      'error: --python goes with --capture ast-parse, json-loads or stdlib-import only\n',
+    );
+    expect(noCapture.stderr).toBe(tsc.stderr);
+    expect(badVersion.stderr).toContain("'2.7' is invalid");
   });
 });

@@ -4,9 +4,9 @@
  *   `tsconfig` names, by the project's TypeScript compiler (else the one this repository depends
  *   on) through its API, in a child Node process that then writes `v8.writeHeapSnapshot()`
  *   (`scripts/tsc_heap_snapshot.mjs`, which says why it formats a stack trace first);
- * - `ast-parse`, `json-loads`, `stdlib-import`: native CPython runs `scripts/heap_snapshot.py` after
+ * - `ast-parse`, `json-loads`, `stdlib-import`: CPython runs `scripts/heap_snapshot.py` after
  *   `ast.parse` of a large standard-library module, `json.loads` of a large generated document, or
- *   an import of a wide slice of the standard library.
+ *   an import of a wide slice of the standard library: native 3.11, or 3.12 to 3.15 in WebAssembly.
  * Only small snapshots are kept in the repository (`examples/snapshots/`); the rest are captured
  * at run time into `snapshots/` (ignored by git).
  */
@@ -15,7 +15,13 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GclabError } from '@gclab/core';
-import { InterpreterNotFoundError, PYTHON_COMMAND, pythonScript } from '../interpreters/python.ts';
+import {
+  InterpreterNotFoundError,
+  PYTHON_COMMAND,
+  type PythonVersion,
+  pythonScript,
+  pythonUnavailable,
+} from '../interpreters/python.ts';
 
 /** The programs a snapshot can be captured from. */
 export const CAPTURE_PROGRAMS = ['tsc', 'ast-parse', 'json-loads', 'stdlib-import'] as const;
@@ -35,14 +41,21 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta
 export const DEFAULT_SNAPSHOT_DIR = join(REPOSITORY_ROOT, 'snapshots');
 
 /**
- * The file name a program's snapshot is captured to; a compile of another project than this
- * repository (`tsconfig`) is named after the project's folder, so it never stands in for
- * this repository's compile (which the debate reads from `snapshots/`).
+ * The file name a program's snapshot is captured to. A compile of another project than this
+ * repository (`tsconfig`) is named after the project's folder, and a Python program run by another
+ * interpreter than native 3.11 after the version (`json-loads-3.14.pyheap`), so neither stands in
+ * for the default captures (which the debate reads from `snapshots/`).
  */
-export function captureFileName(program: CaptureProgram, tsconfig?: string): string {
-  if (program !== 'tsc') return `${program}.pyheap`;
-  if (tsconfig === undefined) return 'tsc.heapsnapshot';
-  const project = basename(dirname(resolve(tsconfig))).replace(/[^\w.-]+/g, '_');
+export function captureFileName(
+  program: CaptureProgram,
+  options: Pick<CaptureOptions, 'tsconfig' | 'version'> = {},
+): string {
+  if (program !== 'tsc') {
+    const v = options.version;
+    return v === undefined || v === '3.11' ? `${program}.pyheap` : `${program}-${v}.pyheap`;
+  }
+  if (options.tsconfig === undefined) return 'tsc.heapsnapshot';
+  const project = basename(dirname(resolve(options.tsconfig))).replace(/[^\w.-]+/g, '_');
   return `tsc-${project}.heapsnapshot`;
 }
 
@@ -57,8 +70,13 @@ export interface CaptureOptions {
   dir?: string;
   /** The Python program's scale (records for json-loads, parses for ast-parse); its default when absent. */
   scale?: number;
-  /** The Python interpreter (default `PYTHON_COMMAND`: `GCLAB_PYTHON` or python3). */
+  /** The native Python interpreter (default `PYTHON_COMMAND`: `GCLAB_PYTHON` or python3). */
   python?: string;
+  /**
+   * The CPython version a Python program runs in: 3.11 (the default) natively (`python`), 3.12 to
+   * 3.15 compiled to WebAssembly (`scripts/run-pyodide.mjs`).
+   */
+  version?: PythonVersion;
   /** The TypeScript project `tsc` compiles (default this repository's `tsconfig.check.json`). */
   tsconfig?: string;
   /** Time limit in milliseconds (default 10 minutes). */
@@ -71,14 +89,16 @@ export interface CaptureOptions {
  * program fails.
  */
 export function captureSnapshot(program: CaptureProgram, options: CaptureOptions = {}): string {
-  const dir = options.dir ?? DEFAULT_SNAPSHOT_DIR;
+  const dir = resolve(options.dir ?? DEFAULT_SNAPSHOT_DIR);
   mkdirSync(dir, { recursive: true });
-  const out = join(dir, captureFileName(program, options.tsconfig));
+  const out = join(dir, captureFileName(program, options));
   // Written beside, renamed when complete: an interrupted capture never leaves a partial snapshot.
   const partial = `${out}.partial`;
   const timeout = options.timeoutMs ?? 600_000;
   let command: string;
   let args: string[];
+  let env: NodeJS.ProcessEnv | undefined;
+  let label: string | undefined;
   if (program === 'tsc') {
     command = process.execPath;
     args = [
@@ -88,22 +108,40 @@ export function captureSnapshot(program: CaptureProgram, options: CaptureOptions
       partial,
     ];
   } else {
-    command = options.python ?? PYTHON_COMMAND;
-    args = [
+    const script = [
       pythonScript('heap_snapshot.py'),
       program,
       partial,
       ...(options.scale === undefined ? [] : [String(options.scale)]),
     ];
+    const version = options.version ?? '3.11';
+    if (version === '3.11') {
+      command = options.python ?? PYTHON_COMMAND;
+      args = script;
+    } else {
+      const missing = pythonUnavailable(version);
+      if (missing !== null)
+        throw new InterpreterNotFoundError(`capturing ${program} in CPython ${version}: ${missing}`);
+      command = process.execPath;
+      args = [pythonScript('run-pyodide.mjs'), version, ...script];
+      // The interpreter writes the snapshot through a mount of the output directory.
+      env = { ...process.env, GCLAB_PYODIDE_MOUNTS: dir };
+      label = `CPython ${version} in WebAssembly`;
+    }
   }
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout, maxBuffer: 16 << 20 });
+  const r = spawnSync(command, args, {
+    encoding: 'utf8',
+    timeout,
+    maxBuffer: 16 << 20,
+    ...(env === undefined ? {} : { env }),
+  });
   if (r.error !== undefined || r.status !== 0) rmSync(partial, { force: true });
   if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ENOENT')
     throw new InterpreterNotFoundError(`capturing ${program} needs ${command}, which is not on PATH`);
   if (r.error !== undefined || r.status !== 0) {
     const why = r.error?.message ?? (r.status === null ? `killed by ${r.signal}` : `exit ${r.status}`);
     throw new CaptureError(
-      `capturing ${program} failed (${command}: ${why}): ${r.stderr.trim().slice(-2000)}`,
+      `capturing ${program} failed (${label ?? command}: ${why}): ${r.stderr.trim().slice(-2000)}`,
     );
   }
   renameSync(partial, out);

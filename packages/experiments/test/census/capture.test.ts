@@ -1,7 +1,8 @@
 /**
  * Capturing a CPython heap snapshot with native python3 (`scripts/heap_snapshot.py`), read back by
- * @gclab/bench's reader (it fails, never skips, when CI=true and no python3 is found); and a
- * TypeScript compile's V8 heap snapshot (`scripts/tsc_heap_snapshot.mjs`) of a small project.
+ * @gclab/bench's reader (it fails, never skips, when CI=true and no python3 is found), and with
+ * CPython 3.14 in WebAssembly (installed by npm ci); and a TypeScript compile's V8 heap snapshot
+ * (`scripts/tsc_heap_snapshot.mjs`) of a small project.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,19 @@ describe.skipIf(python.command === null && !inCI)('capturing a CPython heap snap
     // The interpreter's own heap has cycles (modules, classes, functions); the records have none.
     expect(cycleFigures(g1100).objects).toBeGreaterThan(0);
   });
+});
+
+describe('capturing a CPython heap snapshot in WebAssembly', () => {
+  it('ast-parse in 3.14: inspect.py parsed (the WebAssembly library has no _pydecimal source)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-capture-'));
+    const file = captureSnapshot('ast-parse', { dir, version: '3.14' });
+    expect(file).toBe(join(dir, 'ast-parse-3.14.pyheap'));
+    const g = readSnapshot(file);
+    expect(g.source).toBe('program: ast-parse of inspect.py; python: cpython 3.14.2');
+    const names = typeCounts(g).find((t) => t.type === 'ast.Name');
+    expect(names?.objects).toBeGreaterThan(1000);
+    expect(rootCount(g)).toBeGreaterThan(0);
+  }, 120_000);
 });
 
 describe('capturing a TypeScript compile', () => {
