@@ -14,22 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../src/report/html-report.ts';
 import { loadResultsFixture } from '../report/fixture.ts';
 import { ROOT } from '../run-cli.ts';
-
-const CHROMIUM = process.env.GCLAB_CHROMIUM ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const onCi = process.env.CI === 'true' || process.env.CI === '1';
-
-/** Chromium's flags: headless, no sandbox (containers), nothing fetched or updated in the background. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-sync',
-];
+import { CHROMIUM_AVAILABLE as available, CHROMIUM, CHROMIUM_ARGS, ON_CI as onCi } from './chromium.ts';
 
 describe('the HTML report in Chromium', () => {
   it.skipIf(!available && !onCi)(
