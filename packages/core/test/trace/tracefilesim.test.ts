@@ -75,7 +75,10 @@ describe('TraceFileSim traces', () => {
 
   it('share objects between threads, hold statics as roots, and ignore reads, stores and locks', () => {
     const text =
-      'a T1 O1 S24 N1\n+ T1 O1\n+ T1 O1\n+ T2 O1\nc T1 C4 F16 O1\n- T1 O1\n- T2 O1\nx T1 L1\nr T1 O1 F0\ns T1 O1 F0\nc C4 F16 O0\n% done\n';
+      // `c ... S8 V0` as TraceFileSim's own Tests/TraceFiles/thousand.trace writes it (the field's
+      // size and kind, unused), and an `r` line with every letter: attributes an operation does not
+      // use are ignored, as TraceFileSim's getNextLine does.
+      'a T1 O1 S24 N1\n+ T1 O1\n+ T1 O1\n+ T2 O1\nc T1 C4 F16 O1 S8 V1\n- T1 O1\n- T2 O1\nx T1 L1\nr T1 O1 F0 S8 V0 I2 C3 P1 #0 N1 L0\ns T1 O1 F0\nc C4 F16 O0\n% done\n';
     expect(ops(text)).toEqual([
       'new g:t1.o1 1',
       'set g:t2.o1 g:t1.o1',
@@ -92,7 +95,8 @@ describe('TraceFileSim traces', () => {
   it.each([
     ['q T1 O1\n', "t.trace:1:1: unknown TraceFileSim operation 'q' (expected a, +, -, w, c, r, s, x or %)"],
     ['a T1 O1 S8\n', "t.trace:1:11: a 'a' line needs attribute N"],
-    ['a T1 O1 S8 N1 Z3\n', "t.trace:1:15: unexpected attribute 'Z3' in a 'a' line (it takes T O S N C)"],
+    ['a T1 O1 S8 N1 Z3\n', "t.trace:1:15: unknown attribute 'Z3' (TraceFileSim's are C I F S V O P # N T L)"],
+    ['a T1 O1 S8 N1\n+ O1\n', "t.trace:2:5: a '+' line needs attribute T"],
     ['a T1 Ox S8 N1\n', "t.trace:1:7: expected a number after O, got 'x'"],
     ['a T1 O1 O2 S8 N1\n', 't.trace:1:9: attribute O given twice'],
     ['aT1\n', "t.trace:1:2: expected a space after the operation 'a', got 'T'"],
