@@ -147,6 +147,13 @@ function censusOf(snapshot: string | undefined, options: CensusCommandOptions): 
   }
   return takeCensus(file!, graph, descriptors, {
     run: options.run,
+    // On a terminal, a line per collector: a heap of millions of objects takes seconds each.
+    ...(process.stderr.isTTY === true
+      ? {
+          onCollector: (name: string, i: number, n: number) =>
+            process.stderr.write(`running ${name} on the snapshot (${i + 1} of ${n})\n`),
+        }
+      : {}),
     ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
   });
 }

@@ -119,6 +119,8 @@ export interface CensusOptions {
    * space); a collector that cannot hold the snapshot under it has `failure` set.
    */
   heapLimit?: number;
+  /** Called before each collector runs on the snapshot (a large heap takes seconds per collector). */
+  onCollector?: (name: string, index: number, total: number) => void;
 }
 
 /** Objects and bytes by type, largest bytes first. */
@@ -273,7 +275,7 @@ export function takeCensus(
 ): Census {
   const types = typeCounts(graph);
   const noGcBytes = layoutBytes(graph, 0);
-  const collectors = descriptors.map((d): CollectorCensus => {
+  const collectors = descriptors.map((d, i): CollectorCensus => {
     const headerWords = d.constraints.headerWords;
     const heapBytes = layoutBytes(graph, headerWords);
     const headers = headerBytes(graph.objects, headerWords);
@@ -284,6 +286,7 @@ export function takeCensus(
     let run = NOT_RUN;
     let failure: string | null = null;
     if (asked) {
+      options.onCollector?.(d.name, i, descriptors.length);
       try {
         run = runCollector(graph, d, options.heapLimit);
       } catch (error) {
