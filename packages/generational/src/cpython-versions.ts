@@ -34,11 +34,25 @@
  *   untracking is read, not measured, and 3.12's own `_Py_SetImmortal` (which may only set the
  *   count) was not at hand.
  *
+ * - Free lists (free-lists.ts): lists, dicts and tuples as in 3.11 (80, 80, 2,000 of a length),
+ *   except that a tuple of 20 items is taken from its free list too (3.11 pushes but never takes
+ *   one); measured in 3.12.7, 3.13.2 and 3.15.0rc1.
+ *
  * The real interpreters run here are pyodide builds (wasm32, 32-bit); gclab models the 64-bit builds
  * (8-byte words), which only matters for sizes and the immortal reference count.
  */
 import type { CollectorDescriptor } from '@gclab/core';
 import { type CPythonVersion, cpythonDescriptor } from './cpython.ts';
+import type { FreeListSizes } from './free-lists.ts';
+
+/** The free lists from 3.12 on: as 3.11's, with tuples of 20 items taken from theirs too (free-lists.ts). */
+const FREE_LISTS_3_12: FreeListSizes = {
+  lists: 80,
+  dicts: 80,
+  tuples: 2000,
+  tupleTakeMax: 20,
+  tupleFreeMax: 20,
+};
 
 /** CPython 3.12: 3.11's collector (Modules/gcmodule.c) with eval-breaker collections, 700/10/10. */
 export const CPYTHON_3_12: CPythonVersion = {
@@ -47,6 +61,7 @@ export const CPYTHON_3_12: CPythonVersion = {
   thresholds: [700, 10, 10],
   trigger: 'eval-breaker',
   immortalRefcount: 4294967295,
+  freeLists: FREE_LISTS_3_12,
 };
 
 /** CPython 3.13: as 3.12 (the collector moved to Python/gc.c) with threshold 0 raised to 2000. */
@@ -56,6 +71,7 @@ export const CPYTHON_3_13: CPythonVersion = {
   thresholds: [2000, 10, 10],
   trigger: 'eval-breaker',
   immortalRefcount: 4294967295,
+  freeLists: FREE_LISTS_3_12,
 };
 
 /**
@@ -71,6 +87,7 @@ export const CPYTHON_3_15: CPythonVersion = {
   dicts: 'always',
   tuples: 'creation',
   immortalRefcount: 3221225472,
+  freeLists: FREE_LISTS_3_12,
 };
 
 /** Descriptor of `cpython-3.12`. */

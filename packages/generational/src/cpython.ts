@@ -15,8 +15,9 @@
  * `dict` is a GC object untracked until a store gives it a value that may be tracked
  * (`MAINTAIN_TRACKING`: a GC object that is not an untracked tuple; keys are taken to be atomic);
  * `atomic` objects (ints, strs) are not GC objects and never tracked. An untracked object is freed
- * by reference counting alone. Every GC object counts in count[0] at allocation and deallocation
- * (the free lists of lists, dicts and tuples, which skip both, are not modelled). Every object
+ * by reference counting alone. Every GC object counts in count[0] at allocation and deallocation,
+ * except, with the option `freeLists`, the lists, dicts and tuples CPython's free lists hand out and
+ * take back (free-lists.ts; off by default, why at `CPythonOptions.freeLists`). Every object
  * carries the two link words (one header size per collector).
  *
  * The state is `struct _gc_runtime_state`: three generations (lists, `count`, `threshold` 700/10/10),
@@ -106,6 +107,7 @@
  * on an empty heap leaves gc.get_count() at (1, 0, 0); without one, at (0, 0, 0).
  */
 import {
+  booleanOption,
   type Collector,
   type CollectorDescriptor,
   type CollectorOptions,
@@ -121,6 +123,7 @@ import {
   ObjectKind,
 } from '@gclab/core';
 import { COUNT_SLOT, ReferenceCounting } from '@gclab/refcount';
+import { type FreeListSizes, FreeLists } from './free-lists.ts';
 import {
   gcListAppend,
   gcListInit,
@@ -191,6 +194,12 @@ export interface CPythonVersion {
    * 3221225472 from 3.14 (Include/refcount.h). Absent (3.11): `immortal` only holds the object.
    */
   immortalRefcount?: number;
+  /**
+   * The free lists of lists, dicts and tuples (free-lists.ts), modelled with the collector option
+   * `freeLists`: containers they hand out and take back are not counted in count[0]. Absent (3.14):
+   * none that the count sees.
+   */
+  freeLists?: FreeListSizes;
 }
 
 /** CPython 3.11, the rules of `cpython`. */
@@ -199,6 +208,7 @@ export const CPYTHON_3_11: CPythonVersion = {
   version: '3.11',
   thresholds: [700, 10, 10],
   trigger: 'allocation',
+  freeLists: { lists: 80, dicts: 80, tuples: 2000, tupleTakeMax: 19, tupleFreeMax: 20 },
 };
 
 /** Options of `cpython`. */
@@ -209,6 +219,14 @@ export interface CPythonOptions extends CollectorOptions {
   threshold1?: number;
   /** Generation-2 threshold (default 10). */
   threshold2?: number;
+  /**
+   * Model the free lists of lists, dicts and tuples (free-lists.ts; default false). Right for a
+   * trace of every container the program and the interpreter allocate: their free lists' state then
+   * follows from the trace. Most traces and workloads hold the program's own objects only, while
+   * the interpreter's unseen lists and dicts keep its free lists filled; with the option off every
+   * container is counted both ways, which is what free lists come to in their steady state.
+   */
+  freeLists?: boolean;
 }
 
 /** Statistics of one generation, as `gc.get_stats()` gives them. */
@@ -284,6 +302,8 @@ export class CPythonCollector extends ReferenceCounting {
   private readonly lazyDicts: boolean;
   /** `rules.tuples` is `creation`: a new tuple starts untracked, a store of a trackable item tracks it. */
   private readonly tuplesAtCreation: boolean;
+  /** The free lists (`rules.freeLists`, with the option `freeLists`), or null. */
+  protected readonly freeLists: FreeLists | null;
   /** Address of the page holding the list heads. */
   private readonly heads: number;
   private readonly pauseKinds: Int32Array;
@@ -294,6 +314,10 @@ export class CPythonCollector extends ReferenceCounting {
     this.name = rules.name;
     this.lazyDicts = (rules.dicts ?? 'lazy') === 'lazy';
     this.tuplesAtCreation = rules.tuples === 'creation';
+    this.freeLists =
+      rules.freeLists !== undefined && booleanOption(options, rules.name, 'freeLists', false)
+        ? new FreeLists(rules.freeLists)
+        : null;
     if (heap.model.headerWords < 3) {
       throw new RangeError(
         `cpython needs 3 header words (refcount, _gc_next, _gc_prev), the heap has ${heap.model.headerWords}`,
@@ -354,6 +378,8 @@ export class CPythonCollector extends ReferenceCounting {
     const addr = this.allocateBlock(size);
     const kind = this.heap.allocKind;
     if (kind === ObjectKind.default ? nrefs > 0 : kind !== ObjectKind.atomic) {
+      // Taken from a free list: no `_PyObject_GC_Link`, so neither counted nor a trigger.
+      if (this.freeLists?.take(kind, nrefs) === true) return addr;
       const counts = this.counts;
       counts[0]!++;
       if (counts[0]! > this.thresholds[0]! && this.enabled && this.thresholds[0] !== 0 && !this.collecting) {
@@ -437,6 +463,9 @@ export class CPythonCollector extends ReferenceCounting {
     const i = addr >> 2;
     if (!this.isGcType(words, addr)) return;
     if (words[i + NEXT_SLOT] !== 0) gcListRemove(words, addr);
+    // Kept by a free list: `PyObject_GC_Del` is not called.
+    const shape = words[i]!;
+    if (this.freeLists?.keep((shape & KIND_MASK) >>> KIND_SHIFT, shape & NREFS_MASK) === true) return;
     if (this.counts[0]! > 0) this.counts[0]!--;
   }
 
@@ -579,8 +608,16 @@ export class CPythonCollector extends ReferenceCounting {
     this.invokeCallbacks('start', g, 0, 0);
     const collected = this.collectMain(g);
     const uncollectable = this.lastUncollectable;
-    // invoke_gc_callback("stop"): the info dict is a fresh container after a full collection.
-    if (g === NUM_GENERATIONS - 1 && this.stopDictCounted && this.hasCallbacks()) this.counts[0]!++;
+    const full = g === NUM_GENERATIONS - 1;
+    // clear_freelists, at the end of a full collection: each object PyObject_GC_Del'd.
+    if (full && this.freeLists !== null)
+      this.counts[0] = Math.max(0, this.counts[0]! - this.freeLists.clear());
+    // invoke_gc_callback("stop"): the info dict is a fresh container after a full collection, and
+    // its release puts it on the emptied dict free list.
+    if (full && this.stopDictCounted && this.hasCallbacks()) {
+      this.counts[0]!++;
+      this.freeLists?.keep(ObjectKind.dict, 0);
+    }
     this.heap.telemetry.recordCollection(g, collected, uncollectable);
     this.invokeCallbacks('stop', g, collected, uncollectable);
     return collected + uncollectable;
