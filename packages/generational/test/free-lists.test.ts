@@ -19,6 +19,7 @@
 import { Heap, ObjectKind } from '@gclab/core';
 import { describe, expect, it } from 'vitest';
 import { type CPythonCollector, cpython } from '../src/cpython.ts';
+import { cpython314 } from '../src/cpython-314.ts';
 import { cpython312, cpython315 } from '../src/cpython-versions.ts';
 
 /** The four readings of count[0], less the first, for `n` containers of `kind` with `nrefs` fields. */
@@ -78,5 +79,11 @@ describe('cpython: free lists (option freeLists)', () => {
     heap.new(xs, 0, 0, ObjectKind.list);
     expect(c.counts[0]).toBe(1);
     expect(readings(cpython, ObjectKind.list, 0, 100, false)).toEqual([101, 0, 101, 0]);
+  });
+
+  it('3.14 has none that its counts see: the option is refused there', () => {
+    expect(() => new Heap(cpython314, { collectorOptions: { freeLists: true } })).toThrow(
+      'cpython-3.14: option freeLists does not apply',
+    );
   });
 });
