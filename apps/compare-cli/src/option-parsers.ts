@@ -6,7 +6,7 @@
  */
 import { totalmem } from 'node:os';
 import { DEFAULT_MAX_INVOCATIONS } from '@gclab/bench';
-import { ADDRESS_SPACE_BYTES } from '@gclab/core';
+import { ADDRESS_SPACE_BYTES, type CollectorOptions } from '@gclab/core';
 import { InvalidArgumentError, Option } from 'commander';
 import { parseByteSize } from './byte-size.ts';
 
@@ -68,6 +68,19 @@ export const DEFAULT_TIMING: Readonly<TimingOptions> = {
   minTime: 200,
   maxInvocations: DEFAULT_MAX_INVOCATIONS,
 };
+
+/** A collector's options: a JSON object (`{"threshold0": 100}`); each collector checks its own. */
+export function parseCollectorOptions(text: string): CollectorOptions {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidArgumentError(`expected a JSON object: ${(error as Error).message}.`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidArgumentError('expected a JSON object such as {"threshold0": 100}.');
+  return value as CollectorOptions;
+}
 
 /** Milliseconds, 0 or more. */
 export function parseMilliseconds(text: string): number {

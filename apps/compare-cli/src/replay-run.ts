@@ -14,6 +14,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import {
   type CollectionRecord,
   type CollectorDescriptor,
+  type CollectorOptions,
   type Counters,
   detectTraceFormat,
   Heap,
@@ -42,6 +43,8 @@ export interface ReplayRunOptions {
   checked?: boolean;
   /** Heap limit in bytes (the simulated OS refuses to map past it). */
   heapLimit?: number;
+  /** The collector's options (default none: its defaults). */
+  collectorOptions?: CollectorOptions;
   /** Host-memory budget in bytes for the simulated memory (the OS refuses to map past it). */
   hostMemoryLimit?: number;
   /** Contain the collector (a user's module): its faults are its own, under these time limits. */
@@ -119,6 +122,7 @@ export function runReplay(options: ReplayRunOptions): ReplayReport {
   const heap = new Heap(descriptor, {
     checked: options.checked === true,
     ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
+    ...(options.collectorOptions === undefined ? {} : { collectorOptions: options.collectorOptions }),
     ...(options.hostMemoryLimit === undefined ? {} : { hostMemoryLimit: options.hostMemoryLimit }),
   });
   if (options.contain !== undefined) {

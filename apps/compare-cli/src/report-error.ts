@@ -4,7 +4,13 @@
  * a collector) prints its stack, with exit code 70.
  */
 import { OutputFileError } from '@gclab/bench';
-import { HeapIntegrityError, MutatorError, OutOfMemoryError, TraceSyntaxError } from '@gclab/core';
+import {
+  CollectorOptionError,
+  HeapIntegrityError,
+  MutatorError,
+  OutOfMemoryError,
+  TraceSyntaxError,
+} from '@gclab/core';
 import { ThreadRunError } from '@gclab/threads';
 import { CollectorFaultError } from './collector-fault.ts';
 import { UsageError } from './errors.ts';
@@ -25,6 +31,9 @@ export function reportError(error: unknown): ErrorReport {
   // `file:line:col: message`, as compilers print it, so editors can jump to it.
   if (error instanceof TraceSyntaxError) return { text: error.message, exitCode: ExitCode.usage };
   if (error instanceof UsageError) return { text: `error: ${error.message}`, exitCode: ExitCode.usage };
+  // A collector option the collector refuses (`replay --collector-options`).
+  if (error instanceof CollectorOptionError)
+    return { text: `error: ${error.message}`, exitCode: ExitCode.usage };
   // `op N (text): reason`.
   if (error instanceof MutatorError) return { text: error.message, exitCode: ExitCode.failure };
   if (error instanceof HeapIntegrityError) return { text: error.message, exitCode: ExitCode.failure };

@@ -13,13 +13,19 @@
  * under a watchdog (`replay-supervisor.ts`), with per-operation and per-collection time limits, and
  * its faults are reported as its own. `--host-memory` caps the host memory backing the simulated heap.
  */
-import type { CollectionRecord, CollectorDescriptor } from '@gclab/core';
+import type { CollectionRecord, CollectorDescriptor, CollectorOptions } from '@gclab/core';
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import { formatBytes } from '../byte-size.ts';
 import { DEFAULT_HOOK_TIME_LIMITS, type HookTimeLimits } from '../collector-fault.ts';
 import { UsageError } from '../errors.ts';
-import { defaultHostMemory, hostMemoryOption, parseByteSizeOption, parseCount } from '../option-parsers.ts';
+import {
+  defaultHostMemory,
+  hostMemoryOption,
+  parseByteSizeOption,
+  parseCollectorOptions,
+  parseCount,
+} from '../option-parsers.ts';
 import type { ProgramHost } from '../program.ts';
 import { collectorNames, findCollector } from '../registry.ts';
 import { type ObjectsAndBytes, type ReplayReport, runReplay } from '../replay-run.ts';
@@ -34,6 +40,7 @@ interface ReplayOptions {
   json?: boolean;
   gcLog?: boolean;
   heapLimit?: number;
+  collectorOptions?: CollectorOptions;
   hostMemory: number;
   opTimeLimit: number;
   collectionTimeLimit: number;
@@ -63,6 +70,11 @@ export function registerReplayCommand(program: Command, host: ProgramHost): void
       'heap limit: bytes, or with a binary unit (64MB = 64 MiB)',
       parseByteSizeOption,
     )
+    .option(
+      '--collector-options <json>',
+      'the collector\'s options as a JSON object (`{"threshold0": 100, "freeLists": true}` for cpython)',
+      parseCollectorOptions,
+    )
     .addOption(hostMemoryOption('default: a quarter of RAM, at most 2 GiB', defaultHostMemory()))
     .option(
       '--op-time-limit <ms>',
@@ -84,6 +96,7 @@ export function registerReplayCommand(program: Command, host: ProgramHost): void
         '  $ gclab replay examples/traces/getrefcount.trace --strategy no-gc',
         '  $ gclab replay examples/traces/cycle.trace --strategy no-gc --gc-log --json',
         '  $ gclab replay examples/tracefilesim/threads.trace --strategy refcount',
+        '  $ gclab replay examples/traces/cycle.trace --strategy cpython --collector-options \'{"threshold0": 1}\'',
         '  $ gclab replay my.trace --strategy-module ./my-collector.ts --checked',
         '',
         'Exit codes: 0 ok; 1 mutator error, heap integrity error, out of memory, or a fault of the',
@@ -159,6 +172,7 @@ function runReplayCommand(
     descriptor,
     checked: options.checked === true,
     ...(options.heapLimit === undefined ? {} : { heapLimit: options.heapLimit }),
+    ...(options.collectorOptions === undefined ? {} : { collectorOptions: options.collectorOptions }),
     hostMemoryLimit: options.hostMemory,
     ...(contained === null ? {} : { contain: contained }),
     ...(json ? {} : { onLine: print }),

@@ -1,4 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, ROOT, runCli as spawnCli } from '../run-cli.ts';
 import { runCli } from '../run-in-process.ts';
@@ -106,6 +108,30 @@ describe.concurrent('gclab replay', () => {
     expect(report.gcLog).toEqual([{ opIndex: 7, generation: 'full', collected: 2, uncollectable: 0 }]);
     expect(report.generationCounts).toEqual([0, 1, 0]);
     expect(report.collections).toEqual({ total: 1, byKind: { full: 1 } });
+  });
+
+  it('--collector-options: cpython with its free lists counts two freed lists as still there', async () => {
+    const trace = join(mkdtempSync(join(tmpdir(), 'gclab-replay-')), 'lists.trace');
+    writeFileSync(
+      trace,
+      'gclab-trace 2\nnew g:a 0 0 list\nnew g:b 0 0 list\ndel g:a\ndel g:b\ngc.get_count\n',
+    );
+    const run = (options: string[]) => runCli(['replay', trace, '-s', 'cpython', ...options]);
+    const [on, off, notBoolean, notObject, v314] = await Promise.all([
+      run(['--collector-options', '{"freeLists": true}']),
+      run([]),
+      run(['--collector-options', '{"freeLists": 1}']),
+      run(['--collector-options', '[1]']),
+      runCli(['replay', trace, '-s', 'cpython-3.14', '--collector-options', '{"freeLists": true}']),
+    ]);
+    expect([on.code, off.code]).toEqual([0, 0]);
+    // Both lists went onto the list free list, uncounted; without it each free is counted down.
+    expect(on.stdout.split('\n')[0]).toBe('count 2 0 0');
+    expect(off.stdout.split('\n')[0]).toBe('count 0 0 0');
+    expect([notBoolean.code, notObject.code, v314.code]).toEqual([2, 2, 2]);
+    expect(notBoolean.stderr).toBe('error: cpython: option freeLists must be true or false, got 1\n');
+    expect(notObject.stderr).toContain('expected a JSON object');
+    expect(v314.stderr).toMatch(/^error: cpython-3\.14: option freeLists does not apply/);
   });
 
   it('a malformed trace exits 2 with file:line:col', async () => {
