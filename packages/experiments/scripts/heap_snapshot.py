@@ -10,6 +10,7 @@ PROGRAM is what runs before the snapshot, its result kept alive in a global:
                  or inspect.py where there is no _pydecimal source (the WebAssembly interpreters)
   stdlib-import  an import of a wide slice of the standard library
   none           nothing: the interpreter's own heap
+  FILE.py        a program of yours, run as __main__ (its globals are kept for the snapshot)
 
 The snapshot holds every object reachable from gc.get_objects() through gc.get_referents()
 (container objects the collector tracks, and the untracked objects they refer to: strings, ints,
@@ -99,8 +100,25 @@ def run_program(program, scale):
             except ImportError:
                 pass
         RESULT = loaded
+    elif program.endswith(".py"):
+        import os
+        import runpy
+
+        # A program of the user's: run as __main__ with its own directory first on sys.path; its
+        # globals stay alive (as a script's do until the interpreter exits) for the snapshot.
+        if not os.path.isfile(program):
+            sys.exit("heap_snapshot.py: no such program file: %s" % program)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(program)))
+        saved_argv = sys.argv
+        sys.argv = [program]
+        try:
+            RESULT = runpy.run_path(program, run_name="__main__")
+        finally:
+            sys.argv = saved_argv
     elif program != "none":
-        sys.exit("heap_snapshot.py: unknown program %r (json-loads, ast-parse, stdlib-import, none)" % program)
+        sys.exit(
+            "heap_snapshot.py: unknown program %r (json-loads, ast-parse, stdlib-import, none, or FILE.py)" % program
+        )
 
 
 def count_at(objs, i):

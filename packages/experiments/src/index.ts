@@ -11,10 +11,13 @@ export {
   CaptureError,
   type CaptureOptions,
   type CaptureProgram,
+  type CaptureTarget,
   captureFileName,
   captureSnapshot,
   DEFAULT_SNAPSHOT_DIR,
   isCaptureProgram,
+  isPythonProgramFile,
+  type PythonProgramFile,
   REPOSITORY_ROOT,
 } from './census/capture.ts';
 export {

@@ -2,7 +2,8 @@
  * `gclab census SNAPSHOT [--json] [--html FILE]`: the heap census of a heap snapshot (a V8
  * `.heapsnapshot` or a CPython heap snapshot), with every collector run on it (@gclab/experiments'
  * `takeCensus`). `--capture PROGRAM` captures the snapshot here first (a TypeScript compile of this
- * repository, or a CPython `ast.parse`, `json.loads` or import of the standard library) into
+ * repository, a CPython `ast.parse`, `json.loads` or import of the standard library, or a Python
+ * program file of the user's) into
  * `--dir` (default `snapshots/`, ignored by git) and takes its census.
  *
  * A collector that cannot hold the snapshot (under `--heap-limit`, or a copying collector's two
@@ -20,6 +21,7 @@ import {
   captureSnapshot,
   InterpreterNotFoundError,
   isCaptureProgram,
+  isPythonProgramFile,
   PYTHON_VERSIONS,
   type PythonVersion,
   takeCensus,
@@ -53,10 +55,9 @@ export function registerCensusCommand(program: Command): void {
       'the heap census of a heap snapshot (V8 .heapsnapshot or CPython), every collector run on it',
     )
     .argument('[snapshot]', 'a V8 .heapsnapshot or a CPython heap snapshot (scripts/heap_snapshot.py)')
-    .addOption(
-      new Option('--capture <program>', 'capture the snapshot of a real program here first').choices([
-        ...CAPTURE_PROGRAMS,
-      ]),
+    .option(
+      '--capture <program>',
+      `capture the snapshot of a real program here first: ${CAPTURE_PROGRAMS.join(', ')}, or a Python FILE.py`,
     )
     .option('--dir <dir>', 'where --capture writes the snapshot (default snapshots/ in the repository)')
     .option(
@@ -66,7 +67,7 @@ export function registerCensusCommand(program: Command): void {
     .addOption(
       new Option(
         '--python <version>',
-        'with --capture of a Python program: the CPython it runs in (3.11 native, the default; 3.12-3.15 WebAssembly)',
+        'with --capture of a Python program (or FILE.py): the CPython it runs in (3.11 native, the default; 3.12-3.15 WebAssembly)',
       ).choices([...PYTHON_VERSIONS]),
     )
     .option('-s, --strategies <list>', 'comma-separated collectors, or all', 'all')
@@ -87,6 +88,7 @@ export function registerCensusCommand(program: Command): void {
         '  $ gclab census --capture tsc --strategies refcount,cpython,mark-sweep --html census.html',
         '  $ gclab census --capture tsc --tsconfig ../my-app/tsconfig.json --no-run',
         '  $ gclab census --capture stdlib-import --python 3.14 -s refcount,cpython-3.14',
+        '  $ gclab census --capture my_program.py --html census.html',
         "  $ node -e \"require('v8').writeHeapSnapshot('x.heapsnapshot')\" && gclab census x.heapsnapshot --json",
       ].join('\n'),
     )
@@ -111,14 +113,19 @@ function censusOf(snapshot: string | undefined, options: CensusCommandOptions): 
   if (options.tsconfig !== undefined && options.capture === undefined)
     throw new UsageError('--tsconfig goes with --capture tsc only');
   if (options.python !== undefined && (options.capture === undefined || options.capture === 'tsc'))
-    throw new UsageError('--python goes with --capture ast-parse, json-loads or stdlib-import only');
+    throw new UsageError('--python goes with --capture of a Python program only');
   const names =
     options.strategies === 'all' ? collectorNames() : options.strategies.split(',').map((s) => s.trim());
   const descriptors = names.map((name) => findCollector(name));
   let file = snapshot;
   if (options.capture !== undefined) {
     const program = options.capture;
-    if (!isCaptureProgram(program)) throw new UsageError(`unknown capture program '${program}'`);
+    if (!isCaptureProgram(program) && !isPythonProgramFile(program))
+      throw new UsageError(
+        `unknown capture program '${program}' (${CAPTURE_PROGRAMS.join(', ')}, or a Python FILE.py)`,
+      );
+    if (isPythonProgramFile(program) && !existsSync(program))
+      throw new UsageError(`--capture: no such Python program: ${program}`);
     if (options.tsconfig !== undefined) {
       if (program !== 'tsc') throw new UsageError('--tsconfig goes with --capture tsc only');
       if (!existsSync(options.tsconfig))

@@ -96,10 +96,17 @@ describe.concurrent('gclab census', () => {
       runCli(['census', '--capture', 'json-loads', '--python', '2.7']),
     ]);
     expect([tsc.code, noCapture.code, badVersion.code]).toEqual([2, 2, 2]);
-    expect(tsc.stderr).toBe(
-      'error: --python goes with --capture ast-parse, json-loads or stdlib-import only\n',
-    );
+    expect(tsc.stderr).toBe('error: --python goes with --capture of a Python program only\n');
     expect(noCapture.stderr).toBe(tsc.stderr);
     expect(badVersion.stderr).toContain("'2.7' is invalid");
+    const [unknown, noFile] = await Promise.all([
+      runCli(['census', '--capture', 'javac']),
+      runCli(['census', '--capture', 'no/such/program.py']),
+    ]);
+    expect([unknown.code, noFile.code]).toEqual([2, 2]);
+    expect(unknown.stderr).toBe(
+      "error: unknown capture program 'javac' (tsc, ast-parse, json-loads, stdlib-import, or a Python FILE.py)\n",
+    );
+    expect(noFile.stderr).toBe('error: --capture: no such Python program: no/such/program.py\n');
   });
 });

@@ -4,15 +4,16 @@
  *   `tsconfig` names, by the project's TypeScript compiler (else the one this repository depends
  *   on) through its API, in a child Node process that then writes `v8.writeHeapSnapshot()`
  *   (`scripts/tsc_heap_snapshot.mjs`, which says why it formats a stack trace first);
- * - `ast-parse`, `json-loads`, `stdlib-import`: CPython runs `scripts/heap_snapshot.py` after
- *   `ast.parse` of a large standard-library module, `json.loads` of a large generated document, or
- *   an import of a wide slice of the standard library: native 3.11, or 3.12 to 3.15 in WebAssembly.
+ * - `ast-parse`, `json-loads`, `stdlib-import`, or a Python program file of the user's: CPython runs
+ *   `scripts/heap_snapshot.py` after `ast.parse` of a large standard-library module, `json.loads`
+ *   of a large generated document, an import of a wide slice of the standard library, or the
+ *   program (as `__main__`): native 3.11, or 3.12 to 3.15 in WebAssembly.
  * Only small snapshots are kept in the repository (`examples/snapshots/`); the rest are captured
  * at run time into `snapshots/` (ignored by git).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GclabError } from '@gclab/core';
 import {
@@ -34,6 +35,17 @@ export function isCaptureProgram(name: string): name is CaptureProgram {
   return (CAPTURE_PROGRAMS as readonly string[]).includes(name);
 }
 
+/** A Python program file of the user's (`path/to/program.py`), run by heap_snapshot.py as `__main__`. */
+export type PythonProgramFile = `${string}.py`;
+
+/** Whether `name` names a Python program file (by its `.py` ending). */
+export function isPythonProgramFile(name: string): name is PythonProgramFile {
+  return name.endsWith('.py');
+}
+
+/** What a snapshot can be captured from: one of `CAPTURE_PROGRAMS`, or a Python program file. */
+export type CaptureTarget = CaptureProgram | PythonProgramFile;
+
 /** The repository's root (this file is `packages/experiments/src/census/capture.ts`). */
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -41,18 +53,20 @@ export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta
 export const DEFAULT_SNAPSHOT_DIR = join(REPOSITORY_ROOT, 'snapshots');
 
 /**
- * The file name a program's snapshot is captured to. A compile of another project than this
+ * The file name a program's snapshot is captured to (a Python program file's: its name with
+ * `.pyheap` for `.py`). A compile of another project than this
  * repository (`tsconfig`) is named after the project's folder, and a Python program run by another
  * interpreter than native 3.11 after the version (`json-loads-3.14.pyheap`), so neither stands in
  * for the default captures (which the debate reads from `snapshots/`).
  */
 export function captureFileName(
-  program: CaptureProgram,
+  program: CaptureTarget,
   options: Pick<CaptureOptions, 'tsconfig' | 'version'> = {},
 ): string {
   if (program !== 'tsc') {
     const v = options.version;
-    return v === undefined || v === '3.11' ? `${program}.pyheap` : `${program}-${v}.pyheap`;
+    const name = isPythonProgramFile(program) ? basename(program, '.py') : program;
+    return v === undefined || v === '3.11' ? `${name}.pyheap` : `${name}-${v}.pyheap`;
   }
   if (options.tsconfig === undefined) return 'tsc.heapsnapshot';
   const project = basename(dirname(resolve(options.tsconfig))).replace(/[^\w.-]+/g, '_');
@@ -88,7 +102,7 @@ export interface CaptureOptions {
  * `InterpreterNotFoundError` when python3 is missing for a Python program, `CaptureError` when the
  * program fails.
  */
-export function captureSnapshot(program: CaptureProgram, options: CaptureOptions = {}): string {
+export function captureSnapshot(program: CaptureTarget, options: CaptureOptions = {}): string {
   const dir = resolve(options.dir ?? DEFAULT_SNAPSHOT_DIR);
   mkdirSync(dir, { recursive: true });
   const out = join(dir, captureFileName(program, options));
@@ -108,9 +122,10 @@ export function captureSnapshot(program: CaptureProgram, options: CaptureOptions
       partial,
     ];
   } else {
+    const file = isPythonProgramFile(program) ? resolve(program) : null;
     const script = [
       pythonScript('heap_snapshot.py'),
-      program,
+      file ?? program,
       partial,
       ...(options.scale === undefined ? [] : [String(options.scale)]),
     ];
@@ -125,7 +140,10 @@ export function captureSnapshot(program: CaptureProgram, options: CaptureOptions
       command = process.execPath;
       args = [pythonScript('run-pyodide.mjs'), version, ...script];
       // The interpreter writes the snapshot through a mount of the output directory.
-      env = { ...process.env, GCLAB_PYODIDE_MOUNTS: dir };
+      env = {
+        ...process.env,
+        GCLAB_PYODIDE_MOUNTS: [dir, ...(file === null ? [] : [dirname(file)])].join(delimiter),
+      };
       label = `CPython ${version} in WebAssembly`;
     }
   }

@@ -4,7 +4,7 @@
  * CPython 3.14 in WebAssembly (installed by npm ci); and a TypeScript compile's V8 heap snapshot
  * (`scripts/tsc_heap_snapshot.mjs`) of a small project.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,30 @@ describe.skipIf(python.command === null && !inCI)('capturing a CPython heap snap
     expect(rootCount(g100)).toBeLessThan(g100.objects / 2);
     // The interpreter's own heap has cycles (modules, classes, functions); the records have none.
     expect(cycleFigures(g1100).objects).toBeGreaterThan(0);
+  });
+
+  it("a program file of the user's: run as __main__, its objects kept for the snapshot", () => {
+    if (python.command === null) throw new Error(`CI=true and the capture cannot run: ${python.reason}`);
+    const dir = mkdtempSync(join(tmpdir(), 'gclab-capture-'));
+    const program = join(dir, 'tree_program.py') as `${string}.py`;
+    writeFileSync(
+      program,
+      [
+        'class Node:',
+        '    def __init__(self, parent):',
+        '        self.parent = parent',
+        '        self.children = []',
+        'root = Node(None)',
+        'for i in range(300):',
+        '    root.children.append(Node(root))',
+        '',
+      ].join('\n'),
+    );
+    const file = captureSnapshot(program, { dir, python: python.command });
+    expect(file).toBe(join(dir, 'tree_program.pyheap'));
+    const g = readSnapshot(file);
+    expect(g.source).toMatch(new RegExp(`^program: ${program}; python: cpython 3\\.`));
+    expect(typeCounts(g).find((t) => t.type === '__main__.Node')?.objects).toBe(301);
   });
 });
 
