@@ -18,7 +18,7 @@
  * the survivors plus the request do not fit at all, that second collection runs at once). When the
  * simulated OS refuses a half that large (the 2 GiB address space, the host-memory budget), the half
  * gets the largest size it does map, a quarter less at each try, down to what the active half holds;
- * the halves may then differ in size until the next flip evens them. Under a heap limit the halves
+ * the halves may then differ in size until a later flip evens them. Under a heap limit the halves
  * never change size.
  *
  * Forwarding: in the shape word (see `trace/forwarding.ts`): `FORWARDED_BIT` in the low slot, the new
