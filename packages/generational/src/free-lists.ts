@@ -95,11 +95,4 @@ export class FreeLists {
     this.tuples.fill(0);
     return n;
   }
-
-  /** Objects held: lists, dicts, tuples (all lengths). */
-  held(): { lists: number; dicts: number; tuples: number } {
-    let tuples = 0;
-    for (let i = 1; i < this.tuples.length; i++) tuples += this.tuples[i]!;
-    return { lists: this.lists, dicts: this.dicts, tuples };
-  }
 }

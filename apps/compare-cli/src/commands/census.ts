@@ -110,7 +110,7 @@ export function registerCensusCommand(program: Command): void {
 function censusOf(snapshot: string | undefined, options: CensusCommandOptions): Census | null {
   if ((snapshot === undefined) === (options.capture === undefined))
     throw new UsageError('give a snapshot file or --capture PROGRAM (one of them)');
-  if (options.tsconfig !== undefined && options.capture === undefined)
+  if (options.tsconfig !== undefined && options.capture !== 'tsc')
     throw new UsageError('--tsconfig goes with --capture tsc only');
   if (options.python !== undefined && (options.capture === undefined || options.capture === 'tsc'))
     throw new UsageError('--python goes with --capture of a Python program only');
@@ -126,11 +126,8 @@ function censusOf(snapshot: string | undefined, options: CensusCommandOptions): 
       );
     if (isPythonProgramFile(program) && !existsSync(program))
       throw new UsageError(`--capture: no such Python program: ${program}`);
-    if (options.tsconfig !== undefined) {
-      if (program !== 'tsc') throw new UsageError('--tsconfig goes with --capture tsc only');
-      if (!existsSync(options.tsconfig))
-        throw new UsageError(`--tsconfig: no such file: ${options.tsconfig}`);
-    }
+    if (options.tsconfig !== undefined && !existsSync(options.tsconfig))
+      throw new UsageError(`--tsconfig: no such file: ${options.tsconfig}`);
     try {
       file = captureSnapshot(program, {
         ...(options.dir === undefined ? {} : { dir: options.dir }),
